@@ -1,0 +1,12 @@
+"""skreg: scikit-learn compatible regularization estimators.
+
+The lecture's R̃(θ) = R(θ; X, y) + αΩ(θ), and its three ways to regularize: change Ω
+(parameter norm penalties), change how long we minimize (early stopping), or change the
+data the risk sees (noise on inputs, outputs, weights).
+"""
+
+__version__ = "0.1.0"
+
+from .linear_model import RidgeEigen, RidgeEigenCV
+
+__all__ = ["RidgeEigen", "RidgeEigenCV", "__version__"]

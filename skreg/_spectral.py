@@ -1,0 +1,386 @@
+"""The spectral core: one eigendecomposition of H = XᵀX, and everything computed from it.
+
+Every linear estimator in skreg is a *spectral filter*.  Write the (weighted, centred)
+design as X_w = U S Vᵀ (thin SVD, r = min(n, d) directions), so that H = X_wᵀX_w has
+eigenvalues λᵢ = sᵢ² and eigenvectors uᵢ = vᵢ (the lecture's notation), and expand
+
+    X_wᵀy_w = Σ βᵢ uᵢ,      θ*ᵢ = βᵢ / λᵢ   (the unregularized solution, coordinates)
+
+Then each regularizer of the lecture only rescales the coordinates θ*ᵢ by a factor
+φᵢ ∈ [0, 1]:
+
+=====================================  =============================================
+ridge, L2 strength α                    φᵢ = λᵢ / (λᵢ + α)
+gradient descent, τ steps of size ε     φᵢ = 1 − (1 − ελᵢ)^τ   (from θ₀ = 0)
+input noise of variance δ (N samples)   ridge with α = δN
+=====================================  =============================================
+
+and ŵ = Σ φᵢ θ*ᵢ uᵢ.  :class:`Spectrum` holds the decomposition once and evaluates any
+filter, vectorized over many strengths and targets, without refitting.
+
+Numerical choices
+-----------------
+* Centring: the intercept is never penalized.  With weights w, X and y are centred
+  at their weighted means and each row is scaled by √wₖ; the intercept is recovered
+  as b = ȳ − x̄ᵀŵ.
+* n ≥ d: eigendecomposition of the d×d Gram matrix (``X_wᵀX_w``, one BLAS product and
+  one ``eigh``).  d > n: the n×n kernel side ``X_wX_wᵀ`` instead.  Squaring the matrix
+  squares its condition number, so when the spectrum spans more than eight decades
+  (cond(X) > 10⁴, where the Gram loses more than half the digits of the small
+  eigenvalues) the decomposition is redone as a thin SVD of X_w itself, which keeps
+  full relative accuracy in θ*ᵢ = (Uᵀy)ᵢ / sᵢ.
+* Rank: singular values below ``max(n, d) · eps · s_max`` are exact zeros.  Their
+  directions get θ*ᵢ = 0, so α = 0 on rank-deficient data gives the minimum-norm
+  (pseudo-inverse) solution, and tiny α (1e-15) cannot amplify round-off in a null
+  direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import linalg
+
+__all__ = ["Spectrum", "decompose", "center_data", "ridge_shrinkage", "gd_shrinkage"]
+
+# cond(X)² above which the Gram / kernel eigendecomposition is replaced by an SVD.
+_GRAM_MAX_CONDITION = 1e8
+
+
+def center_data(X, y, sample_weight=None, fit_intercept=True):
+    """Centre X and y at their (weighted) means and scale the rows by √w.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples, n_targets)
+    sample_weight : ndarray of shape (n_samples,) or None
+    fit_intercept : bool
+        When False nothing is centred and the offsets are zero.
+
+    Returns
+    -------
+    Xw, yw : ndarrays
+        ``√w · (X − x̄)`` and ``√w · (y − ȳ)`` (new arrays, inputs untouched).
+    X_offset, y_offset : ndarrays of shape (n_features,) and (n_targets,)
+    sqrt_sw : ndarray of shape (n_samples,) or None
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if fit_intercept:
+        X_offset = np.average(X, axis=0, weights=sample_weight)
+        y_offset = np.average(y, axis=0, weights=sample_weight)
+        Xw = X - X_offset
+        yw = y - y_offset
+    else:
+        X_offset = np.zeros(X.shape[1])
+        y_offset = np.zeros(y.shape[1])
+        Xw = X.copy()
+        yw = y.copy()
+    sqrt_sw = None
+    if sample_weight is not None:
+        sqrt_sw = np.sqrt(np.asarray(sample_weight, dtype=np.float64))
+        Xw *= sqrt_sw[:, None]
+        yw *= sqrt_sw[:, None]
+    return Xw, yw, X_offset, y_offset, sqrt_sw
+
+
+def ridge_shrinkage(eigenvalues, alphas):
+    """Ridge filter φ(λ, α) = λ / (λ + α), with 0/0 := 0 (pseudo-inverse).
+
+    Parameters
+    ----------
+    eigenvalues : array-like of shape (r,)
+    alphas : array-like of shape (m,)
+
+    Returns
+    -------
+    ndarray of shape (m, r)
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)[None, :]
+    alphas = np.asarray(alphas, dtype=np.float64).reshape(-1, 1)
+    denom = lam + alphas
+    return np.divide(lam, denom, out=np.zeros(denom.shape), where=denom > 0)
+
+
+def gd_shrinkage(eigenvalues, n_steps, learning_rate):
+    """Gradient-descent filter φ(λ, τ) = 1 − (1 − ελ)^τ (from θ₀ = 0).
+
+    τ steps of θ ← θ − ε(Hθ − Xᵀy) on ½‖Xθ − y‖² give, in the eigenbasis of H,
+    θ_τ,ᵢ = (1 − (1 − ελᵢ)^τ) θ*ᵢ: the lecture's early-stopping trajectory.
+
+    Parameters
+    ----------
+    eigenvalues : array-like of shape (r,)
+        Eigenvalues of the Hessian of the loss that is descended.
+    n_steps : array-like of shape (m,)
+        Numbers of steps τ (non-negative integers).
+    learning_rate : float
+        Step size ε.
+
+    Returns
+    -------
+    ndarray of shape (m, r)
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)[None, :]
+    tau = np.asarray(n_steps, dtype=np.float64).reshape(-1, 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        phi = -np.expm1(tau * np.log1p(-learning_rate * lam + 0j).real)
+    return np.where(lam > 0, phi, 0.0)
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Eigendecomposition of the centred (weighted) Gram matrix H = X_wᵀX_w.
+
+    Built by :func:`decompose`; evaluates the lecture's closed forms for any strength.
+
+    Attributes
+    ----------
+    eigenvalues : ndarray of shape (r,)
+        λᵢ, descending, exact zeros below the rank tolerance. r = min(n, d).
+    eigenvectors : ndarray of shape (n_features, r)
+        uᵢ as columns (orthonormal).
+    theta_star : ndarray of shape (r, n_targets)
+        Coordinates of the unregularized minimum-norm solution, θ*ᵢ = βᵢ/λᵢ
+        (0 in null directions).
+    X_offset, y_offset : ndarrays
+        Weighted means subtracted before the decomposition (zeros without intercept).
+    left_vectors : ndarray of shape (n_samples, rank) or None
+        The matching left singular vectors X_w uᵢ / √λᵢ (rank directions only), kept
+        when leave-one-out errors are wanted.
+    yw : ndarray of shape (n_samples, n_targets) or None
+        The centred, √w-scaled targets (kept with ``left_vectors``).
+    sqrt_sw : ndarray of shape (n_samples,) or None
+        √w, or None for unit weights.
+    fit_intercept : bool
+    """
+
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray
+    theta_star: np.ndarray
+    X_offset: np.ndarray
+    y_offset: np.ndarray
+    fit_intercept: bool = True
+    left_vectors: np.ndarray | None = field(default=None, repr=False)
+    yw: np.ndarray | None = field(default=None, repr=False)
+    sqrt_sw: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def beta(self):
+        """βᵢ = uᵢᵀ X_wᵀ y_w = λᵢ θ*ᵢ, shape (r, n_targets)."""
+        return self.eigenvalues[:, None] * self.theta_star
+
+    @property
+    def rank(self):
+        """Number of nonzero eigenvalues."""
+        return int(np.count_nonzero(self.eigenvalues))
+
+    # ---------------------------------------------------------------- filters
+    def filtered_coef(self, phi):
+        """Coefficients ŵ = Σ φᵢ θ*ᵢ uᵢ for a batch of filters.
+
+        Parameters
+        ----------
+        phi : ndarray of shape (m, r)
+            Shrinkage factor of each eigen-direction, one row per model.
+
+        Returns
+        -------
+        coef : ndarray of shape (m, n_targets, n_features)
+        """
+        phi = np.atleast_2d(phi)
+        coords = phi[:, :, None] * self.theta_star[None, :, :]  # (m, r, t)
+        return np.swapaxes(self.eigenvectors @ coords, 1, 2)
+
+    def intercept(self, coef):
+        """b = ȳ − x̄ᵀŵ for coefficients of shape (..., n_targets, n_features)."""
+        if not self.fit_intercept:
+            return np.zeros(coef.shape[:-1])
+        return self.y_offset - coef @ self.X_offset
+
+    def shrinkage(self, alphas):
+        """λᵢ / (λᵢ + α) for each α: ndarray of shape (m, r)."""
+        return ridge_shrinkage(self.eigenvalues, alphas)
+
+    def ridge_coef(self, alphas):
+        """Ridge coefficients ŵ = Σ βᵢ / (λᵢ + α) uᵢ, shape (m, n_targets, n_features)."""
+        return self.filtered_coef(self.shrinkage(alphas))
+
+    def effective_dof(self, alphas):
+        """Effective degrees of freedom Σ λᵢ / (λᵢ + α): ndarray of shape (m,).
+
+        It falls from the rank of X (α = 0) to 0 (α → ∞); the intercept's one degree
+        of freedom is not included.
+        """
+        return self.shrinkage(alphas).sum(axis=1)
+
+    # ---------------------------------------------------------- leave-one-out
+    def loo_residuals(self, alphas):
+        """Exact leave-one-out residuals of ridge for many α, in the √w-scaled space.
+
+        Returns √wₖ (yₖ − ŷ₋ₖ(α)) with ŷ₋ₖ the prediction of the model (intercept
+        included) fitted without sample k: the quantity ``RidgeCV`` squares.
+
+        Derivation.  In the scaled space the model is ŷ = b√w + X_w w, with the
+        intercept column q = √w / ‖√w‖ unpenalized and orthogonal to X_w (X_w is
+        weighted-centred).  With X_w = U S Vᵀ the hat matrix is
+
+            A(α) = q qᵀ + U diag(λ/(λ+α)) Uᵀ.
+
+        For any linear smoother fitted by least squares, the LOO residual is the
+        ordinary residual divided by 1 − Aₖₖ.  Write P = I − qqᵀ − UUᵀ (projector on
+        what neither the intercept nor X_w can fit) and note that y_w ⊥ q, so
+
+            residual  rₖ = (P y_w)ₖ + α Σᵢ Uₖᵢ (Uᵀy_w)ᵢ / (λᵢ + α)  =: pₖ + α aₖ(α)
+            1 − Aₖₖ      =  Pₖₖ     + α Σᵢ Uₖᵢ²        / (λᵢ + α)  =: Pₖₖ + α bₖ(α)
+
+        Both α-terms are sums of positive-denominator terms with no cancellation, so
+        the ratio is accurate for every α ≥ 0, including α = 0 (ordinary least
+        squares LOO, pₖ / Pₖₖ) and α = 1e-15.  When Pₖₖ = 0 (sample k can only be
+        fitted by its own direction, e.g. d ≥ n) then also pₖ = 0 and α cancels:
+        the residual is aₖ / bₖ, the α → 0⁺ limit at α = 0.  The dual formula
+        c / diag(G⁻¹) used by ``RidgeCV`` divides by α and has no such limit.
+
+        Parameters
+        ----------
+        alphas : array-like of shape (m,)
+
+        Returns
+        -------
+        ndarray of shape (m, n_samples, n_targets)
+        """
+        if self.left_vectors is None:
+            raise ValueError("decompose(..., keep_left=True) is needed for LOO errors")
+        alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+        U, yw = self.left_vectors, self.yw
+        n = U.shape[0]
+        lam = self.eigenvalues[: U.shape[1]]
+        uty = U.T @ yw  # (rank, t)
+        p = yw - U @ uty  # P y_w (y_w already ⊥ q)
+        P_diag = 1.0 - np.einsum("ij,ij->i", U, U)
+        if self.fit_intercept:
+            sw = np.ones(n) if self.sqrt_sw is None else self.sqrt_sw**2
+            P_diag -= sw / sw.sum()
+        interpolated = P_diag <= 10 * max(n, U.shape[1]) * np.finfo(float).eps
+        P_diag[interpolated] = 0.0
+        p[interpolated] = 0.0
+
+        inv = 1.0 / (lam[None, :] + alphas[:, None])  # (m, rank)
+        a = U @ (uty[None, :, :] * inv[:, :, None])  # (m, n, t)
+        b = (U * U) @ inv.T  # (n, m)
+        num = p[None, :, :] + np.where(interpolated[None, :, None], 1.0, alphas[:, None, None]) * a
+        scale = np.where(interpolated[:, None], 1.0, alphas[None, :])  # (n, m)
+        den = P_diag[:, None] + scale * b  # (n, m)
+        den = den.T[:, :, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+        return out
+
+
+def _eigh_descending(A):
+    """Eigenpairs of a symmetric PSD matrix, descending, eigenvalues clipped at 0."""
+    lam, vec = linalg.eigh(A, driver="evd", check_finite=False)
+    return np.maximum(lam[::-1], 0.0), np.ascontiguousarray(vec[:, ::-1])
+
+
+def _decompose_matrix(Xw, n_structural_zeros=0):
+    """Thin spectral decomposition of Xw.
+
+    Returns ``(lam, V, U, tol)``: λ = s² descending (clipped at 0), right vectors V
+    (d × r, orthonormal where λ > 0), left vectors U (n × r) or None when not computed,
+    and the tolerance below which an eigenvalue is an exact zero.  Gram side when
+    n ≥ d, kernel side otherwise; thin SVD when squaring would lose too many digits.
+    ``n_structural_zeros`` eigenvalues are known to vanish (centring removes one
+    direction from the kernel side) and are left out of the conditioning test.
+    """
+    n, d = Xw.shape
+    eps = np.finfo(np.float64).eps
+    if min(n, d) == 0:
+        return np.zeros(0), np.zeros((d, 0)), np.zeros((n, 0)), 0.0
+    if n >= d:
+        lam, V = _eigh_descending(Xw.T @ Xw)
+        U = None
+    else:
+        lam, U = _eigh_descending(Xw @ Xw.T)
+        V = None
+    informative = lam[: max(lam.size - n_structural_zeros, 1)]
+    if lam[0] > 0 and informative[-1] >= lam[0] / _GRAM_MAX_CONDITION:
+        tol = max(n, d) * eps * lam[0]
+        if V is None:  # kernel side: uᵢ = X_wᵀ Uᵢ / sᵢ for the nonzero directions
+            keep = lam > tol
+            lam, U = lam[keep], U[:, keep]
+            V = (Xw.T @ U) / np.sqrt(lam)
+        return lam, V, U, tol
+    U, s, Vt = linalg.svd(Xw, full_matrices=False, check_finite=False)
+    tol = (max(n, d) * eps * s[0]) ** 2 if s.size else 0.0
+    return s**2, np.ascontiguousarray(Vt.T), U, tol
+
+
+def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
+    """Decompose the centred, weighted least-squares problem once.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+    sample_weight : ndarray of shape (n_samples,) or None
+    fit_intercept : bool, default=True
+        Centre X and y so that the intercept is not penalized.
+    keep_left : bool, default=False
+        Also keep the left singular vectors and the scaled targets, needed for
+        :meth:`Spectrum.loo_residuals` (memory n × rank).
+
+    Returns
+    -------
+    Spectrum
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg._spectral import decompose
+    >>> X = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0], [2.0, 0.5]])
+    >>> y = np.array([1.0, 2.0, 2.0, 2.5])
+    >>> spec = decompose(X, y)
+    >>> bool(np.allclose(spec.ridge_coef([0.0])[0, 0], np.linalg.lstsq(
+    ...     X - X.mean(0), y - y.mean(), rcond=None)[0]))
+    True
+    """
+    y2 = np.asarray(y, dtype=np.float64)
+    if y2.ndim == 1:
+        y2 = y2[:, None]
+    Xw, yw, X_offset, y_offset, sqrt_sw = center_data(X, y2, sample_weight, fit_intercept)
+    # Extreme magnitudes (|x| ~ 1e±150) would over/underflow in the squared matrix:
+    # decompose X_w / c instead and put c back (λ scales by c², θ* by 1/c).
+    scale = max(float(Xw.max()), -float(Xw.min())) if Xw.size else 0.0
+    scale = scale if scale > 0 and not 1e-100 < scale < 1e100 else 1.0
+    n_zero = int(fit_intercept and Xw.shape[0] <= Xw.shape[1])
+    if scale != 1.0:
+        Xw = Xw / scale
+    lam, V, U, tol = _decompose_matrix(Xw, n_zero)
+    lam = np.where(lam > tol, lam, 0.0)
+    rank = int(np.count_nonzero(lam))
+    s = np.sqrt(lam[:rank])
+    theta = np.zeros((lam.size, yw.shape[1]))
+    if U is not None:  # θ*ᵢ = (Uᵀy)ᵢ / sᵢ: no squared singular value in the division
+        U_rank = U[:, :rank]
+        theta[:rank] = (U_rank.T @ yw) / s[:, None]
+    else:
+        U_rank = None
+        theta[:rank] = (V[:, :rank].T @ (Xw.T @ yw)) / lam[:rank, None]
+    if keep_left and U_rank is None:
+        U_rank = (Xw @ V[:, :rank]) / s
+    lam = lam * scale**2
+    theta /= scale
+    return Spectrum(
+        eigenvalues=lam,
+        eigenvectors=V,
+        theta_star=theta,
+        X_offset=X_offset,
+        y_offset=y_offset,
+        fit_intercept=fit_intercept,
+        left_vectors=np.ascontiguousarray(U_rank) if keep_left else None,
+        yw=yw if keep_left else None,
+        sqrt_sw=sqrt_sw if keep_left else None,
+    )

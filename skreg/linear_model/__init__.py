@@ -1,0 +1,5 @@
+"""Linear estimators: each one a spectral filter of least squares, or an L1 solve."""
+
+from ._ridge import RidgeEigen, RidgeEigenCV
+
+__all__ = ["RidgeEigen", "RidgeEigenCV"]

@@ -1,0 +1,94 @@
+"""What every skreg linear estimator shares: input validation, predict, spectral attributes."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+__all__ = ["LinearRegressorMixin", "validate_fit_data"]
+
+
+def validate_fit_data(estimator, X, y, sample_weight=None):
+    """Validate training data the way every skreg linear estimator does.
+
+    Parameters
+    ----------
+    estimator : BaseEstimator
+        Receives ``n_features_in_`` and ``feature_names_in_``.
+    X : array-like of shape (n_samples, n_features)
+        Dense, finite, numeric (float32 kept as float32 for the outputs).
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    sample_weight : array-like of shape (n_samples,), float or None
+        Non-negative, not all zero.
+
+    Returns
+    -------
+    X, y, sample_weight : ndarrays (sample_weight None when not given)
+    """
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        dtype=[np.float64, np.float32],
+        multi_output=True,
+        y_numeric=True,
+    )
+    if y.ndim == 2 and y.shape[1] == 0:
+        raise ValueError("y has 0 targets; at least one is required.")
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+    return X, y, sample_weight
+
+
+class LinearRegressorMixin(RegressorMixin):
+    """``predict`` = X coef_ᵀ + intercept_, and the tags of a multi-output regressor."""
+
+    def predict(self, X):
+        """Predict with the fitted linear model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        return X @ np.asarray(self.coef_).T + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = False
+        return tags
+
+    def _set_spectral_attributes(self, spectrum, alpha, dtype, y_ndim):
+        """Store coef_, intercept_ and the spectral attributes of one ridge solution.
+
+        ``alpha`` is a float, or an array of shape (n_targets,) for one α per target.
+        """
+        alpha = np.asarray(alpha, dtype=np.float64)
+        if alpha.ndim == 0:
+            coef = spectrum.ridge_coef([alpha])[0]
+            self.shrinkage_ = spectrum.shrinkage([alpha])[0]
+            self.effective_dof_ = float(self.shrinkage_.sum())
+        else:  # one α per target: row j of coef uses alpha[j]
+            all_coef = spectrum.ridge_coef(alpha)
+            coef = all_coef[np.arange(alpha.size), np.arange(alpha.size)]
+            self.shrinkage_ = spectrum.shrinkage(alpha)
+            self.effective_dof_ = self.shrinkage_.sum(axis=1)
+        intercept = spectrum.intercept(coef)
+        if y_ndim == 1:
+            coef, intercept = coef[0], intercept[0]
+        self.coef_ = coef.astype(dtype, copy=False)
+        if spectrum.fit_intercept:
+            self.intercept_ = np.asarray(intercept).astype(dtype)[()]
+        else:  # as scikit-learn's linear models: a plain 0.0
+            self.intercept_ = 0.0
+        self.eigenvalues_ = spectrum.eigenvalues
+        self.eigenvectors_ = spectrum.eigenvectors
