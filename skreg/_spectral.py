@@ -25,10 +25,12 @@ Numerical choices
   as b = ȳ − x̄ᵀŵ.
 * n ≥ d: eigendecomposition of the d×d Gram matrix (``X_wᵀX_w``, one BLAS product and
   one ``eigh``).  d > n: the n×n kernel side ``X_wX_wᵀ`` instead.  Squaring the matrix
-  squares its condition number, so when the spectrum spans more than eight decades
-  (cond(X) > 10⁴, where the Gram loses more than half the digits of the small
-  eigenvalues) the decomposition is redone as a thin SVD of X_w itself, which keeps
-  full relative accuracy in θ*ᵢ = (Uᵀy)ᵢ / sᵢ.
+  squares its condition number: the smallest eigenvalue carries a relative error of
+  about eps·λ_max/λ_min.  When the spectrum spans more than ten decades
+  (cond(X) > 10⁵, where that error would pass 10⁻⁶) the decomposition is redone as a
+  thin SVD of X_w itself, which keeps full relative accuracy in θ*ᵢ = (Uᵀy)ᵢ / sᵢ.
+  Below that threshold the Gram path is as accurate as scikit-learn's Cholesky solve
+  of (XᵀX + αI)w = Xᵀy, which squares the same condition number.
 * Rank: singular values below ``max(n, d) · eps · s_max`` are exact zeros.  Their
   directions get θ*ᵢ = 0, so α = 0 on rank-deficient data gives the minimum-norm
   (pseudo-inverse) solution, and tiny α (1e-15) cannot amplify round-off in a null
@@ -45,7 +47,7 @@ from scipy import linalg
 __all__ = ["Spectrum", "decompose", "center_data", "ridge_shrinkage", "gd_shrinkage"]
 
 # cond(X)² above which the Gram / kernel eigendecomposition is replaced by an SVD.
-_GRAM_MAX_CONDITION = 1e8
+_GRAM_MAX_CONDITION = 1e10
 
 
 def center_data(X, y, sample_weight=None, fit_intercept=True):
