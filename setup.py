@@ -29,6 +29,7 @@ setup(
     extras_require={
         "test": ["pytest>=7", "hypothesis>=6", "pytest-cov>=4"],
         "plot": ["matplotlib>=3.6"],
+        "dask": ["dask[array,distributed]>=2023.1"],
     },
     entry_points={"console_scripts": ["skreg=skreg.__main__:main"]},
     classifiers=[

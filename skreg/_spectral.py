@@ -41,10 +41,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import warnings
+
 import numpy as np
 from scipy import linalg
+from scipy.linalg import LinAlgWarning
 
-__all__ = ["Spectrum", "decompose", "center_data", "ridge_shrinkage", "gd_shrinkage"]
+__all__ = [
+    "Spectrum",
+    "decompose",
+    "decompose_gram",
+    "center_data",
+    "ridge_shrinkage",
+    "gd_shrinkage",
+]
 
 # cond(X)² above which the Gram / kernel eigendecomposition is replaced by an SVD.
 _GRAM_MAX_CONDITION = 1e10
@@ -255,30 +265,68 @@ class Spectrum:
         """
         if self.left_vectors is None:
             raise ValueError("decompose(..., keep_left=True) is needed for LOO errors")
-        alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
-        U, yw = self.left_vectors, self.yw
-        n = U.shape[0]
-        lam = self.eigenvalues[: U.shape[1]]
-        uty = U.T @ yw  # (rank, t)
-        p = yw - U @ uty  # P y_w (y_w already ⊥ q)
-        P_diag = 1.0 - np.einsum("ij,ij->i", U, U)
-        if self.fit_intercept:
-            sw = np.ones(n) if self.sqrt_sw is None else self.sqrt_sw**2
-            P_diag -= sw / sw.sum()
-        interpolated = P_diag <= 10 * max(n, U.shape[1]) * np.finfo(float).eps
-        P_diag[interpolated] = 0.0
-        p[interpolated] = 0.0
+        n = self.left_vectors.shape[0]
+        sw = np.ones(n) if self.sqrt_sw is None else self.sqrt_sw**2
+        return _loo_from_rows(
+            self.left_vectors, self.yw, sw, float(sw.sum()), self.eigenvalues,
+            self.fit_intercept, alphas,
+        )
 
-        inv = 1.0 / (lam[None, :] + alphas[:, None])  # (m, rank)
-        a = U @ (uty[None, :, :] * inv[:, :, None])  # (m, n, t)
-        b = (U * U) @ inv.T  # (n, m)
-        num = p[None, :, :] + np.where(interpolated[None, :, None], 1.0, alphas[:, None, None]) * a
-        scale = np.where(interpolated[:, None], 1.0, alphas[None, :])  # (n, m)
-        den = P_diag[:, None] + scale * b  # (n, m)
-        den = den.T[:, :, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-        return out
+    def loo_residuals_for(self, X, y, sample_weight, weight_sum, alphas):
+        """:meth:`loo_residuals` for some rows of the training data, from their raw values.
+
+        The hat-matrix diagonal and residual of a row only involve that row and global
+        quantities (x̄, ȳ, uᵢ, λᵢ, θ*ᵢ, W = Σw), so the leave-one-out residuals of a
+        dataset too large for memory are computed block by block.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_rows, n_features)
+        y : ndarray of shape (n_rows,) or (n_rows, n_targets)
+        sample_weight : ndarray of shape (n_rows,) or None
+        weight_sum : float
+            Σw over the whole training set.
+        alphas : array-like of shape (m,)
+
+        Returns
+        -------
+        ndarray of shape (m, n_rows, n_targets)
+        """
+        y = np.asarray(y, dtype=np.float64)
+        y = y[:, None] if y.ndim == 1 else y
+        sw = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+        sqrt_sw = np.sqrt(sw)[:, None]
+        rank = self.rank
+        s = np.sqrt(self.eigenvalues[:rank])
+        Xw = (np.asarray(X, dtype=np.float64) - self.X_offset) * sqrt_sw
+        U = (Xw @ self.eigenvectors[:, :rank]) / s
+        yw = (y - self.y_offset) * sqrt_sw
+        return _loo_from_rows(U, yw, sw, weight_sum, self.eigenvalues, self.fit_intercept,
+                              alphas, uty=s[:, None] * self.theta_star[:rank])
+
+
+def _loo_from_rows(U, yw, sw, weight_sum, eigenvalues, fit_intercept, alphas, uty=None):
+    """Row-separable leave-one-out residuals (see :meth:`Spectrum.loo_residuals`)."""
+    alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+    n, rank = U.shape
+    lam = eigenvalues[:rank]
+    if uty is None:
+        uty = U.T @ yw  # (rank, t)
+    p = yw - U @ uty  # P y_w (y_w already ⊥ q)
+    P_diag = 1.0 - np.einsum("ij,ij->i", U, U)
+    if fit_intercept:
+        P_diag -= sw / weight_sum
+    interpolated = P_diag <= 10 * max(n, rank) * np.finfo(float).eps
+    P_diag[interpolated] = 0.0
+    p[interpolated] = 0.0
+
+    inv = 1.0 / (lam[None, :] + alphas[:, None])  # (m, rank)
+    a = U @ (uty[None, :, :] * inv[:, :, None])  # (m, n, t)
+    b = (U * U) @ inv.T  # (n, m)
+    scale = np.where(interpolated[:, None], 1.0, alphas[None, :])  # (n, m): α cancels
+    num = p[None, :, :] + scale.T[:, :, None] * a
+    den = (P_diag[:, None] + scale * b).T[:, :, None]
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
 
 
 def _eigh_descending(A):
@@ -385,4 +433,54 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
         left_vectors=np.ascontiguousarray(U_rank) if keep_left else None,
         yw=yw if keep_left else None,
         sqrt_sw=sqrt_sw if keep_left else None,
+    )
+
+
+def decompose_gram(stats, fit_intercept=True):
+    """Decompose from sufficient statistics (:class:`skreg._gram.GramStats`) alone.
+
+    The Gram path of :func:`decompose` for data that never sit in memory at once
+    (``partial_fit``, Dask): eigenvalues and eigenvectors of H = S_xx (centred) or of
+    the raw second moments, and θ*ᵢ = uᵢᵀ(Xᵀy) / λᵢ.  Without the data there is no SVD
+    fallback, so on an X with cond(X) > 10⁵ the smallest directions carry the Gram's
+    relative error eps·λ_max/λᵢ, like a Cholesky solve of the normal equations; a
+    :class:`scipy.linalg.LinAlgWarning` says so when the spectrum spans more than ten
+    decades (exactly collinear columns included: from H alone they cannot be told from
+    precision loss).
+
+    Parameters
+    ----------
+    stats : GramStats
+    fit_intercept : bool, default=True
+
+    Returns
+    -------
+    Spectrum
+    """
+    H, XTy = stats.gram(fit_intercept)
+    lam, V = _eigh_descending(H) if H.size else (np.zeros(0), H)
+    d = H.shape[0]
+    tol = max(stats.n_samples, d) * np.finfo(np.float64).eps * (lam[0] if lam.size else 0.0)
+    if lam.size and lam[-1] < lam[0] / _GRAM_MAX_CONDITION:
+        warnings.warn(
+            f"The Gram matrix built from sufficient statistics is ill-conditioned "
+            f"(smallest/largest eigenvalue {lam[-1] / lam[0]:.1e}); without the data there "
+            "is no SVD to fall back on, so the smallest directions are inaccurate or "
+            "treated as exact zeros. Fit with the data in memory, centre or scale X, or "
+            "use fit_intercept=True.",
+            LinAlgWarning,
+            stacklevel=3,
+        )
+    lam = np.where(lam > tol, lam, 0.0)
+    rank = int(np.count_nonzero(lam))
+    theta = np.zeros((lam.size, XTy.shape[1]))
+    theta[:rank] = (V[:, :rank].T @ XTy) / lam[:rank, None]
+    x_mean, y_mean = stats.means()
+    return Spectrum(
+        eigenvalues=lam,
+        eigenvectors=V,
+        theta_star=theta,
+        X_offset=x_mean if fit_intercept else np.zeros(d),
+        y_offset=y_mean if fit_intercept else np.zeros(XTy.shape[1]),
+        fit_intercept=fit_intercept,
     )

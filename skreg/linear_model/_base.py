@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
-__all__ = ["LinearRegressorMixin", "validate_fit_data"]
+from .._dask import is_dask_collection
+
+__all__ = ["LinearRegressorMixin", "validate_fit_data", "validate_dask_fit_data"]
 
 
-def validate_fit_data(estimator, X, y, sample_weight=None):
+def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
     """Validate training data the way every skreg linear estimator does.
 
     Parameters
@@ -21,6 +28,8 @@ def validate_fit_data(estimator, X, y, sample_weight=None):
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
     sample_weight : array-like of shape (n_samples,), float or None
         Non-negative, not all zero.
+    reset : bool, default=True
+        False checks X against the features seen before (``partial_fit``).
 
     Returns
     -------
@@ -33,6 +42,7 @@ def validate_fit_data(estimator, X, y, sample_weight=None):
         dtype=[np.float64, np.float32],
         multi_output=True,
         y_numeric=True,
+        reset=reset,
     )
     if y.ndim == 2 and y.shape[1] == 0:
         raise ValueError("y has 0 targets; at least one is required.")
@@ -41,6 +51,40 @@ def validate_fit_data(estimator, X, y, sample_weight=None):
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
     return X, y, sample_weight
+
+
+def validate_dask_fit_data(estimator, X, y, sample_weight=None):
+    """Validate Dask training data and reduce it to sufficient statistics on the cluster.
+
+    Sets ``n_features_in_`` (and ``feature_names_in_`` for a Dask DataFrame); finiteness
+    and non-negative weights are checked inside each block.
+
+    Returns
+    -------
+    stats : GramStats
+    dtype : numpy dtype of the fitted attributes (float32 kept)
+    y_ndim : int
+    """
+    from .._dask import as_dask_array, gram_stats
+
+    _check_feature_names(estimator, X, reset=True)
+    X = as_dask_array(X, "X")
+    y = as_dask_array(y, "y")
+    if X.ndim != 2:
+        raise ValueError(f"Expected a 2-D dask array for X, got {X.ndim}-D.")
+    if sample_weight is not None:
+        sample_weight = as_dask_array(sample_weight, "sample_weight")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: "
+                         f"{[X.shape[0], y.shape[0]]}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"Found array with shape {X.shape}; at least one sample and feature are required.")
+    estimator.n_features_in_ = X.shape[1]
+    stats = gram_stats(X, y, sample_weight)
+    if stats.weight_sum <= 0:
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    dtype = np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
+    return stats, dtype, y.ndim
 
 
 class LinearRegressorMixin(RegressorMixin):
@@ -58,7 +102,16 @@ class LinearRegressorMixin(RegressorMixin):
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        if is_dask_collection(X):  # lazy: a dask array in, a dask array out
+            from .._dask import as_dask_array
+
+            _check_feature_names(self, X, reset=False)
+            X = as_dask_array(X, "X")
+            if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has {X.shape[-1]} features, but {type(self).__name__} "
+                                 f"is expecting {self.n_features_in_} features as input.")
+        else:
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         return X @ np.asarray(self.coef_).T + self.intercept_
 
     def __sklearn_tags__(self):

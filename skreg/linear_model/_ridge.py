@@ -12,8 +12,10 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._cache import cached_call
-from .._spectral import decompose
-from ._base import LinearRegressorMixin, validate_fit_data
+from .._dask import is_dask_collection
+from .._gram import GramStats
+from .._spectral import decompose, decompose_gram
+from ._base import LinearRegressorMixin, validate_dask_fit_data, validate_fit_data
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -129,18 +131,64 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigen
         """
-        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
-        spectrum = cached_call(
-            self.memory,
-            _spectrum_for_ridge,
-            X,
-            y,
-            sample_weight,
-            fit_intercept=bool(self.fit_intercept),
-        )
+        self.__dict__.pop("_stats", None)  # fit starts afresh; partial_fit accumulates
+        if is_dask_collection(X):
+            stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
+            spectrum = decompose_gram(stats, fit_intercept=self.fit_intercept)
+        else:
+            X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+            spectrum = cached_call(
+                self.memory,
+                _spectrum_for_ridge,
+                X,
+                y,
+                sample_weight,
+                fit_intercept=bool(self.fit_intercept),
+            )
+            dtype, y_ndim = X.dtype, y.ndim
         self._spectrum = spectrum
+        self._y_ndim = y_ndim
+        self._set_spectral_attributes(spectrum, self.alpha, dtype, y_ndim)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Add a chunk of data to the sufficient statistics and refit from them.
+
+        Data larger than memory stream through: each call merges the chunk's weighted
+        count, means and centred scatter matrices into the running ones (pairwise
+        update, accurate for data far from the origin), then decomposes the d×d Gram.
+        The result equals ``fit`` on all chunks at once.  ``fit`` starts afresh.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            The same number of targets in every call.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : RidgeEigen
+        """
+        first = getattr(self, "_stats", None) is None
+        if first:
+            X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        else:
+            X, y, sample_weight = validate_fit_data(self, X, y, sample_weight, reset=False)
+            if y.ndim != self._y_ndim or (y.ndim == 2 and y.shape[1] != self._stats.Sxy.shape[1]):
+                raise ValueError(
+                    f"y has {1 if y.ndim == 1 else y.shape[1]} target(s) in {y.ndim}-D, but "
+                    "earlier partial_fit calls had a different shape."
+                )
+        if first:
+            self._stats = GramStats.from_chunk(X, y, sample_weight)
+        else:  # same reference point as the running statistics (see skreg._gram)
+            shift = (self._stats.x_shift, self._stats.y_shift)
+            self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
+        self._spectrum = decompose_gram(self._stats, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
-        self._set_spectral_attributes(spectrum, self.alpha, X.dtype, y.ndim)
+        self._set_spectral_attributes(self._spectrum, self.alpha, X.dtype, y.ndim)
         return self
 
     def path(self, alphas):
@@ -289,6 +337,10 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             raise ValueError("cv!=None and store_cv_results=True are incompatible")
         if self.cv is not None and self.alpha_per_target:
             raise ValueError("cv!=None and alpha_per_target=True are incompatible")
+        if is_dask_collection(X):
+            spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
+            self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
+            return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         if self.cv is None:
             spectrum = self._select_by_loo(X, y, sample_weight, alphas)
@@ -350,6 +402,42 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             res = np.moveaxis(results, 0, -1)  # (n, t, m)
             self.cv_results_ = (res[:, 0, :] if y.ndim == 1 else res).astype(X.dtype)
         return spectrum
+
+    def _select_by_loo_dask(self, X, y, sample_weight, alphas):
+        """Leave-one-out on a Dask cluster: statistics pass, then a residual pass.
+
+        The first pass reduces the data to d×d statistics; the second computes each
+        block's leave-one-out residuals from the global decomposition
+        (:meth:`Spectrum.loo_residuals_for`) and returns only their sums of squares.
+        """
+        from .._dask import as_dask_array, map_row_blocks
+
+        if self.cv is not None or self.scoring is not None or self.store_cv_results:
+            raise ValueError(
+                "Dask input supports the efficient leave-one-out selection only: use "
+                "cv=None, scoring=None and store_cv_results=False (or compute the arrays)."
+            )
+        stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
+        spectrum = decompose_gram(stats, fit_intercept=self.fit_intercept)
+
+        def block_sums(Xb, yb, wb):
+            looe = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas)
+            return (looe**2).sum(axis=1)  # (m, t)
+
+        Xd, yd = as_dask_array(X, "X"), as_dask_array(y, "y")
+        wd = None if sample_weight is None else as_dask_array(sample_weight, "sample_weight")
+        totals = np.sum(map_row_blocks(block_sums, Xd, yd, wd), axis=0)
+        n_samples = stats.n_samples
+        per_target = self.alpha_per_target and y_ndim == 2 and totals.shape[1] > 1
+        scores = -totals / n_samples if per_target else -totals.mean(axis=1) / n_samples
+        best = np.argmax(scores, axis=0)
+        if per_target:
+            self.alpha_ = alphas[best]
+            self.best_score_ = scores[best, np.arange(scores.shape[1])]
+        else:
+            self.alpha_ = float(alphas[best])
+            self.best_score_ = float(scores[best])
+        return spectrum, dtype, y_ndim
 
     def _select_by_folds(self, X, y, sample_weight, alphas):
         cv = check_cv(self.cv)

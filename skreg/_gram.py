@@ -1,0 +1,178 @@
+"""Sufficient statistics of weighted least squares, merged chunk by chunk.
+
+Ridge (and every spectral filter of least squares) only needs the weighted count W = Σw,
+the means x̄, ȳ, and the centred scatter matrices
+
+    S_xx = Σ wₖ (xₖ − x̄)(xₖ − x̄)ᵀ,   S_xy = Σ wₖ (xₖ − x̄)(yₖ − ȳ)ᵀ,   S_yy = Σ wₖ (yₖ − ȳ)²:
+
+d² + O(d·t) numbers, whatever n is.  :class:`GramStats` computes them for one chunk by
+centring the chunk at its own mean (no cancellation), and merges two chunks with the
+pairwise update of Chan, Golub & LeVeque (1979):
+
+    δ = x̄_B − x̄_A,   W = W_A + W_B,   x̄ = x̄_A + δ W_B / W,
+    S = S_A + S_B + (W_A W_B / W) δ δᵀ,
+
+which stays accurate when the data sit far from the origin (a mean of 1e8 loses nothing,
+where the textbook Σxxᵀ − W x̄x̄ᵀ would lose 16 digits).  One more care: a mean near 1e8
+is itself only representable to ±1.5e-8, and δ between two such means would carry that
+error.  So every chunk is first shifted by one common reference row x₀ (the first row
+seen) and the means are kept relative to it: δ is then exact to the digits of the data's
+spread, not of its offset.  This is what makes
+``partial_fit`` over a stream and the blockwise Dask fit equal to the in-memory fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["GramStats"]
+
+
+@dataclass(frozen=True)
+class GramStats:
+    """Weighted count, means and centred scatter matrices of (X, y).
+
+    Attributes
+    ----------
+    weight_sum : float
+        W = Σ wₖ (the number of samples for unit weights).
+    n_samples : int
+        Number of rows seen (zero-weight rows included).
+    x_mean : ndarray of shape (n_features,)
+        Weighted mean of X minus ``x_shift``.
+    y_mean : ndarray of shape (n_targets,)
+    Sxx : ndarray of shape (n_features, n_features)
+    Sxy : ndarray of shape (n_features, n_targets)
+    Syy : ndarray of shape (n_targets,)
+    x_shift, y_shift : ndarrays
+        The common reference point; ``x_mean`` and ``y_mean`` are x̄ − x_shift and
+        ȳ − y_shift (see :meth:`means`).
+    """
+
+    weight_sum: float
+    n_samples: int
+    x_mean: np.ndarray
+    y_mean: np.ndarray
+    Sxx: np.ndarray
+    Sxy: np.ndarray
+    Syy: np.ndarray
+    x_shift: np.ndarray = None
+    y_shift: np.ndarray = None
+
+    @classmethod
+    def from_chunk(cls, X, y, sample_weight=None, shift=None):
+        """Statistics of one chunk, centred at the chunk's own weighted mean.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : ndarray of shape (n_samples,) or None
+        shift : tuple (x_shift, y_shift) or None
+            Common reference point of all chunks to be merged; None takes this chunk's
+            first row.
+
+        Returns
+        -------
+        GramStats
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.arange(12.0).reshape(6, 2); y = X.sum(1)
+        >>> a = GramStats.from_chunk(X[:2], y[:2]).merge(GramStats.from_chunk(X[2:], y[2:]))
+        >>> bool(np.allclose(a.Sxx, GramStats.from_chunk(X, y).Sxx))
+        True
+        """
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        y = y[:, None] if y.ndim == 1 else y
+        n, d = X.shape
+        if shift is None:
+            shift = (X[0].copy(), y[0].copy()) if n else (np.zeros(d), np.zeros(y.shape[1]))
+        x_shift, y_shift = (np.asarray(a, dtype=np.float64) for a in shift)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        W = float(n if w is None else w.sum())
+        if W <= 0:
+            return cls(0.0, n, np.zeros(d), np.zeros(y.shape[1]), np.zeros((d, d)),
+                       np.zeros((d, y.shape[1])), np.zeros(y.shape[1]), x_shift, y_shift)
+        Xs = X - x_shift
+        ys = y - y_shift
+        x_mean = np.average(Xs, axis=0, weights=w)
+        y_mean = np.average(ys, axis=0, weights=w)
+        Xc = Xs - x_mean
+        yc = ys - y_mean
+        Xw = Xc if w is None else Xc * w[:, None]
+        return cls(
+            weight_sum=W,
+            n_samples=n,
+            x_mean=x_mean,
+            y_mean=y_mean,
+            Sxx=Xw.T @ Xc,
+            Sxy=Xw.T @ yc,
+            Syy=np.einsum("ij,ij->j", yc if w is None else yc * w[:, None], yc),
+            x_shift=x_shift,
+            y_shift=y_shift,
+        )
+
+    def merge(self, other):
+        """Statistics of the union of two chunks (Chan et al. pairwise update).
+
+        Parameters
+        ----------
+        other : GramStats
+
+        Returns
+        -------
+        GramStats
+        """
+        if not (np.array_equal(self.x_shift, other.x_shift)
+                and np.array_equal(self.y_shift, other.y_shift)):
+            other = other.reshifted(self.x_shift, self.y_shift)
+        if other.weight_sum == 0:
+            return GramStats(self.weight_sum, self.n_samples + other.n_samples, self.x_mean,
+                             self.y_mean, self.Sxx, self.Sxy, self.Syy, self.x_shift,
+                             self.y_shift)
+        if self.weight_sum == 0:
+            return other.merge(self)
+        wa, wb = self.weight_sum, other.weight_sum
+        W = wa + wb
+        dx = other.x_mean - self.x_mean
+        dy = other.y_mean - self.y_mean
+        f = wa * wb / W
+        return GramStats(
+            weight_sum=W,
+            n_samples=self.n_samples + other.n_samples,
+            x_mean=self.x_mean + dx * (wb / W),
+            y_mean=self.y_mean + dy * (wb / W),
+            Sxx=self.Sxx + other.Sxx + f * np.outer(dx, dx),
+            Sxy=self.Sxy + other.Sxy + f * np.outer(dx, dy),
+            Syy=self.Syy + other.Syy + f * dy**2,
+            x_shift=self.x_shift,
+            y_shift=self.y_shift,
+        )
+
+    def reshifted(self, x_shift, y_shift):
+        """The same statistics with means relative to another reference point."""
+        return GramStats(
+            self.weight_sum, self.n_samples,
+            self.x_mean + (self.x_shift - x_shift), self.y_mean + (self.y_shift - y_shift),
+            self.Sxx, self.Sxy, self.Syy, np.asarray(x_shift), np.asarray(y_shift),
+        )
+
+    def means(self):
+        """The absolute weighted means (x̄, ȳ)."""
+        return self.x_shift + self.x_mean, self.y_shift + self.y_mean
+
+    def gram(self, fit_intercept=True):
+        """(H, Xᵀy): centred when fitting an intercept, raw second moments otherwise."""
+        if fit_intercept:
+            return self.Sxx, self.Sxy
+        W = self.weight_sum
+        x_mean, y_mean = self.means()
+        return (
+            self.Sxx + W * np.outer(x_mean, x_mean),
+            self.Sxy + W * np.outer(x_mean, y_mean),
+        )
