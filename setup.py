@@ -27,9 +27,14 @@ setup(
         "pandas>=1.5",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "pytest-cov>=4"],
+        "test": [
+            "pytest>=7",
+            "hypothesis>=6",
+            "pytest-cov>=4",
+            "dask[array,dataframe,distributed]>=2023.1",
+        ],
         "plot": ["matplotlib>=3.6"],
-        "dask": ["dask[array,distributed]>=2023.1"],
+        "dask": ["dask[array,dataframe,distributed]>=2023.1"],
     },
     entry_points={"console_scripts": ["skreg=skreg.__main__:main"]},
     classifiers=[

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import (
-    _check_feature_names,
     _check_sample_weight,
     check_is_fitted,
     validate_data,
@@ -67,7 +66,11 @@ def validate_dask_fit_data(estimator, X, y, sample_weight=None):
     """
     from .._dask import as_dask_array, gram_stats
 
-    _check_feature_names(estimator, X, reset=True)
+    names = np.asarray(getattr(X, "columns", []), dtype=object)
+    if names.size and all(isinstance(name, str) for name in names):
+        estimator.feature_names_in_ = names
+    else:
+        estimator.__dict__.pop("feature_names_in_", None)
     X = as_dask_array(X, "X")
     y = as_dask_array(y, "y")
     if X.ndim != 2:
@@ -105,7 +108,10 @@ class LinearRegressorMixin(RegressorMixin):
         if is_dask_collection(X):  # lazy: a dask array in, a dask array out
             from .._dask import as_dask_array
 
-            _check_feature_names(self, X, reset=False)
+            names = getattr(X, "columns", None)
+            expected = getattr(self, "feature_names_in_", None)
+            if expected is not None and names is not None and list(names) != list(expected):
+                raise ValueError("The feature names should match those that were passed during fit.")
             X = as_dask_array(X, "X")
             if X.ndim != 2 or X.shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {X.shape[-1]} features, but {type(self).__name__} "
