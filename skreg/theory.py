@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ridge_spectral_solution", "l2_shrink"]
+__all__ = ["ridge_spectral_solution", "l2_shrink", "input_noise_equivalent_alpha", "weight_noise_penalty", "soft_threshold", "early_stopping_equivalent_alpha", "early_stopping_iterate"]
 
 
 def ridge_spectral_solution(X, y, alpha):
@@ -77,3 +77,206 @@ def l2_shrink(theta_star, lam, alpha):
     theta_star = np.asarray(theta_star, dtype=np.float64)
     lam = np.asarray(lam, dtype=np.float64)
     return lam / (lam + np.asarray(alpha, dtype=np.float64)) * theta_star
+
+
+def input_noise_equivalent_alpha(noise_var, n_samples):
+    """L2 strength equivalent to Gaussian input noise in least squares: α = δ·N.
+
+    The lecture's "linear regression with noisy inputs": with X̃ = X + Z and the rows
+    of Z drawn from N(0, δI),
+
+        ½‖X̃w − y‖² = ½‖Xw − y‖² + ½‖Zw‖² + (Zw)ᵀ(Xw − y),
+
+    and since E[ZᵀZ] = δN·I and E[Z] = 0,
+
+        E_Z ½‖X̃w − y‖² = ½‖Xw − y‖² + ½ δN ‖w‖²,
+
+    ridge regression with α = δN in the sum convention of ``RidgeEigen``.  With
+    sample weights wᵢ (risk ½Σ wᵢ(x̃ᵢᵀw − yᵢ)²) the same computation gives α = δ Σᵢ wᵢ:
+    pass Σ wᵢ as ``n_samples``.
+
+    Parameters
+    ----------
+    noise_var : float or array-like
+        δ ≥ 0, the variance of each noise entry (``noise_std ** 2``).
+    n_samples : float or array-like
+        N, the number of samples (or the sum of the sample weights), broadcast.
+
+    Returns
+    -------
+    float or ndarray
+        δ·N, the broadcast shape of the arguments.
+
+    Examples
+    --------
+    >>> input_noise_equivalent_alpha(0.01, 442)
+    4.42
+    """
+    noise_var = np.asarray(noise_var, dtype=np.float64)
+    n_samples = np.asarray(n_samples, dtype=np.float64)
+    if np.any(noise_var < 0) or np.any(n_samples < 0):
+        raise ValueError("noise_var and n_samples must be >= 0.")
+    out = noise_var * n_samples
+    return float(out) if out.ndim == 0 else out
+
+
+def weight_noise_penalty(grad_f, noise_std):
+    """Second-order penalty of Gaussian weight noise: ½δ² Σₖ ‖∇θ f(xₖ, θ)‖².
+
+    The lecture perturbs the weights, θ ↦ θ + δφ with φ ~ N(0, I), and expands the
+    squared loss of one pair (x, y) to second order in δ:
+
+        E_φ ½(f(x, θ + δφ) − y)² = ½(f − y)² + ½δ²‖∇θ f‖² + ½δ²(f − y)·Δθ f + O(δ⁴).
+
+    The lecture keeps the gradient term, a penalty on how much the prediction moves with
+    the weights, and drops the last term ½δ²(f − y)·Δθ f (Δθ f = tr ∇²θ f, the
+    Laplacian of the prediction).  That term vanishes exactly for models linear in θ
+    (f = θᵀx has Δθ f = 0, and then the expansion is exact: E_φ = ½(f − y)² +
+    ½δ²‖x‖²) and at a perfect fit (f = y); otherwise it is of the same order δ² and
+    its sign follows the residual.  This function returns the kept term, summed over
+    samples.
+
+    Parameters
+    ----------
+    grad_f : array-like of shape (n_samples, n_params) or (n_params,)
+        ∇θ f(xₖ, θ) for each sample (one row per sample; a 1-D array is one sample).
+    noise_std : float or array-like
+        δ ≥ 0, the standard deviation of the weight perturbation (an array gives one
+        penalty per δ).
+
+    Returns
+    -------
+    float or ndarray
+        ½δ² Σₖ ‖∇θ f(xₖ, θ)‖², the shape of ``noise_std``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[3.0, 4.0]])   # f = θᵀx, so ∇θ f = x
+    >>> weight_noise_penalty(x, 0.1)
+    0.125
+    """
+    grad_f = np.asarray(grad_f, dtype=np.float64)
+    noise_std = np.asarray(noise_std, dtype=np.float64)
+    if np.any(noise_std < 0):
+        raise ValueError("noise_std must be >= 0.")
+    squared_norm = float(np.sum(grad_f * grad_f))
+    out = 0.5 * noise_std**2 * squared_norm
+    return float(out) if out.ndim == 0 else out
+
+
+def soft_threshold(theta_star, lam, alpha):
+    """L1-regularized minimizer of a diagonal quadratic: the lecture's soft-threshold.
+
+    The lecture's "L1 vs L2" example minimizes Σᵢ ½λᵢ(θᵢ − θ*ᵢ)² + α|θᵢ|, one
+    coordinate at a time:
+
+        θ̂ᵢ = θ*ᵢ − sign(θ*ᵢ)·α/λᵢ   if |θ*ᵢ| > α/λᵢ,   else 0.
+
+    Parameters
+    ----------
+    theta_star : array-like
+        Unregularized minimizer θ*.
+    lam : array-like
+        Curvatures λᵢ > 0 (eigenvalues of H), broadcast against ``theta_star``.
+    alpha : float or array-like
+        Strength α ≥ 0, broadcast (e.g. shape (n_alphas, 1) for many α at once).
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of the three arguments.
+
+    Examples
+    --------
+    >>> soft_threshold([2.0, -2.0, 0.5], [1.0, 1.0, 1.0], 1.0)
+    array([ 1., -1.,  0.])
+    """
+    theta_star = np.asarray(theta_star, dtype=np.float64)
+    lam = np.asarray(lam, dtype=np.float64)
+    alpha = np.asarray(alpha, dtype=np.float64)
+    threshold = alpha / lam
+    shrunk = theta_star - np.sign(theta_star) * threshold
+    return np.where(np.abs(theta_star) > threshold, shrunk, 0.0)
+
+
+def early_stopping_iterate(theta_0, theta_star, lam, learning_rate, n_steps):
+    """Gradient descent on ½λ(θ − θ*)² after τ steps: a weighted average of θ₀ and θ*.
+
+    The lecture's 1-D example: θ_{k+1} = θ_k − ελ(θ_k − θ*), hence
+
+        θ_τ = (1 − ελ)^τ θ₀ + (1 − (1 − ελ)^τ) θ*.
+
+    Parameters
+    ----------
+    theta_0, theta_star : array-like
+        Initial point and optimum (broadcast).
+    lam : array-like
+        Curvature λ ≥ 0 (an eigenvalue of the Hessian of the loss descended).
+    learning_rate : float or array-like
+        Step ε.
+    n_steps : int or array-like
+        Number of steps τ ≥ 0.
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of the arguments.
+
+    Examples
+    --------
+    >>> early_stopping_iterate(0.0, 2.0, 1.0, 0.5, [1, 2, 3])
+    array([1.  , 1.5 , 1.75])
+    """
+    weight = (1.0 - np.asarray(learning_rate, dtype=np.float64) * np.asarray(lam, dtype=np.float64)) ** np.asarray(
+        n_steps, dtype=np.float64
+    )
+    return weight * np.asarray(theta_0, dtype=np.float64) + (1.0 - weight) * np.asarray(theta_star, dtype=np.float64)
+
+
+def early_stopping_equivalent_alpha(lam, learning_rate, n_steps):
+    """L2 strength equivalent to stopping gradient descent after τ steps.
+
+    Stopping at τ gives θ̂ = (1 − ελ)^τ θ₀ + (1 − (1 − ελ)^τ) θ*, and L2 regularization
+    centred at θ₀ gives θ̂ = α/(α+λ) θ₀ + λ/(α+λ) θ*; the two agree for
+
+        α = λ(1 − ελ)^τ / (1 − (1 − ελ)^τ).
+
+    λ, ε and α are in one convention: with the sum loss ½‖Xθ − y‖² (λ an eigenvalue of
+    XᵀX, ε the step on that loss) α is RidgeEigen's alpha.  α decreases in τ (for
+    0 < ελ < 1): training longer is regularizing less.
+
+    Parameters
+    ----------
+    lam : array-like
+        Curvatures λ ≥ 0.  At λ = 0 the limit 1/(ετ) is returned.
+    learning_rate : float or array-like
+        Step ε > 0 (ελ < 2 for a convergent iteration; for 1 < ελ < 2 and odd τ the
+        iterate overshoots θ* and α is negative).
+    n_steps : int or array-like
+        τ ≥ 0 (τ = 0 gives α = ∞: nothing learned).
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of the arguments.
+
+    Examples
+    --------
+    >>> early_stopping_equivalent_alpha([1.0, 1.0, 1.0], 0.5, [1, 2, 3])
+    array([1.        , 0.33333333, 0.14285714])
+    """
+    lam = np.asarray(lam, dtype=np.float64)
+    eps = np.asarray(learning_rate, dtype=np.float64)
+    tau = np.asarray(n_steps, dtype=np.float64)
+    lam, eps, tau = np.broadcast_arrays(lam, eps, tau)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # (1 − ελ)^τ and 1 − (1 − ελ)^τ without cancellation when ελ is small
+        x = tau * np.log1p(-np.minimum(eps * lam, 1.0))
+        small = eps * lam <= 1.0
+        q = np.where(small, np.exp(x), (1.0 - eps * lam) ** tau)
+        one_minus_q = np.where(small, -np.expm1(x), 1.0 - q)
+        alpha = lam * q / one_minus_q
+        limit = 1.0 / (eps * tau)
+    alpha = np.where(lam == 0, limit, alpha)
+    return np.where(tau == 0, np.inf, alpha)

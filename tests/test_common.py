@@ -6,7 +6,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
-EXPECTED_FAILURES = {}
+EXPECTED_FAILURES = {
+    "NoisyInputRegressor": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "augment draws fresh noise per row: weight 2 equals a repeated row only in "
+            "expectation (exact for method='marginalize', tested in test_noisy_input.py)."
+        ),
+    },
+}
 
 
 def _instances():

@@ -1,5 +1,6 @@
 """Linear estimators: each one a spectral filter of least squares, or an L1 solve."""
 
+from ._noise import NoisyInputRegressor
 from ._ridge import RidgeEigen, RidgeEigenCV
 
-__all__ = ["RidgeEigen", "RidgeEigenCV"]
+__all__ = ["NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV"]
