@@ -7,6 +7,17 @@ data the risk sees (noise on inputs, outputs, weights).
 
 __version__ = "0.1.0"
 
-from .linear_model import NoisyInputRegressor, RidgeEigen, RidgeEigenCV
+from .linear_model import (
+    NoisyInputRegressor,
+    RidgeEigen,
+    RidgeEigenCV,
+    SoftThresholdQuadratic,
+)
 
-__all__ = ["NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "__version__"]
+__all__ = [
+    "NoisyInputRegressor",
+    "RidgeEigen",
+    "RidgeEigenCV",
+    "SoftThresholdQuadratic",
+    "__version__",
+]

@@ -1,6 +1,7 @@
 """Linear estimators: each one a spectral filter of least squares, or an L1 solve."""
 
+from ._lasso import SoftThresholdQuadratic
 from ._noise import NoisyInputRegressor
 from ._ridge import RidgeEigen, RidgeEigenCV
 
-__all__ = ["NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV"]
+__all__ = ["NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic"]
