@@ -8,6 +8,7 @@ data the risk sees (noise on inputs, outputs, weights).
 __version__ = "0.1.0"
 
 from .linear_model import (
+    EarlyStoppedGD,
     NoisyInputRegressor,
     RidgeEigen,
     RidgeEigenCV,
@@ -15,6 +16,7 @@ from .linear_model import (
 )
 
 __all__ = [
+    "EarlyStoppedGD",
     "NoisyInputRegressor",
     "RidgeEigen",
     "RidgeEigenCV",

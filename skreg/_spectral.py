@@ -54,6 +54,7 @@ __all__ = [
     "center_data",
     "ridge_shrinkage",
     "gd_shrinkage",
+    "gd_powers",
 ]
 
 # cond(X)² above which the Gram / kernel eigendecomposition is replaced by an SVD.
@@ -116,6 +117,40 @@ def ridge_shrinkage(eigenvalues, alphas):
     return np.divide(lam, denom, out=np.zeros(denom.shape), where=denom > 0)
 
 
+def gd_powers(rate, steps):
+    """ρ^τ and 1 − ρ^τ for ρ = 1 − rate, every rate against every number of steps τ.
+
+    The per-direction contraction of gradient descent: on a quadratic with curvature λ
+    and step ε, ρ = 1 − ελ.  Accurate for ρ close to 1 (log1p / expm1, no cancellation
+    in 1 − ρ^τ for tiny ελ) and correct in sign for ρ < 0 (1 < ελ < 2 oscillates).
+
+    Parameters
+    ----------
+    rate : array-like of shape (k,)
+        ελ ≥ 0 per direction.
+    steps : array-like of shape (m,)
+        Numbers of steps τ ≥ 0.
+
+    Returns
+    -------
+    power, one_minus : ndarrays of shape (m, k)
+    """
+    rate = np.asarray(rate, dtype=np.float64).reshape(1, -1)
+    tau = np.asarray(steps, dtype=np.float64).reshape(-1, 1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if np.all(rate <= 1.0) and np.all(tau > 0):  # ρ ∈ [0, 1]: the usual case
+            x = tau * np.log1p(-rate)
+            return np.exp(x), -np.expm1(x)
+        rho = 1.0 - rate
+        log_abs = np.where(rate <= 1.0, np.log1p(-np.minimum(rate, 1.0)), np.log(np.abs(rho)))
+        x = np.where(tau == 0, 0.0, tau * log_abs)
+        magnitude = np.exp(x)
+        odd = np.mod(tau, 2) == 1
+        power = np.where((rho < 0) & odd, -magnitude, magnitude)
+        one_minus = np.where(rho >= 0, -np.expm1(x), 1.0 - power)
+    return power, one_minus
+
+
 def gd_shrinkage(eigenvalues, n_steps, learning_rate):
     """Gradient-descent filter φ(λ, τ) = 1 − (1 − ελ)^τ (from θ₀ = 0).
 
@@ -134,12 +169,14 @@ def gd_shrinkage(eigenvalues, n_steps, learning_rate):
     Returns
     -------
     ndarray of shape (m, r)
+
+    Examples
+    --------
+    >>> gd_shrinkage([1.5], [1, 2, 3], 1.0)[:, 0]
+    array([1.5  , 0.75 , 1.125])
     """
-    lam = np.asarray(eigenvalues, dtype=np.float64)[None, :]
-    tau = np.asarray(n_steps, dtype=np.float64).reshape(-1, 1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        phi = -np.expm1(tau * np.log1p(-learning_rate * lam + 0j).real)
-    return np.where(lam > 0, phi, 0.0)
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    return gd_powers(learning_rate * lam, n_steps)[1]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Linear estimators: each one a spectral filter of least squares, or an L1 solve."""
 
+from ._early_stopping import EarlyStoppedGD
 from ._lasso import SoftThresholdQuadratic
 from ._noise import NoisyInputRegressor
 from ._ridge import RidgeEigen, RidgeEigenCV
 
-__all__ = ["NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic"]
+__all__ = ["EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic"]

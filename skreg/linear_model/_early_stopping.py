@@ -1,0 +1,661 @@
+"""Early stopping of gradient descent on least squares: EarlyStoppedGD.
+
+Two trainers implement :class:`skreg.early_stopping.Trainer` for the mean least-squares
+loss with coupled weight decay,
+
+    J_α(w) = (1/n) [ ½‖X_c w − y_c‖² + ½α‖w‖² ]      (X_c, y_c centred),
+
+and :func:`skreg.early_stopping.run_early_stopping` runs Algorithm 7.1, 7.2 or 7.3 over
+either of them:
+
+* ``_IterativeTrainer`` runs the steps through :mod:`skreg.optim` (full-batch GD,
+  minibatch SGD, momentum);
+* ``_SpectralTrainer`` uses the closed form of full-batch GD, derived here.
+
+Closed-form trajectory (the developer note the spectral solver relies on)
+-------------------------------------------------------------------------
+Let H = X_cᵀX_c = Σ λᵢ uᵢuᵢᵀ (the *sum*-loss Hessian of the spectral core, λᵢ ≥ 0) and
+X_cᵀy_c = Σ βᵢ uᵢ, βᵢ = λᵢθ*ᵢ.  One GD step of size ε on J_α is
+
+    w ← w − (ε/n) [ (H + αI) w − X_cᵀy_c ],
+
+so in the eigenbasis each coordinate cᵢ = uᵢᵀw follows its own affine recursion
+
+    cᵢ ← ρᵢ cᵢ + (1 − ρᵢ) c∞ᵢ,     ρᵢ = 1 − ε(λᵢ + α)/n,   c∞ᵢ = βᵢ/(λᵢ + α) = λᵢ/(λᵢ+α) θ*ᵢ
+
+(the fixed point is the ridge solution with strength α, the contraction uses the
+eigenvalue λᵢ/n + α/n of the mean-loss Hessian), hence after τ steps from c₀
+
+    cᵢ(τ) = ρᵢ^τ c₀ᵢ + (1 − ρᵢ^τ) c∞ᵢ.
+
+From θ₀ = 0 and α = 0 this is the lecture's θ_τ = (1 − (1 − ε'λ)^τ) θ* with ε' = ε/n (a
+step ε on the mean loss is a step ε/n on the sum loss).  GD is stable iff |ρᵢ| < 1 for
+all i, i.e. ε < 2/λ_max with λ_max = (λ₁ + α)/n the largest eigenvalue of the mean-loss
+Hessian; for 1 < ε(λ+α)/n < 2, ρ is negative and ρ^τ alternates in sign (handled).
+Components of a non-zero start outside span{uᵢ} (only for Algorithm 7.3's continuation
+from θ*, on the kernel side d > n) are null directions of H: they decay as (1 − εα/n)^τ,
+so they are added to the basis as extra directions with λ = 0.
+
+Losses along the trajectory, for many τ at once, without forming w(τ):
+
+* training: ‖X_c w − y_c‖² = Σᵢ λᵢ (cᵢ − θ*ᵢ)² + RSS_min (the residual of least squares
+  is orthogonal to the range of X_c);
+* validation (centred with the *training* means, since b = ȳ − x̄ᵀw): with
+  A = X_v,c [u₁ … u_k] and any q, ‖Ac − y_v‖² = (c−q)ᵀAᵀA(c−q) + 2(c−q)ᵀAᵀ(Aq − y_v)
+  + ‖Aq − y_v‖².  Taking q the least-squares solution makes the last two terms the
+  small, fixed part, so the τ-dependent part is a k×k quadratic form: O(k²) work per
+  evaluation, one matrix product for a whole block of evaluations, no gradient step.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import linalg
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, validate_data
+
+from .._spectral import center_data, decompose, gd_powers
+from ..early_stopping import run_early_stopping, split_validation
+from ..optim import SGD, iter_minibatches
+from ._base import LinearRegressorMixin, validate_fit_data
+
+__all__ = ["EarlyStoppedGD"]
+
+
+# ------------------------------------------------------------------ closed forms
+def _equivalent_alpha(eigenvalues, alpha, learning_rate, n_samples, n_steps):
+    """Per-direction ridge strength (sum convention) reproducing τ GD steps from 0.
+
+    φᵢ = λᵢ/(λᵢ+α) (1 − ρᵢ^τ) is the GD filter; the ridge strength with the same filter
+    λᵢ/(λᵢ + aᵢ) is aᵢ = (α + λᵢρᵢ^τ)/(1 − ρᵢ^τ), which for α = 0 is the lecture's
+    λ(1−ε'λ)^τ/(1 − (1−ε'λ)^τ).  Where λᵢ + α = 0 the limit τ → n/(ετ) is used.
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    total = lam + alpha
+    power, one_minus = gd_powers(learning_rate * total / n_samples, [n_steps])
+    power, one_minus = power[0], one_minus[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (alpha + lam * power) / one_minus
+    if n_steps == 0:
+        return np.full(lam.shape, np.inf)
+    return np.where(total > 0, out, n_samples / (learning_rate * n_steps))
+
+
+def _psd_solve(G, h):
+    """Minimum-norm least-squares solution of G q = h for symmetric PSD G (pseudo-inverse).
+
+    Eigenvalues below d·eps·λ_max count as zero, so a singular G (fewer validation
+    samples than features) gives a q of moderate norm rather than amplified round-off.
+    """
+    if G.shape[0] == 0:
+        return np.zeros(h.shape)
+    try:  # well-conditioned (the usual case): Cholesky
+        L = linalg.cholesky(G, lower=True, check_finite=False)
+        diag = np.abs(np.diag(L))
+        if diag.min() > 1e-6 * diag.max():
+            return linalg.cho_solve((L, True), h, check_finite=False)
+    except linalg.LinAlgError:
+        pass
+    lam, Q = linalg.eigh(G, check_finite=False)
+    keep = lam > G.shape[0] * np.finfo(np.float64).eps * max(lam[-1], 0.0)
+    Q = Q[:, keep]
+    return Q @ ((Q.T @ h) / lam[keep, None])
+
+
+def _lambda_max(Xc):
+    """Largest eigenvalue of Xcᵀ Xc (0 for an empty or zero matrix)."""
+    n, d = Xc.shape
+    if n == 0 or d == 0:
+        return 0.0
+    M = Xc.T @ Xc if n >= d else Xc @ Xc.T
+    k = M.shape[0] - 1
+    return max(float(linalg.eigh(M, eigvals_only=True, subset_by_index=[k, k], check_finite=False)[0]), 0.0)
+
+
+# ------------------------------------------------------------------ trainers
+class _Dataset:
+    """One training set: its means, the centred data and the decomposition on demand."""
+
+    def __init__(self, X, y, fit_intercept):
+        self.X, self.y = X, y  # kept so that the id-based cache key stays valid
+        self.n_samples = X.shape[0]
+        self.fit_intercept = fit_intercept
+        if fit_intercept:
+            self.X_offset, self.y_offset = X.mean(axis=0), y.mean(axis=0)
+        else:
+            self.X_offset, self.y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
+        self.yc = y - self.y_offset
+        self._Xc = self._spectrum = self._lambda_max = self._rss = None
+
+    @property
+    def Xc(self):
+        """X − x̄ (a copy, made once: only the iterative trainer needs it)."""
+        if self._Xc is None:
+            self._Xc = center_data(self.X, self.y, None, self.fit_intercept)[0]
+        return self._Xc
+
+    @property
+    def spectrum(self):
+        if self._spectrum is None:
+            self._spectrum = decompose(self.X, self.y, None, fit_intercept=self.fit_intercept)
+        return self._spectrum
+
+    @property
+    def lambda_max(self):
+        """λ₁ of the (sum) Hessian X_cᵀX_c."""
+        if self._lambda_max is None:
+            if self._spectrum is not None:
+                lam = self._spectrum.eigenvalues
+                self._lambda_max = float(lam[0]) if lam.size else 0.0
+            else:
+                self._lambda_max = _lambda_max(self.Xc)
+        return self._lambda_max
+
+    @property
+    def rss_min(self):
+        """‖X_c w_ls − y_c‖², the part of the training loss no w can remove."""
+        if self._rss is None:
+            s = self.spectrum
+            w_ls = s.eigenvectors @ s.theta_star
+            resid = self.X @ w_ls - (self.X_offset @ w_ls + self.yc)
+            self._rss = float(np.einsum("ij,ij->", resid, resid))
+        return self._rss
+
+    def intercept(self, w):
+        if not self.fit_intercept:
+            return np.zeros(w.shape[1])
+        return self.y_offset - self.X_offset @ w
+
+
+class _IterativeTrainer:
+    """Gradient steps on J_α through :mod:`skreg.optim` (GD, minibatch SGD, momentum).
+
+    params = [w (d, t), b (t,)]; b is not descended but recovered after the steps from
+    the means of the data being trained on.  One step is one parameter update (one
+    minibatch); minibatches run through reshuffled epochs from the trainer's seed.
+    """
+
+    def __init__(self, n_features, n_targets, *, alpha, fit_intercept, momentum=0.0,
+                 batch_size=None, seed=0, learning_rate=None):
+        self.shape = (n_features, n_targets)
+        self.alpha, self.fit_intercept = alpha, fit_intercept
+        self.momentum, self.batch_size, self.seed = momentum, batch_size, seed
+        self._datasets = {}
+        self.set_learning_rate(learning_rate)
+
+    def set_learning_rate(self, learning_rate):
+        """Set ε (None until known: the datasets are needed to choose it)."""
+        self.learning_rate = learning_rate
+        self.optimizer = None if learning_rate is None else SGD(learning_rate, momentum=self.momentum)
+        self.init_params()
+
+    def dataset(self, X, y):
+        key = (id(X), id(y))
+        if key not in self._datasets:
+            self._datasets[key] = _Dataset(X, y, self.fit_intercept)
+        return self._datasets[key]
+
+    def init_params(self):
+        if self.optimizer is not None:
+            self.optimizer.reset()
+        self._rng = np.random.RandomState(self.seed)
+        self._stream_key, self._stream = None, None
+        self._last_output = None
+        d, t = self.shape
+        return [np.zeros((d, t)), np.zeros(t)]
+
+    def copy(self, params):
+        return [p.copy() for p in params]
+
+    def loss(self, params, X, y):
+        """J(θ; X, y) = ½ · mean over samples of ‖x w + b − y‖² (no penalty)."""
+        w, b = params
+        residual = X @ w + b - y
+        return 0.5 * float(np.einsum("ij,ij->", residual, residual)) / X.shape[0]
+
+    def _next_batch(self, data):
+        if self._stream_key is not data:
+            self._stream_key, self._stream = data, None
+        while True:
+            if self._stream is None:
+                self._stream = iter_minibatches(data.n_samples, self.batch_size, self._rng)
+            batch = next(self._stream, None)
+            if batch is not None:
+                return batch
+            self._stream = None
+
+    def train(self, params, X, y, n_steps):
+        data = self.dataset(X, y)
+        if params is not self._last_output and self.optimizer is not None:
+            # a new trajectory (e.g. Algorithm 7.3 continuing from the restored θ*):
+            # the momentum of the abandoned one does not belong to it
+            self.optimizer.reset()
+        w = params[0].copy()
+        decay = self.alpha / data.n_samples  # coupled weight decay on the mean loss
+        full = self.batch_size is None or self.batch_size >= data.n_samples
+        Xc, yc = data.Xc, data.yc
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(n_steps):
+                if full:
+                    grad = Xc.T @ (Xc @ w - yc) / data.n_samples
+                else:
+                    idx = self._next_batch(data)
+                    Xb = Xc[idx]
+                    grad = Xb.T @ (Xb @ w - yc[idx]) / idx.size
+                if decay:
+                    grad += decay * w
+                self.optimizer.update([w], [grad])
+        self._check_not_diverged(data, w, full)
+        self._last_output = [w, data.intercept(w)]
+        return self._last_output
+
+    def _check_not_diverged(self, data, w, full):
+        """Raise instead of returning NaN / exploding coefficients.
+
+        Full-batch GD (with or without momentum) below the step bound checked in ``fit``
+        cannot diverge, so only finiteness is checked.  Minibatch SGD has no such bound:
+        its training loss is also checked against 10¹² times the loss of w = 0.
+        """
+        diverged = not np.all(np.isfinite(w))
+        if not diverged and not full:
+            with np.errstate(over="ignore", invalid="ignore"):
+                resid = data.Xc @ w - data.yc
+                loss = float(np.einsum("ij,ij->", resid, resid))
+            diverged = not np.isfinite(loss) or loss > 1e12 * (float(np.sum(data.yc**2)) + 1e-300)
+        if diverged:
+            raise ValueError(
+                f"gradient descent diverged (non-finite or exploding coefficients) with "
+                f"learning_rate={self.learning_rate:g}"
+                + (f" and batch_size={self.batch_size}" if not full else "")
+                + "; use a smaller learning_rate."
+            )
+
+
+class _SpectralTrainer(_IterativeTrainer):
+    """Full-batch GD (no momentum) in closed form: see the module docstring."""
+
+    def __init__(self, n_features, n_targets, *, alpha, fit_intercept, learning_rate=None):
+        self._validation = {}
+        super().__init__(n_features, n_targets, alpha=alpha, fit_intercept=fit_intercept,
+                         learning_rate=learning_rate)
+
+    def dataset(self, X, y):
+        data = super().dataset(X, y)
+        data.spectrum  # decompose once: λ_max, the trajectory and the losses all use it
+        return data
+
+    def _start(self, data, w0):
+        """Basis Q (d, k), eigenvalues (k,), θ* (k, t), c∞ (k, t) and c₀ (k, t) for w0."""
+        s = data.spectrum
+        V, lam, theta = s.eigenvectors, s.eigenvalues, s.theta_star
+        c0 = V.T @ w0
+        extra = None
+        if V.shape[1] < V.shape[0] and np.any(w0):
+            resid = w0 - V @ c0
+            resid -= V @ (V.T @ resid)
+            norms = np.linalg.norm(resid, axis=0)
+            if norms.max() > 1e-14 * max(np.linalg.norm(w0), 1e-300):
+                Q, R = linalg.qr(resid, mode="economic")
+                keep = np.abs(np.diag(R)) > 1e-14 * norms.max()
+                extra = Q[:, keep]
+                c0 = np.vstack([c0, extra.T @ resid])
+                lam = np.concatenate([lam, np.zeros(extra.shape[1])])
+                theta = np.vstack([theta, np.zeros((extra.shape[1], theta.shape[1]))])
+        total = lam + self.alpha
+        beta = lam[:, None] * theta
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c_inf = np.where(total[:, None] > 0, beta / total[:, None], 0.0)
+        return V, extra, lam, theta, c_inf, c0
+
+    def _coords(self, data, lam, c_inf, c0, steps):
+        power, one_minus = gd_powers(self.learning_rate * (lam + self.alpha) / data.n_samples, steps)
+        C = one_minus[:, :, None] * c_inf[None]
+        if np.any(c0):
+            C += power[:, :, None] * c0[None]
+        return C
+
+    def train(self, params, X, y, n_steps):
+        data = self.dataset(X, y)
+        w0 = params[0]
+        if n_steps == 0:
+            return self.copy(params)
+        V, extra, lam, _, c_inf, c0 = self._start(data, w0)
+        c = self._coords(data, lam, c_inf, c0, [n_steps])[0]
+        r = V.shape[1]
+        w = V @ c[:r]
+        if extra is not None:
+            w += extra @ c[r:]
+        return [w, data.intercept(w)]
+
+    def _validation_terms(self, data, X_val, y_val, V, extra):
+        """G = AᵀA, g = Aᵀ(Aq − y_v), q and ‖Aq − y_v‖² for A = X_v,c [V, extra].
+
+        X_v,c = X_val − x̄ and y_v = y_val − ȳ with the *training* means.  Everything
+        comes from the d×d Gram matrix of X_v,c (cached per pair of data sets); q solves
+        the normal equations of the V block (any q keeps the identity exact; a
+        least-squares q keeps the fixed part small), and the residual Aq − y_v is formed
+        explicitly so that ‖Aq − y_v‖² and g carry no cancellation.
+        """
+        key = (id(data), id(X_val), id(y_val))
+        if key not in self._validation:
+            Xv = X_val - data.X_offset
+            yv = y_val - data.y_offset
+            Gv = Xv.T @ Xv
+            G = V.T @ Gv @ V
+            h = V.T @ (Xv.T @ yv)
+            q = _psd_solve(G, h)
+            resid = Xv @ (V @ q) - yv
+            Xt_resid = Xv.T @ resid
+            self._validation[key] = (Gv, G, V.T @ Xt_resid, Xt_resid, q,
+                                     float(np.einsum("ij,ij->", resid, resid)), X_val, y_val)
+        Gv, G, g, Xt_resid, q, rss, _, _ = self._validation[key]
+        if extra is None:
+            return G, g, q, rss
+        GvE = Gv @ extra
+        G = np.block([[G, V.T @ GvE], [GvE.T @ V, extra.T @ GvE]])
+        g = np.vstack([g, extra.T @ Xt_resid])
+        q = np.vstack([q, np.zeros((extra.shape[1], q.shape[1]))])
+        return G, g, q, rss
+
+    def trajectory_losses(self, params, X, y, X_val, y_val, steps):
+        """Training and validation losses after each τ in ``steps`` from ``params``."""
+        data = self.dataset(X, y)
+        V, extra, lam, theta, c_inf, c0 = self._start(data, params[0])
+        C = self._coords(data, lam, c_inf, c0, steps)  # (m, k, t)
+        m, k, t = C.shape
+        D = C - theta[None]
+        train = 0.5 * (np.einsum("mkt,k->m", D * D, lam) + data.rss_min) / data.n_samples
+        if y_val is None:
+            return train, np.full(m, np.nan)
+        G, g, q, rss = self._validation_terms(data, X_val, y_val, V, extra)
+        D = C - q[None]
+        D2 = np.ascontiguousarray(D.transpose(1, 0, 2)).reshape(k, m * t)
+        quad = np.einsum("kj,kj->j", D2, G @ D2).reshape(m, t).sum(axis=1)
+        linear = 2.0 * np.einsum("mkt,kt->m", D, g)
+        val = 0.5 * (quad + linear + rss) / y_val.shape[0]
+        return train, val
+
+
+# ------------------------------------------------------------------ estimator
+class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
+    """Least squares trained by gradient descent and stopped early (Algorithms 7.1–7.3).
+
+    Gradient descent from θ₀ = 0 on the mean loss
+
+        J_α(w) = (1/n) [ ½‖Xw + b − y‖² + ½α‖w‖² ],
+
+    stopped by a validation set: ``'best'`` (Algorithm 7.1) keeps the iterate of lowest
+    validation loss, ``'retrain'`` (7.2) retrains on all data for that many steps,
+    ``'continue'`` (7.3) continues on all data until the validation loss falls to the
+    training loss of the best iterate.  Early stopping is an implicit L2 penalty, and
+    ``equivalent_alpha_`` reports it per eigen-direction.
+
+    Parameters
+    ----------
+    learning_rate : 'auto' or float, default='auto'
+        The step ε on the mean loss J_α.  ``'auto'`` is 1/λ_max, with λ_max the largest
+        eigenvalue of the mean-loss Hessian (X_cᵀX_c + αI)/n (the largest over the
+        training sets that are descended).  A step ε ≥ 2/λ_max (2(1 + momentum)/λ_max
+        with momentum) would diverge and raises a ValueError.
+    max_iter : int, default=1000
+        Bound on the steps of the search (Algorithm 7.1), and for ``'continue'`` on the
+        total steps of search plus continuation.  With ``strategy=None``: exactly this
+        many steps.
+    eval_every : int, default=1
+        n, the number of steps between two validation evaluations.
+    patience : int, default=10
+        p, the number of successive evaluations without improvement that stop the search.
+    min_delta : float, default=0.0
+        An evaluation improves only when its validation loss is lower than the best by
+        more than this.
+    strategy : {'best', 'retrain', 'continue'} or None, default='best'
+        Algorithm 7.1, 7.2 or 7.3; None runs exactly ``max_iter`` GD steps on all of X
+        (no validation; ``X_val``, if given, is only monitored in ``history_``).
+    validation_fraction : float, default=0.2
+        Fraction of X held out (seeded by ``random_state``) when no ``X_val`` is passed
+        to ``fit``; needs at least 2 samples (a clear ValueError otherwise).
+    alpha : float, default=0.0
+        Coupled weight decay, an explicit L2 strength in the RidgeEigen (sum)
+        convention: with ``strategy=None`` and ``max_iter → ∞`` the fit tends to
+        ``RidgeEigen(alpha)``.
+    momentum : float, default=0.0
+        Heavy-ball momentum μ in [0, 1) (iterative solver).
+    batch_size : int or None, default=None
+        Minibatch size for SGD; None is full-batch GD.  One step is one minibatch update.
+    fit_intercept : bool, default=True
+        Fit an intercept: data are centred and b recovered, b is never descended.
+    solver : {'auto', 'spectral', 'iterative'}, default='auto'
+        ``'spectral'``: the closed-form trajectory (full batch, no momentum), losses of
+        every evaluation from one eigendecomposition, no gradient step.
+        ``'iterative'``: the steps through :mod:`skreg.optim`.  ``'auto'``: spectral
+        whenever it applies.  Both give the same iterates (to rounding).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the validation split and the minibatch shuffling.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+        b = ȳ − x̄ᵀw (means of the data of the final phase).
+    learning_rate_ : float
+        The step ε used (on the mean loss).
+    best_iter_ : int
+        i*, the step of the lowest validation loss (``max_iter`` for ``strategy=None``).
+    n_iter_ : int
+        Total number of steps run (search + retraining or continuation).
+    history_ : pandas.DataFrame
+        One row per evaluation: ``step``, ``train_loss`` and ``val_loss`` (½·mean
+        squared error, no penalty; training loss on the data of that phase) and
+        ``phase`` (``'search'``, ``'retrain'``, ``'continue'`` or ``'train'``).
+    eigenvalues_ : ndarray of shape (n_components,)
+        λᵢ of the centred Gram matrix X_cᵀX_c of the final training data (subtrain set
+        for ``'best'``, all data otherwise), descending.
+    eigenvectors_ : ndarray of shape (n_features, n_components)
+    equivalent_alpha_ : ndarray of shape (n_components,)
+        Per-direction ridge strength aᵢ in the RidgeEigen (sum) convention such that the
+        generalized ridge Σ βᵢ/(λᵢ + aᵢ) uᵢ on the final training data reproduces
+        ``coef_``.  For α = 0, aᵢ = λᵢ(1 − ε'λᵢ)^τ / (1 − (1 − ε'λᵢ)^τ) with ε' = ε/n
+        and τ the steps behind ``coef_``.  With ``alpha > 0`` it is the total strength
+        (explicit decay plus early stopping), aᵢ = (α + λᵢρᵢ^τ)/(1 − ρᵢ^τ),
+        ρᵢ = 1 − ε(λᵢ + α)/n.  Exact for full-batch GD without momentum and the
+        strategies 'best', 'retrain' and None; for 'continue' (the first i* steps saw
+        only the subtrain set) and for SGD / momentum it is the same formula, an
+        approximation.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Defined only when X has string column names.
+
+    See Also
+    --------
+    sklearn.linear_model.SGDRegressor : SGD with ``early_stopping=True`` (Algorithm 7.1
+        on a held-out fraction, with a tolerance instead of the best iterate).
+    RidgeEigen : the explicit L2 penalty that early stopping is equivalent to.
+
+    Notes
+    -----
+    In the eigenbasis of H = X_cᵀX_c, τ GD steps of size ε' = ε/n from θ₀ give (the
+    lecture's "Early Stopping vs Explicit Regularization", one direction at a time)
+
+        θ_τ = (1 − ε'λ)^τ θ₀ + (1 − (1 − ε'λ)^τ) θ*,
+
+    a weighted average of θ₀ and the optimum; ridge centred at θ₀ gives the weights
+    α/(α+λ) and λ/(α+λ), so stopping at τ is L2 regularization of strength
+
+        α = λ(1 − ε'λ)^τ / (1 − (1 − ε'λ)^τ).
+
+    The spectral solver evaluates the whole validation curve from these closed forms
+    (the derivation, with weight decay, is in this module's docstring).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import EarlyStoppedGD
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = EarlyStoppedGD(max_iter=5000, patience=50, random_state=0).fit(X, y)
+    >>> model.best_iter_ > 0, model.coef_.shape
+    (True, (10,))
+    >>> list(model.history_.columns)
+    ['step', 'train_loss', 'val_loss', 'phase']
+    """
+
+    _parameter_constraints: dict = {
+        "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "eval_every": [Interval(Integral, 1, None, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "min_delta": [Interval(Real, 0, None, closed="left")],
+        "strategy": [StrOptions({"best", "retrain", "continue"}), None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "fit_intercept": ["boolean"],
+        "solver": [StrOptions({"auto", "spectral", "iterative"})],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        learning_rate="auto",
+        *,
+        max_iter=1000,
+        eval_every=1,
+        patience=10,
+        min_delta=0.0,
+        strategy="best",
+        validation_fraction=0.2,
+        alpha=0.0,
+        momentum=0.0,
+        batch_size=None,
+        fit_intercept=True,
+        solver="auto",
+        random_state=None,
+    ):
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.eval_every = eval_every
+        self.patience = patience
+        self.min_delta = min_delta
+        self.strategy = strategy
+        self.validation_fraction = validation_fraction
+        self.alpha = alpha
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, X_val=None, y_val=None):
+        """Train by gradient descent, stopped early on a validation set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        X_val : array-like of shape (n_val, n_features), default=None
+            Explicit validation data; then nothing is held out of X, and "all data"
+            (Algorithms 7.2, 7.3) is X followed by X_val.
+        y_val : array-like of shape (n_val,) or (n_val, n_targets), default=None
+
+        Returns
+        -------
+        self : EarlyStoppedGD
+        """
+        X, y, _ = validate_fit_data(self, X, y)
+        dtype, y_ndim = X.dtype, y.ndim
+        X64 = np.asarray(X, dtype=np.float64)
+        Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
+        X_val, Y_val = self._validate_validation(X_val, y_val, Y.shape[1])
+        rng = check_random_state(self.random_state)
+        strategy = self.strategy
+
+        if strategy is None:
+            X_tr, Y_tr, X_all, Y_all = X64, Y, X64, Y
+            descended = [(X64, Y)]
+        else:
+            X_tr, Y_tr, X_val, Y_val, X_all, Y_all = split_validation(
+                X64, Y, validation_fraction=self.validation_fraction, random_state=rng,
+                X_val=X_val, y_val=Y_val,
+            )
+            descended = [(X_tr, Y_tr)] + ([] if strategy == "best" else [(X_all, Y_all)])
+        seed = rng.randint(np.iinfo(np.int32).max)
+
+        n_max = max(Xd.shape[0] for Xd, _ in descended)
+        full_batch = self.batch_size is None or self.batch_size >= n_max
+        spectral_ok = full_batch and self.momentum == 0
+        if self.solver == "spectral" and not spectral_ok:
+            raise ValueError(
+                "solver='spectral' is the closed form of full-batch gradient descent: it "
+                "needs batch_size=None and momentum=0; use solver='iterative'."
+            )
+        use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok)
+        common = dict(alpha=float(self.alpha), fit_intercept=bool(self.fit_intercept))
+        if use_spectral:
+            trainer = _SpectralTrainer(X.shape[1], Y.shape[1], **common)
+        else:
+            trainer = _IterativeTrainer(
+                X.shape[1], Y.shape[1], **common, momentum=float(self.momentum),
+                batch_size=self.batch_size, seed=seed,
+            )
+        datasets = [trainer.dataset(Xd, Yd) for Xd, Yd in descended]
+        self.learning_rate_ = self._check_learning_rate(datasets)
+        trainer.set_learning_rate(self.learning_rate_)
+
+        result = run_early_stopping(
+            trainer, X_tr, Y_tr, X_val, Y_val,
+            strategy=strategy, eval_every=self.eval_every, patience=self.patience,
+            min_delta=self.min_delta, max_iter=self.max_iter, X_all=X_all, y_all=Y_all,
+        )
+        w, b = result.params
+        final = datasets[-1]
+        coef, intercept = w.T, b
+        if y_ndim == 1:
+            coef, intercept = coef[0], intercept[0]
+        self.coef_ = coef.astype(dtype, copy=False)
+        self.intercept_ = np.asarray(intercept).astype(dtype)[()] if self.fit_intercept else 0.0
+        self.best_iter_ = int(result.best_iter)
+        self.n_iter_ = int(result.n_iter)
+        self.history_ = result.history
+        spectrum = final.spectrum
+        self.eigenvalues_ = spectrum.eigenvalues
+        self.eigenvectors_ = spectrum.eigenvectors
+        self.equivalent_alpha_ = _equivalent_alpha(
+            spectrum.eigenvalues, float(self.alpha), self.learning_rate_, final.n_samples, result.n_steps
+        )
+        return self
+
+    def _validate_validation(self, X_val, y_val, n_targets):
+        if X_val is None and y_val is None:
+            return None, None
+        if X_val is None or y_val is None:
+            raise ValueError("X_val and y_val must be given together.")
+        X_val = validate_data(self, X_val, reset=False, dtype=[np.float64, np.float32])
+        Y_val = check_array(y_val, ensure_2d=False, dtype=np.float64, input_name="y_val")
+        Y_val = Y_val.reshape(Y_val.shape[0], -1)
+        if Y_val.shape != (X_val.shape[0], n_targets):
+            raise ValueError(
+                f"y_val must have {X_val.shape[0]} rows (as X_val) and {n_targets} target(s) "
+                f"(as y), got shape {np.shape(y_val)}."
+            )
+        return np.asarray(X_val, dtype=np.float64), Y_val
+
+    def _check_learning_rate(self, datasets):
+        """ε from 'auto' or the user, checked against 2(1 + μ)/λ_max of every descended set."""
+        lam_max = max((d.lambda_max + self.alpha) / d.n_samples for d in datasets)
+        if self.learning_rate == "auto":
+            return 1.0 / lam_max if lam_max > 0 else 1.0
+        lr = float(self.learning_rate)
+        bound = 2.0 * (1.0 + self.momentum) / lam_max if lam_max > 0 else np.inf
+        if lr >= bound:
+            raise ValueError(
+                f"learning_rate={lr:g} would make gradient descent diverge: it must be below "
+                f"2{'(1 + momentum)' if self.momentum else ''}/λ_max = {bound:g}, with "
+                f"λ_max = {lam_max:g} the largest eigenvalue of the mean-loss Hessian "
+                "(X_cᵀX_c + αI)/n. Use a smaller learning_rate or learning_rate='auto' (1/λ_max)."
+            )
+        return lr
