@@ -14,9 +14,12 @@ from .linear_model import (
     RidgeEigenCV,
     SoftThresholdQuadratic,
 )
+from .neural_network import MLPClassifier, MLPRegressor
 
 __all__ = [
     "EarlyStoppedGD",
+    "MLPClassifier",
+    "MLPRegressor",
     "NoisyInputRegressor",
     "RidgeEigen",
     "RidgeEigenCV",
