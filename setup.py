@@ -31,6 +31,7 @@ setup(
             "pytest>=7",
             "hypothesis>=6",
             "pytest-cov>=4",
+            "matplotlib>=3.6",
             "dask[array,dataframe,distributed]>=2023.1",
         ],
         "plot": ["matplotlib>=3.6"],

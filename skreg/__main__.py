@@ -1,24 +1,178 @@
-"""``python -m skreg``: the command-line entry point."""
+"""``python -m skreg``: the command-line entry point.
+
+* ``python -m skreg``: version and the list of estimators.
+* ``python -m skreg study [...]``: cross-validate every regularizer on a data set and
+  write ``results.csv``, ``report.md`` and figures (see ``skreg._study``).
+* ``python -m skreg demo penalties|early-stopping|noise``: the lecture's three demos
+  (see ``skreg._demos``).
+
+Bad input exits with status 2 and one line on stderr (no traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
+DEMOS = ("penalties", "early-stopping", "noise")
 
-def main(argv=None):
-    """Run the skreg command line; returns the process exit status."""
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``skreg: error: ...``) and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    return value
+
+
+def _build_parser():
+    import skreg
+
+    parser = _Parser(prog="python -m skreg", description=skreg.__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"skreg {skreg.__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    study = sub.add_parser(
+        "study",
+        help="cross-validate every regularizer on a data set and write a report",
+        description="Compare every skreg regularizer, each with its strength tuned by "
+        "cross-validation, on a bundled data set or a CSV file.",
+    )
+    study.add_argument(
+        "--data", default="diabetes", help="'diabetes' (default), 'polynomial' or the path of a CSV file"
+    )
+    study.add_argument("--target", default=None, help="target column (default: the CSV's last column)")
+    study.add_argument("--task", default="auto", choices=("auto", "regression", "classification"))
+    study.add_argument("--cv", type=_int, default=5, help="cross-validation folds (default 5)")
+    study.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (default 0.25)")
+    study.add_argument("--out", default="skreg-study", help="output folder (default skreg-study/)")
+    study.add_argument("--n-jobs", type=_int, default=None, help="parallel jobs for the searches")
+    study.add_argument("--random-state", type=_int, default=0)
+    study.add_argument("--quick", action="store_true", help="small grids, few iterations (seconds)")
+    study.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS|local",
+        help="run the searches on a Dask cluster through joblib's dask backend: a "
+        "scheduler address, or 'local' to start a LocalCluster (needs skreg[dask])",
+    )
+
+    demo = sub.add_parser(
+        "demo",
+        help="the lecture's demos: penalties, early-stopping, noise",
+        description="Reproduce one of the lecture's three demos, print its numbers and write its figures.",
+    )
+    demo.add_argument("name", choices=DEMOS)
+    demo.add_argument("--out", default="skreg-demo", help="output folder (default skreg-demo/)")
+    demo.add_argument("--quick", action="store_true", help="fewer steps and copies (seconds)")
+    demo.add_argument("--random-state", type=_int, default=0)
+    return parser
+
+
+def _summary():
     import skreg
     from skreg.utils import all_estimators
 
-    parser = argparse.ArgumentParser(prog="python -m skreg", description=skreg.__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"skreg {skreg.__version__}")
-    parser.parse_args(argv)
     print(f"skreg {skreg.__version__}")
     print("estimators:")
     for name, cls in all_estimators():
         summary = (cls.__doc__ or "").strip().splitlines()[0]
         print(f"  {name:<24} {summary}")
+    print("commands: python -m skreg study --help | python -m skreg demo --help")
+
+
+def _use_agg():
+    """Draw off-screen: the commands only write PNG files."""
+    try:
+        import matplotlib
+    except ImportError:
+        return
+    matplotlib.use("Agg")
+
+
+@contextlib.contextmanager
+def _joblib_backend(scheduler):
+    """joblib's Dask backend on the cluster at ``scheduler`` ('local' starts one)."""
+    if scheduler is None:
+        yield
+        return
+    from skreg._study import StudyError
+
+    try:
+        import joblib
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise StudyError(f'--scheduler needs Dask: pip install "skreg[dask]" ({exc})') from None
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=":0", silence_logs=40)
+            client = Client(cluster, timeout="60s")
+        else:
+            client = Client(scheduler, timeout="5s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise StudyError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
+    print(f"skreg: running the searches on {client.scheduler.address}", file=sys.stderr)
+    try:
+        with joblib.parallel_backend("dask"):
+            yield
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def main(argv=None):
+    """Run the skreg command line; returns the process exit status."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (already printed)
+        return 0 if exc.code is None else exc.code
+    if args.command is None:
+        _summary()
+        return 0
+
+    from skreg._study import StudyError
+
+    try:
+        if args.command == "study":
+            from skreg._study import run_study
+
+            _use_agg()
+            with _joblib_backend(args.scheduler):
+                result = run_study(
+                    args.data,
+                    target=args.target,
+                    task=args.task,
+                    cv=args.cv,
+                    test_size=args.test_size,
+                    out=args.out,
+                    n_jobs=-1 if args.scheduler and args.n_jobs is None else args.n_jobs,
+                    random_state=args.random_state,
+                    quick=args.quick,
+                )
+            print(result.table)
+            print(f"\nresults: {result.out / 'results.csv'}   report: {result.out / 'report.md'}")
+        else:
+            from skreg._demos import run_demo
+
+            _use_agg()
+            run_demo(args.name, out=args.out, quick=args.quick, random_state=args.random_state)
+    except StudyError as exc:
+        print(f"skreg: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

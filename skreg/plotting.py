@@ -1,0 +1,435 @@
+"""Display objects in scikit-learn's style for the lecture's three pictures.
+
+=================================  ===========================================================
+:class:`RegularizationPathDisplay`  coefficients ŵ(α) against the strength α (L2 or L1)
+:class:`ShrinkageSpectrumDisplay`   the filter φᵢ = λᵢ/(λᵢ + α) against the eigenvalues λᵢ
+:class:`EarlyStoppingCurveDisplay`  training and validation loss per step, i* marked
+=================================  ===========================================================
+
+Each one follows scikit-learn's Display API (``sklearn.metrics.RocCurveDisplay``):
+``Display.from_estimator(fitted_estimator, ...)`` computes what to draw and plots it,
+``Display(...)`` holds precomputed values, ``display.plot(ax=...)`` draws them, and the
+drawn objects are kept as ``figure_``, ``ax_`` and ``lines_``.
+
+matplotlib is an optional dependency (``pip install "skreg[plot]"``): it is imported
+only when something is drawn, so ``import skreg`` never needs it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "EarlyStoppingCurveDisplay",
+    "RegularizationPathDisplay",
+    "ShrinkageSpectrumDisplay",
+]
+
+_INSTALL_HINT = 'skreg\'s plotting needs matplotlib: pip install "skreg[plot]"'
+
+
+def _pyplot():
+    """Import matplotlib.pyplot lazily, with an install hint when it is missing."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - exercised with matplotlib hidden
+        raise ImportError(_INSTALL_HINT) from exc
+    return plt
+
+
+def _get_ax(ax):
+    if ax is None:
+        plt = _pyplot()
+        _, ax = plt.subplots()
+    else:
+        _pyplot()
+    return ax, ax.figure
+
+
+def _final_step(estimator):
+    """The last step of a Pipeline (or the estimator itself)."""
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if steps else estimator
+
+
+def _fitted(estimator, attribute, what):
+    if not hasattr(estimator, attribute):
+        raise ValueError(
+            f"{type(estimator).__name__} has no attribute {attribute!r}: {what} needs a "
+            "fitted estimator that provides it."
+        )
+    return getattr(estimator, attribute)
+
+
+class RegularizationPathDisplay:
+    """Regularization path: each coefficient ŵⱼ(α) against the strength α.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,)
+        Strengths α > 0 (drawn on a log axis).
+    coefs : array-like of shape (n_alphas, n_features)
+        Coefficients at each α.
+    feature_names : list of str or None, default=None
+        Legend labels (shown for at most 12 features).
+    chosen_alpha : float or None, default=None
+        A strength to mark with a vertical line (e.g. the one chosen by cross-validation).
+    estimator_name : str or None, default=None
+        Used in the title.
+    penalty : str or None, default=None
+        'L2' or 'L1', used in the title.
+
+    Attributes
+    ----------
+    lines_ : list of matplotlib Line2D
+        One line per coefficient.
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    See Also
+    --------
+    sklearn.linear_model.lasso_path : the L1 path of scikit-learn.
+    ShrinkageSpectrumDisplay : the same shrinkage seen in the eigenbasis.
+
+    Notes
+    -----
+    For L2 each coefficient follows ŵ(α) = Σᵢ βᵢ/(λᵢ + α) uᵢ (smooth, reaching 0 only
+    as α → ∞); for L1 coefficients leave the path one by one at exact zeros.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg.plotting import RegularizationPathDisplay
+    >>> display = RegularizationPathDisplay(np.logspace(-2, 2, 5), np.ones((5, 3)))
+    >>> display.coefs.shape
+    (5, 3)
+    """
+
+    def __init__(self, alphas, coefs, *, feature_names=None, chosen_alpha=None, estimator_name=None, penalty=None):
+        self.alphas = np.asarray(alphas, dtype=np.float64)
+        self.coefs = np.asarray(coefs, dtype=np.float64)
+        self.feature_names = feature_names
+        self.chosen_alpha = chosen_alpha
+        self.estimator_name = estimator_name
+        self.penalty = penalty
+
+    @classmethod
+    def from_estimator(cls, estimator, alphas=None, *, feature_names=None, chosen_alpha=None, penalty=None, ax=None):
+        """Compute the path of a fitted estimator with a ``path(alphas)`` method and plot it.
+
+        Parameters
+        ----------
+        estimator : fitted estimator or Pipeline
+            Its final step must have ``path(alphas)`` returning ``(coefs, intercepts)``
+            (:class:`~skreg.RidgeEigen`, :class:`~skreg.SoftThresholdQuadratic`).
+        alphas : array-like or None, default=None
+            None: the estimator's default grid when its ``path`` has one, else
+            ``np.logspace(-3, 3, 50)`` times the largest eigenvalue when known.
+        feature_names : list of str or None, default=None
+            None uses ``feature_names_in_`` when present.
+        chosen_alpha : float or None, default=None
+            None marks the estimator's own ``alpha_`` or ``alpha``.
+        penalty : str or None, default=None
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        RegularizationPathDisplay
+        """
+        _pyplot()
+        model = _final_step(estimator)
+        if not hasattr(model, "path"):
+            raise TypeError(f"{type(model).__name__} has no path(alphas) method.")
+        if alphas is None:
+            if hasattr(model, "alpha_max_"):
+                alphas = np.geomspace(model.alpha_max_, 1e-3 * model.alpha_max_, 60)
+            elif hasattr(model, "eigenvalues_") and np.max(model.eigenvalues_) > 0:
+                top = float(np.max(model.eigenvalues_))
+                alphas = np.logspace(-6, 1, 60) * top
+            else:
+                alphas = np.logspace(-3, 3, 60)
+        alphas = np.asarray(alphas, dtype=np.float64)
+        coefs, _ = model.path(alphas)
+        coefs = np.asarray(coefs)
+        if coefs.ndim == 3:  # several targets: show the first
+            coefs = coefs[:, 0, :]
+        if feature_names is None and hasattr(estimator, "feature_names_in_"):
+            feature_names = list(estimator.feature_names_in_)
+        if chosen_alpha is None:
+            chosen_alpha = getattr(model, "alpha_", getattr(model, "alpha", None))
+        if penalty is None:
+            penalty = "L1" if hasattr(model, "alpha_max_") else "L2"
+        display = cls(
+            alphas,
+            coefs,
+            feature_names=feature_names,
+            chosen_alpha=chosen_alpha,
+            estimator_name=type(model).__name__,
+            penalty=penalty,
+        )
+        return display.plot(ax=ax)
+
+    def plot(self, ax=None, *, legend=True):
+        """Draw the path.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+            None creates a new figure.
+        legend : bool, default=True
+            Show feature names (at most 12).
+
+        Returns
+        -------
+        self : RegularizationPathDisplay
+        """
+        ax, fig = _get_ax(ax)
+        n_features = self.coefs.shape[1]
+        names = self.feature_names if self.feature_names is not None else [f"x{j}" for j in range(n_features)]
+        self.lines_ = []
+        for j in range(n_features):  # one line per coefficient
+            (line,) = ax.plot(self.alphas, self.coefs[:, j], label=str(names[j]))
+            self.lines_.append(line)
+        ax.set_xscale("log")
+        ax.axhline(0.0, color="0.6", lw=0.8)
+        if self.chosen_alpha is not None and np.ndim(self.chosen_alpha) == 0 and self.chosen_alpha > 0:
+            ax.axvline(float(self.chosen_alpha), color="k", ls="--", lw=1, label=f"α = {float(self.chosen_alpha):.3g}")
+        ax.set_xlabel("α (strength)")
+        ax.set_ylabel("coefficient")
+        title = f"{self.penalty} path" if self.penalty else "regularization path"
+        if self.estimator_name:
+            title += f" ({self.estimator_name})"
+        ax.set_title(title)
+        if legend and n_features <= 12:
+            ax.legend(fontsize="x-small", ncol=2)
+        self.ax_, self.figure_ = ax, fig
+        return self
+
+
+class ShrinkageSpectrumDisplay:
+    """Shrinkage spectrum: the factor φᵢ = λᵢ/(λᵢ + α) of each eigen-direction of H.
+
+    Parameters
+    ----------
+    eigenvalues : array-like of shape (r,)
+        λᵢ of H = XᵀX (nonzero ones are drawn, on a log axis).
+    alphas : array-like of shape (m,)
+        Strengths, one curve each. An entry may itself be an array of shape (r,):
+        one α per direction (early stopping's equivalent α).
+    labels : list of str or None, default=None
+        One label per curve.
+
+    Attributes
+    ----------
+    shrinkage : ndarray of shape (m, r)
+        φ for each strength and direction.
+    lines_ : list of matplotlib Line2D
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    See Also
+    --------
+    RegularizationPathDisplay : the same shrinkage seen on the coefficients.
+
+    Notes
+    -----
+    The lecture's effect of L2: if λᵢ ≫ α then φᵢ ≈ 1 (the direction is kept), if
+    λᵢ ≪ α then φᵢ ≈ 0 (the data's influence there is removed). Σᵢ φᵢ is the effective
+    number of degrees of freedom.
+
+    Examples
+    --------
+    >>> from skreg.plotting import ShrinkageSpectrumDisplay
+    >>> display = ShrinkageSpectrumDisplay([4.0, 1.0], [1.0])
+    >>> display.shrinkage
+    array([[0.8, 0.5]])
+    """
+
+    def __init__(self, eigenvalues, alphas, *, labels=None):
+        self.eigenvalues = np.asarray(eigenvalues, dtype=np.float64)
+        if isinstance(alphas, (list, tuple)):
+            self.alphas = list(alphas)
+        else:
+            self.alphas = list(np.atleast_1d(np.asarray(alphas, dtype=np.float64)))
+        self.labels = labels
+        lam = self.eigenvalues
+        rows = []
+        for a in self.alphas:  # a few curves
+            a = np.broadcast_to(np.asarray(a, dtype=np.float64), lam.shape)
+            denom = lam + a
+            rows.append(np.divide(lam, denom, out=np.zeros_like(lam), where=denom > 0))
+        self.shrinkage = np.array(rows)
+
+    @classmethod
+    def from_estimator(cls, estimator, alphas=None, *, labels=None, ax=None):
+        """Plot the shrinkage of a fitted estimator that exposes ``eigenvalues_``.
+
+        Parameters
+        ----------
+        estimator : fitted estimator or Pipeline
+            Final step with ``eigenvalues_`` (:class:`~skreg.RidgeEigen`,
+            :class:`~skreg.RidgeEigenCV`, :class:`~skreg.EarlyStoppedGD`).
+        alphas : array-like or None, default=None
+            None: the estimator's own strength: ``alpha_``, ``equivalent_alpha_`` or
+            ``alpha``.
+        labels : list of str or None, default=None
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        ShrinkageSpectrumDisplay
+        """
+        _pyplot()
+        model = _final_step(estimator)
+        eigenvalues = _fitted(model, "eigenvalues_", "ShrinkageSpectrumDisplay")
+        if alphas is None:
+            for name in ("alpha_", "equivalent_alpha_", "alpha"):
+                if hasattr(model, name):
+                    alphas = [getattr(model, name)]
+                    if labels is None:
+                        value = np.asarray(alphas[0])
+                        labels = [f"{name} = {float(value):.3g}" if value.ndim == 0 else name]
+                    break
+            else:
+                raise ValueError(f"{type(model).__name__} has no strength; pass alphas.")
+        display = cls(eigenvalues, alphas, labels=labels)
+        return display.plot(ax=ax)
+
+    def plot(self, ax=None):
+        """Draw φᵢ against λᵢ, one curve per strength.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        self : ShrinkageSpectrumDisplay
+        """
+        ax, fig = _get_ax(ax)
+        keep = self.eigenvalues > 0
+        order = np.argsort(self.eigenvalues[keep])
+        lam = self.eigenvalues[keep][order]
+        self.lines_ = []
+        for k, phi in enumerate(self.shrinkage):
+            label = self.labels[k] if self.labels is not None else None
+            if label is None:
+                a = np.asarray(self.alphas[k])
+                label = f"α = {float(a):.3g}" if a.ndim == 0 else "per-direction α"
+            (line,) = ax.plot(lam, phi[keep][order], marker="o", ms=4, label=label)
+            self.lines_.append(line)
+        ax.set_xscale("log")
+        ax.set_ylim(-0.03, 1.05)
+        ax.set_xlabel("eigenvalue λᵢ of H = XᵀX")
+        ax.set_ylabel("shrinkage λᵢ / (λᵢ + α)")
+        ax.set_title("shrinkage spectrum")
+        ax.legend(fontsize="small")
+        self.ax_, self.figure_ = ax, fig
+        return self
+
+
+class EarlyStoppingCurveDisplay:
+    """Training and validation loss along the iterations, with i* marked.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Columns ``step``, ``train_loss``, ``val_loss`` and optionally ``phase``
+        (the ``history_`` of :class:`~skreg.EarlyStoppedGD` or the MLPs).
+    best_iter : int or None, default=None
+        i*, the step with the best validation loss.
+    estimator_name : str or None, default=None
+
+    Attributes
+    ----------
+    lines_ : list of matplotlib Line2D
+        Training and validation lines.
+    ax_ : matplotlib Axes
+    figure_ : matplotlib Figure
+
+    See Also
+    --------
+    sklearn.model_selection.LearningCurveDisplay : loss against the training-set size.
+
+    Notes
+    -----
+    Algorithm 7.1 evaluates the validation loss every n steps and returns the parameters
+    θ* of the best evaluation, at step i*; the training loss keeps decreasing after i*
+    while the validation loss stays level or rises.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skreg.plotting import EarlyStoppingCurveDisplay
+    >>> history = pd.DataFrame({"step": [1, 2, 3], "train_loss": [3.0, 2.0, 1.0],
+    ...                         "val_loss": [3.0, 2.5, 2.7]})
+    >>> EarlyStoppingCurveDisplay(history, best_iter=2).best_iter
+    2
+    """
+
+    def __init__(self, history, *, best_iter=None, estimator_name=None):
+        self.history = history
+        self.best_iter = best_iter
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None):
+        """Plot the ``history_`` and ``best_iter_`` of a fitted early-stopped estimator.
+
+        Parameters
+        ----------
+        estimator : fitted estimator or Pipeline
+            Final step with ``history_`` (and ``best_iter_``).
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        EarlyStoppingCurveDisplay
+        """
+        _pyplot()
+        model = _final_step(estimator)
+        history = _fitted(model, "history_", "EarlyStoppingCurveDisplay")
+        display = cls(history, best_iter=getattr(model, "best_iter_", None), estimator_name=type(model).__name__)
+        return display.plot(ax=ax)
+
+    def plot(self, ax=None, *, log_y=True):
+        """Draw both losses against the step.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+        log_y : bool, default=True
+            Logarithmic loss axis.
+
+        Returns
+        -------
+        self : EarlyStoppingCurveDisplay
+        """
+        ax, fig = _get_ax(ax)
+        h = self.history
+        step = np.asarray(h["step"], dtype=np.float64)
+        self.lines_ = []
+        for column, label in (("train_loss", "training loss"), ("val_loss", "validation loss")):
+            if column in h:
+                values = np.asarray(h[column], dtype=np.float64)
+                mask = np.isfinite(values)
+                (line,) = ax.plot(step[mask], values[mask], label=label)
+                self.lines_.append(line)
+        if "phase" in h and h["phase"].nunique() > 1:
+            phases = np.asarray(h["phase"])
+            change = np.flatnonzero(phases[1:] != phases[:-1])
+            for k in change:
+                ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
+        if self.best_iter is not None:
+            ax.axvline(float(self.best_iter), color="k", ls="--", lw=1, label=f"i* = {int(self.best_iter)}")
+        if log_y:
+            ax.set_yscale("log")
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss")
+        title = "early stopping"
+        if self.estimator_name:
+            title += f" ({self.estimator_name})"
+        ax.set_title(title)
+        ax.legend(fontsize="small")
+        self.ax_, self.figure_ = ax, fig
+        return self

@@ -1,0 +1,186 @@
+"""The command line: ``python -m skreg``, ``study`` and ``demo`` end to end."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skreg
+from skreg.__main__ import main
+
+STUDY_FIGURES = {
+    "ridge_path.png",
+    "l1_vs_l2_paths.png",
+    "early_stopping_curve.png",
+    "early_stopping_vs_ridge.png",
+    "validation_ridge.png",
+    "validation_l1.png",
+    "validation_early_stopping_best.png",
+    "validation_noise_marginalized.png",
+    "validation_mlp.png",
+}
+
+
+def test_no_subcommand_prints_version_and_estimators(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert f"skreg {skreg.__version__}" in out
+    for name in ("RidgeEigen", "SoftThresholdQuadratic", "EarlyStoppedGD", "MLPClassifier"):
+        assert name in out
+
+
+@pytest.fixture(scope="module")
+def diabetes_study(tmp_path_factory):
+    out = tmp_path_factory.mktemp("study")
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with redirect_stdout(stdout), redirect_stderr(stderr):
+        status = main(["study", "--quick", "--out", str(out)])
+    return status, stdout.getvalue(), stderr.getvalue(), out
+
+
+def test_study_quick_writes_table_csv_report_and_figures(diabetes_study):
+    status, stdout, stderr, out = diabetes_study
+    assert status == 0
+    for label in ("RidgeEigenCV (L2)", "SoftThresholdQuadratic (L1)", "EarlyStoppedGD (retrain)", "MLPRegressor (weight noise)"):
+        assert label in stdout
+    assert "CV score" in stdout and "held-out" in stdout
+    assert "[1/" in stderr  # progress goes to stderr
+    results = pd.read_csv(out / "results.csv")
+    assert len(results) == 11
+    assert set(results["task"]) == {"regression"}
+    # R² on diabetes: every linear method lands near the known ≈ 0.5 (CV) level
+    linear = results[~results["estimator"].str.startswith("MLP")]
+    assert np.all(linear["cv_mean"].between(0.4, 0.6))
+    assert np.all(results["cv_std"] > 0)
+    ridge = results.set_index("key").loc["ridge"]
+    assert 0 < ridge["effective_dof"] < 10 and ridge["equivalent_alpha"] > 0
+    ols = results.set_index("key").loc["least_squares"]
+    assert ols["effective_dof"] == pytest.approx(10.0)
+    assert STUDY_FIGURES <= {p.name for p in out.glob("*.png")}
+    for png in out.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    report = (out / "report.md").read_text()
+    assert "| estimator |" in report and "![ridge_path.png](ridge_path.png)" in report
+    assert "λᵢ/(λᵢ + α)" in report and "soft-threshold" in report
+
+
+def _csv(tmp_path, classification):
+    rng = np.random.default_rng(0)
+    n = 90
+    x1, x2 = rng.standard_normal(n), rng.standard_normal(n)
+    color = rng.choice(["red", "green", "blue"], n)
+    shift = pd.Series(color).map({"red": 1.0, "green": 0.0, "blue": -1.0}).to_numpy()
+    signal = 2 * x1 - x2 + 2 * shift
+    frame = pd.DataFrame({"x1": x1, "x2": x2, "color": color})
+    frame["label" if classification else "y"] = (
+        np.where(signal > 0, "yes", "no") if classification else signal + 0.1 * rng.standard_normal(n)
+    )
+    path = tmp_path / ("cls.csv" if classification else "reg.csv")
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_study_csv_regression_with_categorical(tmp_path, capsys):
+    path = _csv(tmp_path, classification=False)
+    out = tmp_path / "out"
+    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--out", str(out)]) == 0
+    results = pd.read_csv(out / "results.csv")
+    # the one-hot colour column carries a third of the signal: the linear fits are near perfect
+    ridge = results.set_index("key").loc["ridge"]
+    assert ridge["test_score"] > 0.95
+    # x1, x2 and three one-hot columns
+    assert results.set_index("key").loc["least_squares", "n_nonzero"] == 5
+    assert "categorical" in capsys.readouterr().err
+
+
+def test_study_csv_classification(tmp_path, capsys):
+    path = _csv(tmp_path, classification=True)
+    out = tmp_path / "out"
+    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--out", str(out)]) == 0
+    results = pd.read_csv(out / "results.csv")
+    assert set(results["task"]) == {"classification"}
+    assert set(results["scoring"]) == {"accuracy"}
+    assert {"MLPClassifier (L2)", "MLPClassifier (label smoothing)"} <= set(results["estimator"])
+    assert results["test_score"].max() > 0.8
+    assert "MLPClassifier (label smoothing)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--data", "{tmp}/missing.csv"], "data file not found"),
+        (["--target", "nope"], "unknown column 'nope'"),
+        (["--data", "{tmp}/strings.csv"], "no numeric feature"),
+        (["--data", "{tmp}/single.csv", "--task", "classification"], "single class"),
+        (["--data", "{tmp}/tiny.csv"], "fewer than the 5 cross-validation folds"),
+        (["--data", "{tmp}/nan_target.csv"], "missing in 1 row"),
+        (["--cv", "1"], "--cv must be at least 2"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, message):
+    pd.DataFrame({"a": ["x", "y", "z"] * 4, "y": np.arange(12.0)}).to_csv(tmp_path / "strings.csv", index=False)
+    pd.DataFrame({"a": np.arange(12.0), "y": ["k"] * 12}).to_csv(tmp_path / "single.csv", index=False)
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 4.0]}).to_csv(tmp_path / "tiny.csv", index=False)
+    pd.DataFrame({"a": np.arange(12.0), "y": [1.0] * 11 + [np.nan]}).to_csv(tmp_path / "nan_target.csv", index=False)
+    argv = ["study", "--quick", "--out", str(tmp_path / "o")] + [a.format(tmp=tmp_path) for a in args]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_input_in_subprocess(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "skreg", "study", "--data", str(tmp_path / "nope.csv")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"skreg: error: data file not found: {tmp_path / 'nope.csv'}"
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "name, files",
+    [
+        ("penalties", {"penalties_eigenvalues.png", "penalties_fits.png", "penalties_shrinkage.png", "penalties_l1_vs_l2.png"}),
+        ("early-stopping", {"early_stopping_curve.png", "early_stopping_equivalence.png", "early_stopping_1d.png"}),
+        ("noise", {"noise_inputs.png", "noise_labels.png", "noise_weights.png"}),
+    ],
+)
+def test_demo_writes_figures_and_prints_numbers(tmp_path, capsys, name, files):
+    assert main(["demo", name, "--quick", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert files <= {p.name for p in tmp_path.glob("*.png")}
+    assert "figures:" in out and any(ch.isdigit() for ch in out)
+
+
+def test_demo_numbers_match_the_lecture(tmp_path):
+    from skreg import theory
+    from skreg._demos import run_demo
+    import io
+
+    sink = io.StringIO()
+    pen = run_demo("penalties", out=tmp_path, quick=True, stream=sink)
+    lam = pen["eigenvalues"]
+    assert lam[0] / lam[-1] > 1e12  # the polynomial example is severely ill-conditioned
+    assert pen["error_l2"] < 1e-3 * pen["error_unregularized"]
+    np.testing.assert_allclose(pen["theta_l2"], lam / (lam + pen["alpha"]) * pen["theta_star"])
+    assert pen["l1_zeros"] > 0
+
+    es = run_demo("early-stopping", out=tmp_path, quick=True, stream=sink)
+    assert es["equivalence_gap"] < 1e-8
+    assert 0 < es["best_iter"] < 1000
+
+    noise = run_demo("noise", out=tmp_path, quick=True, stream=sink)
+    assert noise["distances"][-1] < noise["distances"][0] / 3  # augment → ridge(δN)
+    np.testing.assert_allclose(noise["smoothed"], [0.1 / 3, 0.9, 0.1 / 3, 0.1 / 3])
+    assert noise["confidence"][0.2] < noise["confidence"][0.0]
+    assert noise["roughness"][0.03] < noise["roughness"][0.0]
+    mc, se = noise["weight_noise_mc"]
+    assert abs(mc - noise["weight_noise_closed"]) < 4 * se
+    assert theory.input_noise_equivalent_alpha(0.09, 30) == pytest.approx(noise["equivalent_alpha"])
