@@ -1,6 +1,7 @@
 """Tall data: partial_fit over chunks and Dask-array fits equal the in-memory fit."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.linalg import LinAlgWarning
 
@@ -83,7 +84,7 @@ distributed = pytest.importorskip("distributed")
 def client():
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, silence_logs=40,
+        dashboard_address=":0", silence_logs=40,
     )
     with distributed.Client(cluster, timeout="60s") as c:
         yield c
@@ -134,3 +135,22 @@ def test_dask_dataframe_and_bad_blocks(client):
     Xbad[700, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         RidgeEigen().fit(da.from_array(Xbad, chunks=300), da.from_array(y, chunks=300))
+
+
+def test_study_runs_on_a_local_dask_cluster(tmp_path, capsys):
+    from skreg.__main__ import main
+
+    out = tmp_path / "study"
+    assert main(["study", "--quick", "--scheduler", "local", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "running the searches on tcp://127.0.0.1" in captured.err
+    results = pd.read_csv(out / "results.csv")
+    ridge = results[results["estimator"].str.contains("RidgeEigenCV")]
+    assert len(ridge) == 1 and ridge.iloc[0]["cv_mean"] > 0.3
+
+
+def test_study_unreachable_scheduler_exits_2(tmp_path, capsys):
+    from skreg.__main__ import main
+
+    assert main(["study", "--quick", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path)]) == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
