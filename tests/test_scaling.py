@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy.linalg import LinAlgWarning
 
-from skreg import RidgeEigen, RidgeEigenCV
+from skreg import RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
 from skreg._gram import GramStats
 
 
@@ -63,6 +63,22 @@ def test_naive_centring_would_fail_at_large_offset():
     assert _rel(naive, exact) > 1e-3
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_l1_partial_fit_equals_fit(fit_intercept):
+    X, y, w = _data(offset=1e8 if fit_intercept else 0.0)
+    alpha = 0.05 * np.abs((X - X.mean(0)).T @ (y - y.mean())).max()
+    kwargs = dict(alpha=alpha, fit_intercept=fit_intercept, tol=1e-12)
+    full = SoftThresholdQuadratic(**kwargs).fit(X, y, sample_weight=w)
+    stream = SoftThresholdQuadratic(**kwargs)
+    for start in range(0, len(X), 1000):
+        rows = slice(start, start + 1000)
+        stream.partial_fit(X[rows], y[rows], sample_weight=w[rows])
+    assert 0 < np.count_nonzero(full.coef_) < X.shape[1]  # a genuinely sparse solution
+    np.testing.assert_array_equal(stream.coef_ != 0, full.coef_ != 0)
+    assert _rel(stream.coef_, full.coef_) < 1e-8
+    assert stream.alpha_max_ == pytest.approx(full.alpha_max_, rel=1e-10)
+
+
 def test_partial_fit_checks_shapes():
     X, y, _ = _data()
     model = RidgeEigen().partial_fit(X[:100], y[:100])
@@ -103,6 +119,19 @@ def test_dask_fit_equals_numpy_fit(client):
         pred = model.predict(Xd)
         assert isinstance(pred, da.Array)
         np.testing.assert_allclose(pred.compute(), ref.predict(X), rtol=1e-10)
+
+
+def test_dask_l1_equals_numpy(client):
+    X, y, w = _data(offset=1e8)
+    ref = SoftThresholdQuadratic(alpha=200.0, tol=1e-12).fit(X, y, sample_weight=w)
+    model = SoftThresholdQuadratic(alpha=200.0, tol=1e-12).fit(
+        da.from_array(X, chunks=700), da.from_array(y, chunks=700),
+        sample_weight=da.from_array(w, chunks=700),
+    )
+    np.testing.assert_array_equal(model.coef_ != 0, ref.coef_ != 0)
+    assert _rel(model.coef_, ref.coef_) < 1e-8
+    coefs, _ = model.path([400.0, 200.0, 100.0])
+    np.testing.assert_allclose(coefs[1], model.coef_, rtol=1e-6, atol=1e-9)
 
 
 def test_dask_ridgecv_loo_equals_numpy(client):

@@ -12,7 +12,12 @@ from sklearn.utils.validation import (
 
 from .._dask import is_dask_collection
 
-__all__ = ["LinearRegressorMixin", "validate_fit_data", "validate_dask_fit_data"]
+__all__ = [
+    "LinearRegressorMixin",
+    "check_alphas",
+    "validate_fit_data",
+    "validate_dask_fit_data",
+]
 
 
 def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
@@ -88,6 +93,17 @@ def validate_dask_fit_data(estimator, X, y, sample_weight=None):
         raise ValueError("Sample weights must contain at least one non-zero number.")
     dtype = np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
     return stats, dtype, y.ndim
+
+
+def check_alphas(alphas, name="alphas"):
+    """A non-empty 1-D float array of finite strengths α ≥ 0, or a clear ValueError."""
+    alphas = np.asarray(alphas, dtype=np.float64)
+    if alphas.ndim > 1 or alphas.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of floats, got shape {alphas.shape}.")
+    alphas = alphas.reshape(-1)
+    if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
+        raise ValueError(f"{name} must be finite and >= 0, got {alphas!r}.")
+    return alphas
 
 
 class LinearRegressorMixin(RegressorMixin):

@@ -65,9 +65,11 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
+from .._dask import is_dask_collection
+from .._gram import GramStats
 from .._spectral import center_data
 from ..penalties import L1Penalty
-from ._base import LinearRegressorMixin, validate_fit_data
+from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
 
 __all__ = ["SoftThresholdQuadratic"]
 
@@ -129,6 +131,24 @@ class _Problem:
         if self.cached:
             self.G = np.empty((n_features, n_features), order="F")
             self.have = np.zeros(n_features, dtype=bool)
+
+    @classmethod
+    def from_gram(cls, G, Q, yy):
+        """A problem given by its Gram statistics alone (G, q = Xᵀy, ‖y‖²), n ≥ d.
+
+        Used for ``partial_fit`` and Dask input, where X never sits in memory: every
+        solver step only needs G, q and ‖y‖².
+        """
+        problem = cls.__new__(cls)
+        problem.n_features = G.shape[0]
+        problem.Xw = None
+        problem.Q = np.asarray(Q, dtype=np.float64)
+        problem.yy = np.asarray(yy, dtype=np.float64)
+        problem.G = np.asfortranarray(G)
+        problem.diag = np.diag(problem.G).copy()
+        problem.cached = problem.full = True
+        problem.have = np.ones(problem.n_features, dtype=bool)
+        return problem
 
     def ensure_all(self):
         """Complete the Gram matrix (one product for the missing columns)."""
@@ -764,20 +784,71 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         -------
         self : SoftThresholdQuadratic
         """
+        self.__dict__.pop("_stats", None)  # fit starts afresh; partial_fit accumulates
+        if is_dask_collection(X):
+            stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
+            return self._fit_problem(*self._problem_from_stats(stats), dtype, y_ndim)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
-        n_samples, n_features = X.shape
-        y2 = y.reshape(n_samples, -1)
-        n_targets = y2.shape[1]
-        coef_init = None
-        if self.warm_start and hasattr(self, "coef_"):
-            prev = np.asarray(self.coef_, dtype=np.float64).reshape(-1, n_features)
-            if prev.shape == (n_targets, n_features):
-                coef_init = prev
+        y2 = y.reshape(X.shape[0], -1)
         Xw, yw, X_offset, y_offset, _ = center_data(X, y2, sample_weight, self.fit_intercept)
-        problem = _Problem(Xw, yw)
+        return self._fit_problem(_Problem(Xw, yw), (X_offset, y_offset), X.dtype, y.ndim)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Add a chunk of data to the Gram statistics and refit from them.
+
+        The LASSO objective only needs G = X_cᵀX_c, X_cᵀy_c and ‖y_c‖², which are merged
+        chunk by chunk as in :meth:`RidgeEigen.partial_fit` (see ``skreg._gram``); each
+        call re-solves warm-started from the previous coefficients.  Needs
+        n_features ≤ the number of samples seen for a unique Gram-based solve (more
+        features than samples works, but then prefer ``fit`` on all the data).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : float or array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : SoftThresholdQuadratic
+        """
+        first = getattr(self, "_stats", None) is None
+        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight, reset=first)
+        if first:
+            self._stats = GramStats.from_chunk(X, y, sample_weight)
+        else:
+            if y.ndim != self._y_ndim or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]:
+                raise ValueError("y must have the same number of targets in every partial_fit call.")
+            shift = (self._stats.x_shift, self._stats.y_shift)
+            self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
+        previous = None if first else np.asarray(self.coef_, dtype=np.float64)
+        return self._fit_problem(*self._problem_from_stats(self._stats), X.dtype, y.ndim,
+                                 coef_init=previous)
+
+    def _problem_from_stats(self, stats):
+        """(_Problem, offsets) from GramStats: centred with an intercept, raw without."""
+        G, Q = stats.gram(self.fit_intercept)
+        x_mean, y_mean = stats.means()
+        if self.fit_intercept:
+            yy, offsets = stats.Syy, (x_mean, y_mean)
+        else:
+            yy = stats.Syy + stats.weight_sum * y_mean**2
+            offsets = (np.zeros_like(x_mean), np.zeros_like(y_mean))
+        return _Problem.from_gram(G, Q, yy), offsets
+
+    def _fit_problem(self, problem, offsets, dtype, y_ndim, coef_init=None):
+        """Solve every target of ``problem`` at ``alpha`` and set the fitted attributes."""
+        n_targets, n_features = problem.Q.shape[1], problem.n_features
+        if coef_init is None and self.warm_start and hasattr(self, "coef_"):
+            coef_init = np.asarray(self.coef_, dtype=np.float64)
+        if coef_init is not None:
+            coef_init = coef_init.reshape(-1, n_features)
+            if coef_init.shape != (n_targets, n_features):
+                coef_init = None
         self._problem = problem
-        self._offsets = (X_offset, y_offset)
-        self._y_ndim = y.ndim
+        self._offsets = offsets
+        self._y_ndim = y_ndim
         self.alpha_max_ = self._alpha_max(problem)
 
         alpha = float(self.alpha)
@@ -796,9 +867,9 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
                     failed.append((gaps[k], self.tol * problem.yy[k]))
         if failed:
             _warn_not_converged(failed, self.max_iter)
-        self._set_solution(coef, X.dtype)
-        self.n_iter_ = int(n_iter[0]) if y.ndim == 1 else n_iter
-        self.dual_gap_ = float(gaps[0]) if y.ndim == 1 else gaps
+        self._set_solution(coef, dtype)
+        self.n_iter_ = int(n_iter[0]) if y_ndim == 1 else n_iter
+        self.dual_gap_ = float(gaps[0]) if y_ndim == 1 else gaps
         return self
 
     def _alpha_max(self, problem):
@@ -845,14 +916,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         if alphas is None:
             top = self.alpha_max_ if self.alpha_max_ > 0 else 1.0
             alphas = np.geomspace(top, 1e-3 * top, 100)
-        alphas = np.asarray(alphas, dtype=np.float64)
-        if alphas.ndim > 1 or alphas.size == 0:
-            raise ValueError(
-                f"alphas must be a non-empty 1-D sequence of floats, got shape {alphas.shape}."
-            )
-        alphas = alphas.reshape(-1)
-        if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-            raise ValueError(f"alphas must be finite and >= 0, got {alphas!r}.")
+        alphas = check_alphas(alphas)
         problem = self._problem
         n_targets, n_features = problem.Q.shape[1], problem.n_features
         order = np.argsort(-alphas, kind="stable")

@@ -15,7 +15,7 @@ from .._cache import cached_call
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._spectral import decompose, decompose_gram
-from ._base import LinearRegressorMixin, validate_dask_fit_data, validate_fit_data
+from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -205,19 +205,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         intercepts : ndarray of shape (n_alphas,) or (n_alphas, n_targets)
         """
         check_is_fitted(self)
-        alphas = _check_alphas(alphas)
+        alphas = check_alphas(alphas)
         coefs = self._spectrum.ridge_coef(alphas)
         return _as_path_output(self._spectrum, coefs, self._y_ndim)
-
-
-def _check_alphas(alphas, name="alphas"):
-    alphas = np.asarray(alphas, dtype=np.float64)
-    if alphas.ndim > 1 or alphas.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of floats, got shape {alphas.shape}.")
-    alphas = alphas.reshape(-1)
-    if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-        raise ValueError(f"{name} must be finite and >= 0, got {alphas!r}.")
-    return alphas
 
 
 class _IdentityRegressor(RegressorMixin, BaseEstimator):
@@ -332,7 +322,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigenCV
         """
-        alphas = _check_alphas(self.alphas)
+        alphas = check_alphas(self.alphas)
         if self.cv is not None and self.store_cv_results:
             raise ValueError("cv!=None and store_cv_results=True are incompatible")
         if self.cv is not None and self.alpha_per_target:
