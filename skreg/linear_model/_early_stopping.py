@@ -58,6 +58,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
+from .._atomic import atomic_fit
 from .._spectral import center_data, decompose, gd_powers
 from ..early_stopping import run_early_stopping, split_validation
 from ..optim import SGD, iter_minibatches
@@ -93,14 +94,16 @@ def _psd_solve(G, h):
     """
     if G.shape[0] == 0:
         return np.zeros(h.shape)
+    # NumPy's LAPACK throughout: mixing in SciPy's separately bundled OpenBLAS right
+    # after NumPy's BLAS products makes the two thread pools contend (see _spectral).
     try:  # well-conditioned (the usual case): Cholesky
-        L = linalg.cholesky(G, lower=True, check_finite=False)
+        L = np.linalg.cholesky(G)
         diag = np.abs(np.diag(L))
         if diag.min() > 1e-6 * diag.max():
-            return linalg.cho_solve((L, True), h, check_finite=False)
-    except linalg.LinAlgError:
+            return np.linalg.solve(L.T, np.linalg.solve(L, h))
+    except np.linalg.LinAlgError:
         pass
-    lam, Q = linalg.eigh(G, check_finite=False)
+    lam, Q = np.linalg.eigh(G)
     keep = lam > G.shape[0] * np.finfo(np.float64).eps * max(lam[-1], 0.0)
     Q = Q[:, keep]
     return Q @ ((Q.T @ h) / lam[keep, None])
@@ -112,8 +115,7 @@ def _lambda_max(Xc):
     if n == 0 or d == 0:
         return 0.0
     M = Xc.T @ Xc if n >= d else Xc @ Xc.T
-    k = M.shape[0] - 1
-    return max(float(linalg.eigh(M, eigvals_only=True, subset_by_index=[k, k], check_finite=False)[0]), 0.0)
+    return max(float(np.linalg.eigvalsh(M)[-1]), 0.0)
 
 
 # ------------------------------------------------------------------ trainers
@@ -550,6 +552,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit  # a failed fit leaves the estimator as it was
     def fit(self, X, y, X_val=None, y_val=None):
         """Train by gradient descent, stopped early on a validation set.
 
