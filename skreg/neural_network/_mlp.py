@@ -27,6 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._atomic import atomic_fit
 from ..early_stopping import run_early_stopping, split_validation
 from ..noise import add_input_noise, perturb_weights, smooth_labels
 from ..optim import GD, SGD, Adam, iter_minibatches
@@ -66,6 +67,7 @@ class _MLPTrainer:
         self.batch_size = batch_size
         self.weight_noise = weight_noise
         self.input_noise = input_noise
+        self.noise_rng = None  # created at the first noisy epoch (see epoch)
         self.verbose = verbose
         self.grad = np.empty(core.n_params, dtype=core.dtype)
         self.loss_curve = []
@@ -105,6 +107,11 @@ class _MLPTrainer:
         """One pass over (X, Y), updating θ in place; appends and returns the mean loss."""
         n = X.shape[0]
         core, grad, rng = self.core, self.grad, self.random_state
+        if (self.weight_noise or self.input_noise) and self.noise_rng is None:
+            # one Generator per fit, seeded from random_state: Gaussian draws for the noise
+            # cost about a third of RandomState's (they are drawn every batch)
+            self.noise_rng = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        noise_rng = self.noise_rng
         penalties = self.penalties
         update = self.optimizer.update
         params, grads = [theta], [grad]
@@ -121,10 +128,10 @@ class _MLPTrainer:
             else:
                 Xb, Yb = X.take(idx, axis=0), Y.take(idx, axis=0)
             if input_noise:
-                Xb = add_input_noise(Xb, input_noise, rng).astype(core.dtype, copy=False)
+                Xb = add_input_noise(Xb, input_noise, noise_rng).astype(core.dtype, copy=False)
             point = theta
             if weight_noise:
-                point = perturb_weights(theta, weight_noise, rng).astype(core.dtype, copy=False)
+                point = perturb_weights(theta, weight_noise, noise_rng).astype(core.dtype, copy=False)
             loss = core.loss_grad(point, Xb, Yb, grad, penalties)
             if not math.isfinite(loss):
                 raise ValueError(
@@ -242,6 +249,7 @@ class _BaseMLP(BaseEstimator):
             return "best" if bool(self.early_stopping) else None
         return self.early_stopping
 
+    @atomic_fit  # a failed fit leaves the estimator as it was
     def _fit(self, X, y, X_val=None, y_val=None):
         hidden = self._hidden_sizes()
         strategy = self._strategy()
