@@ -2,7 +2,9 @@
 
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import has_fit_parameter
 
+from skreg import NoisyInputRegressor
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -10,23 +12,44 @@ EXPECTED_FAILURES = {
     "NoisyInputRegressor": {
         "check_sample_weight_equivalence_on_dense_data": (
             "augment draws fresh noise per row: weight 2 equals a repeated row only in "
-            "expectation (exact for method='marginalize', tested in test_noisy_input.py)."
+            "expectation (exact for method='marginalize', checked below)."
         ),
     },
 }
+# the linear estimators take sample_weight, so scikit-learn's sample-weight checks
+# (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
+WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor"}
 
 
 def _instances():
-    return [cls() for _, cls in all_estimators()]
+    # every estimator with its defaults, and the exact (marginalized) input noise
+    return [cls() for _, cls in all_estimators()] + [NoisyInputRegressor(method="marginalize")]
+
+
+def _expected_failures(est):
+    if getattr(est, "method", None) == "marginalize":
+        return {}
+    return EXPECTED_FAILURES.get(type(est).__name__, {})
 
 
 def test_registry_lists_public_estimators():
     names = {name for name, _ in all_estimators()}
-    assert {"RidgeEigen", "RidgeEigenCV"} <= names
+    assert names >= {
+        "EarlyStoppedGD",
+        "MLPClassifier",
+        "MLPRegressor",
+        "NoisyInputRegressor",
+        "RidgeEigen",
+        "RidgeEigenCV",
+        "SoftThresholdQuadratic",
+    }
 
 
-@parametrize_with_checks(
-    _instances(), expected_failed_checks=lambda est: EXPECTED_FAILURES.get(type(est).__name__, {})
-)
+@pytest.mark.parametrize("name, cls", all_estimators())
+def test_sample_weight_checks_run_for_the_linear_estimators(name, cls):
+    assert has_fit_parameter(cls(), "sample_weight") == (name in WEIGHTED)
+
+
+@parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

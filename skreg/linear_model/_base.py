@@ -19,6 +19,9 @@ __all__ = [
     "validate_dask_fit_data",
 ]
 
+# what validate_data writes on the estimator, restored when the data are rejected
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+
 
 def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
     """Validate training data the way every skreg linear estimator does.
@@ -38,22 +41,35 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
     Returns
     -------
     X, y, sample_weight : ndarrays (sample_weight None when not given)
+
+    Notes
+    -----
+    On invalid data ``n_features_in_`` and ``feature_names_in_`` are left as they were
+    before the call (``validate_data`` sets the names before it checks the values), so
+    a failed fit never leaves them half-updated.
     """
-    X, y = validate_data(
-        estimator,
-        X,
-        y,
-        dtype=[np.float64, np.float32],
-        multi_output=True,
-        y_numeric=True,
-        reset=reset,
-    )
-    if y.ndim == 2 and y.shape[1] == 0:
-        raise ValueError("y has 0 targets; at least one is required.")
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    saved = {k: v for k, v in vars(estimator).items() if k in _INPUT_ATTRIBUTES}
+    try:
+        X, y = validate_data(
+            estimator,
+            X,
+            y,
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+            reset=reset,
         )
+        if y.ndim == 2 and y.shape[1] == 0:
+            raise ValueError("y has 0 targets; at least one is required.")
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+    except BaseException:
+        for key in _INPUT_ATTRIBUTES:
+            vars(estimator).pop(key, None)
+        vars(estimator).update(saved)
+        raise
     return X, y, sample_weight
 
 

@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
+from .._atomic import atomic_fit
 from ..noise import add_input_noise
 from ._base import validate_fit_data
 from ._ridge import RidgeEigen
@@ -160,6 +161,7 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @atomic_fit  # a failed fit leaves the estimator as it was
     def fit(self, X, y, sample_weight=None):
         """Fit on noisy copies of X ('augment') or on their expectation ('marginalize').
 
