@@ -476,12 +476,7 @@ def test_sample_weight_is_not_mutated_and_zero_weight_drops_a_row(est_name):
     assert_allclose(weighted.coef_, dropped.coef_, rtol=1e-7, atol=1e-10)
 
 
-# --- failures after validation in the lead's estimators ---------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: decorate RidgeEigenCV.fit with skreg._atomic.atomic_fit (a failed "
-    "cv split or scorer leaves n_features_in_ on a fresh estimator)",
-)
+# --- failures after validation ------------------------------------------------------------
 @pytest.mark.parametrize("params", [{"cv": 50}, {"scoring": "accuracy"}], ids=["cv", "scoring"])
 def test_ridge_cv_failure_after_validation_leaves_no_state(params):
     X, y = _clean_data("RidgeEigenCV")
@@ -491,13 +486,6 @@ def test_ridge_cv_failure_after_validation_leaves_no_state(params):
     assert_not_fitted(est)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: SoftThresholdQuadratic(warm_start=True) refit on data with another "
-    "number of features fails with NumPy's 'cannot reshape array' and leaves the new "
-    "n_features_in_ next to the old coef_; start from zeros (or raise a clear "
-    "ValueError) when the stored coef_ does not match, and decorate fit with atomic_fit",
-)
 def test_lasso_warm_start_with_other_features():
     X, y = _clean_data("SoftThresholdQuadratic")
     est = SoftThresholdQuadratic(alpha=0.1, warm_start=True).fit(X, y)

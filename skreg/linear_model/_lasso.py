@@ -65,6 +65,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
+from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._spectral import center_data
@@ -769,6 +770,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         self.positive = positive
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit the LASSO.
 
@@ -794,6 +796,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         return self._fit_problem(_Problem(Xw, yw), (X_offset, y_offset), X.dtype, y.ndim)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def partial_fit(self, X, y, sample_weight=None):
         """Add a chunk of data to the Gram statistics and refit from them.
 
@@ -842,10 +845,10 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         n_targets, n_features = problem.Q.shape[1], problem.n_features
         if coef_init is None and self.warm_start and hasattr(self, "coef_"):
             coef_init = np.asarray(self.coef_, dtype=np.float64)
-        if coef_init is not None:
-            coef_init = coef_init.reshape(-1, n_features)
-            if coef_init.shape != (n_targets, n_features):
-                coef_init = None
+        if coef_init is not None and coef_init.size == n_targets * n_features:
+            coef_init = coef_init.reshape(n_targets, n_features)
+        else:  # no previous solution, or one for other data shapes: start from zero
+            coef_init = None
         self._problem = problem
         self._offsets = offsets
         self._y_ndim = y_ndim

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._cache import cached_call
+from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._spectral import decompose, decompose_gram
@@ -117,6 +118,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self.memory = memory
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Fit ridge regression from one eigendecomposition.
 
@@ -152,6 +154,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def partial_fit(self, X, y, sample_weight=None):
         """Add a chunk of data to the sufficient statistics and refit from them.
 
@@ -308,6 +311,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.store_cv_results = store_cv_results
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
     def fit(self, X, y, sample_weight=None):
         """Select α by cross-validation and fit ridge on all data with it.
 
