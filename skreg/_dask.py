@@ -39,14 +39,14 @@ def as_dask_array(obj, name):
     return obj
 
 
-def _chunk_stats(X, y, w, shift):
+def _chunk_stats(X, y, w):
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
         raise ValueError("Input contains NaN or infinity (found in a dask block).")
     if w is not None and np.any(np.asarray(w) < 0):
         raise ValueError("Negative values in data passed to `sample_weight`.")
-    return GramStats.from_chunk(X, y, w, shift=shift)
+    return GramStats.from_chunk(X, y, w)
 
 
 def _row_blocks(*arrays):
@@ -86,13 +86,9 @@ def gram_stats(X, y, sample_weight=None):
     """
     import dask
 
-    # one reference row for every block: means far from 0 merge without losing digits
-    x0, y0 = dask.compute(X[0], y[0])
-    shift = (np.asarray(x0, dtype=np.float64), np.atleast_1d(np.asarray(y0, dtype=np.float64)))
-    parts = [
-        dask.delayed(_chunk_stats)(*blk, shift)
-        for blk in _row_blocks(X, y, sample_weight)
-    ]
+    # each block is centred relative to its own first row (see skreg._gram): no extra
+    # pass over the data to agree on a reference point first
+    parts = [dask.delayed(_chunk_stats)(*blk) for blk in _row_blocks(X, y, sample_weight)]
     while len(parts) > 1:  # pairwise tree: log₂(blocks) levels, no single hot task
         merged = [dask.delayed(GramStats.merge)(a, b) for a, b in zip(parts[::2], parts[1::2])]
         if len(parts) % 2:

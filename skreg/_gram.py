@@ -17,7 +17,9 @@ where the textbook Σxxᵀ − W x̄x̄ᵀ would lose 16 digits).  One more care
 is itself only representable to ±1.5e-8, and δ between two such means would carry that
 error.  So every chunk is first shifted by one common reference row x₀ (the first row
 seen) and the means are kept relative to it: δ is then exact to the digits of the data's
-spread, not of its offset.  This is what makes
+spread, not of its offset.  Chunks computed independently (Dask blocks) each take their
+own first row; merging moves one onto the other's reference, and the difference of two
+reference rows of similar magnitude is exact (Sterbenz), so nothing is lost either.  This is what makes
 ``partial_fit`` over a stream and the blockwise Dask fit equal to the in-memory fit.
 """
 
@@ -98,12 +100,12 @@ class GramStats:
         if W <= 0:
             return cls(0.0, n, np.zeros(d), np.zeros(y.shape[1]), np.zeros((d, d)),
                        np.zeros((d, y.shape[1])), np.zeros(y.shape[1]), x_shift, y_shift)
-        Xs = X - x_shift
-        ys = y - y_shift
-        x_mean = np.average(Xs, axis=0, weights=w)
-        y_mean = np.average(ys, axis=0, weights=w)
-        Xc = Xs - x_mean
-        yc = ys - y_mean
+        Xc = X - x_shift  # one copy of the chunk, centred in place below
+        yc = y - y_shift
+        x_mean = np.average(Xc, axis=0, weights=w)
+        y_mean = np.average(yc, axis=0, weights=w)
+        Xc -= x_mean
+        yc -= y_mean
         Xw = Xc if w is None else Xc * w[:, None]
         return cls(
             weight_sum=W,
