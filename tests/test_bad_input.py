@@ -424,7 +424,9 @@ def test_huge_learning_rate_is_finite_when_it_does_not_diverge(make):
 
 
 # --- sample_weight (the estimators whose fit takes it) ----------------------------------
-WEIGHTED = ["RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor"]
+WEIGHTED = [
+    "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor", "EarlyStoppedGD",
+]
 BAD_WEIGHTS = [
     ("nan", np.r_[np.ones(19), np.nan], NAN),
     ("inf", np.r_[np.ones(19), np.inf], INF),

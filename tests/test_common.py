@@ -4,7 +4,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import NoisyInputRegressor
+from skreg import EarlyStoppedGD, NoisyInputRegressor
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -15,19 +15,31 @@ EXPECTED_FAILURES = {
             "expectation (exact for method='marginalize', checked below)."
         ),
     },
+    "EarlyStoppedGD": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "the validation split draws rows: k repeated copies of a row can straddle it, "
+            "a row of weight k cannot (exact for strategy=None, checked below)."
+        ),
+    },
 }
 # the linear estimators take sample_weight, so scikit-learn's sample-weight checks
 # (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor"}
+WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor", "EarlyStoppedGD"}
 
 
 def _instances():
-    # every estimator with its defaults, and the exact (marginalized) input noise
-    return [cls() for _, cls in all_estimators()] + [NoisyInputRegressor(method="marginalize")]
+    # every estimator with its defaults, the exact (marginalized) input noise, and
+    # gradient descent without the random validation split
+    return [cls() for _, cls in all_estimators()] + [
+        NoisyInputRegressor(method="marginalize"),
+        EarlyStoppedGD(strategy=None),
+    ]
 
 
 def _expected_failures(est):
     if getattr(est, "method", None) == "marginalize":
+        return {}
+    if isinstance(est, EarlyStoppedGD) and est.strategy is None:
         return {}
     return EXPECTED_FAILURES.get(type(est).__name__, {})
 

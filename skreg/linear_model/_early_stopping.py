@@ -5,6 +5,14 @@ loss with coupled weight decay,
 
     J_α(w) = (1/n) [ ½‖X_c w − y_c‖² + ½α‖w‖² ]      (X_c, y_c centred),
 
+or, with sample weights wₖ, J_α(w) = (1/Σw) [ ½Σ wₖ(x_c,kᵀw − y_c,k)² + ½α‖w‖² ] (means
+weighted).  Everything below holds for the weighted loss with X_c, y_c the centred rows
+scaled by √wₖ and n replaced by Σw: H = X_cᵀX_c is then X_wᵀX_w, the eigenvalues are
+those of :func:`skreg._spectral.decompose` with the weights, and an integer weight k is
+exactly k repeated rows.  The weights of a data set are attached to it by identity
+(``set_sample_weight``), so the :class:`~skreg.early_stopping.Trainer` protocol, and the
+driver, are unchanged; validation losses are weighted means with the validation weights.
+
 and :func:`skreg.early_stopping.run_early_stopping` runs Algorithm 7.1, 7.2 or 7.3 over
 either of them:
 
@@ -56,7 +64,7 @@ from scipy import linalg
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
 
 from .._atomic import atomic_fit
 from .._spectral import center_data, decompose, gd_powers
@@ -74,6 +82,7 @@ def _equivalent_alpha(eigenvalues, alpha, learning_rate, n_samples, n_steps):
     φᵢ = λᵢ/(λᵢ+α) (1 − ρᵢ^τ) is the GD filter; the ridge strength with the same filter
     λᵢ/(λᵢ + aᵢ) is aᵢ = (α + λᵢρᵢ^τ)/(1 − ρᵢ^τ), which for α = 0 is the lecture's
     λ(1−ε'λ)^τ/(1 − (1−ε'λ)^τ).  Where λᵢ + α = 0 the limit τ → n/(ετ) is used.
+    ``n_samples`` is the normalizer of the mean loss: n, or Σw with sample weights.
     """
     lam = np.asarray(eigenvalues, dtype=np.float64)
     total = lam + alpha
@@ -118,37 +127,71 @@ def _lambda_max(Xc):
     return max(float(np.linalg.eigvalsh(M)[-1]), 0.0)
 
 
+def _drop_zero_weights(X, Y, sample_weight):
+    """Rows of positive weight only (the inputs themselves when there is no zero)."""
+    keep = sample_weight > 0
+    if keep.all():
+        return X, Y, sample_weight
+    return X[keep], Y[keep], sample_weight[keep]
+
+
 # ------------------------------------------------------------------ trainers
 class _Dataset:
-    """One training set: its means, the centred data and the decomposition on demand."""
+    """One training set: its means, the centred data and the decomposition on demand.
 
-    def __init__(self, X, y, fit_intercept):
+    With sample weights w (all positive: zero-weight rows are dropped by ``fit``) the
+    means are weighted, ``Xc`` and ``yc`` are the rows of X − x̄ and y − ȳ scaled by √w
+    (so that Xcᵀ Xc = X_wᵀX_w is the weighted sum-loss Hessian) and ``total_weight``, the
+    normalizer of the mean loss, is Σw; without weights it is n and nothing is scaled.
+    """
+
+    def __init__(self, X, y, fit_intercept, sample_weight=None):
         self.X, self.y = X, y  # kept so that the id-based cache key stays valid
         self.n_samples = X.shape[0]
         self.fit_intercept = fit_intercept
+        self.sample_weight = sample_weight
+        if sample_weight is None:
+            self.total_weight = self.n_samples
+            self.sqrt_sw = None
+        else:
+            self.total_weight = float(sample_weight.sum())
+            self.sqrt_sw = np.sqrt(sample_weight)
         if fit_intercept:
-            self.X_offset, self.y_offset = X.mean(axis=0), y.mean(axis=0)
+            if sample_weight is None:
+                self.X_offset, self.y_offset = X.mean(axis=0), y.mean(axis=0)
+            else:
+                self.X_offset = np.average(X, axis=0, weights=sample_weight)
+                self.y_offset = np.average(y, axis=0, weights=sample_weight)
         else:
             self.X_offset, self.y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
         self.yc = y - self.y_offset
+        if sample_weight is not None:
+            self.yc *= self.sqrt_sw[:, None]
         self._Xc = self._spectrum = self._lambda_max = self._rss = None
 
     @property
+    def mean_weight(self):
+        """Σw / n (1 without weights): a minibatch of size m carries m·Σw/n on average."""
+        return 1.0 if self.sample_weight is None else self.total_weight / self.n_samples
+
+    @property
     def Xc(self):
-        """X − x̄ (a copy, made once: only the iterative trainer needs it)."""
+        """√w (X − x̄) (a copy, made once: only the iterative trainer needs it)."""
         if self._Xc is None:
-            self._Xc = center_data(self.X, self.y, None, self.fit_intercept)[0]
+            self._Xc = center_data(self.X, self.y, self.sample_weight, self.fit_intercept)[0]
         return self._Xc
 
     @property
     def spectrum(self):
         if self._spectrum is None:
-            self._spectrum = decompose(self.X, self.y, None, fit_intercept=self.fit_intercept)
+            self._spectrum = decompose(
+                self.X, self.y, self.sample_weight, fit_intercept=self.fit_intercept
+            )
         return self._spectrum
 
     @property
     def lambda_max(self):
-        """λ₁ of the (sum) Hessian X_cᵀX_c."""
+        """λ₁ of the (weighted sum) Hessian X_cᵀX_c."""
         if self._lambda_max is None:
             if self._spectrum is not None:
                 lam = self._spectrum.eigenvalues
@@ -159,11 +202,14 @@ class _Dataset:
 
     @property
     def rss_min(self):
-        """‖X_c w_ls − y_c‖², the part of the training loss no w can remove."""
+        """‖X_c w_ls − y_c‖² (Σ wₖ rₖ² with weights), the training loss no w can remove."""
         if self._rss is None:
             s = self.spectrum
             w_ls = s.eigenvectors @ s.theta_star
-            resid = self.X @ w_ls - (self.X_offset @ w_ls + self.yc)
+            if self.sample_weight is None:
+                resid = self.X @ w_ls - (self.X_offset @ w_ls + self.yc)
+            else:
+                resid = (self.X @ w_ls - self.X_offset @ w_ls) * self.sqrt_sw[:, None] - self.yc
             self._rss = float(np.einsum("ij,ij->", resid, resid))
         return self._rss
 
@@ -187,7 +233,17 @@ class _IterativeTrainer:
         self.alpha, self.fit_intercept = alpha, fit_intercept
         self.momentum, self.batch_size, self.seed = momentum, batch_size, seed
         self._datasets = {}
+        self._weights = {}
         self.set_learning_rate(learning_rate)
+
+    def set_sample_weight(self, X, y, sample_weight):
+        """Attach weights to the data set (X, y) (by identity): its losses become weighted."""
+        self._weights[(id(X), id(y))] = (X, y, sample_weight)
+
+    def sample_weight(self, X, y):
+        """The weights attached to (X, y), or None (unweighted)."""
+        entry = self._weights.get((id(X), id(y)))
+        return None if entry is None else entry[2]
 
     def set_learning_rate(self, learning_rate):
         """Set ε (None until known: the datasets are needed to choose it)."""
@@ -198,7 +254,7 @@ class _IterativeTrainer:
     def dataset(self, X, y):
         key = (id(X), id(y))
         if key not in self._datasets:
-            self._datasets[key] = _Dataset(X, y, self.fit_intercept)
+            self._datasets[key] = _Dataset(X, y, self.fit_intercept, self.sample_weight(X, y))
         return self._datasets[key]
 
     def init_params(self):
@@ -214,10 +270,13 @@ class _IterativeTrainer:
         return [p.copy() for p in params]
 
     def loss(self, params, X, y):
-        """J(θ; X, y) = ½ · mean over samples of ‖x w + b − y‖² (no penalty)."""
+        """J(θ; X, y) = ½ · (weighted) mean over samples of ‖x w + b − y‖² (no penalty)."""
         w, b = params
         residual = X @ w + b - y
-        return 0.5 * float(np.einsum("ij,ij->", residual, residual)) / X.shape[0]
+        sw = self.sample_weight(X, y)
+        if sw is None:
+            return 0.5 * float(np.einsum("ij,ij->", residual, residual)) / X.shape[0]
+        return 0.5 * float(np.einsum("i,ij,ij->", sw, residual, residual)) / float(sw.sum())
 
     def _next_batch(self, data):
         if self._stream_key is not data:
@@ -237,17 +296,20 @@ class _IterativeTrainer:
             # the momentum of the abandoned one does not belong to it
             self.optimizer.reset()
         w = params[0].copy()
-        decay = self.alpha / data.n_samples  # coupled weight decay on the mean loss
+        decay = self.alpha / data.total_weight  # coupled weight decay on the mean loss
         full = self.batch_size is None or self.batch_size >= data.n_samples
         Xc, yc = data.Xc, data.yc
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(n_steps):
                 if full:
-                    grad = Xc.T @ (Xc @ w - yc) / data.n_samples
-                else:
+                    grad = Xc.T @ (Xc @ w - yc) / data.total_weight
+                else:  # rows scaled by √w: Σ_batch wₖ xₖ rₖ / (m Σw/n), unbiased
                     idx = self._next_batch(data)
                     Xb = Xc[idx]
-                    grad = Xb.T @ (Xb @ w - yc[idx]) / idx.size
+                    if data.sample_weight is None:
+                        grad = Xb.T @ (Xb @ w - yc[idx]) / idx.size
+                    else:
+                        grad = Xb.T @ (Xb @ w - yc[idx]) / (idx.size * data.mean_weight)
                 if decay:
                     grad += decay * w
                 self.optimizer.update([w], [grad])
@@ -314,7 +376,7 @@ class _SpectralTrainer(_IterativeTrainer):
         return V, extra, lam, theta, c_inf, c0
 
     def _coords(self, data, lam, c_inf, c0, steps):
-        power, one_minus = gd_powers(self.learning_rate * (lam + self.alpha) / data.n_samples, steps)
+        power, one_minus = gd_powers(self.learning_rate * (lam + self.alpha) / data.total_weight, steps)
         C = one_minus[:, :, None] * c_inf[None]
         if np.any(c0):
             C += power[:, :, None] * c0[None]
@@ -346,6 +408,11 @@ class _SpectralTrainer(_IterativeTrainer):
         if key not in self._validation:
             Xv = X_val - data.X_offset
             yv = y_val - data.y_offset
+            sw_val = self.sample_weight(X_val, y_val)
+            if sw_val is not None:  # rows scaled by √v: the quadratic forms are weighted
+                sqrt_sw = np.sqrt(sw_val)[:, None]
+                Xv *= sqrt_sw
+                yv *= sqrt_sw
             Gv = Xv.T @ Xv
             G = V.T @ Gv @ V
             h = V.T @ (Xv.T @ yv)
@@ -370,7 +437,7 @@ class _SpectralTrainer(_IterativeTrainer):
         C = self._coords(data, lam, c_inf, c0, steps)  # (m, k, t)
         m, k, t = C.shape
         D = C - theta[None]
-        train = 0.5 * (np.einsum("mkt,k->m", D * D, lam) + data.rss_min) / data.n_samples
+        train = 0.5 * (np.einsum("mkt,k->m", D * D, lam) + data.rss_min) / data.total_weight
         if y_val is None:
             return train, np.full(m, np.nan)
         G, g, q, rss = self._validation_terms(data, X_val, y_val, V, extra)
@@ -378,7 +445,8 @@ class _SpectralTrainer(_IterativeTrainer):
         D2 = np.ascontiguousarray(D.transpose(1, 0, 2)).reshape(k, m * t)
         quad = np.einsum("kj,kj->j", D2, G @ D2).reshape(m, t).sum(axis=1)
         linear = 2.0 * np.einsum("mkt,kt->m", D, g)
-        val = 0.5 * (quad + linear + rss) / y_val.shape[0]
+        sw_val = self.sample_weight(X_val, y_val)
+        val = 0.5 * (quad + linear + rss) / (y_val.shape[0] if sw_val is None else float(sw_val.sum()))
         return train, val
 
 
@@ -390,6 +458,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
 
         J_α(w) = (1/n) [ ½‖Xw + b − y‖² + ½α‖w‖² ],
 
+    with ``sample_weight`` the weighted mean J_α(w) = (1/Σw) [ ½Σ wₖ(xₖᵀw + b − yₖ)² +
+    ½α‖w‖² ] (the lecture's weighted sum loss divided by Σw; for unit weights Σw = n),
     stopped by a validation set: ``'best'`` (Algorithm 7.1) keeps the iterate of lowest
     validation loss, ``'retrain'`` (7.2) retrains on all data for that many steps,
     ``'continue'`` (7.3) continues on all data until the validation loss falls to the
@@ -402,7 +472,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         The step ε on the mean loss J_α.  ``'auto'`` is 1/λ_max, with λ_max the largest
         eigenvalue of the mean-loss Hessian (X_cᵀX_c + αI)/n (the largest over the
         training sets that are descended).  A step ε ≥ 2/λ_max (2(1 + momentum)/λ_max
-        with momentum) would diverge and raises a ValueError.
+        with momentum) would diverge and raises a ValueError.  With ``sample_weight``
+        it is the step on the weighted mean loss: w ← w − ε ∇J_α with Hessian
+        (X_wᵀX_w + αI)/Σw (X_w: centred rows scaled by √wₖ), i.e. a step ε/Σw on the
+        weighted sum loss; so integer weights step exactly as repeated rows, and with
+        α = 0 multiplying all weights by a constant changes nothing.
     max_iter : int, default=1000
         Bound on the steps of the search (Algorithm 7.1), and for ``'continue'`` on the
         total steps of search plus continuation.  With ``strategy=None``: exactly this
@@ -428,6 +502,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         Heavy-ball momentum μ in [0, 1) (iterative solver).
     batch_size : int or None, default=None
         Minibatch size for SGD; None is full-batch GD.  One step is one minibatch update.
+        With weights a batch B of size m steps along Σ_{k∈B} wₖ∇ℓₖ / (m Σw/n), an
+        unbiased estimate of ∇J_α.
     fit_intercept : bool, default=True
         Fit an intercept: data are centred and b recovered, b is never descended.
     solver : {'auto', 'spectral', 'iterative'}, default='auto'
@@ -451,19 +527,21 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         Total number of steps run (search + retraining or continuation).
     history_ : pandas.DataFrame
         One row per evaluation: ``step``, ``train_loss`` and ``val_loss`` (½·mean
-        squared error, no penalty; training loss on the data of that phase) and
+        squared error, weighted by the sample weights of the set when there are any; no
+        penalty; training loss on the data of that phase) and
         ``phase`` (``'search'``, ``'retrain'``, ``'continue'`` or ``'train'``).
     eigenvalues_ : ndarray of shape (n_components,)
-        λᵢ of the centred Gram matrix X_cᵀX_c of the final training data (subtrain set
-        for ``'best'``, all data otherwise), descending.
+        λᵢ of the centred Gram matrix X_cᵀX_c (X_wᵀX_w with weights) of the final
+        training data (subtrain set for ``'best'``, all data otherwise), descending.
     eigenvectors_ : ndarray of shape (n_features, n_components)
     equivalent_alpha_ : ndarray of shape (n_components,)
         Per-direction ridge strength aᵢ in the RidgeEigen (sum) convention such that the
         generalized ridge Σ βᵢ/(λᵢ + aᵢ) uᵢ on the final training data reproduces
-        ``coef_``.  For α = 0, aᵢ = λᵢ(1 − ε'λᵢ)^τ / (1 − (1 − ε'λᵢ)^τ) with ε' = ε/n
-        and τ the steps behind ``coef_``.  With ``alpha > 0`` it is the total strength
+        ``coef_`` (with weights: βᵢ, λᵢ, uᵢ of the weighted data, as RidgeEigen with
+        ``sample_weight``).  For α = 0, aᵢ = λᵢ(1 − ε'λᵢ)^τ / (1 − (1 − ε'λᵢ)^τ) with
+        ε' = ε/n (ε/Σw with weights) and τ the steps behind ``coef_``.  With ``alpha > 0`` it is the total strength
         (explicit decay plus early stopping), aᵢ = (α + λᵢρᵢ^τ)/(1 − ρᵢ^τ),
-        ρᵢ = 1 − ε(λᵢ + α)/n.  Exact for full-batch GD without momentum and the
+        ρᵢ = 1 − ε(λᵢ + α)/n (n → Σw with weights).  Exact for full-batch GD without momentum and the
         strategies 'best', 'retrain' and None; for 'continue' (the first i* steps saw
         only the subtrain set) and for SGD / momentum it is the same formula, an
         approximation.
@@ -502,6 +580,15 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
     (True, (10,))
     >>> list(model.history_.columns)
     ['step', 'train_loss', 'val_loss', 'phase']
+
+    An integer sample weight is a repeated row (here without the random split):
+
+    >>> import numpy as np
+    >>> w = np.arange(len(y)) % 3
+    >>> weighted = EarlyStoppedGD(strategy=None).fit(X, y, sample_weight=w)
+    >>> repeated = EarlyStoppedGD(strategy=None).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    >>> bool(np.allclose(weighted.coef_, repeated.coef_))
+    True
     """
 
     _parameter_constraints: dict = {
@@ -553,38 +640,68 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit  # a failed fit leaves the estimator as it was
-    def fit(self, X, y, X_val=None, y_val=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Train by gradient descent, stopped early on a validation set.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights wₖ of the training rows: the loss descended is the
+            weighted mean (1/Σw)[½Σ wₖ(xₖᵀw + b − yₖ)² + ½α‖w‖²] and the means that
+            centre X and y are weighted.  An integer weight k is k repeated rows; a zero
+            weight is an absent row (dropped before the validation split).  The
+            validation split (``validation_fraction``) splits the weights with the rows.
         X_val : array-like of shape (n_val, n_features), default=None
             Explicit validation data; then nothing is held out of X, and "all data"
             (Algorithms 7.2, 7.3) is X followed by X_val.
         y_val : array-like of shape (n_val,) or (n_val, n_targets), default=None
+        sample_weight_val : float or array-like of shape (n_val,), default=None
+            Weights of the explicit validation rows (only with ``X_val``): the
+            validation loss is their weighted mean, and they follow X_val into "all
+            data".  None means unit weights.
 
         Returns
         -------
         self : EarlyStoppedGD
         """
-        X, y, _ = validate_fit_data(self, X, y)
+        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         dtype, y_ndim = X.dtype, y.ndim
         X64 = np.asarray(X, dtype=np.float64)
         Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
-        X_val, Y_val = self._validate_validation(X_val, y_val, Y.shape[1])
+        X_val, Y_val, sw_val = self._validate_validation(X_val, y_val, Y.shape[1], sample_weight_val)
         rng = check_random_state(self.random_state)
         strategy = self.strategy
+        weighted = sample_weight is not None or sw_val is not None
+        sw = sw_tr = sw_all = None
+
+        if weighted:  # zero weight = absent row: dropped before anything sees it
+            sw = np.ones(X64.shape[0]) if sample_weight is None else sample_weight
+            X64, Y, sw = _drop_zero_weights(X64, Y, sw)
+            if X_val is not None:
+                sw_val = np.ones(X_val.shape[0]) if sw_val is None else sw_val
+                X_val, Y_val, sw_val = _drop_zero_weights(X_val, Y_val, sw_val)
 
         if strategy is None:
             X_tr, Y_tr, X_all, Y_all = X64, Y, X64, Y
+            sw_tr = sw_all = sw
             descended = [(X64, Y)]
         else:
-            X_tr, Y_tr, X_val, Y_val, X_all, Y_all = split_validation(
-                X64, Y, validation_fraction=self.validation_fraction, random_state=rng,
-                X_val=X_val, y_val=Y_val,
-            )
+            if weighted and X_val is None:  # split the row indices: weights follow rows
+                X_tr, i_tr, X_val, i_val, X_all, _ = split_validation(
+                    X64, np.arange(X64.shape[0]), validation_fraction=self.validation_fraction,
+                    random_state=rng,
+                )
+                Y_tr, Y_val, Y_all = Y[i_tr], Y[i_val], Y
+                sw_tr, sw_val, sw_all = sw[i_tr], sw[i_val], sw
+            else:
+                X_tr, Y_tr, X_val, Y_val, X_all, Y_all = split_validation(
+                    X64, Y, validation_fraction=self.validation_fraction, random_state=rng,
+                    X_val=X_val, y_val=Y_val,
+                )
+                if weighted:
+                    sw_tr, sw_all = sw, np.concatenate([sw, sw_val])
             descended = [(X_tr, Y_tr)] + ([] if strategy == "best" else [(X_all, Y_all)])
         seed = rng.randint(np.iinfo(np.int32).max)
 
@@ -605,6 +722,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 X.shape[1], Y.shape[1], **common, momentum=float(self.momentum),
                 batch_size=self.batch_size, seed=seed,
             )
+        if weighted:
+            trainer.set_sample_weight(X_tr, Y_tr, sw_tr)
+            trainer.set_sample_weight(X_all, Y_all, sw_all)
+            if X_val is not None:
+                trainer.set_sample_weight(X_val, Y_val, sw_val)
         datasets = [trainer.dataset(Xd, Yd) for Xd, Yd in descended]
         self.learning_rate_ = self._check_learning_rate(datasets)
         trainer.set_learning_rate(self.learning_rate_)
@@ -628,13 +750,15 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         self.eigenvalues_ = spectrum.eigenvalues
         self.eigenvectors_ = spectrum.eigenvectors
         self.equivalent_alpha_ = _equivalent_alpha(
-            spectrum.eigenvalues, float(self.alpha), self.learning_rate_, final.n_samples, result.n_steps
+            spectrum.eigenvalues, float(self.alpha), self.learning_rate_, final.total_weight, result.n_steps
         )
         return self
 
-    def _validate_validation(self, X_val, y_val, n_targets):
+    def _validate_validation(self, X_val, y_val, n_targets, sample_weight_val=None):
         if X_val is None and y_val is None:
-            return None, None
+            if sample_weight_val is not None:
+                raise ValueError("sample_weight_val needs X_val and y_val.")
+            return None, None, None
         if X_val is None or y_val is None:
             raise ValueError("X_val and y_val must be given together.")
         X_val = validate_data(self, X_val, reset=False, dtype=[np.float64, np.float32])
@@ -645,11 +769,15 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 f"y_val must have {X_val.shape[0]} rows (as X_val) and {n_targets} target(s) "
                 f"(as y), got shape {np.shape(y_val)}."
             )
-        return np.asarray(X_val, dtype=np.float64), Y_val
+        if sample_weight_val is not None:
+            sample_weight_val = _check_sample_weight(
+                sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
+            )
+        return np.asarray(X_val, dtype=np.float64), Y_val, sample_weight_val
 
     def _check_learning_rate(self, datasets):
         """ε from 'auto' or the user, checked against 2(1 + μ)/λ_max of every descended set."""
-        lam_max = max((d.lambda_max + self.alpha) / d.n_samples for d in datasets)
+        lam_max = max((d.lambda_max + self.alpha) / d.total_weight for d in datasets)
         if self.learning_rate == "auto":
             return 1.0 / lam_max if lam_max > 0 else 1.0
         lr = float(self.learning_rate)

@@ -7,8 +7,12 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
+from sklearn.model_selection import train_test_split
 
 from skreg import EarlyStoppedGD, RidgeEigen
+from skreg._spectral import decompose
+from skreg.linear_model._early_stopping import _IterativeTrainer
+from skreg.optim import iter_minibatches
 from skreg.theory import early_stopping_equivalent_alpha, early_stopping_iterate
 
 
@@ -374,3 +378,211 @@ def test_closed_form_from_any_start_matches_the_steps(alpha):
         jumped = spectral.train(start, X, Y, int(s))
         np.testing.assert_allclose(jumped[0], params[0], rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(jumped[1], params[1], rtol=1e-9, atol=1e-12)
+
+
+# ------------------------------------------------------------------ sample_weight
+class WeightedExplicitGD(ExplicitGD):
+    """GD on (1/Σw)[½Σ wₖ(xₖᵀw + b − yₖ)² + ½α‖w‖²] (weighted means, b recovered)."""
+
+    def __init__(self, X, y, sw, learning_rate, alpha=0.0):
+        self.xm, self.ym = np.average(X, axis=0, weights=sw), np.average(y, axis=0, weights=sw)
+        self.Xc, self.yc, self.sw = X - self.xm, y - self.ym, sw
+        self.n, self.lr, self.alpha = sw.sum(), learning_rate, alpha
+
+    def step(self, w):
+        grad = self.Xc.T @ (self.sw * (self.Xc @ w - self.yc)) + self.alpha * w
+        return w - self.lr * grad / self.n
+
+
+def _weighted_data(n=30, d=8, seed=5):
+    X, y, X_val, y_val = _data(n=n, d=d, seed=seed)
+    sw = np.random.RandomState(seed).randint(0, 4, size=n).astype(float)
+    sw[:2] = [0.0, 3.0]
+    return X, y, sw, X_val, y_val
+
+
+@pytest.mark.parametrize("solver", ["spectral", "iterative"])
+@pytest.mark.parametrize("alpha", [0.0, 2.0])
+def test_integer_weights_equal_repeated_rows_without_early_stopping(solver, alpha):
+    X, y, sw, _, _ = _weighted_data()
+    kw = dict(strategy=None, max_iter=80, alpha=alpha, solver=solver)
+    weighted = EarlyStoppedGD(**kw).fit(X, y, sample_weight=sw)
+    rows = np.repeat(np.arange(X.shape[0]), sw.astype(int))
+    repeated = EarlyStoppedGD(**kw).fit(X[rows], y[rows])
+    assert weighted.learning_rate_ == pytest.approx(repeated.learning_rate_, rel=1e-12)
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-10, atol=1e-10)
+    pd.testing.assert_frame_equal(weighted.history_, repeated.history_, rtol=1e-10)
+    # and both are the weighted GD loop written above, with ε = 1/λ_max of the mean loss
+    Xc = X - np.average(X, axis=0, weights=sw)
+    lam_max = (np.linalg.eigvalsh((Xc * sw[:, None]).T @ Xc)[-1] + alpha) / sw.sum()
+    assert weighted.learning_rate_ == pytest.approx(1.0 / lam_max, rel=1e-10)
+    gd = WeightedExplicitGD(X, y, sw, weighted.learning_rate_, alpha)
+    w = gd.run(np.zeros(X.shape[1]), 80)
+    np.testing.assert_allclose(weighted.coef_, w, rtol=1e-9, atol=1e-11)
+    assert weighted.intercept_ == pytest.approx(gd.intercept(w), rel=1e-10)
+
+
+@pytest.mark.parametrize("strategy", ["best", "retrain", "continue"])
+def test_integer_weights_equal_repeated_rows_with_an_explicit_validation_set(strategy):
+    X, y, sw, X_val, y_val = _weighted_data()
+    sw_val = np.random.RandomState(0).randint(1, 3, size=X_val.shape[0]).astype(float)
+    kw = dict(learning_rate=0.5 / _lambda_max_mean(X), strategy=strategy, max_iter=4000,
+              eval_every=2, patience=5)
+    rows, rows_val = np.repeat(np.arange(X.shape[0]), sw.astype(int)), np.repeat(
+        np.arange(X_val.shape[0]), sw_val.astype(int))
+    with warnings.catch_warnings():  # 'continue' may not reach ε: the same for both
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = EarlyStoppedGD(**kw).fit(X, y, sample_weight=sw, X_val=X_val, y_val=y_val,
+                                            sample_weight_val=sw_val)
+        repeated = EarlyStoppedGD(**kw).fit(X[rows], y[rows], X_val=X_val[rows_val],
+                                            y_val=y_val[rows_val])
+        unit = EarlyStoppedGD(**kw).fit(X, y, sample_weight=sw, X_val=X_val, y_val=y_val)
+        plain = EarlyStoppedGD(**kw).fit(X[rows], y[rows], X_val=X_val, y_val=y_val)
+    assert (weighted.best_iter_, weighted.n_iter_) == (repeated.best_iter_, repeated.n_iter_)
+    assert weighted.best_iter_ > 2  # the search did stop early, somewhere inside
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-10, atol=1e-10)
+    pd.testing.assert_frame_equal(weighted.history_, repeated.history_, rtol=1e-9)
+    np.testing.assert_allclose(weighted.eigenvalues_, repeated.eigenvalues_[: weighted.eigenvalues_.size],
+                               rtol=1e-9, atol=1e-9)
+    # without sample_weight_val the validation rows count once each (unit weights)
+    np.testing.assert_allclose(unit.coef_, plain.coef_, rtol=1e-10, atol=1e-10)
+
+
+def test_validation_loss_is_the_weighted_mean_and_weights_split_with_rows():
+    X, y, sw, _, _ = _weighted_data(n=40, seed=7)
+    sw = sw + 0.5  # no zero weight: the split is then the unweighted split of the same rows
+    kw = dict(learning_rate=0.9 / _lambda_max_mean(X), max_iter=3000, patience=3, random_state=7)
+    model = EarlyStoppedGD(**kw).fit(X, y, sample_weight=sw)
+    unweighted = EarlyStoppedGD(**kw).fit(X, y)
+    assert 1 < model.best_iter_ < 3000 and model.best_iter_ != unweighted.best_iter_
+    # the split is train_test_split's with the same seed (checked on the unweighted fit)
+    i_tr, i_val = train_test_split(np.arange(40), test_size=8, random_state=np.random.RandomState(7))
+    Xc = X[i_tr] - X[i_tr].mean(0)
+    np.testing.assert_allclose(unweighted.eigenvalues_[:8], np.linalg.eigvalsh(Xc.T @ Xc)[::-1], rtol=1e-9)
+    w_tr = sw[i_tr]
+    Xw = (X[i_tr] - np.average(X[i_tr], axis=0, weights=w_tr)) * np.sqrt(w_tr)[:, None]
+    np.testing.assert_allclose(model.eigenvalues_, np.linalg.eigvalsh(Xw.T @ Xw)[::-1], rtol=1e-9)
+    gd = WeightedExplicitGD(X[i_tr], y[i_tr], w_tr, model.learning_rate_)
+    w = gd.run(np.zeros(X.shape[1]), model.best_iter_)
+    np.testing.assert_allclose(model.coef_, w, rtol=1e-9, atol=1e-11)
+    resid = X[i_val] @ w + gd.intercept(w) - y[i_val]
+    row = model.history_.set_index("step").loc[model.best_iter_]
+    assert row.val_loss == pytest.approx(0.5 * np.average(resid**2, weights=sw[i_val]), rel=1e-9)
+    resid_tr = X[i_tr] @ w + gd.intercept(w) - y[i_tr]
+    assert row.train_loss == pytest.approx(0.5 * np.average(resid_tr**2, weights=w_tr), rel=1e-9)
+
+
+@pytest.mark.parametrize("strategy", [None, "best", "continue"])
+@pytest.mark.parametrize("solver", ["spectral", "iterative"])
+def test_zero_weight_is_an_absent_row(strategy, solver):
+    X, y, _, _, _ = _weighted_data(n=40)
+    sw = np.ones(40)
+    sw[[3, 17, 30]] = 0.0
+    keep = sw > 0
+    kw = dict(strategy=strategy, max_iter=300, random_state=2, solver=solver)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = EarlyStoppedGD(**kw).fit(X, y, sample_weight=sw)
+        dropped = EarlyStoppedGD(**kw).fit(X[keep], y[keep])
+    np.testing.assert_allclose(weighted.coef_, dropped.coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(weighted.intercept_, dropped.intercept_, rtol=1e-10)
+    assert (weighted.best_iter_, weighted.n_iter_) == (dropped.best_iter_, dropped.n_iter_)
+
+
+@pytest.mark.parametrize("strategy", ["best", "retrain", "continue", None])
+@pytest.mark.parametrize("alpha", [0.0, 3.0])
+@pytest.mark.parametrize("shape", [(40, 8, 1), (25, 40, 2)])
+def test_spectral_and_iterative_solvers_agree_with_weights(strategy, alpha, shape):
+    n, d, t = shape
+    rng = np.random.RandomState(1)
+    X = rng.randn(n, d) * np.logspace(0, -1, d)
+    Y = X @ rng.randn(d, t) + rng.randn(n, t)
+    Y = Y[:, 0] if t == 1 else Y
+    sw = rng.uniform(0.1, 3.0, size=n)
+    sw[::7] = 0.0
+    kw = dict(strategy=strategy, alpha=alpha, max_iter=400, eval_every=3, patience=6, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        spectral = EarlyStoppedGD(solver="spectral", **kw).fit(X, Y, sample_weight=sw)
+        iterative = EarlyStoppedGD(solver="iterative", **kw).fit(X, Y, sample_weight=sw)
+    np.testing.assert_allclose(spectral.coef_, iterative.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(spectral.intercept_, iterative.intercept_, rtol=1e-8, atol=1e-10)
+    assert (spectral.best_iter_, spectral.n_iter_) == (iterative.best_iter_, iterative.n_iter_)
+    pd.testing.assert_frame_equal(spectral.history_, iterative.history_, rtol=1e-8)
+    # ε = 1/λ_max makes ρ₁ = 0 up to rounding: a₁ ≈ 0 within ~1e-46, hence the atol
+    np.testing.assert_allclose(spectral.equivalent_alpha_, iterative.equivalent_alpha_, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("alpha, tau", [(0.0, 1), (0.0, 40), (2.5, 15)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_equivalent_alpha_reproduces_coef_with_weights(alpha, tau, fit_intercept):
+    X, y, sw, _, _ = _weighted_data()
+    sw = sw * 0.7 + 0.1
+    model = EarlyStoppedGD(strategy=None, max_iter=tau, alpha=alpha,
+                           fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    spec = decompose(X, y, sw, fit_intercept=fit_intercept)
+    beta = spec.eigenvalues * spec.theta_star[:, 0]
+    coef = spec.eigenvectors @ (beta / (spec.eigenvalues + model.equivalent_alpha_))
+    np.testing.assert_allclose(coef, model.coef_, rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(model.eigenvalues_, spec.eigenvalues, rtol=1e-12)
+    # the lecture's formula with ε' = ε/Σw on the eigenvalues of X_wᵀX_w
+    if alpha == 0:
+        expected = early_stopping_equivalent_alpha(spec.eigenvalues, model.learning_rate_ / sw.sum(), tau)
+        # (ε = 1/λ₁ makes ρ₁ = 0 up to rounding: a₁ ≈ 0 to ~1e-15, hence the atol)
+        np.testing.assert_allclose(model.equivalent_alpha_, expected, rtol=1e-8, atol=1e-10)
+    # and RidgeEigen on the weighted data with a scalar α is the α-filter: long GD with decay
+    if alpha > 0:
+        long = EarlyStoppedGD(strategy=None, max_iter=20000, alpha=alpha,
+                              fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+        ridge = RidgeEigen(alpha=alpha, fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+        np.testing.assert_allclose(long.coef_, ridge.coef_, rtol=1e-6, atol=1e-8)
+
+
+def test_weighted_sgd_and_momentum_descend_the_weighted_loss():
+    X, y, sw, _, _ = _weighted_data(n=60)
+    sw = sw + 0.25
+    gd = EarlyStoppedGD(strategy=None, max_iter=3000).fit(X, y, sample_weight=sw)
+    best = gd.history_.train_loss.iloc[-1]
+    for kw in [dict(batch_size=10, learning_rate=0.5), dict(momentum=0.5)]:
+        model = EarlyStoppedGD(strategy=None, max_iter=3000, random_state=0, **kw).fit(X, y, sample_weight=sw)
+        assert model.history_.train_loss.iloc[-1] < 1.02 * best
+        np.testing.assert_allclose(model.predict(X), gd.predict(X), atol=0.2)
+    # scaling every weight leaves a fit without decay unchanged (the loss is a weighted mean)
+    scaled = EarlyStoppedGD(strategy=None, max_iter=3000).fit(X, y, sample_weight=5.0 * sw)
+    np.testing.assert_allclose(scaled.coef_, gd.coef_, rtol=1e-9, atol=1e-12)
+
+
+def test_weighted_minibatch_step_is_unbiased():
+    X, y, sw, _, _ = _weighted_data(n=30)
+    sw = sw + 0.5
+    Y = y[:, None]
+    lr, alpha, b = 0.01, 1.5, 7
+    trainer = _IterativeTrainer(X.shape[1], 1, alpha=alpha, fit_intercept=True, batch_size=b, seed=4)
+    trainer.set_sample_weight(X, Y, sw)
+    trainer.set_learning_rate(lr)
+    w1, b1 = trainer.train(trainer.init_params(), X, Y, 1)
+    idx = next(iter_minibatches(30, b, np.random.RandomState(4)))
+    xm, ym = np.average(X, axis=0, weights=sw), np.average(y, weights=sw)
+    # Σ_batch wₖ ∇ℓₖ / (m · Σw/n): its expectation over batches is the full weighted gradient
+    grad = (X[idx] - xm).T @ (sw[idx] * (0.0 - (y[idx] - ym))) / (b * sw.sum() / 30)
+    np.testing.assert_allclose(w1[:, 0], -lr * grad, rtol=1e-12)
+    assert b1[0] == pytest.approx(ym - xm @ w1[:, 0], rel=1e-12)
+    assert trainer.loss([w1, b1], X, Y) == pytest.approx(
+        0.5 * np.average((X @ w1[:, 0] + b1[0] - y) ** 2, weights=sw), rel=1e-12)
+
+
+def test_bad_validation_weights():
+    X, y, sw, X_val, y_val = _weighted_data()
+    with pytest.raises(ValueError, match="sample_weight_val needs X_val"):
+        EarlyStoppedGD().fit(X, y, sample_weight_val=np.ones(3))
+    with pytest.raises(ValueError, match="sample_weight.shape"):
+        EarlyStoppedGD().fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=np.ones(3))
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        EarlyStoppedGD().fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=-np.ones(X_val.shape[0]))
+    with pytest.raises(ValueError, match="non-zero"):
+        EarlyStoppedGD().fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=np.zeros(X_val.shape[0]))
+    w0 = sw.copy()
+    EarlyStoppedGD(strategy=None, max_iter=20).fit(X, y, sample_weight=sw)
+    np.testing.assert_array_equal(sw, w0)
