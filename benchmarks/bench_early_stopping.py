@@ -12,10 +12,10 @@ Run:  python benchmarks/bench_early_stopping.py
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
+from _timing import best_time_with_result
 from threadpoolctl import threadpool_limits
 
 from skreg import EarlyStoppedGD
@@ -55,15 +55,6 @@ def explicit_loop(X_tr, y_tr, X_va, y_va, lr):
     return best_w, ym - xm @ best_w, best_i, val_curve
 
 
-def best_time(fn, repeat=REPEAT):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
 def main():
     warnings.simplefilter("ignore")  # patience = STEPS: the search ends at max_iter by design
     X, y = make_data()
@@ -79,10 +70,10 @@ def main():
         with threadpool_limits(limits=threads, user_api="blas"):
             model = EarlyStoppedGD(max_iter=STEPS, patience=STEPS, eval_every=1,
                                    validation_fraction=N_VAL / N, random_state=0)
-            t_model, model = best_time(lambda: model.fit(X, y))
+            t_model, model = best_time_with_result(lambda: model.fit(X, y), REPEAT)
             lr = model.learning_rate_
-            t_loop, (w, b, i_best, val_curve) = best_time(
-                lambda: explicit_loop(X_tr, y_tr, X_va, y_va, lr), repeat=3)
+            t_loop, (w, b, i_best, val_curve) = best_time_with_result(
+                lambda: explicit_loop(X_tr, y_tr, X_va, y_va, lr), 3)
         label = "1" if threads == 1 else "default"
         print(f"| {label:<12} | {t_loop:17.3f} | {t_model:18.4f} | {t_loop / t_model:7.1f}x |")
     coef_diff = float(np.max(np.abs(model.coef_ - w)))

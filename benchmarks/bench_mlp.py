@@ -13,10 +13,10 @@ the same seed on both sides. Prints, next to the goals of issue 6:
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
+from _timing import best_time
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
 from sklearn.neural_network import MLPRegressor as SkMLPRegressor
@@ -44,16 +44,6 @@ def theirs(max_iter):
     return SkMLPRegressor(hidden_layer_sizes=HIDDEN, solver="adam", batch_size=BATCH,
                           max_iter=max_iter, tol=0.0, n_iter_no_change=max_iter + 1,
                           random_state=0)
-
-
-def best_time(func, repeat):
-    func()  # warm-up (imports, BLAS threads, page faults)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main(argv=None):

@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 
 import numpy as np
+from _timing import best_time
 from sklearn.linear_model import Ridge, RidgeCV
 from sklearn.model_selection import GridSearchCV
 
 from skreg import RidgeEigen, RidgeEigenCV
-
-
-def best_time(func, repeat):
-    func()  # warm-up (imports, BLAS threads, page faults)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main(argv=None):
