@@ -30,8 +30,10 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
     ----------
     estimator : BaseEstimator
         Receives ``n_features_in_`` and ``feature_names_in_``.
-    X : array-like of shape (n_samples, n_features)
-        Dense, finite, numeric (float32 kept as float32 for the outputs).
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Finite, numeric (float32 kept as float32 for the outputs).  Sparse CSR/CSC
+        matrices and arrays are accepted (never densified) when the estimator's class
+        sets ``_supports_sparse = True``.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
     sample_weight : array-like of shape (n_samples,), float or None
         Non-negative, not all zero.
@@ -54,6 +56,7 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
             estimator,
             X,
             y,
+            accept_sparse=_sparse_formats(estimator),
             dtype=[np.float64, np.float32],
             multi_output=True,
             y_numeric=True,
@@ -71,6 +74,11 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
         vars(estimator).update(saved)
         raise
     return X, y, sample_weight
+
+
+def _sparse_formats(estimator):
+    """The sparse formats an estimator takes as they are: CSR and CSC, or none."""
+    return ["csr", "csc"] if getattr(estimator, "_supports_sparse", False) else False
 
 
 def validate_dask_fit_data(estimator, X, y, sample_weight=None):
@@ -123,14 +131,20 @@ def check_alphas(alphas, name="alphas"):
 
 
 class LinearRegressorMixin(RegressorMixin):
-    """``predict`` = X coef_ᵀ + intercept_, and the tags of a multi-output regressor."""
+    """``predict`` = X coef_ᵀ + intercept_, and the tags of a multi-output regressor.
+
+    A subclass whose fit takes sparse X sets ``_supports_sparse = True``: validation
+    then keeps CSR/CSC input sparse and the estimator tags say so.
+    """
+
+    _supports_sparse = False
 
     def predict(self, X):
         """Predict with the fitted linear model.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
@@ -149,13 +163,14 @@ class LinearRegressorMixin(RegressorMixin):
                 raise ValueError(f"X has {X.shape[-1]} features, but {type(self).__name__} "
                                  f"is expecting {self.n_features_in_} features as input.")
         else:
-            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return X @ np.asarray(self.coef_).T + self.intercept_
+            X = validate_data(self, X, accept_sparse=_sparse_formats(self),
+                              dtype=[np.float64, np.float32], reset=False)
+        return np.asarray(X @ np.asarray(self.coef_).T) + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = bool(self._supports_sparse)
         return tags
 
     def _set_spectral_attributes(self, spectrum, alpha, dtype, y_ndim):
