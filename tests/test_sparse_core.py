@@ -15,7 +15,7 @@ from skreg._sparse import (
 
 def _problem(fmt, weighted, seed=0):
     rng = np.random.default_rng(seed)
-    X = sparse.random(40, 9, density=0.3, random_state=seed, format=fmt)
+    X = sparse.random(40, 9, density=0.3, random_state=seed, format=fmt.replace("_array", ""))
     if fmt == "csr_array":
         X = sparse.csr_array(X)
     w = rng.uniform(0.2, 3.0, 40) if weighted else None
