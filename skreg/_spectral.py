@@ -35,6 +35,12 @@ Numerical choices
   directions get θ*ᵢ = 0, so α = 0 on rank-deficient data gives the minimum-norm
   (pseudo-inverse) solution, and tiny α (1e-15) cannot amplify round-off in a null
   direction.
+* Array API: with ``sklearn.set_config(array_api_dispatch=True)`` the functions below
+  compute in the namespace and on the device of their input (PyTorch, CuPy,
+  array-api-strict, ...), in the highest float precision that device offers
+  (float64, or float32 where the device has no float64, e.g. Apple MPS); otherwise,
+  and for NumPy and sparse inputs, NumPy exactly as without dispatch.  Tolerances use
+  the machine epsilon of that precision.
 """
 
 from __future__ import annotations
@@ -46,6 +52,12 @@ import warnings
 import numpy as np
 from scipy import linalg
 from scipy.linalg import LinAlgWarning
+from sklearn.utils._array_api import (
+    _average,
+    _is_numpy_namespace,
+    _max_precision_float_dtype,
+    get_namespace_and_device,
+)
 
 __all__ = [
     "Spectrum",
@@ -59,6 +71,22 @@ __all__ = [
 
 # cond(X)² above which the Gram / kernel eigendecomposition is replaced by an SVD.
 _GRAM_MAX_CONDITION = 1e10
+
+
+def _namespace(*arrays):
+    """``(xp, is_numpy, device, dtype)`` of a computation on ``arrays``.
+
+    NumPy (wrapped by array-api-compat) unless scikit-learn's array API dispatch is on
+    and the arrays belong to another namespace; ``dtype`` is the float type computed in:
+    float64, or float32 on a device without float64.
+    """
+    xp, _, device = get_namespace_and_device(*arrays)
+    return xp, _is_numpy_namespace(xp), device, _max_precision_float_dtype(xp, device)
+
+
+def _contiguous(a, is_numpy):
+    """C-contiguous copy for NumPy (fast BLAS on later products); as is otherwise."""
+    return np.ascontiguousarray(a) if is_numpy else a
 
 
 def center_data(X, y, sample_weight=None, fit_intercept=True):
@@ -79,21 +107,24 @@ def center_data(X, y, sample_weight=None, fit_intercept=True):
     X_offset, y_offset : ndarrays of shape (n_features,) and (n_targets,)
     sqrt_sw : ndarray of shape (n_samples,) or None
     """
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    xp, _, device, dtype = _namespace(X)
+    X = xp.asarray(X, dtype=dtype, device=device)
+    y = xp.asarray(y, dtype=dtype, device=device)
+    if sample_weight is not None:
+        sample_weight = xp.asarray(sample_weight, dtype=dtype, device=device)
     if fit_intercept:
-        X_offset = np.average(X, axis=0, weights=sample_weight)
-        y_offset = np.average(y, axis=0, weights=sample_weight)
+        X_offset = _average(X, axis=0, weights=sample_weight, xp=xp)
+        y_offset = _average(y, axis=0, weights=sample_weight, xp=xp)
         Xw = X - X_offset
         yw = y - y_offset
     else:
-        X_offset = np.zeros(X.shape[1])
-        y_offset = np.zeros(y.shape[1])
-        Xw = X.copy()
-        yw = y.copy()
+        X_offset = xp.zeros(X.shape[1], dtype=dtype, device=device)
+        y_offset = xp.zeros(y.shape[1], dtype=dtype, device=device)
+        Xw = xp.asarray(X, copy=True)
+        yw = xp.asarray(y, copy=True)
     sqrt_sw = None
     if sample_weight is not None:
-        sqrt_sw = np.sqrt(np.asarray(sample_weight, dtype=np.float64))
+        sqrt_sw = xp.sqrt(sample_weight)
         Xw *= sqrt_sw[:, None]
         yw *= sqrt_sw[:, None]
     return Xw, yw, X_offset, y_offset, sqrt_sw
@@ -111,10 +142,18 @@ def ridge_shrinkage(eigenvalues, alphas):
     -------
     ndarray of shape (m, r)
     """
-    lam = np.asarray(eigenvalues, dtype=np.float64)[None, :]
-    alphas = np.asarray(alphas, dtype=np.float64).reshape(-1, 1)
+    xp, _, device, dtype = _namespace(eigenvalues)
+    lam = xp.asarray(eigenvalues, dtype=dtype, device=device)[None, :]
+    alphas = xp.reshape(_as_alphas(alphas, xp, device, dtype), (-1, 1))
     denom = lam + alphas
-    return np.divide(lam, denom, out=np.zeros(denom.shape), where=denom > 0)
+    positive = denom > 0
+    zero = xp.zeros((), dtype=dtype, device=device)
+    return xp.where(positive, lam / xp.where(positive, denom, 1 + zero), zero)
+
+
+def _as_alphas(alphas, xp, device, dtype):
+    """Strengths (a sequence or NumPy array, as check_alphas gives) in xp, on device."""
+    return xp.asarray(np.asarray(alphas, dtype=np.float64), dtype=dtype, device=device)
 
 
 def gd_powers(rate, steps):
@@ -224,7 +263,8 @@ class Spectrum:
     @property
     def rank(self):
         """Number of nonzero eigenvalues."""
-        return int(np.count_nonzero(self.eigenvalues))
+        xp = _namespace(self.eigenvalues)[0]
+        return int(xp.count_nonzero(self.eigenvalues))
 
     # ---------------------------------------------------------------- filters
     def filtered_coef(self, phi):
@@ -239,14 +279,16 @@ class Spectrum:
         -------
         coef : ndarray of shape (m, n_targets, n_features)
         """
-        phi = np.atleast_2d(phi)
+        xp = _namespace(self.eigenvectors)[0]
+        phi = xp.reshape(phi, (1, -1)) if phi.ndim == 1 else phi
         coords = phi[:, :, None] * self.theta_star[None, :, :]  # (m, r, t)
-        return np.swapaxes(self.eigenvectors @ coords, 1, 2)
+        return xp.permute_dims(self.eigenvectors @ coords, (0, 2, 1))
 
     def intercept(self, coef):
         """b = ȳ − x̄ᵀŵ for coefficients of shape (..., n_targets, n_features)."""
         if not self.fit_intercept:
-            return np.zeros(coef.shape[:-1])
+            xp, _, device, dtype = _namespace(coef)
+            return xp.zeros(coef.shape[:-1], dtype=dtype, device=device)
         return self.y_offset - coef @ self.X_offset
 
     def shrinkage(self, alphas):
@@ -263,7 +305,8 @@ class Spectrum:
         It falls from the rank of X (α = 0) to 0 (α → ∞); the intercept's one degree
         of freedom is not included.
         """
-        return self.shrinkage(alphas).sum(axis=1)
+        xp = _namespace(self.eigenvalues)[0]
+        return xp.sum(self.shrinkage(alphas), axis=1)
 
     # ---------------------------------------------------------- leave-one-out
     def loo_residuals(self, alphas):
@@ -302,10 +345,11 @@ class Spectrum:
         """
         if self.left_vectors is None:
             raise ValueError("decompose(..., keep_left=True) is needed for LOO errors")
+        xp, _, device, dtype = _namespace(self.left_vectors)
         n = self.left_vectors.shape[0]
-        sw = np.ones(n) if self.sqrt_sw is None else self.sqrt_sw**2
+        sw = xp.ones(n, dtype=dtype, device=device) if self.sqrt_sw is None else self.sqrt_sw**2
         return _loo_from_rows(
-            self.left_vectors, self.yw, sw, float(sw.sum()), self.eigenvalues,
+            self.left_vectors, self.yw, sw, float(xp.sum(sw)), self.eigenvalues,
             self.fit_intercept, alphas,
         )
 
@@ -343,27 +387,38 @@ class Spectrum:
 
 
 def _loo_from_rows(U, yw, sw, weight_sum, eigenvalues, fit_intercept, alphas, uty=None):
-    """Row-separable leave-one-out residuals (see :meth:`Spectrum.loo_residuals`)."""
-    alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+    """Row-separable leave-one-out residuals (see :meth:`Spectrum.loo_residuals`).
+
+    In float32 (a device without float64) the same formulas hold with eps = 1.2e-7:
+    rows whose P_kk falls below ~1e-6 are treated as interpolated, and the residuals
+    carry a relative error of about eps·λ_max/(λ_min + α).
+    """
+    xp, is_numpy, device, dtype = _namespace(U)
+    alphas = xp.reshape(_as_alphas(alphas, xp, device, dtype), (-1,))
     n, rank = U.shape
     lam = eigenvalues[:rank]
     if uty is None:
         uty = U.T @ yw  # (rank, t)
     p = yw - U @ uty  # P y_w (y_w already ⊥ q)
-    P_diag = 1.0 - np.einsum("ij,ij->i", U, U)
+    if is_numpy:
+        P_diag = 1.0 - np.einsum("ij,ij->i", U, U)
+    else:
+        P_diag = 1.0 - xp.sum(U * U, axis=1)
     if fit_intercept:
-        P_diag -= sw / weight_sum
-    interpolated = P_diag <= 10 * max(n, rank) * np.finfo(float).eps
-    P_diag[interpolated] = 0.0
-    p[interpolated] = 0.0
+        P_diag = P_diag - sw / weight_sum
+    interpolated = P_diag <= 10 * max(n, rank) * xp.finfo(dtype).eps
+    zero = xp.zeros((), dtype=dtype, device=device)
+    P_diag = xp.where(interpolated, zero, P_diag)
+    p = xp.where(interpolated[:, None], zero, p)
 
     inv = 1.0 / (lam[None, :] + alphas[:, None])  # (m, rank)
     a = U @ (uty[None, :, :] * inv[:, :, None])  # (m, n, t)
     b = (U * U) @ inv.T  # (n, m)
-    scale = np.where(interpolated[:, None], 1.0, alphas[None, :])  # (n, m): α cancels
+    scale = xp.where(interpolated[:, None], 1 + zero, alphas[None, :])  # (n, m): α cancels
     num = p[None, :, :] + scale.T[:, :, None] * a
     den = (P_diag[:, None] + scale * b).T[:, :, None]
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    positive = den > 0
+    return xp.where(positive, num / xp.where(positive, den, 1 + zero), zero)
 
 
 def _eigh_descending(A):
@@ -371,8 +426,10 @@ def _eigh_descending(A):
     # NumPy's LAPACK, not SciPy's: right after NumPy's own BLAS product, switching to
     # SciPy's separately bundled OpenBLAS makes the two thread pools spin against each
     # other (measured: 2x slower on 2 cores).
-    lam, vec = np.linalg.eigh(A)
-    return np.maximum(lam[::-1], 0.0), np.ascontiguousarray(vec[:, ::-1])
+    xp, is_numpy, device, dtype = _namespace(A)
+    lam, vec = xp.linalg.eigh(A)
+    zero = xp.zeros((), dtype=lam.dtype, device=device)
+    return xp.maximum(xp.flip(lam, axis=0), zero), _contiguous(xp.flip(vec, axis=1), is_numpy)
 
 
 def _decompose_matrix(Xw, n_structural_zeros=0):
@@ -385,27 +442,33 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
     ``n_structural_zeros`` eigenvalues are known to vanish (centring removes one
     direction from the kernel side) and are left out of the conditioning test.
     """
+    xp, is_numpy, device, dtype = _namespace(Xw)
     n, d = Xw.shape
-    eps = np.finfo(np.float64).eps
+    eps = xp.finfo(dtype).eps
     if min(n, d) == 0:
-        return np.zeros(0), np.zeros((d, 0)), np.zeros((n, 0)), 0.0
+        return (xp.zeros(0, dtype=dtype, device=device), xp.zeros((d, 0), dtype=dtype, device=device),
+                xp.zeros((n, 0), dtype=dtype, device=device), 0.0)
     if n >= d:
         lam, V = _eigh_descending(Xw.T @ Xw)
         U = None
     else:
         lam, U = _eigh_descending(Xw @ Xw.T)
         V = None
-    informative = lam[: max(lam.size - n_structural_zeros, 1)]
+    informative = lam[: max(lam.shape[0] - n_structural_zeros, 1)]
     if lam[0] > 0 and informative[-1] >= lam[0] / _GRAM_MAX_CONDITION:
         tol = max(n, d) * eps * lam[0]
         if V is None:  # kernel side: uᵢ = X_wᵀ Uᵢ / sᵢ for the nonzero directions
             keep = lam > tol
-            lam, U = lam[keep], U[:, keep]
-            V = (Xw.T @ U) / np.sqrt(lam)
+            if is_numpy:
+                lam, U = lam[keep], U[:, keep]
+            else:  # λ descends: the kept directions are the leading ones
+                n_keep = int(xp.count_nonzero(keep))
+                lam, U = lam[:n_keep], U[:, :n_keep]
+            V = (Xw.T @ U) / xp.sqrt(lam)
         return lam, V, U, tol
-    U, s, Vt = np.linalg.svd(Xw, full_matrices=False)
-    tol = (max(n, d) * eps * s[0]) ** 2 if s.size else 0.0
-    return s**2, np.ascontiguousarray(Vt.T), U, tol
+    U, s, Vt = xp.linalg.svd(Xw, full_matrices=False)
+    tol = (max(n, d) * eps * s[0]) ** 2 if s.shape[0] else 0.0
+    return s**2, _contiguous(Vt.T, is_numpy), U, tol
 
 
 def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
@@ -437,32 +500,37 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     ...     X - X.mean(0), y - y.mean(), rcond=None)[0]))
     True
     """
-    y2 = np.asarray(y, dtype=np.float64)
+    xp, is_numpy, device, dtype = _namespace(X)
+    y2 = xp.asarray(y, dtype=dtype, device=device)
     if y2.ndim == 1:
         y2 = y2[:, None]
     Xw, yw, X_offset, y_offset, sqrt_sw = center_data(X, y2, sample_weight, fit_intercept)
     # Extreme magnitudes (|x| ~ 1e±150) would over/underflow in the squared matrix:
     # decompose X_w / c instead and put c back (λ scales by c², θ* by 1/c).
-    scale = max(float(Xw.max()), -float(Xw.min())) if Xw.size else 0.0
-    scale = scale if scale > 0 and not 1e-100 < scale < 1e100 else 1.0
+    has_values = Xw.shape[0] * Xw.shape[1] > 0
+    scale = max(float(xp.max(Xw)), -float(xp.min(Xw))) if has_values else 0.0
+    # (float32, on a device without float64: squares stay finite and normal within 1e±10)
+    lo, hi = (1e-100, 1e100) if xp.finfo(dtype).bits == 64 else (1e-10, 1e10)
+    scale = scale if scale > 0 and not lo < scale < hi else 1.0
     n_zero = int(fit_intercept and Xw.shape[0] <= Xw.shape[1])
     if scale != 1.0:
         Xw = Xw / scale
     lam, V, U, tol = _decompose_matrix(Xw, n_zero)
-    lam = np.where(lam > tol, lam, 0.0)
-    rank = int(np.count_nonzero(lam))
-    s = np.sqrt(lam[:rank])
-    theta = np.zeros((lam.size, yw.shape[1]))
+    zero = xp.zeros((), dtype=dtype, device=device)
+    lam = xp.where(lam > tol, lam, zero)
+    rank = int(xp.count_nonzero(lam))
+    s = xp.sqrt(lam[:rank])
+    null = xp.zeros((lam.shape[0] - rank, yw.shape[1]), dtype=dtype, device=device)
     if U is not None:  # θ*ᵢ = (Uᵀy)ᵢ / sᵢ: no squared singular value in the division
         U_rank = U[:, :rank]
-        theta[:rank] = (U_rank.T @ yw) / s[:, None]
+        theta = xp.concat([(U_rank.T @ yw) / s[:, None], null], axis=0)
     else:
         U_rank = None
-        theta[:rank] = (V[:, :rank].T @ (Xw.T @ yw)) / lam[:rank, None]
+        theta = xp.concat([(V[:, :rank].T @ (Xw.T @ yw)) / lam[:rank, None], null], axis=0)
     if keep_left and U_rank is None:
         U_rank = (Xw @ V[:, :rank]) / s
     lam = lam * scale**2
-    theta /= scale
+    theta = theta / scale
     return Spectrum(
         eigenvalues=lam,
         eigenvectors=V,
@@ -470,7 +538,7 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
         X_offset=X_offset,
         y_offset=y_offset,
         fit_intercept=fit_intercept,
-        left_vectors=np.ascontiguousarray(U_rank) if keep_left else None,
+        left_vectors=_contiguous(U_rank, is_numpy) if keep_left else None,
         yw=yw if keep_left else None,
         sqrt_sw=sqrt_sw if keep_left else None,
     )

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils._array_api import (
+    _is_numpy_namespace,
+    _max_precision_float_dtype,
+    check_same_namespace,
+    get_namespace,
+    get_namespace_and_device,
+    move_to,
+)
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -43,6 +51,9 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
     Returns
     -------
     X, y, sample_weight : ndarrays (sample_weight None when not given)
+        With scikit-learn's ``array_api_dispatch`` on and X from another array
+        namespace (PyTorch, CuPy, ...), arrays of X's namespace on X's device: y and
+        sample_weight follow X, as in scikit-learn ("everything follows X").
 
     Notes
     -----
@@ -52,12 +63,15 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
     """
     saved = {k: v for k, v in vars(estimator).items() if k in _INPUT_ATTRIBUTES}
     try:
+        xp, is_array_api, device = get_namespace_and_device(X)
+        if is_array_api:  # dispatch on: y and sample_weight follow X
+            y, sample_weight = move_to(y, sample_weight, xp=xp, device=device)
         X, y = validate_data(
             estimator,
             X,
             y,
             accept_sparse=_sparse_formats(estimator),
-            dtype=[np.float64, np.float32],
+            dtype=[xp.float64, xp.float32] if is_array_api else [np.float64, np.float32],
             multi_output=True,
             y_numeric=True,
             reset=reset,
@@ -66,7 +80,10 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
             raise ValueError("y has 0 targets; at least one is required.")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+                sample_weight,
+                X,
+                dtype=_max_precision_float_dtype(xp, device) if is_array_api else np.float64,
+                ensure_non_negative=True,
             )
     except BaseException:
         for key in _INPUT_ATTRIBUTES:
@@ -149,6 +166,7 @@ class LinearRegressorMixin(RegressorMixin):
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_targets)
+            In the array namespace and on the device of the fit (array API dispatch).
         """
         check_is_fitted(self)
         if is_dask_collection(X):  # lazy: a dask array in, a dask array out
@@ -163,6 +181,14 @@ class LinearRegressorMixin(RegressorMixin):
                 raise ValueError(f"X has {X.shape[-1]} features, but {type(self).__name__} "
                                  f"is expecting {self.n_features_in_} features as input.")
         else:
+            check_same_namespace(X, self, attribute="coef_", method="predict")
+            xp, is_array_api = get_namespace(X)
+            if is_array_api and not _is_numpy_namespace(xp):
+                X = validate_data(self, X, dtype=[xp.float64, xp.float32], reset=False)
+                coef = self.coef_
+                dtype = xp.result_type(X.dtype, coef.dtype)
+                coef = xp.astype(coef.T if coef.ndim == 2 else coef, dtype, copy=False)
+                return xp.astype(X, dtype, copy=False) @ coef + self.intercept_
             X = validate_data(self, X, accept_sparse=_sparse_formats(self),
                               dtype=[np.float64, np.float32], reset=False)
         return np.asarray(X @ np.asarray(self.coef_).T) + self.intercept_
@@ -177,22 +203,31 @@ class LinearRegressorMixin(RegressorMixin):
         """Store coef_, intercept_ and the spectral attributes of one ridge solution.
 
         ``alpha`` is a float, or an array of shape (n_targets,) for one α per target.
+        The attributes are arrays of the spectrum's namespace and device, ``dtype``
+        (of that namespace) for coef_ and intercept_.
         """
+        xp, _, device = get_namespace_and_device(spectrum.eigenvalues)
+        is_numpy = _is_numpy_namespace(xp)
         alpha = np.asarray(alpha, dtype=np.float64)
         if alpha.ndim == 0:
-            coef = spectrum.ridge_coef([alpha])[0]
-            self.shrinkage_ = spectrum.shrinkage([alpha])[0]
-            self.effective_dof_ = float(self.shrinkage_.sum())
+            coef = spectrum.ridge_coef([alpha])[0, ...]
+            self.shrinkage_ = spectrum.shrinkage([alpha])[0, ...]
+            self.effective_dof_ = float(xp.sum(self.shrinkage_))
         else:  # one α per target: row j of coef uses alpha[j]
             all_coef = spectrum.ridge_coef(alpha)
-            coef = all_coef[np.arange(alpha.size), np.arange(alpha.size)]
+            if is_numpy:
+                coef = all_coef[np.arange(alpha.size), np.arange(alpha.size)]
+            else:  # the diagonal of (m = t, t, d), as (t, d)
+                coef = xp.linalg.diagonal(xp.permute_dims(all_coef, (2, 0, 1))).T
             self.shrinkage_ = spectrum.shrinkage(alpha)
-            self.effective_dof_ = self.shrinkage_.sum(axis=1)
+            self.effective_dof_ = xp.sum(self.shrinkage_, axis=1)
         intercept = spectrum.intercept(coef)
         if y_ndim == 1:
-            coef, intercept = coef[0], intercept[0]
-        self.coef_ = coef.astype(dtype, copy=False)
-        if spectrum.fit_intercept:
+            coef, intercept = coef[0, ...], intercept[0, ...]
+        self.coef_ = xp.astype(coef, dtype, copy=False)
+        if spectrum.fit_intercept and not is_numpy:
+            self.intercept_ = xp.astype(intercept, dtype)
+        elif spectrum.fit_intercept:
             self.intercept_ = np.asarray(intercept).astype(dtype)[()]
         else:  # as scikit-learn's linear models: a plain 0.0
             self.intercept_ = 0.0

@@ -8,6 +8,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
+from sklearn.utils._array_api import (
+    _is_numpy_namespace,
+    get_namespace_and_device,
+    move_to,
+)
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -24,6 +29,23 @@ __all__ = ["RidgeEigen", "RidgeEigenCV"]
 def _spectrum_for_ridge(X, y, sample_weight, *, fit_intercept):
     """The decomposition RidgeEigen caches (module level so joblib can name it)."""
     return decompose(X, y, sample_weight, fit_intercept=fit_intercept)
+
+
+def _rows(A, index, xp, device):
+    """Rows ``A[index]`` for NumPy index arrays, in any array namespace."""
+    if _is_numpy_namespace(xp):
+        return A[index]
+    return xp.take(A, xp.asarray(index, device=device), axis=0)
+
+
+def _check_numpy_only(X, what):
+    """Clear error for array-API (non-NumPy) input where only NumPy is supported."""
+    xp, is_array_api, _ = get_namespace_and_device(X)
+    if is_array_api and not _is_numpy_namespace(xp):
+        raise ValueError(
+            f"{what} takes NumPy arrays only; got {xp.__name__} arrays under "
+            "array_api_dispatch=True. Use fit, or convert the arrays to NumPy."
+        )
 
 
 def _as_path_output(spectrum, coefs, y_ndim):
@@ -56,7 +78,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         ``alpha`` (``set_params``, ``GridSearchCV``) then reuses the decomposition; a
         change in X, y, sample_weight or fit_intercept gives a new key.  The cache lives
         on disk, so it is shared by ``n_jobs`` worker processes and bounded as joblib's
-        cache is (``Memory.reduce_size``).
+        cache is (``Memory.reduce_size``).  Only NumPy data are cached: array API
+        input (other namespaces, see ``docs/array_api.md``) is decomposed on its device each
+        time, as hashing it would first copy it to the host.
 
     Attributes
     ----------
@@ -85,6 +109,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Notes
     -----
+    Supports the array API: with ``sklearn.set_config(array_api_dispatch=True)``, X in
+    PyTorch, CuPy, ... is fitted in its namespace and on its device, and the fitted
+    arrays live there too (see ``docs/array_api.md``).
+
     With H = Σ λᵢ uᵢuᵢᵀ and Xᵀy = Σ βᵢ uᵢ (the lecture's L2 section),
 
         ŵ = (H + αI)⁻¹Xᵀy = Σᵢ βᵢ / (λᵢ + α) uᵢ:
@@ -139,8 +167,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             spectrum = decompose_gram(stats, fit_intercept=self.fit_intercept)
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+            xp, _, _ = get_namespace_and_device(X)
             spectrum = cached_call(
-                self.memory,
+                self.memory if _is_numpy_namespace(xp) else None,
                 _spectrum_for_ridge,
                 X,
                 y,
@@ -174,6 +203,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigen
         """
+        _check_numpy_only(X, "partial_fit")
         first = getattr(self, "_stats", None) is None
         if first:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
@@ -206,11 +236,17 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         -------
         coefs : ndarray of shape (n_alphas, n_features) or (n_alphas, n_targets, n_features)
         intercepts : ndarray of shape (n_alphas,) or (n_alphas, n_targets)
+            Arrays of the fit's namespace and device (array API dispatch).
         """
         check_is_fitted(self)
         alphas = check_alphas(alphas)
         coefs = self._spectrum.ridge_coef(alphas)
         return _as_path_output(self._spectrum, coefs, self._y_ndim)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = True
+        return tags
 
 
 class _IdentityRegressor(RegressorMixin, BaseEstimator):
@@ -273,6 +309,14 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     numerator nor denominator divides by α: alphas containing 0 or 1e-15 give finite
     errors (the derivation is in ``skreg._spectral.Spectrum.loo_residuals``).
 
+    Supports the array API (leave-one-out and K-fold): with
+    ``sklearn.set_config(array_api_dispatch=True)`` the selection and the final fit run
+    in X's namespace and on its device; ``alpha_`` and ``best_score_`` are Python floats
+    (arrays of that namespace with ``alpha_per_target``), the other fitted arrays live
+    there too.  Computation is in float64 where the device has it; on a float32-only
+    device the leave-one-out errors carry a relative error of about
+    1e-7·λ_max/(λ_min + α) (see ``docs/array_api.md``).
+
     Examples
     --------
     >>> import numpy as np
@@ -310,6 +354,11 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.alpha_per_target = alpha_per_target
         self.store_cv_results = store_cv_results
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = True
+        return tags
+
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
     def fit(self, X, y, sample_weight=None):
@@ -342,26 +391,36 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self._select_by_folds(X, y, sample_weight, alphas)
             spectrum = decompose(X, y, sample_weight, fit_intercept=self.fit_intercept)
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
+        if isinstance(self.alpha_, np.ndarray):  # one α per target: in X's namespace
+            xp, _, device = get_namespace_and_device(X)
+            self.alpha_ = xp.asarray(self.alpha_, device=device)
+            self.best_score_ = xp.asarray(self.best_score_, device=device)
         return self
 
     def _select_by_loo(self, X, y, sample_weight, alphas):
         spectrum = decompose(
             X, y, sample_weight, fit_intercept=self.fit_intercept, keep_left=True
         )
+        xp, _, device = get_namespace_and_device(X)
+        is_numpy = _is_numpy_namespace(xp)
         n_samples = X.shape[0]
         looe = spectrum.loo_residuals(alphas)  # (m, n, t), √w-scaled
         per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
         if self.scoring is None:
             squared = looe**2
-            scores = -squared.mean(axis=1) if per_target else -squared.mean(axis=(1, 2))
+            scores = -xp.mean(squared, axis=1) if per_target else -xp.mean(squared, axis=(1, 2))
             results = squared
+            if not is_numpy:  # m (× t) numbers: select on the host
+                scores = move_to(scores, xp=np, device="cpu")
         else:
-            y2 = y.reshape(n_samples, -1).astype(np.float64)
+            y2 = xp.astype(xp.reshape(y, (n_samples, -1)), looe.dtype)
             if spectrum.sqrt_sw is None:
                 predictions = y2 - looe
             else:  # back to the original scale; zero-weight samples keep their fit
                 sqrt_sw = spectrum.sqrt_sw[None, :, None]
-                resid = np.divide(looe, sqrt_sw, out=np.zeros_like(looe), where=sqrt_sw > 0)
+                positive = sqrt_sw > 0
+                one = xp.ones((), dtype=looe.dtype, device=device)
+                resid = xp.where(positive, looe / xp.where(positive, sqrt_sw, one), 0 * one)
                 predictions = y2 - resid
             scorer = check_scoring(self, scoring=self.scoring)
             kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
@@ -372,7 +431,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                             scorer(_IdentityRegressor(), p[:, j], y2[:, j], **kwargs)
                             for j in range(y2.shape[1])
                         ]
-                        for p in predictions
+                        for p in (predictions[i, ...] for i in range(predictions.shape[0]))
                     ]
                 )
             else:
@@ -380,7 +439,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 scores = np.array(
                     [
                         scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, target, **kwargs)
-                        for p in predictions
+                        for p in (predictions[i, ...] for i in range(predictions.shape[0]))
                     ]
                 )
             results = predictions
@@ -393,8 +452,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self.alpha_ = float(alphas[best])
             self.best_score_ = float(scores[best])
         if self.store_cv_results:
-            res = np.moveaxis(results, 0, -1)  # (n, t, m)
-            self.cv_results_ = (res[:, 0, :] if y.ndim == 1 else res).astype(X.dtype)
+            res = xp.permute_dims(results, (1, 2, 0))  # (n, t, m)
+            self.cv_results_ = xp.astype(res[:, 0, :] if y.ndim == 1 else res, X.dtype)
         return spectrum
 
     def _select_by_loo_dask(self, X, y, sample_weight, alphas):
@@ -434,20 +493,26 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         return spectrum, dtype, y_ndim
 
     def _select_by_folds(self, X, y, sample_weight, alphas):
+        xp, _, device = get_namespace_and_device(X)
         cv = check_cv(self.cv)
         scorer = check_scoring(self, scoring=self.scoring or "r2")
         fold_scores = []
         for train, test in cv.split(X, y):
-            sw = None if sample_weight is None else sample_weight[train]
-            spectrum = decompose(X[train], y[train], sw, fit_intercept=self.fit_intercept)
+            sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
+            spectrum = decompose(_rows(X, train, xp, device), _rows(y, train, xp, device), sw,
+                                 fit_intercept=self.fit_intercept)
             coefs, intercepts = _as_path_output(spectrum, spectrum.ridge_coef(alphas), y.ndim)
-            X_test = X[test].astype(np.float64)
+            X_test = xp.astype(_rows(X, test, xp, device), coefs.dtype)
+            y_test = _rows(y, test, xp, device)
             if y.ndim == 1:
                 preds = X_test @ coefs.T + intercepts  # (n_test, m)
-                scores = [scorer(_IdentityRegressor(), preds[:, i], y[test]) for i in range(len(alphas))]
-            else:
+                scores = [scorer(_IdentityRegressor(), preds[:, i], y_test) for i in range(len(alphas))]
+            elif _is_numpy_namespace(xp):
                 preds = np.einsum("nd,mtd->mnt", X_test, coefs) + intercepts[:, None, :]
-                scores = [scorer(_IdentityRegressor(), p, y[test]) for p in preds]
+                scores = [scorer(_IdentityRegressor(), p, y_test) for p in preds]
+            else:
+                preds = X_test @ xp.permute_dims(coefs, (0, 2, 1)) + intercepts[:, None, :]
+                scores = [scorer(_IdentityRegressor(), preds[i, ...], y_test) for i in range(len(alphas))]
             fold_scores.append(scores)
         mean_scores = np.mean(fold_scores, axis=0)
         best = int(np.argmax(mean_scores))
