@@ -33,6 +33,9 @@ setup(
             "pytest-cov>=4",
             "matplotlib>=3.6",
             "dask[array,dataframe,distributed]>=2023.1",
+            # array API tests (PyTorch is never an extra: its tests run where it is
+            # installed and skip otherwise)
+            "array-api-strict>=2.0",
         ],
         "plot": ["matplotlib>=3.6"],
         "dask": ["dask[array,dataframe,distributed]>=2023.1"],
