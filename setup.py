@@ -35,7 +35,7 @@ setup(
             "dask[array,dataframe,distributed]>=2023.1",
             # array API tests (PyTorch is never an extra: its tests run where it is
             # installed and skip otherwise)
-            "array-api-strict>=2.0",
+            "array-api-strict>=2.6",
         ],
         "plot": ["matplotlib>=3.6"],
         "dask": ["dask[array,dataframe,distributed]>=2023.1"],
