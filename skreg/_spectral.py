@@ -45,7 +45,7 @@ Numerical choices
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import warnings
 
@@ -254,6 +254,19 @@ class Spectrum:
     left_vectors: np.ndarray | None = field(default=None, repr=False)
     yw: np.ndarray | None = field(default=None, repr=False)
     sqrt_sw: np.ndarray | None = field(default=None, repr=False)
+
+    def __sklearn_array_api_convert__(self, converter):
+        """A copy with every array converted, for scikit-learn's ``move_estimator_to``.
+
+        An estimator fitted on a GPU moves to NumPy (or another device) whole: its
+        fitted attributes and the decomposition that ``path`` reads.
+        """
+        arrays = {
+            f.name: converter(getattr(self, f.name))
+            for f in fields(self)
+            if hasattr(getattr(self, f.name), "__dlpack__")
+        }
+        return replace(self, **arrays)
 
     @property
     def beta(self):

@@ -1,5 +1,7 @@
 """scikit-learn's estimator checks, once, over every public skreg estimator."""
 
+import os
+
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
@@ -60,6 +62,15 @@ def test_registry_lists_public_estimators():
 @pytest.mark.parametrize("name, cls", all_estimators())
 def test_sample_weight_checks_run_for_the_linear_estimators(name, cls):
     assert has_fit_parameter(cls(), "sample_weight") == (name in WEIGHTED)
+
+
+def test_array_api_checks_run_for_the_tagged_estimators():
+    # tests/conftest.py switches SciPy's array API support on, so scikit-learn's
+    # check_array_api_input really runs (array-api-strict, and PyTorch where installed)
+    # for the estimators whose tags declare array_api_support, instead of skipping
+    assert os.environ.get("SCIPY_ARRAY_API") == "1"
+    tagged = {name for name, cls in all_estimators() if cls().__sklearn_tags__().array_api_support}
+    assert tagged == {"RidgeEigen", "RidgeEigenCV"}
 
 
 @parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)

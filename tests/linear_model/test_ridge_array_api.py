@@ -6,6 +6,9 @@ CuPy, ... only where installed (``_array_api_for_tests`` skips otherwise).  The
 reference is the NumPy fit of the same data: float64 results agree to 1e-10.
 """
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 import sklearn
@@ -330,3 +333,34 @@ def test_array_api_tags():
     for other in [SoftThresholdQuadratic(), EarlyStoppedGD()]:
         assert not other.__sklearn_tags__().array_api_support
 
+
+
+def test_move_estimator_to_numpy_moves_the_decomposition():
+    """scikit-learn's move_estimator_to takes the fitted spectrum along: path() follows."""
+    from sklearn.utils._array_api import move_estimator_to
+
+    xp, device = _array_api_for_tests("array_api_strict", "device1", "float64")
+    X, y, _ = _data(30, 4, n_targets=2, seed=13)
+    with config_context(array_api_dispatch=True):
+        est = RidgeEigen(alpha=0.7).fit(xp.asarray(X, device=device), xp.asarray(y, device=device))
+        moved = move_estimator_to(est, np, "cpu")
+    assert isinstance(moved.coef_, np.ndarray) and isinstance(moved._spectrum.eigenvalues, np.ndarray)
+    assert moved is not est and not isinstance(est.coef_, np.ndarray)  # the original stays
+    ref = RidgeEigen(alpha=0.7).fit(X, y)
+    coefs, intercepts = moved.path([0.1, 0.7])
+    assert isinstance(coefs, np.ndarray)
+    assert_allclose(coefs[1], ref.coef_, rtol=1e-10)
+    assert_allclose(intercepts, ref.path([0.1, 0.7])[1], rtol=1e-10)
+    assert_allclose(moved.predict(X), ref.predict(X), rtol=1e-10)
+
+
+def test_guide_example_runs():
+    """The PyTorch example of docs/array_api.md runs (where PyTorch is installed)."""
+    pytest.importorskip("torch")
+    page = Path(__file__).resolve().parents[2] / "docs" / "array_api.md"
+    block = re.search(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S).group(1)
+    namespace = {}
+    exec(compile(block, str(page), "exec"), namespace)  # noqa: S102 - our own guide
+    cv = namespace["cv"]
+    assert type(cv.coef_).__module__.startswith("torch") and isinstance(cv.alpha_, float)
+    assert namespace["coefs"].shape == (3, 50)
