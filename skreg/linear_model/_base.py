@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from numbers import Number
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils._array_api import (
@@ -64,8 +66,10 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
     saved = {k: v for k, v in vars(estimator).items() if k in _INPUT_ATTRIBUTES}
     try:
         xp, is_array_api, device = get_namespace_and_device(X)
-        if is_array_api:  # dispatch on: y and sample_weight follow X
-            y, sample_weight = move_to(y, sample_weight, xp=xp, device=device)
+        if is_array_api:  # dispatch on: y and sample_weight (unless a number) follow X
+            y = move_to(y, xp=xp, device=device)
+            if not isinstance(sample_weight, Number):
+                sample_weight = move_to(sample_weight, xp=xp, device=device)
         X, y = validate_data(
             estimator,
             X,

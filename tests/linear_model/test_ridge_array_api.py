@@ -291,6 +291,14 @@ def test_mixed_inputs_follow_X():
         est = RidgeEigenCV(alphas=ALPHAS, cv=3).fit(xp.asarray(X, device=device), y.tolist(),
                                                     sample_weight=w)
     _assert_attributes_match(ref, est, xp, device, ["coef_", "intercept_", "eigenvalues_"])
+    # a number as sample_weight is not an array to move (scikit-learn's move_to rejects it)
+    ref = RidgeEigen(alpha=1.0).fit(X, y, sample_weight=3.0)
+    with config_context(array_api_dispatch=True):
+        est = RidgeEigen(alpha=1.0).fit(xp.asarray(X, device=device), y, sample_weight=3.0)
+        on_numpy = RidgeEigen(alpha=1.0).fit(X, y, sample_weight=3.0)
+    _assert_attributes_match(ref, est, xp, device, ["coef_", "intercept_", "eigenvalues_"])
+    assert_array_equal(on_numpy.coef_, ref.coef_)
+    assert ref.coef_ != pytest.approx(RidgeEigen(alpha=1.0).fit(X, y).coef_)  # the weight counts
 
 
 def test_predict_in_another_namespace_raises():
