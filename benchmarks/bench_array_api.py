@@ -18,8 +18,9 @@ import os
 
 os.environ.setdefault("SCIPY_ARRAY_API", "1")  # scikit-learn's dispatch needs it, before scipy
 
+import time  # noqa: E402
+
 import numpy as np  # noqa: E402
-from _timing import best_time_with_result  # noqa: E402
 from sklearn import config_context  # noqa: E402
 from sklearn.utils._array_api import move_to  # noqa: E402
 
@@ -57,6 +58,22 @@ def _namespaces():
     return found, notes
 
 
+def _interleaved_best(funcs, repeat):
+    """Best wall time of each function and its last result, the calls interleaved.
+
+    One warm-up call each, then ``repeat`` rounds calling every function once: on a
+    shared machine a burst of load then hits both sides of a ratio alike.
+    """
+    results = [f() for f in funcs]
+    best = [float("inf")] * len(funcs)
+    for _ in range(repeat):
+        for i, f in enumerate(funcs):
+            start = time.perf_counter()
+            results[i] = f()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best, results
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=8000)
@@ -72,17 +89,17 @@ def main(argv=None):
 
     rows = []
     for name, make in _workloads(args.n_alphas):
-        t_np, ref = best_time_with_result(lambda: make().fit(X, y), args.repeat)
         for label, xp, device, sync in namespaces:
             X_xp, y_xp = xp.asarray(X, device=device), xp.asarray(y, device=device)
 
-            def fit():
+            def fit_xp():
                 with config_context(array_api_dispatch=True):
                     est = make().fit(X_xp, y_xp)
                 sync()
                 return est
 
-            t_xp, est = best_time_with_result(fit, args.repeat)
+            (t_np, t_xp), (ref, est) = _interleaved_best([lambda: make().fit(X, y), fit_xp],
+                                                         args.repeat)
             with config_context(array_api_dispatch=True):
                 coef = move_to(est.coef_, xp=np, device="cpu")
             err = np.abs(coef - ref.coef_).max() / np.abs(ref.coef_).max()
