@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import (
@@ -15,6 +17,7 @@ from .._dask import is_dask_collection
 __all__ = [
     "LinearRegressorMixin",
     "check_alphas",
+    "check_penalty_factor",
     "validate_fit_data",
     "validate_dask_fit_data",
 ]
@@ -120,14 +123,80 @@ def validate_dask_fit_data(estimator, X, y, sample_weight=None):
 
 
 def check_alphas(alphas, name="alphas"):
-    """A non-empty 1-D float array of finite strengths α ≥ 0, or a clear ValueError."""
-    alphas = np.asarray(alphas, dtype=np.float64)
-    if alphas.ndim > 1 or alphas.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of floats, got shape {alphas.shape}.")
-    alphas = alphas.reshape(-1)
-    if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-        raise ValueError(f"{name} must be finite and >= 0, got {alphas!r}.")
-    return alphas
+    """A non-empty 1-D float array of finite strengths α ≥ 0, or a clear error.
+
+    Follows ``RidgeCV``'s validation of ``alphas`` (scikit-learn 1.9): a scalar is a grid
+    of one value; each entry must be a real number, so a string such as ``"1"`` raises
+    ``TypeError("alphas[2] must be an instance of float, not str.")`` instead of being
+    read as 1.0; a negative entry raises ``ValueError("alphas[1] == -1, must be >=
+    0.0.")``.  Unlike ``RidgeCV``'s leave-one-out, α = 0 is allowed (see
+    :meth:`skreg._spectral.Spectrum.loo_residuals`).  Non-finite entries, an empty grid
+    and arrays of more than one dimension raise ``ValueError``.
+
+    Parameters
+    ----------
+    alphas : float or array-like of shape (n_alphas,)
+    name : str, default="alphas"
+        Name used in the error messages.
+
+    Returns
+    -------
+    ndarray of shape (n_alphas,), float64 (a new array: the input is never modified)
+    """
+    if isinstance(alphas, str):
+        raise TypeError(f"{name} must be an instance of float, not str.")
+    try:
+        shape = np.shape(alphas)
+    except ValueError:  # ragged nesting
+        shape = None
+    if shape == ():
+        entries = [np.asarray(alphas).item() if hasattr(alphas, "item") else alphas]
+        names = [name]
+    else:
+        if shape is None or len(shape) != 1 or shape[0] == 0:
+            raise ValueError(
+                f"{name} must be a non-empty 1-D sequence of floats, got shape {shape}."
+            )
+        numeric = isinstance(alphas, np.ndarray) and alphas.dtype.kind in "biuf"
+        # a list keeps each entry's own type: no str → float conversion
+        entries = list(alphas.tolist() if numeric else alphas)
+        names = [f"{name}[{i}]" for i in range(shape[0])]
+    for entry, label in zip(entries, names):
+        if not isinstance(entry, Real):  # as check_scalar: ints (and bools) are reals
+            raise TypeError(f"{label} must be an instance of float, not {type(entry).__name__}.")
+    values = np.array([float(e) for e in entries], dtype=np.float64)
+    for i in np.flatnonzero(~np.isfinite(values) | (values < 0))[:1]:
+        bound = "finite" if not np.isfinite(values[i]) else ">= 0.0"
+        raise ValueError(f"{names[i]} == {entries[i]}, must be {bound}.")
+    return values
+
+
+def check_penalty_factor(penalty_factor, n_features):
+    """Per-feature penalty factors pⱼ ≥ 0 as a float array, or None; else a clear ValueError.
+
+    Parameters
+    ----------
+    penalty_factor : array-like of shape (n_features,) or None
+    n_features : int
+
+    Returns
+    -------
+    ndarray of shape (n_features,) (a new array) or None
+    """
+    if penalty_factor is None:
+        return None
+    try:
+        p = np.array(penalty_factor, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"penalty_factor must be an array of non-negative floats: {exc}") from None
+    if p.shape != (n_features,):
+        raise ValueError(
+            f"penalty_factor must have shape ({n_features},) (one factor per feature of X), "
+            f"got shape {p.shape}."
+        )
+    if not np.all(np.isfinite(p)) or np.any(p < 0):
+        raise ValueError(f"penalty_factor must be finite and >= 0, got {penalty_factor!r}.")
+    return p
 
 
 class LinearRegressorMixin(RegressorMixin):
@@ -177,20 +246,28 @@ class LinearRegressorMixin(RegressorMixin):
         """Store coef_, intercept_ and the spectral attributes of one ridge solution.
 
         ``alpha`` is a float, or an array of shape (n_targets,) for one α per target.
+        Shapes follow scikit-learn 1.9's ``Ridge``: y of shape (n,) gives ``coef_`` of
+        shape (n_features,) and a scalar ``intercept_``; y of shape (n, 1) gives
+        ``coef_`` of shape (n_features,) and ``intercept_`` of shape (1,) (so ``predict``
+        returns shape (n,)); y of shape (n, t > 1) gives (t, n_features) and (t,).
+        Without intercept, ``intercept_`` is the float 0.0.  ``effective_dof_`` is
+        ``spectrum.effective_dof`` (which counts unpenalized columns when there are any).
         """
         alpha = np.asarray(alpha, dtype=np.float64)
         if alpha.ndim == 0:
             coef = spectrum.ridge_coef([alpha])[0]
             self.shrinkage_ = spectrum.shrinkage([alpha])[0]
-            self.effective_dof_ = float(self.shrinkage_.sum())
+            self.effective_dof_ = float(spectrum.effective_dof([alpha])[0])
         else:  # one α per target: row j of coef uses alpha[j]
             all_coef = spectrum.ridge_coef(alpha)
             coef = all_coef[np.arange(alpha.size), np.arange(alpha.size)]
             self.shrinkage_ = spectrum.shrinkage(alpha)
-            self.effective_dof_ = self.shrinkage_.sum(axis=1)
+            self.effective_dof_ = spectrum.effective_dof(alpha)
         intercept = spectrum.intercept(coef)
         if y_ndim == 1:
             coef, intercept = coef[0], intercept[0]
+        elif coef.shape[0] == 1:  # y of shape (n, 1): scikit-learn's Ridge shapes
+            coef = coef[0]  # (n_features,); intercept_ stays (1,), predict gives (n,)
         self.coef_ = coef.astype(dtype, copy=False)
         if spectrum.fit_intercept:
             self.intercept_ = np.asarray(intercept).astype(dtype)[()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
@@ -15,8 +16,14 @@ from .._cache import cached_call
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
-from .._spectral import decompose, decompose_gram
-from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
+from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
+from ._base import (
+    LinearRegressorMixin,
+    check_alphas,
+    check_penalty_factor,
+    validate_dask_fit_data,
+    validate_fit_data,
+)
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -26,10 +33,45 @@ def _spectrum_for_ridge(X, y, sample_weight, *, fit_intercept):
     return decompose(X, y, sample_weight, fit_intercept=fit_intercept)
 
 
+def _spectrum_for_penalized_ridge(X, y, sample_weight, penalty_factor, *, fit_intercept):
+    """The decomposition RidgeEigen caches when ``penalty_factor`` is set."""
+    return decompose_penalized(X, y, penalty_factor, sample_weight, fit_intercept=fit_intercept)
+
+
+def _decompose_ridge(X, y, sample_weight, penalty_factor, *, fit_intercept, keep_left=False):
+    """One decomposition of in-memory data, with or without penalty factors."""
+    if penalty_factor is None:
+        return decompose(X, y, sample_weight, fit_intercept=fit_intercept, keep_left=keep_left)
+    _check_dense_for_penalty_factor(X)
+    return decompose_penalized(X, y, penalty_factor, sample_weight,
+                               fit_intercept=fit_intercept, keep_left=keep_left)
+
+
+def _decompose_ridge_gram(stats, penalty_factor, *, fit_intercept):
+    """One decomposition from sufficient statistics (partial_fit, Dask)."""
+    if penalty_factor is None:
+        return decompose_gram(stats, fit_intercept=fit_intercept)
+    return decompose_gram_penalized(stats, penalty_factor, fit_intercept=fit_intercept)
+
+
+def _check_dense_for_penalty_factor(X):
+    if sp.issparse(X):
+        raise ValueError(
+            "penalty_factor is not supported with sparse X yet: pass a dense array, or "
+            "rescale the columns yourself (positive factors p: fit on X / sqrt(p) and "
+            "divide coef_ by sqrt(p))."
+        )
+
+
+
+
 def _as_path_output(spectrum, coefs, y_ndim):
+    """Path arrays shaped like ``coef_`` and ``intercept_`` (one more leading α axis)."""
     intercepts = spectrum.intercept(coefs)
     if y_ndim == 1:
         return coefs[:, 0, :], intercepts[:, 0]
+    if coefs.shape[1] == 1:  # y of shape (n, 1): coef_ is (n_features,), intercept_ (1,)
+        return coefs[:, 0, :], intercepts
     return coefs, intercepts
 
 
@@ -38,10 +80,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Minimizes the lecture's L2-regularized least squares
 
-        R̃(w) = ½‖Xw − y‖² + ½α‖w‖²     (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + ½α Σⱼ pⱼwⱼ²     (rows weighted by ``sample_weight``)
 
-    with an unpenalized intercept, so it returns the same coefficients as
-    :class:`sklearn.linear_model.Ridge` with the same ``alpha``.
+    with an unpenalized intercept and penalty factors pⱼ = 1 by default, so it returns
+    the same coefficients as :class:`sklearn.linear_model.Ridge` with the same ``alpha``.
 
     Parameters
     ----------
@@ -57,13 +99,22 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         change in X, y, sample_weight or fit_intercept gives a new key.  The cache lives
         on disk, so it is shared by ``n_jobs`` worker processes and bounded as joblib's
         cache is (``Memory.reduce_size``).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ² (None: all ones), so the
+        normal equations become (XᵀX + α diag(p))w = Xᵀy (centred X and y; the intercept
+        stays unpenalized).  pⱼ = 0 leaves feature j unpenalized.  The factors are used
+        as given: R's glmnet rescales ``penalty.factor`` to sum to n_features, so glmnet's
+        factors p correspond to ``penalty_factor=p * len(p) / p.sum()`` (and glmnet's λ
+        is a mean-convention strength besides).  Dense, sparse-free input only.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        ŵ = Σᵢ βᵢ / (λᵢ + α) uᵢ.
+        ŵ = Σᵢ βᵢ / (λᵢ + α) uᵢ.  Shape (n_features,) for y of shape (n,) or (n, 1),
+        as scikit-learn's ``Ridge``.
     intercept_ : float or ndarray of shape (n_targets,)
-        b = ȳ − x̄ᵀŵ (weighted means).
+        b = ȳ − x̄ᵀŵ (weighted means); shape (1,) for y of shape (n, 1), 0.0 without
+        intercept.
     eigenvalues_ : ndarray of shape (n_components,)
         λᵢ of the centred, weighted H = X_cᵀX_c, descending, zeros below the rank
         tolerance. n_components = min(n_samples, n_features), except that on the
@@ -73,7 +124,11 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     shrinkage_ : ndarray of shape (n_components,)
         λᵢ / (λᵢ + α): how much of the data's influence survives in each direction.
     effective_dof_ : float
-        Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded).
+        Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded), the
+        trace of the hat matrix minus one.  With ``penalty_factor``, ``eigenvalues_``,
+        ``eigenvectors_`` (n_penalized rows, coordinates vⱼ = √pⱼ wⱼ) and ``shrinkage_``
+        refer to the rescaled, projected penalized problem (see Notes), and
+        ``effective_dof_`` adds the rank of the unpenalized columns.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined only when X has string column names.
@@ -93,6 +148,13 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     One decomposition serves every α, see :meth:`path`. Computing it costs one Gram
     product and one symmetric eigensolver call (an SVD when X is ill-conditioned).
 
+    Penalty factors stay exact and spectral (``skreg._spectral.PenalizedSpectrum``):
+    positive factors rescale the columns (w_P = D⁻¹v, X_P → X_P D⁻¹ with D = diag(√p_P)),
+    and unpenalized columns Z (pⱼ = 0) are projected out first, as the intercept is
+    (Frisch–Waugh): ridge runs on X̃ = (I − Π₀)X_P D⁻¹ with Π₀ the projector onto the
+    centred Z columns, and w_Z is least squares of the remaining residual on Z.  So
+    :meth:`path` still costs one decomposition.
+
     Examples
     --------
     >>> from sklearn.datasets import load_diabetes
@@ -110,12 +172,14 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
+        "penalty_factor": ["array-like", None],
     }
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, memory=None):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, memory=None, penalty_factor=None):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.memory = memory
+        self.penalty_factor = penalty_factor
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
@@ -136,17 +200,26 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self.__dict__.pop("_stats", None)  # fit starts afresh; partial_fit accumulates
         if is_dask_collection(X):
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
-            spectrum = decompose_gram(stats, fit_intercept=self.fit_intercept)
+            factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
+            spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
-            spectrum = cached_call(
-                self.memory,
-                _spectrum_for_ridge,
-                X,
-                y,
-                sample_weight,
-                fit_intercept=bool(self.fit_intercept),
-            )
+            factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+            if factor is None:
+                spectrum = cached_call(
+                    self.memory,
+                    _spectrum_for_ridge,
+                    X,
+                    y,
+                    sample_weight,
+                    fit_intercept=bool(self.fit_intercept),
+                )
+            else:
+                _check_dense_for_penalty_factor(X)
+                spectrum = cached_call(
+                    self.memory, _spectrum_for_penalized_ridge, X, y, sample_weight, factor,
+                    fit_intercept=bool(self.fit_intercept),
+                )
             dtype, y_ndim = X.dtype, y.ndim
         self._spectrum = spectrum
         self._y_ndim = y_ndim
@@ -184,12 +257,13 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                     f"y has {1 if y.ndim == 1 else y.shape[1]} target(s) in {y.ndim}-D, but "
                     "earlier partial_fit calls had a different shape."
                 )
+        factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         if first:
             self._stats = GramStats.from_chunk(X, y, sample_weight)
         else:  # same reference point as the running statistics (see skreg._gram)
             shift = (self._stats.x_shift, self._stats.y_shift)
             self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
-        self._spectrum = decompose_gram(self._stats, fit_intercept=self.fit_intercept)
+        self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
         self._set_spectral_attributes(self._spectrum, self.alpha, X.dtype, y.ndim)
         return self
@@ -205,6 +279,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         Returns
         -------
         coefs : ndarray of shape (n_alphas, n_features) or (n_alphas, n_targets, n_features)
+            ``coef_`` for each α, shaped as ``coef_`` (so (n_alphas, n_features) also for
+            y of shape (n, 1)).
         intercepts : ndarray of shape (n_alphas,) or (n_alphas, n_targets)
         """
         check_is_fitted(self)
@@ -221,6 +297,28 @@ class _IdentityRegressor(RegressorMixin, BaseEstimator):
         return predictions
 
 
+def _sem(values, axis):
+    """Standard error of the mean over ``axis``: std(ddof=1) / √K (glmnet's cvsd); 0 if K < 2."""
+    k = values.shape[axis]
+    if k < 2:
+        return np.zeros(np.delete(values.shape, axis))
+    return np.std(values, axis=axis, ddof=1) / np.sqrt(k)
+
+
+def _min_and_one_se(alphas, mean, sem):
+    """Indices of the best mean score and of the one-standard-error choice.
+
+    ``mean`` and ``sem`` have shape (n_alphas, k) (k targets or 1).  The best index is
+    the first maximum (as ``RidgeCV``); the 1-SE index is that of the largest α whose
+    mean score is at least the best mean minus the best α's standard error.
+    """
+    best = np.argmax(mean, axis=0)
+    cols = np.arange(mean.shape[1])
+    within = mean >= (mean[best, cols] - sem[best, cols])[None, :]
+    one_se = np.argmax(np.where(within, alphas[:, None], -np.inf), axis=0)
+    return best, one_se
+
+
 class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     """Ridge regression with α chosen by cross-validation from one decomposition.
 
@@ -230,8 +328,10 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alphas : array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
-        Candidate strengths α ≥ 0 (0 and tiny values are allowed, see Notes).
+    alphas : float or array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+        Candidate strengths α ≥ 0 (0 and tiny values are allowed, see Notes).  A
+        scalar is a grid of one value; entries must be real numbers (a string raises
+        ``TypeError``, as in ``RidgeCV``).
     fit_intercept : bool, default=True
     cv : int, cross-validation generator, iterable or None, default=None
         None: efficient leave-one-out. Otherwise as in ``GridSearchCV``.
@@ -244,15 +344,41 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     store_cv_results : bool, default=False
         Keep the leave-one-out squared errors (or predictions when ``scoring`` is
         set) in ``cv_results_`` (``cv=None`` only).
+    selection : {'min', '1se'}, default='min'
+        'min': the α of the best mean CV score (``alpha_min_``). '1se': glmnet's
+        one-standard-error rule (``alpha_1se_``), the largest α whose mean score is
+        within one standard error of the best, SE = std(fold scores, ddof=1) / √K
+        (glmnet's ``cvsd``).  With ``cv`` given, the fold scores are the K held-out
+        scores of ``scoring`` (``score_path_``; for glmnet's exact rule on the mean
+        squared error pass ``scoring='neg_mean_squared_error'``).  With ``cv=None``
+        the folds are the n single samples: the SE is that of the n per-sample
+        leave-one-out errors wₖeₖ² (what glmnet does with ``nfolds = n``), which needs
+        ``scoring=None``; with ``alpha_per_target`` it is per target.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
+        :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
+        (see ``skreg._spectral.PenalizedSpectrum`` for the hat matrix).
 
     Attributes
     ----------
     alpha_ : float or ndarray of shape (n_targets,)
-        Selected strength.
+        Selected strength (``alpha_min_`` or ``alpha_1se_``, by ``selection``).
+    alpha_min_ : float or ndarray of shape (n_targets,)
+        The α of the best mean CV score (first one on ties, as ``RidgeCV``).
+    alpha_1se_ : float or ndarray of shape (n_targets,)
+        The largest α whose mean score is at least the best mean score minus its
+        standard error.  Set when it is defined: with ``cv`` given, or with
+        ``cv=None`` and ``scoring=None``.
     best_score_ : float or ndarray of shape (n_targets,)
-        Score of ``alpha_``.
+        Mean CV score of ``alpha_``.
     cv_results_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
         Only with ``store_cv_results=True``.
+    score_path_ : ndarray of shape (n_alphas, n_folds)
+        With ``cv`` given: the score of each α on each held-out fold.
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        With ``cv`` given: the mean squared error of each α on each held-out fold,
+        weighted by the fold's sample weights and averaged over targets (as
+        ``LassoCV.mse_path_``).
     coef_, intercept_ : ndarrays
         The ridge solution on all data at ``alpha_``.
     eigenvalues_, eigenvectors_, shrinkage_, effective_dof_ :
@@ -282,15 +408,20 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     >>> model = RidgeEigenCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
     >>> round(float(model.alpha_), 5), round(float(model.best_score_), 1)
     (0.00316, -2999.8)
+    >>> model = RidgeEigenCV(alphas=np.logspace(-3, 3, 13), selection="1se").fit(X, y)
+    >>> round(float(model.alpha_1se_), 3), bool(model.alpha_ == model.alpha_1se_)
+    (0.316, True)
     """
 
     _parameter_constraints: dict = {
-        "alphas": ["array-like"],
+        "alphas": ["array-like", Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
         "cv": ["cv_object"],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
         "alpha_per_target": ["boolean"],
         "store_cv_results": ["boolean"],
+        "selection": [StrOptions({"min", "1se"})],
+        "penalty_factor": ["array-like", None],
     }
 
     def __init__(
@@ -302,6 +433,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         scoring=None,
         alpha_per_target=False,
         store_cv_results=False,
+        selection="min",
+        penalty_factor=None,
     ):
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -309,6 +442,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.scoring = scoring
         self.alpha_per_target = alpha_per_target
         self.store_cv_results = store_cv_results
+        self.selection = selection
+        self.penalty_factor = penalty_factor
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
@@ -331,29 +466,64 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             raise ValueError("cv!=None and store_cv_results=True are incompatible")
         if self.cv is not None and self.alpha_per_target:
             raise ValueError("cv!=None and alpha_per_target=True are incompatible")
+        if self.cv is None and self.selection == "1se" and self.scoring is not None:
+            raise ValueError(
+                "selection='1se' with cv=None needs scoring=None: the standard error is "
+                "taken over the n per-sample leave-one-out squared errors, which a general "
+                "scorer does not define. Use scoring=None, or cv=K folds with the scorer."
+            )
+        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_"):
+            self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
             spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         if self.cv is None:
             spectrum = self._select_by_loo(X, y, sample_weight, alphas)
         else:
             self._select_by_folds(X, y, sample_weight, alphas)
-            spectrum = decompose(X, y, sample_weight, fit_intercept=self.fit_intercept)
+            spectrum = self._decompose(X, y, sample_weight)
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
         return self
 
+    def _decompose(self, X, y, sample_weight, keep_left=False):
+        return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
+                                fit_intercept=self.fit_intercept, keep_left=keep_left)
+
+    def _set_selection(self, alphas, mean, sem, per_target):
+        """alpha_min_, alpha_1se_ (when ``sem`` is given), alpha_ and best_score_."""
+        mean2 = mean.reshape(len(alphas), -1)
+        sem2 = np.zeros_like(mean2) if sem is None else sem.reshape(len(alphas), -1)
+        best, one_se = _min_and_one_se(alphas, mean2, sem2)
+        chosen = one_se if self.selection == "1se" else best
+        cols = np.arange(mean2.shape[1])
+        if per_target:
+            self.alpha_min_ = alphas[best]
+            if sem is not None:
+                self.alpha_1se_ = alphas[one_se]
+            self.alpha_ = alphas[chosen]
+            self.best_score_ = mean2[chosen, cols]
+        else:
+            self.alpha_min_ = float(alphas[best[0]])
+            if sem is not None:
+                self.alpha_1se_ = float(alphas[one_se[0]])
+            self.alpha_ = float(alphas[chosen[0]])
+            self.best_score_ = float(mean2[chosen[0], 0])
+
     def _select_by_loo(self, X, y, sample_weight, alphas):
-        spectrum = decompose(
-            X, y, sample_weight, fit_intercept=self.fit_intercept, keep_left=True
-        )
+        spectrum = self._decompose(X, y, sample_weight, keep_left=True)
         n_samples = X.shape[0]
         looe = spectrum.loo_residuals(alphas)  # (m, n, t), √w-scaled
         per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
+        sem = None
         if self.scoring is None:
             squared = looe**2
-            scores = -squared.mean(axis=1) if per_target else -squared.mean(axis=(1, 2))
+            # per-sample errors: the n "folds" of leave-one-out, for the 1-SE rule
+            per_sample = squared if per_target else squared.mean(axis=2)  # (m, n[, t])
+            scores = -per_sample.mean(axis=1)
+            sem = _sem(per_sample, axis=1)
             results = squared
         else:
             y2 = y.reshape(n_samples, -1).astype(np.float64)
@@ -384,14 +554,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                     ]
                 )
             results = predictions
-        # first maximum wins, as RidgeCV (strict improvement over earlier alphas)
-        best = np.argmax(scores, axis=0)
-        if per_target:
-            self.alpha_ = alphas[best]
-            self.best_score_ = scores[best, np.arange(scores.shape[1])]
-        else:
-            self.alpha_ = float(alphas[best])
-            self.best_score_ = float(scores[best])
+        self._set_selection(alphas, scores, sem, per_target)
         if self.store_cv_results:
             res = np.moveaxis(results, 0, -1)  # (n, t, m)
             self.cv_results_ = (res[:, 0, :] if y.ndim == 1 else res).astype(X.dtype)
@@ -402,7 +565,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
         The first pass reduces the data to d×d statistics; the second computes each
         block's leave-one-out residuals from the global decomposition
-        (:meth:`Spectrum.loo_residuals_for`) and returns only their sums of squares.
+        (:meth:`Spectrum.loo_residuals_for`) and returns only their sums (and sums of
+        squares, for the 1-SE rule) of the per-sample squared errors.
         """
         from .._dask import as_dask_array, map_row_blocks
 
@@ -412,44 +576,55 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 "cv=None, scoring=None and store_cv_results=False (or compute the arrays)."
             )
         stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
-        spectrum = decompose_gram(stats, fit_intercept=self.fit_intercept)
+        factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
+        spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
+        per_target = self.alpha_per_target and y_ndim == 2 and stats.Sxy.shape[1] > 1
 
         def block_sums(Xb, yb, wb):
-            looe = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas)
-            return (looe**2).sum(axis=1)  # (m, t)
+            squared = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas) ** 2
+            per_sample = squared if per_target else squared.mean(axis=2, keepdims=True)
+            return per_sample.sum(axis=1), (per_sample**2).sum(axis=1)  # (m, t) each
 
         Xd, yd = as_dask_array(X, "X"), as_dask_array(y, "y")
         wd = None if sample_weight is None else as_dask_array(sample_weight, "sample_weight")
-        totals = np.sum(map_row_blocks(block_sums, Xd, yd, wd), axis=0)
-        n_samples = stats.n_samples
-        per_target = self.alpha_per_target and y_ndim == 2 and totals.shape[1] > 1
-        scores = -totals / n_samples if per_target else -totals.mean(axis=1) / n_samples
-        best = np.argmax(scores, axis=0)
-        if per_target:
-            self.alpha_ = alphas[best]
-            self.best_score_ = scores[best, np.arange(scores.shape[1])]
+        parts = map_row_blocks(block_sums, Xd, yd, wd)
+        totals = np.sum([a for a, _ in parts], axis=0)
+        squares = np.sum([b for _, b in parts], axis=0)
+        n = stats.n_samples
+        mean = totals / n
+        if n > 1:  # std(ddof=1) / √n from the two sums
+            var = np.maximum(squares - n * mean**2, 0.0) / (n - 1)
+            sem = np.sqrt(var / n)
         else:
-            self.alpha_ = float(alphas[best])
-            self.best_score_ = float(scores[best])
+            sem = np.zeros_like(mean)
+        self._set_selection(alphas, -mean, sem, per_target)
         return spectrum, dtype, y_ndim
 
     def _select_by_folds(self, X, y, sample_weight, alphas):
         cv = check_cv(self.cv)
         scorer = check_scoring(self, scoring=self.scoring or "r2")
-        fold_scores = []
+        Y = y.reshape(y.shape[0], -1)
+        n_alphas, n_targets = len(alphas), Y.shape[1]
+        fold_scores, fold_mse = [], []
         for train, test in cv.split(X, y):
             sw = None if sample_weight is None else sample_weight[train]
-            spectrum = decompose(X[train], y[train], sw, fit_intercept=self.fit_intercept)
-            coefs, intercepts = _as_path_output(spectrum, spectrum.ridge_coef(alphas), y.ndim)
+            spectrum = self._decompose(X[train], y[train], sw)
+            coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
+            intercepts = spectrum.intercept(coefs)  # (m, t)
             X_test = X[test].astype(np.float64)
-            if y.ndim == 1:
-                preds = X_test @ coefs.T + intercepts  # (n_test, m)
-                scores = [scorer(_IdentityRegressor(), preds[:, i], y[test]) for i in range(len(alphas))]
+            flat = X_test @ coefs.reshape(n_alphas * n_targets, -1).T  # (n_test, m·t)
+            preds = flat.reshape(-1, n_alphas, n_targets).transpose(1, 0, 2) + intercepts[:, None, :]
+            sw_test = None if sample_weight is None else sample_weight[test]
+            squared = ((preds - Y[test]) ** 2).mean(axis=2)  # (m, n_test)
+            if sw_test is not None and sw_test.sum() > 0:
+                fold_mse.append(squared @ sw_test / sw_test.sum())
             else:
-                preds = np.einsum("nd,mtd->mnt", X_test, coefs) + intercepts[:, None, :]
-                scores = [scorer(_IdentityRegressor(), p, y[test]) for p in preds]
-            fold_scores.append(scores)
-        mean_scores = np.mean(fold_scores, axis=0)
-        best = int(np.argmax(mean_scores))
-        self.alpha_ = float(alphas[best])
-        self.best_score_ = float(mean_scores[best])
+                fold_mse.append(squared.mean(axis=1))
+            y_test = y[test]
+            fold_scores.append(
+                [scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, y_test) for p in preds]
+            )
+        self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
+        self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
+        mean = self.score_path_.mean(axis=1)
+        self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), False)
