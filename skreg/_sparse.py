@@ -30,7 +30,9 @@ __all__ = [
     "CenteredDesign",
     "fits_budget",
     "is_sparse",
+    "as_float64",
     "row_scaled",
+    "sparse_signature_arrays",
     "weighted_column_mean",
 ]
 
@@ -63,6 +65,28 @@ def fits_budget(n_rows, n_cols, itemsize=8, budget=None):
     return int(n_rows) * int(n_cols) * int(itemsize) <= budget
 
 
+def as_float64(X):
+    """X with float64 values: X itself when it already is, else a cast.
+
+    For a sparse X only the values are cast (the index arrays are shared), so the sparse
+    products that follow run in float64 without an upcast at every call.
+    """
+    if is_sparse(X):
+        if X.dtype == np.float64:
+            return X
+        X = X.tocsr() if X.format not in ("csr", "csc") else X
+        cls = sparse.csr_matrix if X.format == "csr" else sparse.csc_matrix
+        return cls((X.data.astype(np.float64), X.indices, X.indptr), shape=X.shape)
+    return np.asarray(X, dtype=np.float64)
+
+
+def sparse_signature_arrays(X):
+    """The arrays that determine a sparse matrix (for cache keys): values and structure."""
+    X = X.tocsr() if X.format not in ("csr", "csc") else X
+    fmt = np.frombuffer(X.format.encode(), dtype=np.uint8)
+    return (fmt, np.asarray(X.shape), X.data, X.indices, X.indptr)
+
+
 def row_scaled(X, scale):
     """``diag(scale) X`` for a sparse X, sharing X's index arrays (values copied once).
 
@@ -82,8 +106,8 @@ def row_scaled(X, scale):
 
 def weighted_column_mean(X, sample_weight=None):
     """x̄ = XᵀW1 / Σw for dense or sparse X, as a float64 ndarray of shape (n_features,)."""
-    if sample_weight is None:
-        return np.asarray(X.mean(axis=0), dtype=np.float64).reshape(-1)
+    if sample_weight is None:  # accumulated in float64 whatever X's dtype
+        return np.asarray(X.sum(axis=0, dtype=np.float64)).reshape(-1) / X.shape[0]
     w = np.asarray(sample_weight, dtype=np.float64)
     return np.asarray(X.T @ w, dtype=np.float64).reshape(-1) / w.sum()
 
@@ -119,7 +143,7 @@ class CenteredDesign:
     """
 
     def __init__(self, X, X_offset, sqrt_sw=None):
-        self.X = X
+        self.X = as_float64(X)  # float32/int values cast once, not at every product
         self.X_offset = np.asarray(X_offset, dtype=np.float64)
         self.sqrt_sw = None if sqrt_sw is None else np.asarray(sqrt_sw, dtype=np.float64)
         self.shape = X.shape

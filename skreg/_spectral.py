@@ -47,6 +47,8 @@ import numpy as np
 from scipy import linalg
 from scipy.linalg import LinAlgWarning
 
+from ._sparse import CenteredDesign, as_float64, is_sparse, weighted_column_mean
+
 __all__ = [
     "Spectrum",
     "decompose",
@@ -424,7 +426,11 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        A SciPy sparse X (CSR/CSC) is centred implicitly and never densified: the
+        decomposition is then that of the centred Gram (n ≥ d) or kernel (n < d),
+        built by sparse products and rank-one corrections, without the SVD
+        fallback (see :func:`_decompose_sparse`).
     y : ndarray of shape (n_samples,) or (n_samples, n_targets)
     sample_weight : ndarray of shape (n_samples,) or None
     fit_intercept : bool, default=True
@@ -451,6 +457,8 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     y2 = np.asarray(y, dtype=np.float64)
     if y2.ndim == 1:
         y2 = y2[:, None]
+    if is_sparse(X):  # implicit centring, never densified: see _decompose_sparse
+        return _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left)
     Xw, yw, X_offset, y_offset, sqrt_sw = center_data(X, y2, sample_weight, fit_intercept)
     # Extreme magnitudes (|x| ~ 1e±150) would over/underflow in the squared matrix:
     # decompose X_w / c instead and put c back (λ scales by c², θ* by 1/c).
@@ -884,4 +892,97 @@ def decompose_gram_penalized(stats, penalty_factor, fit_intercept=True):
         X_offset=x_mean if fit_intercept else np.zeros(d),
         y_offset=y_mean if fit_intercept else np.zeros(XTy.shape[1]),
         fit_intercept=fit_intercept, weight_sum=float(stats.weight_sum),
+    )
+
+
+def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
+    """:func:`decompose` for a SciPy sparse X: implicit centring, no densified X.
+
+    With x̄ the weighted column means and X_w = √W(X − 1x̄ᵀ) (never formed,
+    :class:`skreg._sparse.CenteredDesign`), the small matrix decomposed is
+
+    * n ≥ d: the centred Gram X_wᵀX_w = XᵀWX − c x̄ᵀ − x̄ cᵀ + (Σw) x̄x̄ᵀ (c = XᵀW1),
+      one sparse product and a rank-one correction; uᵢ its eigenvectors.
+    * n < d: the centred kernel X_wX_wᵀ (n × n); uᵢ = X_wᵀ Uᵢ / sᵢ by one sparse
+      product with the kernel's eigenvectors.
+
+    The caller checks the matrix against the memory budget
+    (:data:`skreg._sparse.MEMORY_BUDGET_BYTES`).  There is no SVD of X_w to fall back
+    on (it would be dense), so, as in :func:`decompose_gram`, directions whose
+    eigenvalue lies between the rank tolerance and λ_max / 10¹⁰ carry the squared
+    matrix's relative error eps·λ_max/λᵢ; a :class:`scipy.linalg.LinAlgWarning` says
+    so (any α ≥ 10⁻⁶·λ_max makes them harmless; ``solver='lanczos'`` works on X_w
+    itself instead of its square).  Exact collinearity (one-hot blocks with an
+    intercept) gives eigenvalues at round-off level, below the rank tolerance: exact
+    zeros, no warning.
+    """
+    n, d = X.shape
+    X = as_float64(X)
+    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    sqrt_sw = None if sw is None else np.sqrt(sw)
+    if fit_intercept:
+        X_offset = weighted_column_mean(X, sw)
+        y_offset = np.average(y2, axis=0, weights=sw)
+    else:
+        X_offset, y_offset = np.zeros(d), np.zeros(y2.shape[1])
+    yw = y2 - y_offset
+    if sqrt_sw is not None:
+        yw = yw * sqrt_sw[:, None]
+    # extreme magnitudes would over/underflow in the squared matrix: decompose X_w / c
+    scale = float(np.max(np.abs(X.data))) if X.nnz else 0.0
+    scale *= float(sqrt_sw.max()) if sqrt_sw is not None and sqrt_sw.size else 1.0
+    scale = scale if scale > 0 and not 1e-100 < scale < 1e100 else 1.0
+    if scale != 1.0:
+        X = X / scale
+        X_offset_scaled = X_offset / scale
+    else:
+        X_offset_scaled = X_offset
+    design = CenteredDesign(X, X_offset_scaled, sqrt_sw)
+    eps = np.finfo(np.float64).eps
+    if min(n, d) == 0:
+        lam, V, U = np.zeros(0), np.zeros((d, 0)), None
+    elif n >= d:
+        lam, V = _eigh_descending(design.gram())
+        U = None
+    else:
+        lam, U = _eigh_descending(design.kernel())
+        V = None
+    tol = max(n, d) * eps * (lam[0] if lam.size else 0.0)
+    lam = np.where(lam > tol, lam, 0.0)
+    if lam.size and lam[0] > 0:
+        grey = (lam > 0) & (lam < lam[0] / _GRAM_MAX_CONDITION)
+        if np.any(grey):
+            warnings.warn(
+                f"The centred Gram/kernel matrix of the sparse X is ill-conditioned "
+                f"(smallest/largest nonzero eigenvalue {lam[grey][-1] / lam[0]:.1e}); a "
+                "sparse X has no SVD fallback (it would be dense), so the smallest "
+                "directions carry a relative error up to eps*cond(X)^2. Use alpha > "
+                f"{1e-6 * lam[0] * scale**2:.3g}, scale the columns, or solver='lanczos'.",
+                LinAlgWarning,
+                stacklevel=3,
+            )
+    rank = int(np.count_nonzero(lam))
+    s = np.sqrt(lam[:rank])
+    if V is None:  # kernel side: keep the nonzero directions, uᵢ = X_wᵀ Uᵢ / sᵢ
+        lam, U = lam[:rank], U[:, :rank]
+        V = design.rmatmat(U) / s if rank else np.zeros((d, 0))
+    theta = np.zeros((lam.size, yw.shape[1]))
+    if U is not None:
+        theta[:rank] = (U.T @ yw) / s[:, None]
+        U_rank = U
+    else:
+        theta[:rank] = (V[:, :rank].T @ design.rmatmat(yw)) / lam[:rank, None]
+        U_rank = design.matmat(V[:, :rank]) / s if keep_left else None
+    if U_rank is not None and U_rank.ndim == 1:
+        U_rank = U_rank[:, None]
+    return Spectrum(
+        eigenvalues=lam * scale**2,
+        eigenvectors=np.ascontiguousarray(V),
+        theta_star=theta / scale,
+        X_offset=X_offset,
+        y_offset=y_offset,
+        fit_intercept=fit_intercept,
+        left_vectors=np.ascontiguousarray(U_rank) if keep_left else None,
+        yw=yw if keep_left else None,
+        sqrt_sw=sqrt_sw if keep_left else None,
     )

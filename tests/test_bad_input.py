@@ -102,6 +102,15 @@ def _same_as_clean(est_name, est, X, y):
     assert_allclose(est.predict(X), ref.predict(Xc), rtol=1e-12, atol=1e-12)
 
 
+def _same_as_dense(est_name, est, X, y):
+    """A sparse X gives the answer of its dense form (implicit centring, 1e-10)."""
+    Xd = X.toarray()
+    ref = ESTIMATORS[est_name]().fit(Xd, y)
+    assert_allclose(est.predict(X), ref.predict(Xd), rtol=1e-10, atol=1e-10)
+    for p, q in zip(_params(est), _params(ref)):
+        assert_allclose(p, q, rtol=1e-10, atol=1e-12)
+
+
 def _same_as_float(est_name, est, X, y):
     ref = ESTIMATORS[est_name]().fit(np.asarray(X, dtype=np.float64), y)
     assert_allclose(est.predict(X), ref.predict(np.asarray(X, dtype=np.float64)), rtol=1e-12)
@@ -163,7 +172,14 @@ CASES = [
     Case("object_floats", lambda X, y: (X.astype(object), y), check=_same_as_clean),
     Case("object_with_None", lambda X, y: (_object_with_none(X), y), NAN),
     Case("complex", lambda X, y: (X + 1j, y), (ValueError, "[Cc]omplex")),
-    Case("sparse_csr", lambda X, y: (sp.csr_matrix(X), y), (TypeError, "[Ss]parse data")),
+    Case(
+        "sparse_csr",
+        lambda X, y: (sp.csr_matrix(X), y),
+        (TypeError, "[Ss]parse data"),
+        # estimators that take sparse X: the same answer as on the dense data
+        per_estimator={"RidgeEigen": None, "RidgeEigenCV": None},
+        check=_same_as_dense,
+    ),
     Case(
         "pandas_non_numeric",
         lambda X, y: (pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": ["x"] * len(X)}), y),
@@ -320,6 +336,9 @@ def test_predict_rejects_bad_X(est_name):
         (sp.csr_matrix(X), (TypeError, "[Ss]parse data")),
         (X + 1j, (ValueError, "[Cc]omplex")),
     ]:
+        if sp.issparse(bad) and est.__sklearn_tags__().input_tags.sparse:
+            assert_allclose(est.predict(bad), before, rtol=1e-12)  # sparse is valid input
+            continue
         original = _copy(bad)
         with pytest.raises(exc, match=message):
             est.predict(bad)

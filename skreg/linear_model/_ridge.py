@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from numbers import Real
+import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -16,6 +18,8 @@ from .._cache import cached_call
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
+from .._krylov import ridge_krylov
+from .._sparse import fits_budget, is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
 from ._base import (
     LinearRegressorMixin,
@@ -63,6 +67,37 @@ def _check_dense_for_penalty_factor(X):
         )
 
 
+def _auto_solver(shape):
+    """'eigen' when the d×d Gram or n×n kernel fits the memory budget, else 'lanczos'."""
+    side = min(shape)
+    return "eigen" if fits_budget(side, side) else "lanczos"
+
+
+def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
+    """Golub–Kahan ridge path for ``alphas``, warning when some α misses ``tol``."""
+    path = ridge_krylov(X, y, sample_weight, fit_intercept, alphas, tol=tol, max_iter=max_iter)
+    _warn_unconverged(path, alphas, tol, "Increase max_iter or tol.")
+    return path
+
+
+def _warn_unconverged(path, alphas, tol, advice):
+    res = path.residuals(alphas).max(axis=1)
+    if np.any(res > tol):
+        bad = np.asarray(alphas, dtype=np.float64)[res > tol]
+        warnings.warn(
+            f"solver='lanczos': the Krylov space (dimension {int(np.max(path.n_iter))}) "
+            f"meets tol={tol:g} (relative normal-equation residual) for alpha >= "
+            f"{_smallest_served(path, alphas, tol)}, not for alpha in {np.unique(bad)[:5]} "
+            f"(worst residual {res.max():.2e}). {advice}",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def _smallest_served(path, alphas, tol):
+    res = path.residuals(alphas).max(axis=1)
+    ok = np.asarray(alphas, dtype=np.float64)[res <= tol]
+    return f"{ok.min():.3g}" if ok.size else "none of them"
 
 
 def _as_path_output(spectrum, coefs, y_ndim):
@@ -98,14 +133,43 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         ``alpha`` (``set_params``, ``GridSearchCV``) then reuses the decomposition; a
         change in X, y, sample_weight or fit_intercept gives a new key.  The cache lives
         on disk, so it is shared by ``n_jobs`` worker processes and bounded as joblib's
-        cache is (``Memory.reduce_size``).
+        cache is (``Memory.reduce_size``).  Only the exact decomposition
+        (``solver='eigen'``) is cached.
+    solver : {'auto', 'eigen', 'lanczos'}, default='auto'
+        How the spectrum is computed.
+
+        - ``'eigen'``: the exact eigendecomposition of the centred d×d Gram (n ≥ d)
+          or n×n kernel (n < d); sparse X is centred implicitly (sparse product plus
+          a rank-one correction), never densified.  Costs O(nnz·min(n, d) +
+          min(n, d)³) time and 8·min(n, d)² bytes.
+        - ``'lanczos'``: Golub–Kahan bidiagonalization of the implicitly centred
+          X_w (sparse or dense, only products with X and Xᵀ): one Krylov space
+          serves every α, so ``fit`` and ``path`` together cost about one LSQR/CG
+          solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
+        - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
+          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585),
+          ``'lanczos'`` otherwise.  On sparse data with both n and d in the
+          thousands, ``'lanczos'`` is usually much faster than the exact
+          decomposition even when it fits (see the user guide, "Sparse and wide data").
+    tol : float, default=1e-6
+        ``solver='lanczos'`` only: the bidiagonalization stops when the relative
+        residual of the normal equations,
+        ‖X_wᵀ(y_w − X_wŵ) − αŵ‖ / ‖X_wᵀy_w‖ (X_w, y_w the centred, √w-scaled
+        data), is at most ``tol`` at ``alpha`` (for every target).  ``path`` reports
+        the strengths the Krylov space does not serve to ``tol``.
+    max_iter : int or None, default=None
+        ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
+        min(n_samples, n_features), within the memory budget).  A
+        :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
+        from being met.
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ² (None: all ones), so the
         normal equations become (XᵀX + α diag(p))w = Xᵀy (centred X and y; the intercept
         stays unpenalized).  pⱼ = 0 leaves feature j unpenalized.  The factors are used
         as given: R's glmnet rescales ``penalty.factor`` to sum to n_features, so glmnet's
         factors p correspond to ``penalty_factor=p * len(p) / p.sum()`` (and glmnet's λ
-        is a mean-convention strength besides).  Dense, sparse-free input only.
+        is a mean-convention strength besides).  Dense X and ``solver='eigen'`` only (sparse X or
+        ``solver='lanczos'`` with factors raise a ValueError).
 
     Attributes
     ----------
@@ -119,16 +183,28 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         λᵢ of the centred, weighted H = X_cᵀX_c, descending, zeros below the rank
         tolerance. n_components = min(n_samples, n_features), except that on the
         kernel side (n_features > n_samples) exact null directions are left out.
+        With ``solver='lanczos'``: the Ritz values θᵢ (eigenvalues of H restricted to
+        the Krylov space), n_components = its dimension.  The largest converge to
+        the largest λᵢ first, and θᵢ ≤ λᵢ (Cauchy interlacing).
     eigenvectors_ : ndarray of shape (n_features, n_components)
-        uᵢ as columns.
+        uᵢ as columns; with ``solver='lanczos'`` the Ritz vectors (orthonormal),
+        which stand in for uᵢ in ŵ = Σ βᵢ / (θᵢ + α) ũᵢ.
     shrinkage_ : ndarray of shape (n_components,)
-        λᵢ / (λᵢ + α): how much of the data's influence survives in each direction.
+        λᵢ / (λᵢ + α): how much of the data's influence survives in each direction
+        (θᵢ / (θᵢ + α) for the Ritz values).
     effective_dof_ : float
         Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded), the
         trace of the hat matrix minus one.  With ``penalty_factor``, ``eigenvalues_``,
         ``eigenvectors_`` (n_penalized rows, coordinates vⱼ = √pⱼ wⱼ) and ``shrinkage_``
         refer to the rescaled, projected penalized problem (see Notes), and
         ``effective_dof_`` adds the rank of the unpenalized columns.
+        With ``solver='lanczos'`` the Ritz estimate Σ θᵢ / (θᵢ + α), a lower bound
+        of the exact value (θᵢ ≤ λᵢ, fewer terms).
+    solver_ : str
+        The solver used: ``'eigen'`` or ``'lanczos'``.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        ``solver='lanczos'``: the Krylov dimension built for each target (an int for
+        1-D y).  ``'eigen'``: the number of eigen-directions, len(eigenvalues_).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined only when X has string column names.
@@ -155,6 +231,14 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     centred Z columns, and w_Z is least squares of the remaining residual on Z.  So
     :meth:`path` still costs one decomposition.
 
+    Sparse X (CSR/CSC matrices or arrays) is centred implicitly and never densified
+    nor copied (float32 and integer values follow the dense dtype rules).  With
+    ``solver='lanczos'`` the pairs (λᵢ, uᵢ) are replaced by the Ritz pairs (θᵢ, ũᵢ)
+    of the Krylov space K_k(H, Xᵀy): ŵ(α) = Σᵢ βᵢ / (θᵢ + α) ũᵢ is then exactly k
+    steps of LSQR with damping √α, for every α at once (``skreg._krylov``).  With
+    several targets each target builds its own Krylov space and one Rayleigh–Ritz
+    step on their union gives the shared Ritz pairs.
+
     Examples
     --------
     >>> from sklearn.datasets import load_diabetes
@@ -172,13 +256,22 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
+        "solver": [StrOptions({"auto", "eigen", "lanczos"})],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [None, Interval(Integral, 1, None, closed="left")],
         "penalty_factor": ["array-like", None],
     }
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, memory=None, penalty_factor=None):
+    _supports_sparse = True
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, memory=None, solver="auto",
+                 tol=1e-6, max_iter=None, penalty_factor=None):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.memory = memory
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
         self.penalty_factor = penalty_factor
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -188,7 +281,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Dense, a Dask array, or SciPy sparse CSR/CSC (matrix or array).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
             Non-negative weights; weight 2 counts a sample twice.
@@ -198,14 +292,28 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self : RidgeEigen
         """
         self.__dict__.pop("_stats", None)  # fit starts afresh; partial_fit accumulates
-        if is_dask_collection(X):
+        self.__dict__.pop("_krylov", None)
+        solver = "eigen"
+        if is_dask_collection(X):  # sufficient statistics: always the exact Gram path
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
             factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
             spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
             factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-            if factor is None:
+            solver = _auto_solver(X.shape) if self.solver == "auto" else self.solver
+            if factor is not None:
+                if self.solver == "lanczos":
+                    raise ValueError("penalty_factor needs the exact decomposition: use "
+                                     "solver='eigen' or 'auto'.")
+                solver = "eigen"
+            if solver == "lanczos":
+                self._krylov = _krylov_for_ridge(
+                    X, y, sample_weight, bool(self.fit_intercept), [self.alpha],
+                    self.tol, self.max_iter,
+                )
+                spectrum = self._krylov.spectrum
+            elif factor is None:
                 spectrum = cached_call(
                     self.memory,
                     _spectrum_for_ridge,
@@ -224,7 +332,16 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self._spectrum = spectrum
         self._y_ndim = y_ndim
         self._set_spectral_attributes(spectrum, self.alpha, dtype, y_ndim)
+        self.solver_ = solver
+        self._set_n_iter(y_ndim)
         return self
+
+    def _set_n_iter(self, y_ndim):
+        krylov = getattr(self, "_krylov", None)
+        if krylov is None:
+            self.n_iter_ = int(self._spectrum.eigenvalues.size)
+        else:
+            self.n_iter_ = int(krylov.n_iter[0]) if y_ndim == 1 else krylov.n_iter.copy()
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
@@ -235,10 +352,12 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         count, means and centred scatter matrices into the running ones (pairwise
         update, accurate for data far from the origin), then decomposes the d×d Gram.
         The result equals ``fit`` on all chunks at once.  ``fit`` starts afresh.
+        Sparse chunks add their scatter by sparse products (never densified); the
+        d×d Gram is dense, so ``solver='lanczos'`` is not available here.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             The same number of targets in every call.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -247,6 +366,11 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigen
         """
+        if self.solver == "lanczos":
+            raise ValueError(
+                "partial_fit accumulates the d x d Gram matrix (sufficient statistics), "
+                "which solver='lanczos' avoids; use solver='auto' or 'eigen', or fit."
+            )
         first = getattr(self, "_stats", None) is None
         if first:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
@@ -265,7 +389,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
         self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
+        self.__dict__.pop("_krylov", None)
         self._set_spectral_attributes(self._spectrum, self.alpha, X.dtype, y.ndim)
+        self.solver_ = "eigen"
+        self._set_n_iter(y.ndim)
         return self
 
     def path(self, alphas):
@@ -282,11 +409,33 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             ``coef_`` for each α, shaped as ``coef_`` (so (n_alphas, n_features) also for
             y of shape (n, 1)).
         intercepts : ndarray of shape (n_alphas,) or (n_alphas, n_targets)
+
+        Notes
+        -----
+        With ``solver='lanczos'`` every α is served by the Krylov space built in
+        ``fit`` (no data needed); its residual at each α is known from the projection,
+        and a :class:`~sklearn.exceptions.ConvergenceWarning` lists the strengths
+        that miss ``tol`` (usually those smaller than ``alpha``: fit with the
+        smallest α of the path to serve all of them).
         """
         check_is_fitted(self)
         alphas = check_alphas(alphas)
+        krylov = getattr(self, "_krylov", None)
+        if krylov is not None:
+            _warn_unconverged(krylov, alphas, self.tol,
+                              "Fit with alpha set to the smallest alpha of the path.")
         coefs = self._spectrum.ridge_coef(alphas)
         return _as_path_output(self._spectrum, coefs, self._y_ndim)
+
+
+_CV_TOL = 1e-6  # RidgeEigenCV's Lanczos folds: RidgeEigen's default tol
+
+
+class _Exact:
+    """Wraps an exact Spectrum where a KrylovPath is expected (``.spectrum``)."""
+
+    def __init__(self, spectrum):
+        self.spectrum = spectrum
 
 
 class _IdentityRegressor(RegressorMixin, BaseEstimator):
@@ -399,6 +548,14 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     numerator nor denominator divides by α: alphas containing 0 or 1e-15 give finite
     errors (the derivation is in ``skreg._spectral.Spectrum.loo_residuals``).
 
+    Sparse X (CSR/CSC) is centred implicitly, never densified.  Leave-one-out needs
+    the exact decomposition and its left vectors U = X_w V / s (n × rank): it runs
+    when the centred Gram or kernel (min(n, d)² floats) fits
+    :data:`skreg._sparse.MEMORY_BUDGET_BYTES`, and raises a ``ValueError`` asking
+    for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
+    fit is solved by one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see
+    :class:`RidgeEigen`), and so is the final fit.
+
     Examples
     --------
     >>> import numpy as np
@@ -412,6 +569,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     >>> round(float(model.alpha_1se_), 3), bool(model.alpha_ == model.alpha_1se_)
     (0.316, True)
     """
+
+    _supports_sparse = True
 
     _parameter_constraints: dict = {
         "alphas": ["array-like", Interval(Real, 0, None, closed="left")],
@@ -481,10 +640,18 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         if self.cv is None:
+            if is_sparse(X) and _auto_solver(X.shape) != "eigen":
+                side = min(X.shape)
+                raise ValueError(
+                    f"Exact leave-one-out (cv=None) on sparse X needs the dense "
+                    f"{side} x {side} centred Gram/kernel matrix ({8 * side**2 / 2**30:.1f} "
+                    "GiB), more than the memory budget (skreg._sparse.MEMORY_BUDGET_BYTES). "
+                    "Pass cv=K (e.g. cv=5): K-fold runs one Lanczos path per fold."
+                )
             spectrum = self._select_by_loo(X, y, sample_weight, alphas)
         else:
             self._select_by_folds(X, y, sample_weight, alphas)
-            spectrum = self._decompose(X, y, sample_weight)
+            spectrum = self._fold_path(X, y, sample_weight, [self.alpha_]).spectrum
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
         return self
 
@@ -511,6 +678,18 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 self.alpha_1se_ = float(alphas[one_se[0]])
             self.alpha_ = float(alphas[chosen[0]])
             self.best_score_ = float(mean2[chosen[0], 0])
+
+    def _fold_path(self, X, y, sample_weight, alphas):
+        """The spectrum serving ``alphas`` on (X, y): exact within the budget, else Lanczos.
+
+        Returns an object with a ``spectrum`` attribute (a KrylovPath, or a stand-in).
+        """
+        if is_sparse(X) and _auto_solver(X.shape) != "eigen":
+            if self._penalty_factor is not None:
+                _check_dense_for_penalty_factor(X)
+            return _krylov_for_ridge(X, y, sample_weight, bool(self.fit_intercept), alphas,
+                                     _CV_TOL, None)
+        return _Exact(self._decompose(X, y, sample_weight))
 
     def _select_by_loo(self, X, y, sample_weight, alphas):
         spectrum = self._decompose(X, y, sample_weight, keep_left=True)
@@ -608,11 +787,11 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         fold_scores, fold_mse = [], []
         for train, test in cv.split(X, y):
             sw = None if sample_weight is None else sample_weight[train]
-            spectrum = self._decompose(X[train], y[train], sw)
+            spectrum = self._fold_path(X[train], y[train], sw, alphas).spectrum
             coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
             intercepts = spectrum.intercept(coefs)  # (m, t)
             X_test = X[test].astype(np.float64)
-            flat = X_test @ coefs.reshape(n_alphas * n_targets, -1).T  # (n_test, m·t)
+            flat = np.asarray(X_test @ coefs.reshape(n_alphas * n_targets, -1).T)  # (n_test, m·t)
             preds = flat.reshape(-1, n_alphas, n_targets).transpose(1, 0, 2) + intercepts[:, None, :]
             sw_test = None if sample_weight is None else sample_weight[test]
             squared = ((preds - Y[test]) ** 2).mean(axis=2)  # (m, n_test)
