@@ -28,6 +28,9 @@ from scipy.sparse.linalg import LinearOperator
 __all__ = [
     "MEMORY_BUDGET_BYTES",
     "CenteredDesign",
+    "centered_column_sq_norms",
+    "centered_columns_times",
+    "centered_gram_block",
     "fits_budget",
     "is_sparse",
     "as_float64",
@@ -217,3 +220,106 @@ class CenteredDesign:
             K -= np.outer(s, a)
             K += float(m @ m) * np.outer(s, s)
         return K
+
+
+# ------------------------------------------------------------- column blocks
+# Functions over a CenteredDesign used by the L1 solver (skreg._l1), which needs the
+# Gram matrix only for a few columns at a time.  They slice columns of design.X: pass
+# a CSC matrix (or a dense array) for cheap slices.
+
+
+def _col_slice(X, cols):
+    return X if cols is None else X[:, cols]
+
+
+def centered_gram_block(design, rows, cols):
+    """A block X_w[:, rows]ᵀ X_w[:, cols] of the centred Gram matrix, from those columns only.
+
+    With X_w = √W(X − 1x̄ᵀ) and c = XᵀW1,
+
+        X_w[:, A]ᵀX_w[:, B] = X_AᵀWX_B − c_A x̄_Bᵀ − x̄_A c_Bᵀ + (Σw) x̄_A x̄_Bᵀ,
+
+    one sparse product of the two column blocks plus rank-one corrections.
+
+    Parameters
+    ----------
+    design : CenteredDesign
+        Its ``X`` should be CSC (or dense) so that column slices are cheap.
+    rows, cols : ndarray of int or None
+        Column indices of X (None: all columns).
+
+    Returns
+    -------
+    ndarray of shape (len(rows), len(cols))
+    """
+    XA, XB = _col_slice(design.X, rows), _col_slice(design.X, cols)
+    n = design.shape[0]
+    w = None if design.sqrt_sw is None else design.sqrt_sw**2
+    if is_sparse(design.X):
+        XBw = XB if w is None else XB.multiply(w[:, None])
+        P = XA.T @ XBw
+        P = P.toarray() if is_sparse(P) else np.asarray(P)
+    else:
+        P = XA.T @ (XB if w is None else XB * w[:, None])
+    P = np.asarray(P, dtype=np.float64)
+    if design._centred:
+        ones = np.ones(n) if w is None else w
+        cA = np.asarray(XA.T @ ones, dtype=np.float64).reshape(-1)
+        cB = np.asarray(XB.T @ ones, dtype=np.float64).reshape(-1)
+        mA, mB = _col_slice_vec(design.X_offset, rows), _col_slice_vec(design.X_offset, cols)
+        total = float(ones.sum())
+        P -= np.outer(cA, mB)
+        P -= np.outer(mA, cB)
+        P += total * np.outer(mA, mB)
+    return P
+
+
+def _col_slice_vec(v, cols):
+    return v if cols is None else v[cols]
+
+
+def centered_columns_times(design, cols, v):
+    """X_w[:, cols] v = √W(X[:, cols] v − 1 (x̄_colsᵀv)), without forming X_w.
+
+    Parameters
+    ----------
+    design : CenteredDesign
+    cols : ndarray of int
+    v : ndarray of shape (len(cols),)
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    v = np.asarray(v, dtype=np.float64)
+    out = np.asarray(design.X[:, cols] @ v, dtype=np.float64).reshape(-1)
+    if design._centred:
+        out = out - float(design.X_offset[cols] @ v)
+    if design.sqrt_sw is not None:
+        out = out * design.sqrt_sw
+    return out
+
+
+def centered_column_sq_norms(design):
+    """‖X_w[:, j]‖² for every column: Σᵢ wᵢxᵢⱼ² − 2x̄ⱼcⱼ + (Σw)x̄ⱼ², c = XᵀW1.
+
+    Parameters
+    ----------
+    design : CenteredDesign
+
+    Returns
+    -------
+    ndarray of shape (n_features,)
+    """
+    X = design.X
+    n = design.shape[0]
+    w = np.ones(n) if design.sqrt_sw is None else design.sqrt_sw**2
+    if is_sparse(X):
+        sq = np.asarray(X.multiply(X).T @ w, dtype=np.float64).reshape(-1)
+    else:
+        sq = np.einsum("ij,ij,i->j", X, X, w)
+    if design._centred:
+        c = np.asarray(X.T @ w, dtype=np.float64).reshape(-1)
+        m = design.X_offset
+        sq = sq - 2.0 * m * c + float(w.sum()) * m * m
+    return np.maximum(sq, 0.0)
