@@ -278,3 +278,22 @@ def test_constant_target_gives_the_empty_model():
     np.testing.assert_allclose(est.alphas_, sk.alphas_ * X.shape[0])
     np.testing.assert_array_equal(est.coef_, 0.0)
     assert est.intercept_ == pytest.approx(2.5)
+
+
+def test_dask_input_is_refused_clearly():
+    da = pytest.importorskip("dask.array")
+    X, y = TALL
+    est = ours(alphas=5, cv=3)
+    with pytest.raises(NotImplementedError, match="Dask"):
+        est.fit(da.from_array(X, chunks=40), da.from_array(y, chunks=40))
+    assert not hasattr(est, "coef_")
+
+
+def test_non_partition_folds_in_parallel_threads():
+    # ShuffleSplit: each fold's Gram is the full one minus its left-out rows, computed
+    # inside the fold's job; n_jobs=2 must give the same numbers
+    X, y = TALL
+    cv = ShuffleSplit(3, test_size=0.25, random_state=1)
+    one = ours(alphas=10, cv=cv, n_jobs=1).fit(X, y)
+    two = ours(alphas=10, cv=cv, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.mse_path_, two.mse_path_)
