@@ -515,9 +515,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 full[1][n_features] / full[2] if self.fit_intercept else 0.0
             )
         else:
-            Aw = data.A if data.w is None else data.A * data.w[:, None]
-            q_full = Aw[:, :n_features].T @ data.A[:, n_features]
-            del Aw
+            yw = data.A[:, n_features] if data.w is None else data.w * data.A[:, n_features]
+            q_full = data.A[:, :n_features].T @ yw  # A is centred for all the data
 
         if isinstance(self.alphas, Integral):
             alphas = self._alpha_grid(q_full, data.weight_sum)
