@@ -6,7 +6,10 @@ d = 500, 40 true nonzero coefficients, Gaussian noise.  In one run:
 * single fits at α = 0.1, 0.01 and 0.001 · α_max, against
   ``Lasso(alpha=α/n, tol=1e-4)`` (goal: ≤ 1.5× the time, objective no worse);
 * the path over 100 α (``np.geomspace(α_max, 1e-3 α_max, 100)``) against
-  ``lasso_path`` on the centred data (goal: ≤ 1.2×).
+  ``lasso_path`` on the centred data (goal: ≤ 1.2×);
+* cross-validation (:func:`cv_rows`): ``SoftThresholdQuadraticCV`` against ``LassoCV``,
+  100 α and the same 5 folds, on n = 10,000 × d = 1,000 and n = 500 × d = 20,000
+  (goal: ≤ 0.3×).
 
 Timings are the best of ``--repeat`` runs (the machine is shared).  Run:
 ``python benchmarks/bench_l1.py``.
@@ -102,7 +105,54 @@ def main(repeat=10):
         print(f"{name:<22}{t_ours:>11.4f}{t_sk:>13.4f}{t_ours / t_sk:>8.2f}{goal:>7.1f}  {note}")
 
 
+def cv_rows(repeat=1):
+    """SoftThresholdQuadraticCV vs LassoCV: 100 α, the same 5 folds and grid (goal ≤ 0.3×).
+
+    Two designs: AR(1) ρ = 0.9 with n = 10,000, d = 1,000 (the fold Grams by subtraction)
+    and n = 500, d = 20,000 (working sets on each fold's rows).  Both estimators run with
+    their defaults otherwise (n_jobs=None).  Timings: best of ``repeat`` after a warm-up
+    (``benchmarks/_timing.py``).  Returns (name, t_skreg, t_sklearn, goal, note) rows.
+    """
+    from sklearn.linear_model import LassoCV
+    from sklearn.model_selection import KFold
+
+    from _timing import best_time_with_result
+    from skreg import SoftThresholdQuadraticCV
+
+    rows = []
+    for name, shape in (("CV tall 10000x1000", (10_000, 1_000)), ("CV wide 500x20000", (500, 20_000))):
+        X, y = make_data(n=shape[0], d=shape[1], n_nonzero=min(40, shape[0] // 25))
+        cv = KFold(5)
+        t_ours, ours = best_time_with_result(
+            lambda: SoftThresholdQuadraticCV(alphas=100, cv=cv).fit(X, y), repeat
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # LassoCV's ConvergenceWarning at small α
+            t_sk, sk = best_time_with_result(lambda: LassoCV(alphas=100, cv=cv).fit(X, y), repeat)
+        n = X.shape[0]
+        mse_diff = np.max(np.abs(ours.mse_path_ - sk.mse_path_) / sk.mse_path_)
+        rows.append(
+            (name, t_ours, t_sk, 0.3,
+             f"alpha_/n {ours.alpha_ / n:.4g} vs {sk.alpha_:.4g}, max rel Δmse {mse_diff:.1e}, "
+             f"1se nnz {ours.cv_results_['n_nonzero'][ours.alphas_ == ours.alpha_1se_][0]}")
+        )
+    return rows
+
+
+def print_cv_rows(rows, repeat):
+    print(f"cross-validation, 100 α, KFold(5); best of {repeat} after a warm-up")
+    print(f"{'case':<22}{'skreg (s)':>11}{'sklearn (s)':>13}{'ratio':>8}{'goal':>7}  notes")
+    for name, t_ours, t_sk, goal, note in rows:
+        print(f"{name:<22}{t_ours:>11.3f}{t_sk:>13.3f}{t_ours / t_sk:>8.2f}{goal:>7.1f}  {note}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
-    main(parser.parse_args().repeat)
+    parser.add_argument("--cv-repeat", type=int, default=1,
+                        help="timed runs of the CV rows (LassoCV takes about a minute on the wide data)")
+    parser.add_argument("--only-cv", action="store_true", help="run the CV rows only")
+    args = parser.parse_args()
+    if not args.only_cv:
+        main(args.repeat)
+    print_cv_rows(cv_rows(args.cv_repeat), args.cv_repeat)

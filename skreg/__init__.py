@@ -13,6 +13,7 @@ from .linear_model import (
     RidgeEigen,
     RidgeEigenCV,
     SoftThresholdQuadratic,
+    SoftThresholdQuadraticCV,
 )
 from .neural_network import MLPClassifier, MLPRegressor
 
@@ -24,5 +25,6 @@ __all__ = [
     "RidgeEigen",
     "RidgeEigenCV",
     "SoftThresholdQuadratic",
+    "SoftThresholdQuadraticCV",
     "__version__",
 ]

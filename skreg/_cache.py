@@ -40,12 +40,25 @@ def _array_signature(a):
     return f"{a.shape}|{a.dtype.str}|{crc:08x}|{proj[0]:.17g}|{proj[1]:.17g}"
 
 
+def _signatures(arrays):
+    """Expand sparse matrices into the arrays that determine them (values and structure)."""
+    from scipy import sparse
+
+    from ._sparse import sparse_signature_arrays
+
+    for a in arrays:
+        if sparse.issparse(a):
+            yield from sparse_signature_arrays(a)
+        else:
+            yield a
+
+
 def fingerprint(*arrays):
     """A cache key for arrays: equal for equal data, different when any value changes.
 
     Parameters
     ----------
-    *arrays : ndarray or None
+    *arrays : ndarray, SciPy sparse matrix or None
 
     Returns
     -------
@@ -60,7 +73,7 @@ def fingerprint(*arrays):
     >>> fingerprint(X) == fingerprint(-X)
     False
     """
-    return "/".join(_array_signature(a) for a in arrays)
+    return "/".join(_array_signature(a) for a in _signatures(arrays))
 
 
 def cached_call(memory, func, *data, **params):

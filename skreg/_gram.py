@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["GramStats"]
 
@@ -88,6 +89,8 @@ class GramStats:
         >>> bool(np.allclose(a.Sxx, GramStats.from_chunk(X, y).Sxx))
         True
         """
+        if sparse.issparse(X):
+            return cls._from_sparse_chunk(X, y, sample_weight, shift)
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         y = y[:, None] if y.ndim == 1 else y
@@ -115,6 +118,48 @@ class GramStats:
             Sxx=Xw.T @ Xc,
             Sxy=Xw.T @ yc,
             Syy=np.einsum("ij,ij->j", yc if w is None else yc * w[:, None], yc),
+            x_shift=x_shift,
+            y_shift=y_shift,
+        )
+
+    @classmethod
+    def _from_sparse_chunk(cls, X, y, sample_weight=None, shift=None):
+        """:meth:`from_chunk` for a SciPy sparse chunk, never densified.
+
+        The centred scatter matrices come from :class:`skreg._sparse.CenteredDesign`
+        at the chunk's own weighted mean (sparse product plus rank-one correction);
+        only the d×d result is dense.  A sparse stream takes the origin as its
+        reference row (most entries are zero, so the means sit near it) unless a
+        reference is given.
+        """
+        from ._sparse import CenteredDesign, weighted_column_mean
+
+        y = np.asarray(y, dtype=np.float64)
+        y = y[:, None] if y.ndim == 1 else y
+        n, d = X.shape
+        if shift is None:
+            shift = (np.zeros(d), y[0].copy() if n else np.zeros(y.shape[1]))
+        x_shift, y_shift = (np.asarray(a, dtype=np.float64) for a in shift)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        W = float(n if w is None else w.sum())
+        if W <= 0:
+            return cls(0.0, n, np.zeros(d), np.zeros(y.shape[1]), np.zeros((d, d)),
+                       np.zeros((d, y.shape[1])), np.zeros(y.shape[1]), x_shift, y_shift)
+        x_abs = weighted_column_mean(X, w)
+        yc = y - y_shift
+        y_mean = np.average(yc, axis=0, weights=w)
+        yc -= y_mean
+        sqrt_w = None if w is None else np.sqrt(w)
+        design = CenteredDesign(X, x_abs, sqrt_w)
+        yw = yc if w is None else yc * sqrt_w[:, None]
+        return cls(
+            weight_sum=W,
+            n_samples=n,
+            x_mean=x_abs - x_shift,
+            y_mean=y_mean,
+            Sxx=design.gram(),
+            Sxy=design.rmatmat(yw),
+            Syy=np.einsum("ij,ij->j", yw, yw),
             x_shift=x_shift,
             y_shift=y_shift,
         )

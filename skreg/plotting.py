@@ -433,3 +433,154 @@ class EarlyStoppingCurveDisplay:
         ax.legend(fontsize="small")
         self.ax_, self.figure_ = ax, fig
         return self
+
+
+class CVCurveDisplay:
+    """Cross-validation curve of an L1 path: mean test error ± one standard error vs α.
+
+    The picture of glmnet's ``plot(cv.glmnet)``: the mean CV error of every α with
+    error bars of one standard error, a vertical line at the α of least error
+    (``alpha_min_``) and one at the largest α within one standard error of it
+    (``alpha_1se_``), and the number of nonzero coefficients along the top axis.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,)
+        Strengths α > 0 (drawn on a log axis).
+    mean_test_mse : array-like of shape (n_alphas,)
+    sem_test_mse : array-like of shape (n_alphas,)
+        Standard error of the mean over folds.
+    alpha_min : float or None, default=None
+    alpha_1se : float or None, default=None
+    n_nonzero : array-like of shape (n_alphas,) or None, default=None
+        Nonzero coefficients at each α (top axis).
+    estimator_name : str or None, default=None
+
+    Attributes
+    ----------
+    errorbar_ : matplotlib ErrorbarContainer
+        The mean error with its error bars.
+    lines_ : list of matplotlib Line2D
+        The vertical lines at ``alpha_min`` and ``alpha_1se`` (those given).
+    ax_ : matplotlib Axes
+    ax_top_ : matplotlib Axes or None
+        The twin axis carrying the nonzero counts (None without ``n_nonzero``).
+    figure_ : matplotlib Figure
+
+    See Also
+    --------
+    skreg.SoftThresholdQuadraticCV : computes what this display draws.
+    sklearn.model_selection.ValidationCurveDisplay : scores against one parameter.
+
+    Notes
+    -----
+    With fold errors e_k(α), k = 1..K, the curve is ē(α) = (1/K) Σₖ e_k(α) and the bars
+    are ē(α) ± SE(α), SE = sqrt(Σₖ (e_k − ē)² / (K(K − 1))).  The one-standard-error
+    rule picks α_1se = max{α : ē(α) ≤ ē(α_min) + SE(α_min)}: the sparsest model whose
+    error cannot be told apart from the best one's.
+
+    Examples
+    --------
+    >>> from skreg.plotting import CVCurveDisplay
+    >>> display = CVCurveDisplay([10.0, 1.0, 0.1], [3.0, 1.0, 1.2], [0.2, 0.3, 0.3],
+    ...                          alpha_min=1.0, alpha_1se=1.0)
+    >>> display.mean_test_mse.tolist()
+    [3.0, 1.0, 1.2]
+    """
+
+    def __init__(self, alphas, mean_test_mse, sem_test_mse, *, alpha_min=None, alpha_1se=None,
+                 n_nonzero=None, estimator_name=None):
+        self.alphas = np.asarray(alphas, dtype=np.float64)
+        self.mean_test_mse = np.asarray(mean_test_mse, dtype=np.float64)
+        self.sem_test_mse = np.asarray(sem_test_mse, dtype=np.float64)
+        self.alpha_min = alpha_min
+        self.alpha_1se = alpha_1se
+        self.n_nonzero = None if n_nonzero is None else np.asarray(n_nonzero)
+        self.estimator_name = estimator_name
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None):
+        """Plot the CV curve of a fitted :class:`~skreg.SoftThresholdQuadraticCV`.
+
+        Parameters
+        ----------
+        estimator : fitted estimator or Pipeline
+            Final step with ``cv_results_`` (``alpha``, ``mean_test_mse``,
+            ``sem_test_mse``, optionally ``n_nonzero``), ``alpha_min_`` and
+            ``alpha_1se_``.
+        ax : matplotlib Axes or None, default=None
+
+        Returns
+        -------
+        CVCurveDisplay
+        """
+        _pyplot()
+        model = _final_step(estimator)
+        results = _fitted(model, "cv_results_", "CVCurveDisplay")
+        if not isinstance(results, dict) or not {"alpha", "mean_test_mse", "sem_test_mse"} <= set(results):
+            raise ValueError(
+                f"{type(model).__name__}.cv_results_ has no 'alpha', 'mean_test_mse' and "
+                "'sem_test_mse': CVCurveDisplay needs a SoftThresholdQuadraticCV."
+            )
+        display = cls(
+            results["alpha"],
+            results["mean_test_mse"],
+            results["sem_test_mse"],
+            alpha_min=getattr(model, "alpha_min_", None),
+            alpha_1se=getattr(model, "alpha_1se_", None),
+            n_nonzero=results.get("n_nonzero"),
+            estimator_name=type(model).__name__,
+        )
+        return display.plot(ax=ax)
+
+    def plot(self, ax=None, *, n_top_ticks=8):
+        """Draw the curve, its error bars, both rules and the nonzero counts.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+        n_top_ticks : int, default=8
+            How many nonzero counts to write along the top axis.
+
+        Returns
+        -------
+        self : CVCurveDisplay
+        """
+        ax, fig = _get_ax(ax)
+        keep = self.alphas > 0  # a log axis cannot show α = 0
+        alphas = self.alphas[keep]
+        self.errorbar_ = ax.errorbar(
+            alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep], fmt="o", ms=3,
+            color="tab:red", ecolor="0.6", elinewidth=1, capsize=2, label="mean CV error ± 1 SE",
+        )
+        ax.set_xscale("log")
+        self.lines_ = []
+        for value, name, style in ((self.alpha_min, "α_min", "--"), (self.alpha_1se, "α_1se", ":")):
+            if value is not None and value > 0:
+                line = ax.axvline(float(value), color="k", ls=style, lw=1, label=f"{name} = {float(value):.3g}")
+                self.lines_.append(line)
+        ax.set_xlabel("α (strength)")
+        ax.set_ylabel("mean squared error")
+        title = "cross-validation curve"
+        if self.estimator_name:
+            title += f" ({self.estimator_name})"
+        self.ax_top_ = None
+        if self.n_nonzero is not None and alphas.size:
+            top = ax.twiny()
+            top.set_xscale("log")
+            top.set_xlim(ax.get_xlim())
+            idx = np.unique(np.linspace(0, alphas.size - 1, min(n_top_ticks, alphas.size)).round().astype(int))
+            top.set_xticks(alphas[idx])
+            top.set_xticklabels([str(int(k)) for k in self.n_nonzero[keep][idx]], fontsize="small")
+            top.minorticks_off()
+            top.set_xlabel("nonzero coefficients")
+            top.set_title(title)  # above the top axis' labels
+            self.ax_top_ = top
+        else:
+            ax.set_title(title)
+        ax.legend(fontsize="small")
+        self.ax_, self.figure_ = ax, fig
+        return self
+
+
+__all__.append("CVCurveDisplay")  # appended here, not in the list at the top (shared file)

@@ -26,7 +26,8 @@ EXPECTED_FAILURES = {
 }
 # the linear estimators take sample_weight, so scikit-learn's sample-weight checks
 # (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor", "EarlyStoppedGD"}
+WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
+            "NoisyInputRegressor", "EarlyStoppedGD"}
 
 
 def _instances():
@@ -56,6 +57,7 @@ def test_registry_lists_public_estimators():
         "RidgeEigen",
         "RidgeEigenCV",
         "SoftThresholdQuadratic",
+        "SoftThresholdQuadraticCV",
     }
 
 

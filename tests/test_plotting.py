@@ -109,3 +109,40 @@ def test_history_dataframe_display_without_estimator():
     display = EarlyStoppingCurveDisplay(history, best_iter=2).plot(log_y=False)
     assert display.ax_.get_yscale() == "linear"
     np.testing.assert_allclose(display.lines_[0].get_ydata(), [3.0, 2.0, 1.0])
+
+
+def test_cv_curve_display_marks_both_rules_and_counts_nonzeros():
+    from skreg import SoftThresholdQuadraticCV
+    from skreg.plotting import CVCurveDisplay
+
+    model = SoftThresholdQuadraticCV(alphas=30, cv=5).fit(XS, y)
+    display = CVCurveDisplay.from_estimator(make_pipeline(StandardScaler(), model))
+    line, caps, (bars,) = display.errorbar_.lines[0], display.errorbar_.lines[1], display.errorbar_.lines[2]
+    np.testing.assert_allclose(line.get_xdata(), model.alphas_)
+    np.testing.assert_allclose(line.get_ydata(), model.cv_results_["mean_test_mse"])
+    # each error bar spans mean ± SE
+    segments = bars.get_segments()
+    spans = np.array([seg[1, 1] - seg[0, 1] for seg in segments])
+    np.testing.assert_allclose(spans, 2 * model.cv_results_["sem_test_mse"])
+    assert [ln.get_xdata()[0] for ln in display.lines_] == [model.alpha_min_, model.alpha_1se_]
+    assert display.ax_.get_xscale() == "log"
+    ticks = display.ax_top_.get_xticks()
+    labels = [t.get_text() for t in display.ax_top_.get_xticklabels()]
+    idx = [int(np.flatnonzero(model.alphas_ == t)[0]) for t in ticks]
+    assert labels == [str(model.cv_results_["n_nonzero"][i]) for i in idx]
+    assert labels[0] == "0"  # α_max: the empty model
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert f"α_1se = {model.alpha_1se_:.3g}" in legend
+
+
+def test_cv_curve_display_without_counts_and_errors():
+    from skreg.plotting import CVCurveDisplay
+
+    fig, ax = plt.subplots()
+    display = CVCurveDisplay([10.0, 1.0, 0.0], [3.0, 1.0, 1.2], [0.2, 0.3, 0.3], alpha_min=1.0).plot(ax=ax)
+    assert display.ax_ is ax and display.ax_top_ is None and len(display.lines_) == 1
+    np.testing.assert_allclose(display.errorbar_.lines[0].get_xdata(), [10.0, 1.0])  # α = 0 left out
+    with pytest.raises(ValueError, match="cv_results_"):
+        CVCurveDisplay.from_estimator(RidgeEigen().fit(XS, y))
+    with pytest.raises(ValueError, match="SoftThresholdQuadraticCV"):
+        CVCurveDisplay.from_estimator(RidgeEigenCV(alphas=[1.0, 2.0], store_cv_results=True).fit(XS, y))

@@ -2,7 +2,9 @@
 
 from ._early_stopping import EarlyStoppedGD
 from ._lasso import SoftThresholdQuadratic
+from ._lasso_cv import SoftThresholdQuadraticCV
 from ._noise import NoisyInputRegressor
 from ._ridge import RidgeEigen, RidgeEigenCV
 
-__all__ = ["EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic"]
+__all__ = ["EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic",
+           "SoftThresholdQuadraticCV"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numbers import Number
+from numbers import Number, Real
 
 import numpy as np
 from sklearn.base import RegressorMixin
@@ -25,6 +25,7 @@ from .._dask import is_dask_collection
 __all__ = [
     "LinearRegressorMixin",
     "check_alphas",
+    "check_penalty_factor",
     "validate_fit_data",
     "validate_dask_fit_data",
 ]
@@ -141,14 +142,80 @@ def validate_dask_fit_data(estimator, X, y, sample_weight=None):
 
 
 def check_alphas(alphas, name="alphas"):
-    """A non-empty 1-D float array of finite strengths α ≥ 0, or a clear ValueError."""
-    alphas = np.asarray(alphas, dtype=np.float64)
-    if alphas.ndim > 1 or alphas.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of floats, got shape {alphas.shape}.")
-    alphas = alphas.reshape(-1)
-    if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-        raise ValueError(f"{name} must be finite and >= 0, got {alphas!r}.")
-    return alphas
+    """A non-empty 1-D float array of finite strengths α ≥ 0, or a clear error.
+
+    Follows ``RidgeCV``'s validation of ``alphas`` (scikit-learn 1.9): a scalar is a grid
+    of one value; each entry must be a real number, so a string such as ``"1"`` raises
+    ``TypeError("alphas[2] must be an instance of float, not str.")`` instead of being
+    read as 1.0; a negative entry raises ``ValueError("alphas[1] == -1, must be >=
+    0.0.")``.  Unlike ``RidgeCV``'s leave-one-out, α = 0 is allowed (see
+    :meth:`skreg._spectral.Spectrum.loo_residuals`).  Non-finite entries, an empty grid
+    and arrays of more than one dimension raise ``ValueError``.
+
+    Parameters
+    ----------
+    alphas : float or array-like of shape (n_alphas,)
+    name : str, default="alphas"
+        Name used in the error messages.
+
+    Returns
+    -------
+    ndarray of shape (n_alphas,), float64 (a new array: the input is never modified)
+    """
+    if isinstance(alphas, str):
+        raise TypeError(f"{name} must be an instance of float, not str.")
+    try:
+        shape = np.shape(alphas)
+    except ValueError:  # ragged nesting
+        shape = None
+    if shape == ():
+        entries = [np.asarray(alphas).item() if hasattr(alphas, "item") else alphas]
+        names = [name]
+    else:
+        if shape is None or len(shape) != 1 or shape[0] == 0:
+            raise ValueError(
+                f"{name} must be a non-empty 1-D sequence of floats, got shape {shape}."
+            )
+        numeric = isinstance(alphas, np.ndarray) and alphas.dtype.kind in "biuf"
+        # a list keeps each entry's own type: no str → float conversion
+        entries = list(alphas.tolist() if numeric else alphas)
+        names = [f"{name}[{i}]" for i in range(shape[0])]
+    for entry, label in zip(entries, names):
+        if not isinstance(entry, Real):  # as check_scalar: ints (and bools) are reals
+            raise TypeError(f"{label} must be an instance of float, not {type(entry).__name__}.")
+    values = np.array([float(e) for e in entries], dtype=np.float64)
+    for i in np.flatnonzero(~np.isfinite(values) | (values < 0))[:1]:
+        bound = "finite" if not np.isfinite(values[i]) else ">= 0.0"
+        raise ValueError(f"{names[i]} == {entries[i]}, must be {bound}.")
+    return values
+
+
+def check_penalty_factor(penalty_factor, n_features):
+    """Per-feature penalty factors pⱼ ≥ 0 as a float array, or None; else a clear ValueError.
+
+    Parameters
+    ----------
+    penalty_factor : array-like of shape (n_features,) or None
+    n_features : int
+
+    Returns
+    -------
+    ndarray of shape (n_features,) (a new array) or None
+    """
+    if penalty_factor is None:
+        return None
+    try:
+        p = np.array(penalty_factor, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"penalty_factor must be an array of non-negative floats: {exc}") from None
+    if p.shape != (n_features,):
+        raise ValueError(
+            f"penalty_factor must have shape ({n_features},) (one factor per feature of X), "
+            f"got shape {p.shape}."
+        )
+    if not np.all(np.isfinite(p)) or np.any(p < 0):
+        raise ValueError(f"penalty_factor must be finite and >= 0, got {penalty_factor!r}.")
+    return p
 
 
 class LinearRegressorMixin(RegressorMixin):
@@ -195,7 +262,10 @@ class LinearRegressorMixin(RegressorMixin):
                 return xp.astype(X, dtype, copy=False) @ coef + self.intercept_
             X = validate_data(self, X, accept_sparse=_sparse_formats(self),
                               dtype=[np.float64, np.float32], reset=False)
-        return np.asarray(X @ np.asarray(self.coef_).T) + self.intercept_
+        out = X @ np.asarray(self.coef_).T
+        if not is_dask_collection(out):  # a sparse product may give np.matrix; dask stays lazy
+            out = np.asarray(out)
+        return out + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -209,6 +279,12 @@ class LinearRegressorMixin(RegressorMixin):
         ``alpha`` is a float, or an array of shape (n_targets,) for one α per target.
         The attributes are arrays of the spectrum's namespace and device, ``dtype``
         (of that namespace) for coef_ and intercept_.
+        Shapes follow scikit-learn 1.9's ``Ridge``: y of shape (n,) gives ``coef_`` of
+        shape (n_features,) and a scalar ``intercept_``; y of shape (n, 1) gives
+        ``coef_`` of shape (n_features,) and ``intercept_`` of shape (1,) (so ``predict``
+        returns shape (n,)); y of shape (n, t > 1) gives (t, n_features) and (t,).
+        Without intercept, ``intercept_`` is the float 0.0.  ``effective_dof_`` is
+        ``spectrum.effective_dof`` (which counts unpenalized columns when there are any).
         """
         xp, _, device = get_namespace_and_device(spectrum.eigenvalues)
         is_numpy = _is_numpy_namespace(xp)
@@ -216,7 +292,7 @@ class LinearRegressorMixin(RegressorMixin):
         if alpha.ndim == 0:
             coef = spectrum.ridge_coef([alpha])[0, ...]
             self.shrinkage_ = spectrum.shrinkage([alpha])[0, ...]
-            self.effective_dof_ = float(xp.sum(self.shrinkage_))
+            self.effective_dof_ = float(spectrum.effective_dof([alpha])[0])
         else:  # one α per target: row j of coef uses alpha[j]
             all_coef = spectrum.ridge_coef(alpha)
             if is_numpy:
@@ -224,10 +300,12 @@ class LinearRegressorMixin(RegressorMixin):
             else:  # the diagonal of (m = t, t, d), as (t, d)
                 coef = xp.linalg.diagonal(xp.permute_dims(all_coef, (2, 0, 1))).T
             self.shrinkage_ = spectrum.shrinkage(alpha)
-            self.effective_dof_ = xp.sum(self.shrinkage_, axis=1)
+            self.effective_dof_ = spectrum.effective_dof(alpha)
         intercept = spectrum.intercept(coef)
         if y_ndim == 1:
             coef, intercept = coef[0, ...], intercept[0, ...]
+        elif coef.shape[0] == 1:  # y of shape (n, 1): scikit-learn's Ridge shapes
+            coef = coef[0, ...]  # (n_features,); intercept_ stays (1,), predict gives (n,)
         self.coef_ = xp.astype(coef, dtype, copy=False)
         if spectrum.fit_intercept and not is_numpy:
             self.intercept_ = xp.astype(intercept, dtype)

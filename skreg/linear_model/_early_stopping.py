@@ -741,6 +741,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         coef, intercept = w.T, b
         if y_ndim == 1:
             coef, intercept = coef[0], intercept[0]
+        elif coef.shape[0] == 1:  # y of shape (n, 1): coef_ (n_features,), intercept_ (1,)
+            coef = coef[0]  # as scikit-learn's Ridge
         self.coef_ = coef.astype(dtype, copy=False)
         self.intercept_ = np.asarray(intercept).astype(dtype)[()] if self.fit_intercept else 0.0
         self.best_iter_ = int(result.best_iter)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from numbers import Real
+import math
+import warnings
+from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils._array_api import (
@@ -20,8 +24,16 @@ from .._cache import cached_call
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
-from .._spectral import decompose, decompose_gram
-from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
+from .._krylov import ridge_krylov
+from .._sparse import fits_budget, is_sparse
+from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
+from ._base import (
+    LinearRegressorMixin,
+    check_alphas,
+    check_penalty_factor,
+    validate_dask_fit_data,
+    validate_fit_data,
+)
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -38,6 +50,11 @@ def _rows(A, index, xp, device):
     return xp.take(A, xp.asarray(index, device=device), axis=0)
 
 
+def _to_host(a, is_numpy):
+    """A small array of results as NumPy (a copy from the device unless already NumPy)."""
+    return a if is_numpy else move_to(a, xp=np, device="cpu")
+
+
 def _check_numpy_only(X, what):
     """Clear error for array-API (non-NumPy) input where only NumPy is supported."""
     xp, is_array_api, _ = get_namespace_and_device(X)
@@ -48,10 +65,96 @@ def _check_numpy_only(X, what):
         )
 
 
+def _check_array_api_input(X, solver, penalty_factor):
+    """Clear errors for what the array API path (non-NumPy X) does not offer yet."""
+    xp, is_array_api, _ = get_namespace_and_device(X)
+    if not is_array_api or _is_numpy_namespace(xp):
+        return
+    if penalty_factor is not None:
+        raise ValueError(
+            f"penalty_factor is not supported with array API input ({xp.__name__}) yet: "
+            "pass NumPy arrays, or rescale the columns yourself (positive factors p: fit "
+            "on X / sqrt(p) and divide coef_ by sqrt(p))."
+        )
+    if solver == "lanczos":
+        raise ValueError(
+            f"solver='lanczos' takes NumPy/SciPy arrays only, not {xp.__name__} arrays "
+            "(array API dispatch runs the exact decomposition, solver='eigen'; with "
+            "solver='auto' it needs the min(n, d)² Gram/kernel to fit "
+            "skreg._sparse.MEMORY_BUDGET_BYTES)."
+        )
+
+
+def _spectrum_for_penalized_ridge(X, y, sample_weight, penalty_factor, *, fit_intercept):
+    """The decomposition RidgeEigen caches when ``penalty_factor`` is set."""
+    return decompose_penalized(X, y, penalty_factor, sample_weight, fit_intercept=fit_intercept)
+
+
+def _decompose_ridge(X, y, sample_weight, penalty_factor, *, fit_intercept, keep_left=False):
+    """One decomposition of in-memory data, with or without penalty factors."""
+    if penalty_factor is None:
+        return decompose(X, y, sample_weight, fit_intercept=fit_intercept, keep_left=keep_left)
+    _check_dense_for_penalty_factor(X)
+    return decompose_penalized(X, y, penalty_factor, sample_weight,
+                               fit_intercept=fit_intercept, keep_left=keep_left)
+
+
+def _decompose_ridge_gram(stats, penalty_factor, *, fit_intercept):
+    """One decomposition from sufficient statistics (partial_fit, Dask)."""
+    if penalty_factor is None:
+        return decompose_gram(stats, fit_intercept=fit_intercept)
+    return decompose_gram_penalized(stats, penalty_factor, fit_intercept=fit_intercept)
+
+
+def _check_dense_for_penalty_factor(X):
+    if sp.issparse(X):
+        raise ValueError(
+            "penalty_factor is not supported with sparse X yet: pass a dense array, or "
+            "rescale the columns yourself (positive factors p: fit on X / sqrt(p) and "
+            "divide coef_ by sqrt(p))."
+        )
+
+
+def _auto_solver(shape):
+    """'eigen' when the d×d Gram or n×n kernel fits the memory budget, else 'lanczos'."""
+    side = min(shape)
+    return "eigen" if fits_budget(side, side) else "lanczos"
+
+
+def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
+    """Golub–Kahan ridge path for ``alphas``, warning when some α misses ``tol``."""
+    path = ridge_krylov(X, y, sample_weight, fit_intercept, alphas, tol=tol, max_iter=max_iter)
+    _warn_unconverged(path, alphas, tol, "Increase max_iter or tol.")
+    return path
+
+
+def _warn_unconverged(path, alphas, tol, advice):
+    res = path.residuals(alphas).max(axis=1)
+    if np.any(res > tol):
+        bad = np.asarray(alphas, dtype=np.float64)[res > tol]
+        warnings.warn(
+            f"solver='lanczos': the Krylov space (dimension {int(np.max(path.n_iter))}) "
+            f"meets tol={tol:g} (relative normal-equation residual) for alpha >= "
+            f"{_smallest_served(path, alphas, tol)}, not for alpha in {np.unique(bad)[:5]} "
+            f"(worst residual {res.max():.2e}). {advice}",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def _smallest_served(path, alphas, tol):
+    res = path.residuals(alphas).max(axis=1)
+    ok = np.asarray(alphas, dtype=np.float64)[res <= tol]
+    return f"{ok.min():.3g}" if ok.size else "none of them"
+
+
 def _as_path_output(spectrum, coefs, y_ndim):
+    """Path arrays shaped like ``coef_`` and ``intercept_`` (one more leading α axis)."""
     intercepts = spectrum.intercept(coefs)
     if y_ndim == 1:
         return coefs[:, 0, :], intercepts[:, 0]
+    if coefs.shape[1] == 1:  # y of shape (n, 1): coef_ is (n_features,), intercept_ (1,)
+        return coefs[:, 0, :], intercepts
     return coefs, intercepts
 
 
@@ -60,10 +163,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Minimizes the lecture's L2-regularized least squares
 
-        R̃(w) = ½‖Xw − y‖² + ½α‖w‖²     (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + ½α Σⱼ pⱼwⱼ²     (rows weighted by ``sample_weight``)
 
-    with an unpenalized intercept, so it returns the same coefficients as
-    :class:`sklearn.linear_model.Ridge` with the same ``alpha``.
+    with an unpenalized intercept and penalty factors pⱼ = 1 by default, so it returns
+    the same coefficients as :class:`sklearn.linear_model.Ridge` with the same ``alpha``.
 
     Parameters
     ----------
@@ -78,26 +181,80 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         ``alpha`` (``set_params``, ``GridSearchCV``) then reuses the decomposition; a
         change in X, y, sample_weight or fit_intercept gives a new key.  The cache lives
         on disk, so it is shared by ``n_jobs`` worker processes and bounded as joblib's
-        cache is (``Memory.reduce_size``).  Only NumPy data are cached: array API
-        input (other namespaces, see ``docs/array_api.md``) is decomposed on its device each
-        time, as hashing it would first copy it to the host.
+        cache is (``Memory.reduce_size``).  Only the exact decomposition
+        (``solver='eigen'``) of NumPy/SciPy data is cached: array API input (other
+        namespaces, see ``docs/array_api.md``) is decomposed on its device each time,
+        as hashing it would first copy it to the host.
+    solver : {'auto', 'eigen', 'lanczos'}, default='auto'
+        How the spectrum is computed.
+
+        - ``'eigen'``: the exact eigendecomposition of the centred d×d Gram (n ≥ d)
+          or n×n kernel (n < d); sparse X is centred implicitly (sparse product plus
+          a rank-one correction), never densified.  Costs O(nnz·min(n, d) +
+          min(n, d)³) time and 8·min(n, d)² bytes.
+        - ``'lanczos'``: Golub–Kahan bidiagonalization of the implicitly centred
+          X_w (sparse or dense, only products with X and Xᵀ): one Krylov space
+          serves every α, so ``fit`` and ``path`` together cost about one LSQR/CG
+          solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
+        - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
+          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585),
+          ``'lanczos'`` otherwise.  On sparse data with both n and d in the
+          thousands, ``'lanczos'`` is usually much faster than the exact
+          decomposition even when it fits (see the user guide, "Sparse and wide data").
+    tol : float, default=1e-6
+        ``solver='lanczos'`` only: the bidiagonalization stops when the relative
+        residual of the normal equations,
+        ‖X_wᵀ(y_w − X_wŵ) − αŵ‖ / ‖X_wᵀy_w‖ (X_w, y_w the centred, √w-scaled
+        data), is at most ``tol`` at ``alpha`` (for every target).  ``path`` reports
+        the strengths the Krylov space does not serve to ``tol``.
+    max_iter : int or None, default=None
+        ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
+        min(n_samples, n_features), within the memory budget).  A
+        :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
+        from being met.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ² (None: all ones), so the
+        normal equations become (XᵀX + α diag(p))w = Xᵀy (centred X and y; the intercept
+        stays unpenalized).  pⱼ = 0 leaves feature j unpenalized.  The factors are used
+        as given: R's glmnet rescales ``penalty.factor`` to sum to n_features, so glmnet's
+        factors p correspond to ``penalty_factor=p * len(p) / p.sum()`` (and glmnet's λ
+        is a mean-convention strength besides).  Dense NumPy X and ``solver='eigen'`` only
+        (sparse X, array API input or ``solver='lanczos'`` with factors raise a ValueError).
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        ŵ = Σᵢ βᵢ / (λᵢ + α) uᵢ.
+        ŵ = Σᵢ βᵢ / (λᵢ + α) uᵢ.  Shape (n_features,) for y of shape (n,) or (n, 1),
+        as scikit-learn's ``Ridge``.
     intercept_ : float or ndarray of shape (n_targets,)
-        b = ȳ − x̄ᵀŵ (weighted means).
+        b = ȳ − x̄ᵀŵ (weighted means); shape (1,) for y of shape (n, 1), 0.0 without
+        intercept.
     eigenvalues_ : ndarray of shape (n_components,)
         λᵢ of the centred, weighted H = X_cᵀX_c, descending, zeros below the rank
         tolerance. n_components = min(n_samples, n_features), except that on the
         kernel side (n_features > n_samples) exact null directions are left out.
+        With ``solver='lanczos'``: the Ritz values θᵢ (eigenvalues of H restricted to
+        the Krylov space), n_components = its dimension.  The largest converge to
+        the largest λᵢ first, and θᵢ ≤ λᵢ (Cauchy interlacing).
     eigenvectors_ : ndarray of shape (n_features, n_components)
-        uᵢ as columns.
+        uᵢ as columns; with ``solver='lanczos'`` the Ritz vectors (orthonormal),
+        which stand in for uᵢ in ŵ = Σ βᵢ / (θᵢ + α) ũᵢ.
     shrinkage_ : ndarray of shape (n_components,)
-        λᵢ / (λᵢ + α): how much of the data's influence survives in each direction.
+        λᵢ / (λᵢ + α): how much of the data's influence survives in each direction
+        (θᵢ / (θᵢ + α) for the Ritz values).
     effective_dof_ : float
-        Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded).
+        Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded), the
+        trace of the hat matrix minus one.  With ``penalty_factor``, ``eigenvalues_``,
+        ``eigenvectors_`` (n_penalized rows, coordinates vⱼ = √pⱼ wⱼ) and ``shrinkage_``
+        refer to the rescaled, projected penalized problem (see Notes), and
+        ``effective_dof_`` adds the rank of the unpenalized columns.
+        With ``solver='lanczos'`` the Ritz estimate Σ θᵢ / (θᵢ + α), a lower bound
+        of the exact value (θᵢ ≤ λᵢ, fewer terms).
+    solver_ : str
+        The solver used: ``'eigen'`` or ``'lanczos'``.
+    n_iter_ : int or ndarray of shape (n_targets,)
+        ``solver='lanczos'``: the Krylov dimension built for each target (an int for
+        1-D y).  ``'eigen'``: the number of eigen-directions, len(eigenvalues_).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined only when X has string column names.
@@ -121,6 +278,21 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     One decomposition serves every α, see :meth:`path`. Computing it costs one Gram
     product and one symmetric eigensolver call (an SVD when X is ill-conditioned).
 
+    Penalty factors stay exact and spectral (``skreg._spectral.PenalizedSpectrum``):
+    positive factors rescale the columns (w_P = D⁻¹v, X_P → X_P D⁻¹ with D = diag(√p_P)),
+    and unpenalized columns Z (pⱼ = 0) are projected out first, as the intercept is
+    (Frisch–Waugh): ridge runs on X̃ = (I − Π₀)X_P D⁻¹ with Π₀ the projector onto the
+    centred Z columns, and w_Z is least squares of the remaining residual on Z.  So
+    :meth:`path` still costs one decomposition.
+
+    Sparse X (CSR/CSC matrices or arrays) is centred implicitly and never densified
+    nor copied (float32 and integer values follow the dense dtype rules).  With
+    ``solver='lanczos'`` the pairs (λᵢ, uᵢ) are replaced by the Ritz pairs (θᵢ, ũᵢ)
+    of the Krylov space K_k(H, Xᵀy): ŵ(α) = Σᵢ βᵢ / (θᵢ + α) ũᵢ is then exactly k
+    steps of LSQR with damping √α, for every α at once (``skreg._krylov``).  With
+    several targets each target builds its own Krylov space and one Rayleigh–Ritz
+    step on their union gives the shared Ritz pairs.
+
     Examples
     --------
     >>> from sklearn.datasets import load_diabetes
@@ -138,12 +310,23 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
+        "solver": [StrOptions({"auto", "eigen", "lanczos"})],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [None, Interval(Integral, 1, None, closed="left")],
+        "penalty_factor": ["array-like", None],
     }
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, memory=None):
+    _supports_sparse = True
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, memory=None, solver="auto",
+                 tol=1e-6, max_iter=None, penalty_factor=None):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.memory = memory
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
@@ -152,7 +335,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Dense, a Dask array, or SciPy sparse CSR/CSC (matrix or array).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
             Non-negative weights; weight 2 counts a sample twice.
@@ -162,25 +346,58 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self : RidgeEigen
         """
         self.__dict__.pop("_stats", None)  # fit starts afresh; partial_fit accumulates
-        if is_dask_collection(X):
+        self.__dict__.pop("_krylov", None)
+        solver = "eigen"
+        if is_dask_collection(X):  # sufficient statistics: always the exact Gram path
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
-            spectrum = decompose_gram(stats, fit_intercept=self.fit_intercept)
+            factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
+            spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
-            xp, _, _ = get_namespace_and_device(X)
-            spectrum = cached_call(
-                self.memory if _is_numpy_namespace(xp) else None,
-                _spectrum_for_ridge,
-                X,
-                y,
-                sample_weight,
-                fit_intercept=bool(self.fit_intercept),
-            )
+            factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+            solver = _auto_solver(X.shape) if self.solver == "auto" else self.solver
+            if factor is not None:
+                if self.solver == "lanczos":
+                    raise ValueError("penalty_factor needs the exact decomposition: use "
+                                     "solver='eigen' or 'auto'.")
+                solver = "eigen"
+            _check_array_api_input(X, solver, factor)
+            if solver == "lanczos":
+                self._krylov = _krylov_for_ridge(
+                    X, y, sample_weight, bool(self.fit_intercept), [self.alpha],
+                    self.tol, self.max_iter,
+                )
+                spectrum = self._krylov.spectrum
+            elif factor is None:
+                xp, _, _ = get_namespace_and_device(X)
+                spectrum = cached_call(
+                    self.memory if _is_numpy_namespace(xp) else None,
+                    _spectrum_for_ridge,
+                    X,
+                    y,
+                    sample_weight,
+                    fit_intercept=bool(self.fit_intercept),
+                )
+            else:
+                _check_dense_for_penalty_factor(X)
+                spectrum = cached_call(
+                    self.memory, _spectrum_for_penalized_ridge, X, y, sample_weight, factor,
+                    fit_intercept=bool(self.fit_intercept),
+                )
             dtype, y_ndim = X.dtype, y.ndim
         self._spectrum = spectrum
         self._y_ndim = y_ndim
         self._set_spectral_attributes(spectrum, self.alpha, dtype, y_ndim)
+        self.solver_ = solver
+        self._set_n_iter(y_ndim)
         return self
+
+    def _set_n_iter(self, y_ndim):
+        krylov = getattr(self, "_krylov", None)
+        if krylov is None:
+            self.n_iter_ = int(self._spectrum.eigenvalues.size)
+        else:
+            self.n_iter_ = int(krylov.n_iter[0]) if y_ndim == 1 else krylov.n_iter.copy()
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
@@ -191,10 +408,12 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         count, means and centred scatter matrices into the running ones (pairwise
         update, accurate for data far from the origin), then decomposes the d×d Gram.
         The result equals ``fit`` on all chunks at once.  ``fit`` starts afresh.
+        Sparse chunks add their scatter by sparse products (never densified); the
+        d×d Gram is dense, so ``solver='lanczos'`` is not available here.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             The same number of targets in every call.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -204,6 +423,11 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self : RidgeEigen
         """
         _check_numpy_only(X, "partial_fit")
+        if self.solver == "lanczos":
+            raise ValueError(
+                "partial_fit accumulates the d x d Gram matrix (sufficient statistics), "
+                "which solver='lanczos' avoids; use solver='auto' or 'eigen', or fit."
+            )
         first = getattr(self, "_stats", None) is None
         if first:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
@@ -214,14 +438,18 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                     f"y has {1 if y.ndim == 1 else y.shape[1]} target(s) in {y.ndim}-D, but "
                     "earlier partial_fit calls had a different shape."
                 )
+        factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         if first:
             self._stats = GramStats.from_chunk(X, y, sample_weight)
         else:  # same reference point as the running statistics (see skreg._gram)
             shift = (self._stats.x_shift, self._stats.y_shift)
             self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
-        self._spectrum = decompose_gram(self._stats, fit_intercept=self.fit_intercept)
+        self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
+        self.__dict__.pop("_krylov", None)
         self._set_spectral_attributes(self._spectrum, self.alpha, X.dtype, y.ndim)
+        self.solver_ = "eigen"
+        self._set_n_iter(y.ndim)
         return self
 
     def path(self, alphas):
@@ -235,11 +463,25 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         Returns
         -------
         coefs : ndarray of shape (n_alphas, n_features) or (n_alphas, n_targets, n_features)
+            ``coef_`` for each α, shaped as ``coef_`` (so (n_alphas, n_features) also for
+            y of shape (n, 1)).
         intercepts : ndarray of shape (n_alphas,) or (n_alphas, n_targets)
             Arrays of the fit's namespace and device (array API dispatch).
+
+        Notes
+        -----
+        With ``solver='lanczos'`` every α is served by the Krylov space built in
+        ``fit`` (no data needed); its residual at each α is known from the projection,
+        and a :class:`~sklearn.exceptions.ConvergenceWarning` lists the strengths
+        that miss ``tol`` (usually those smaller than ``alpha``: fit with the
+        smallest α of the path to serve all of them).
         """
         check_is_fitted(self)
         alphas = check_alphas(alphas)
+        krylov = getattr(self, "_krylov", None)
+        if krylov is not None:
+            _warn_unconverged(krylov, alphas, self.tol,
+                              "Fit with alpha set to the smallest alpha of the path.")
         coefs = self._spectrum.ridge_coef(alphas)
         return _as_path_output(self._spectrum, coefs, self._y_ndim)
 
@@ -249,12 +491,50 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         return tags
 
 
+_CV_TOL = 1e-6  # RidgeEigenCV's Lanczos folds: RidgeEigen's default tol
+
+
+class _Exact:
+    """Wraps an exact Spectrum where a KrylovPath is expected (``.spectrum``)."""
+
+    def __init__(self, spectrum):
+        self.spectrum = spectrum
+
+
 class _IdentityRegressor(RegressorMixin, BaseEstimator):
     """Lets a scikit-learn scorer score predictions that are already made."""
 
     def predict(self, predictions):
         """Return the predictions unchanged."""
         return predictions
+
+
+def _sem(values, axis):
+    """Standard error of the mean over ``axis``: std(ddof=1) / √K (glmnet's cvsd); 0 if K < 2."""
+    k = values.shape[axis]
+    xp, _, device = get_namespace_and_device(values)
+    if not _is_numpy_namespace(xp):  # array API: the same, in values' namespace
+        if k < 2:
+            shape = tuple(n for i, n in enumerate(values.shape) if i != axis % values.ndim)
+            return xp.zeros(shape, dtype=values.dtype, device=device)
+        return xp.std(values, axis=axis, correction=1) / math.sqrt(k)
+    if k < 2:
+        return np.zeros(np.delete(values.shape, axis))
+    return np.std(values, axis=axis, ddof=1) / np.sqrt(k)
+
+
+def _min_and_one_se(alphas, mean, sem):
+    """Indices of the best mean score and of the one-standard-error choice.
+
+    ``mean`` and ``sem`` have shape (n_alphas, k) (k targets or 1).  The best index is
+    the first maximum (as ``RidgeCV``); the 1-SE index is that of the largest α whose
+    mean score is at least the best mean minus the best α's standard error.
+    """
+    best = np.argmax(mean, axis=0)
+    cols = np.arange(mean.shape[1])
+    within = mean >= (mean[best, cols] - sem[best, cols])[None, :]
+    one_se = np.argmax(np.where(within, alphas[:, None], -np.inf), axis=0)
+    return best, one_se
 
 
 class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
@@ -266,8 +546,10 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alphas : array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
-        Candidate strengths α ≥ 0 (0 and tiny values are allowed, see Notes).
+    alphas : float or array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+        Candidate strengths α ≥ 0 (0 and tiny values are allowed, see Notes).  A
+        scalar is a grid of one value; entries must be real numbers (a string raises
+        ``TypeError``, as in ``RidgeCV``).
     fit_intercept : bool, default=True
     cv : int, cross-validation generator, iterable or None, default=None
         None: efficient leave-one-out. Otherwise as in ``GridSearchCV``.
@@ -280,15 +562,41 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     store_cv_results : bool, default=False
         Keep the leave-one-out squared errors (or predictions when ``scoring`` is
         set) in ``cv_results_`` (``cv=None`` only).
+    selection : {'min', '1se'}, default='min'
+        'min': the α of the best mean CV score (``alpha_min_``). '1se': glmnet's
+        one-standard-error rule (``alpha_1se_``), the largest α whose mean score is
+        within one standard error of the best, SE = std(fold scores, ddof=1) / √K
+        (glmnet's ``cvsd``).  With ``cv`` given, the fold scores are the K held-out
+        scores of ``scoring`` (``score_path_``; for glmnet's exact rule on the mean
+        squared error pass ``scoring='neg_mean_squared_error'``).  With ``cv=None``
+        the folds are the n single samples: the SE is that of the n per-sample
+        leave-one-out errors wₖeₖ² (what glmnet does with ``nfolds = n``), which needs
+        ``scoring=None``; with ``alpha_per_target`` it is per target.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
+        :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
+        (see ``skreg._spectral.PenalizedSpectrum`` for the hat matrix).
 
     Attributes
     ----------
     alpha_ : float or ndarray of shape (n_targets,)
-        Selected strength.
+        Selected strength (``alpha_min_`` or ``alpha_1se_``, by ``selection``).
+    alpha_min_ : float or ndarray of shape (n_targets,)
+        The α of the best mean CV score (first one on ties, as ``RidgeCV``).
+    alpha_1se_ : float or ndarray of shape (n_targets,)
+        The largest α whose mean score is at least the best mean score minus its
+        standard error.  Set when it is defined: with ``cv`` given, or with
+        ``cv=None`` and ``scoring=None``.
     best_score_ : float or ndarray of shape (n_targets,)
-        Score of ``alpha_``.
+        Mean CV score of ``alpha_``.
     cv_results_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
         Only with ``store_cv_results=True``.
+    score_path_ : ndarray of shape (n_alphas, n_folds)
+        With ``cv`` given: the score of each α on each held-out fold.
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        With ``cv`` given: the mean squared error of each α on each held-out fold,
+        weighted by the fold's sample weights and averaged over targets (as
+        ``LassoCV.mse_path_``).
     coef_, intercept_ : ndarrays
         The ridge solution on all data at ``alpha_``.
     eigenvalues_, eigenvectors_, shrinkage_, effective_dof_ :
@@ -309,6 +617,14 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     numerator nor denominator divides by α: alphas containing 0 or 1e-15 give finite
     errors (the derivation is in ``skreg._spectral.Spectrum.loo_residuals``).
 
+    Sparse X (CSR/CSC) is centred implicitly, never densified.  Leave-one-out needs
+    the exact decomposition and its left vectors U = X_w V / s (n × rank): it runs
+    when the centred Gram or kernel (min(n, d)² floats) fits
+    :data:`skreg._sparse.MEMORY_BUDGET_BYTES`, and raises a ``ValueError`` asking
+    for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
+    fit is solved by one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see
+    :class:`RidgeEigen`), and so is the final fit.
+
     Supports the array API (leave-one-out and K-fold): with
     ``sklearn.set_config(array_api_dispatch=True)`` the selection and the final fit run
     in X's namespace and on its device; ``alpha_`` and ``best_score_`` are Python floats
@@ -326,15 +642,22 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     >>> model = RidgeEigenCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
     >>> round(float(model.alpha_), 5), round(float(model.best_score_), 1)
     (0.00316, -2999.8)
+    >>> model = RidgeEigenCV(alphas=np.logspace(-3, 3, 13), selection="1se").fit(X, y)
+    >>> round(float(model.alpha_1se_), 3), bool(model.alpha_ == model.alpha_1se_)
+    (0.316, True)
     """
 
+    _supports_sparse = True
+
     _parameter_constraints: dict = {
-        "alphas": ["array-like"],
+        "alphas": ["array-like", Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
         "cv": ["cv_object"],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
         "alpha_per_target": ["boolean"],
         "store_cv_results": ["boolean"],
+        "selection": [StrOptions({"min", "1se"})],
+        "penalty_factor": ["array-like", None],
     }
 
     def __init__(
@@ -346,6 +669,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         scoring=None,
         alpha_per_target=False,
         store_cv_results=False,
+        selection="min",
+        penalty_factor=None,
     ):
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -353,6 +678,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.scoring = scoring
         self.alpha_per_target = alpha_per_target
         self.store_cv_results = store_cv_results
+        self.selection = selection
+        self.penalty_factor = penalty_factor
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -380,16 +707,34 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             raise ValueError("cv!=None and store_cv_results=True are incompatible")
         if self.cv is not None and self.alpha_per_target:
             raise ValueError("cv!=None and alpha_per_target=True are incompatible")
+        if self.cv is None and self.selection == "1se" and self.scoring is not None:
+            raise ValueError(
+                "selection='1se' with cv=None needs scoring=None: the standard error is "
+                "taken over the n per-sample leave-one-out squared errors, which a general "
+                "scorer does not define. Use scoring=None, or cv=K folds with the scorer."
+            )
+        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_"):
+            self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
             spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+        _check_array_api_input(X, "eigen", self._penalty_factor)
         if self.cv is None:
+            if is_sparse(X) and _auto_solver(X.shape) != "eigen":
+                side = min(X.shape)
+                raise ValueError(
+                    f"Exact leave-one-out (cv=None) on sparse X needs the dense "
+                    f"{side} x {side} centred Gram/kernel matrix ({8 * side**2 / 2**30:.1f} "
+                    "GiB), more than the memory budget (skreg._sparse.MEMORY_BUDGET_BYTES). "
+                    "Pass cv=K (e.g. cv=5): K-fold runs one Lanczos path per fold."
+                )
             spectrum = self._select_by_loo(X, y, sample_weight, alphas)
         else:
             self._select_by_folds(X, y, sample_weight, alphas)
-            spectrum = decompose(X, y, sample_weight, fit_intercept=self.fit_intercept)
+            spectrum = self._fold_path(X, y, sample_weight, [self.alpha_]).spectrum
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
         if isinstance(self.alpha_, np.ndarray):  # one α per target: in X's namespace
             xp, _, device = get_namespace_and_device(X)
@@ -397,21 +742,59 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self.best_score_ = xp.asarray(self.best_score_, device=device)
         return self
 
+    def _decompose(self, X, y, sample_weight, keep_left=False):
+        return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
+                                fit_intercept=self.fit_intercept, keep_left=keep_left)
+
+    def _set_selection(self, alphas, mean, sem, per_target):
+        """alpha_min_, alpha_1se_ (when ``sem`` is given), alpha_ and best_score_."""
+        mean2 = mean.reshape(len(alphas), -1)
+        sem2 = np.zeros_like(mean2) if sem is None else sem.reshape(len(alphas), -1)
+        best, one_se = _min_and_one_se(alphas, mean2, sem2)
+        chosen = one_se if self.selection == "1se" else best
+        cols = np.arange(mean2.shape[1])
+        if per_target:
+            self.alpha_min_ = alphas[best]
+            if sem is not None:
+                self.alpha_1se_ = alphas[one_se]
+            self.alpha_ = alphas[chosen]
+            self.best_score_ = mean2[chosen, cols]
+        else:
+            self.alpha_min_ = float(alphas[best[0]])
+            if sem is not None:
+                self.alpha_1se_ = float(alphas[one_se[0]])
+            self.alpha_ = float(alphas[chosen[0]])
+            self.best_score_ = float(mean2[chosen[0], 0])
+
+    def _fold_path(self, X, y, sample_weight, alphas):
+        """The spectrum serving ``alphas`` on (X, y): exact within the budget, else Lanczos.
+
+        Returns an object with a ``spectrum`` attribute (a KrylovPath, or a stand-in).
+        """
+        if is_sparse(X) and _auto_solver(X.shape) != "eigen":
+            if self._penalty_factor is not None:
+                _check_dense_for_penalty_factor(X)
+            return _krylov_for_ridge(X, y, sample_weight, bool(self.fit_intercept), alphas,
+                                     _CV_TOL, None)
+        return _Exact(self._decompose(X, y, sample_weight))
+
     def _select_by_loo(self, X, y, sample_weight, alphas):
-        spectrum = decompose(
-            X, y, sample_weight, fit_intercept=self.fit_intercept, keep_left=True
-        )
+        spectrum = self._decompose(X, y, sample_weight, keep_left=True)
         xp, _, device = get_namespace_and_device(X)
         is_numpy = _is_numpy_namespace(xp)
         n_samples = X.shape[0]
         looe = spectrum.loo_residuals(alphas)  # (m, n, t), √w-scaled
         per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
+        sem = None
         if self.scoring is None:
             squared = looe**2
-            scores = -xp.mean(squared, axis=1) if per_target else -xp.mean(squared, axis=(1, 2))
+            # per-sample errors: the n "folds" of leave-one-out, for the 1-SE rule
+            per_sample = squared if per_target else xp.mean(squared, axis=2)  # (m, n[, t])
+            scores = -xp.mean(per_sample, axis=1)
+            sem = _sem(per_sample, axis=1)
             results = squared
             if not is_numpy:  # m (× t) numbers: select on the host
-                scores = move_to(scores, xp=np, device="cpu")
+                scores, sem = _to_host(scores, False), _to_host(sem, False)
         else:
             y2 = xp.astype(xp.reshape(y, (n_samples, -1)), looe.dtype)
             if spectrum.sqrt_sw is None:
@@ -443,14 +826,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                     ]
                 )
             results = predictions
-        # first maximum wins, as RidgeCV (strict improvement over earlier alphas)
-        best = np.argmax(scores, axis=0)
-        if per_target:
-            self.alpha_ = alphas[best]
-            self.best_score_ = scores[best, np.arange(scores.shape[1])]
-        else:
-            self.alpha_ = float(alphas[best])
-            self.best_score_ = float(scores[best])
+        self._set_selection(alphas, scores, sem, per_target)
         if self.store_cv_results:
             res = xp.permute_dims(results, (1, 2, 0))  # (n, t, m)
             self.cv_results_ = xp.astype(res[:, 0, :] if y.ndim == 1 else res, X.dtype)
@@ -461,7 +837,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
         The first pass reduces the data to d×d statistics; the second computes each
         block's leave-one-out residuals from the global decomposition
-        (:meth:`Spectrum.loo_residuals_for`) and returns only their sums of squares.
+        (:meth:`Spectrum.loo_residuals_for`) and returns only their sums (and sums of
+        squares, for the 1-SE rule) of the per-sample squared errors.
         """
         from .._dask import as_dask_array, map_row_blocks
 
@@ -471,50 +848,67 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 "cv=None, scoring=None and store_cv_results=False (or compute the arrays)."
             )
         stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
-        spectrum = decompose_gram(stats, fit_intercept=self.fit_intercept)
+        factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
+        spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
+        per_target = self.alpha_per_target and y_ndim == 2 and stats.Sxy.shape[1] > 1
 
         def block_sums(Xb, yb, wb):
-            looe = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas)
-            return (looe**2).sum(axis=1)  # (m, t)
+            squared = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas) ** 2
+            per_sample = squared if per_target else squared.mean(axis=2, keepdims=True)
+            return per_sample.sum(axis=1), (per_sample**2).sum(axis=1)  # (m, t) each
 
         Xd, yd = as_dask_array(X, "X"), as_dask_array(y, "y")
         wd = None if sample_weight is None else as_dask_array(sample_weight, "sample_weight")
-        totals = np.sum(map_row_blocks(block_sums, Xd, yd, wd), axis=0)
-        n_samples = stats.n_samples
-        per_target = self.alpha_per_target and y_ndim == 2 and totals.shape[1] > 1
-        scores = -totals / n_samples if per_target else -totals.mean(axis=1) / n_samples
-        best = np.argmax(scores, axis=0)
-        if per_target:
-            self.alpha_ = alphas[best]
-            self.best_score_ = scores[best, np.arange(scores.shape[1])]
+        parts = map_row_blocks(block_sums, Xd, yd, wd)
+        totals = np.sum([a for a, _ in parts], axis=0)
+        squares = np.sum([b for _, b in parts], axis=0)
+        n = stats.n_samples
+        mean = totals / n
+        if n > 1:  # std(ddof=1) / √n from the two sums
+            var = np.maximum(squares - n * mean**2, 0.0) / (n - 1)
+            sem = np.sqrt(var / n)
         else:
-            self.alpha_ = float(alphas[best])
-            self.best_score_ = float(scores[best])
+            sem = np.zeros_like(mean)
+        self._set_selection(alphas, -mean, sem, per_target)
         return spectrum, dtype, y_ndim
 
     def _select_by_folds(self, X, y, sample_weight, alphas):
         xp, _, device = get_namespace_and_device(X)
+        is_numpy = _is_numpy_namespace(xp)
         cv = check_cv(self.cv)
         scorer = check_scoring(self, scoring=self.scoring or "r2")
-        fold_scores = []
+        Y = xp.reshape(y, (y.shape[0], -1))
+        n_alphas, n_targets = len(alphas), Y.shape[1]
+        fold_scores, fold_mse = [], []
         for train, test in cv.split(X, y):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
-            spectrum = decompose(_rows(X, train, xp, device), _rows(y, train, xp, device), sw,
-                                 fit_intercept=self.fit_intercept)
-            coefs, intercepts = _as_path_output(spectrum, spectrum.ridge_coef(alphas), y.ndim)
-            X_test = xp.astype(_rows(X, test, xp, device), coefs.dtype)
-            y_test = _rows(y, test, xp, device)
-            if y.ndim == 1:
-                preds = X_test @ coefs.T + intercepts  # (n_test, m)
-                scores = [scorer(_IdentityRegressor(), preds[:, i], y_test) for i in range(len(alphas))]
-            elif _is_numpy_namespace(xp):
-                preds = np.einsum("nd,mtd->mnt", X_test, coefs) + intercepts[:, None, :]
-                scores = [scorer(_IdentityRegressor(), p, y_test) for p in preds]
+            spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
+                                       sw, alphas).spectrum
+            coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
+            intercepts = spectrum.intercept(coefs)  # (m, t)
+            X_test = _rows(X, test, xp, device)
+            X_test = X_test.astype(np.float64) if is_numpy else xp.astype(X_test, coefs.dtype)
+            flat = X_test @ xp.reshape(coefs, (n_alphas * n_targets, -1)).T  # (n_test, m·t)
+            flat = np.asarray(flat) if is_numpy else flat  # a sparse product may give np.matrix
+            preds = xp.permute_dims(xp.reshape(flat, (-1, n_alphas, n_targets)), (1, 0, 2))
+            preds = preds + intercepts[:, None, :]
+            sw_test = None if sample_weight is None else _rows(sample_weight, test, xp, device)
+            squared = xp.mean((preds - _rows(Y, test, xp, device)) ** 2, axis=2)  # (m, n_test)
+            if sw_test is not None and float(xp.sum(sw_test)) > 0:
+                fold_mse.append(_to_host(squared @ sw_test / xp.sum(sw_test), is_numpy))
             else:
-                preds = X_test @ xp.permute_dims(coefs, (0, 2, 1)) + intercepts[:, None, :]
-                scores = [scorer(_IdentityRegressor(), preds[i, ...], y_test) for i in range(len(alphas))]
-            fold_scores.append(scores)
-        mean_scores = np.mean(fold_scores, axis=0)
-        best = int(np.argmax(mean_scores))
-        self.alpha_ = float(alphas[best])
-        self.best_score_ = float(mean_scores[best])
+                fold_mse.append(_to_host(xp.mean(squared, axis=1), is_numpy))
+            y_test = _rows(y, test, xp, device)
+            fold_scores.append(
+                [
+                    scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, y_test)
+                    for p in (preds[i, ...] for i in range(n_alphas))
+                ]
+            )
+        self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
+        self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
+        mean = self.score_path_.mean(axis=1)
+        self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), False)
+        if not is_numpy:  # the paths are fitted attributes: in X's namespace
+            self.score_path_ = xp.asarray(self.score_path_, device=device)
+            self.mse_path_ = xp.asarray(self.mse_path_, device=device)

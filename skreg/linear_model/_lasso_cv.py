@@ -1,0 +1,611 @@
+"""SoftThresholdQuadraticCV: the LASSO with α chosen by K-fold cross-validation.
+
+What is computed
+----------------
+For a grid α₁ > α₂ > … > α_m of *full-data* strengths (sum convention, as
+:class:`SoftThresholdQuadratic`), each fold k with training rows T_k (weight sum W_T,
+n_T rows for unit weights) is fitted along the whole grid at the strengths
+
+    α · W_T / W          (W = Σ wᵢ over all rows; n_T / n without weights)
+
+— the same *per-sample* strength as on all the data, which is what
+:class:`sklearn.linear_model.LassoCV` does in its mean convention.  So ``alpha_`` is
+directly the α of ``SoftThresholdQuadratic(alpha=alpha_)`` on all the data and equals
+``LassoCV().alpha_ × W`` on the same folds and grid.
+
+Sufficient statistics by subtraction (n_samples ≥ n_features)
+-------------------------------------------------------------
+A fold's LASSO only needs its centred weighted Gram statistics (G_T, q_T, ‖y_T‖²).  With
+every row shifted by one reference point c (the first row plus the weighted mean of the
+shifted data, so the shifted values are of the size of the data's spread, not of its
+offset), write a = (x − c, y − c_y) for the augmented row and, for any set of rows A,
+
+    P_A = Σ_A wᵢ aᵢaᵢᵀ,   s_A = Σ_A wᵢ aᵢ,   W_A = Σ_A wᵢ.
+
+The fold's training rows are everything minus the rows R_k it leaves out, so
+P_T = P_all − P_R, s_T = s_all − s_R, W_T = W − W_R and the centred statistics are
+
+    S_T = P_T − s_T s_Tᵀ / W_T     (G_T, q_T, ‖y_T‖² are its blocks).
+
+s_T / W_T is the fold mean minus c: a small vector, so the rank-one correction does not
+cancel digits (the textbook Σxxᵀ − W x̄x̄ᵀ at an offset of 1e8 would lose all of them).
+When the left-out sets partition the rows (K-fold), P_all = Σₖ P_Rₖ: the K left-out
+products together cost one product over the data, n·d², instead of K−1 of them.
+Each fold's path is then warm-started from α₁ down with the exact active-set solver of
+:class:`SoftThresholdQuadratic` on its Gram matrix, with single-threaded BLAS (its
+products are small), the folds run in parallel threads with ``n_jobs``.
+
+Wide data (n_features > n_samples)
+----------------------------------
+No d×d matrix is formed: each fold's rows are centred at the fold mean and the same
+solver works on X_T, computing the Gram blocks of its working sets only.
+
+The full-data path
+------------------
+The data are also fitted along the whole grid (one more job in parallel with the
+folds): it gives ``cv_results_['n_nonzero']`` (as glmnet's ``nzero``) and the final
+model at ``alpha_`` (warm-started, solved to the same duality-gap tolerance as a
+single fit).
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import linalg
+from scipy.linalg import blas
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import check_cv
+from sklearn.utils import column_or_1d
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+
+from .._atomic import atomic_fit
+from .._dask import is_dask_collection
+from ._base import LinearRegressorMixin, validate_fit_data
+from ._lasso import _ActiveSet, _blas_threads, _Problem, _solve
+
+__all__ = ["SoftThresholdQuadraticCV"]
+
+# The K+2 (d+1)×(d+1) matrices of the Gram route must fit in this many bytes; beyond it
+# the folds work on their rows of X (Gram blocks of the working sets only).
+_GRAM_BUDGET = 1 << 30
+
+_ger = blas.dger
+
+
+def _check_alpha_grid(alphas):
+    """A user grid: 1-D, non-negative finite reals (no strings), sorted decreasing."""
+    values = alphas.tolist() if isinstance(alphas, np.ndarray) else alphas
+    if np.ndim(alphas) != 1 or len(values) == 0:
+        raise InvalidParameterError(
+            f"alphas must be an int or a non-empty 1-D array-like of floats, got {alphas!r}."
+        )
+    for index, alpha in enumerate(values):
+        if not isinstance(alpha, Real):
+            raise InvalidParameterError(
+                f"alphas[{index}] must be a real number, got {alpha!r} of type "
+                f"{type(alpha).__name__}."
+            )
+        if not (np.isfinite(alpha) and alpha >= 0):
+            raise InvalidParameterError(f"alphas[{index}] must be finite and >= 0, got {alpha!r}.")
+    return np.sort(np.asarray(values, dtype=np.float64))[::-1]
+
+
+def _check_penalty_factor(penalty_factor, n_features):
+    if penalty_factor is None:
+        return None
+    factor = np.asarray(penalty_factor, dtype=np.float64)
+    if factor.shape != (n_features,):
+        raise ValueError(
+            f"penalty_factor must have shape ({n_features},), got {factor.shape}."
+        )
+    if not np.all(np.isfinite(factor)) or np.any(factor < 0):
+        raise ValueError("penalty_factor must be finite and >= 0.")
+    if np.any(factor == 0):
+        # TODO(lead): wire zero factors (unpenalized features) to the l1 solver's
+        # penalty_factor (skreg/_l1.py); the column rescaling below needs pⱼ > 0.
+        raise NotImplementedError(
+            "penalty_factor with zero entries (unpenalized features) is not supported by "
+            "SoftThresholdQuadraticCV yet; use small positive factors meanwhile."
+        )
+    return factor
+
+
+class _GramProblem(_Problem):
+    """A problem given by a full Gram matrix, whose products G w read only the support.
+
+    Along a path most coefficients are 0: G[:, S] w_S reads |S| columns of the
+    (Fortran-ordered) G where G w would read all of them (matrix-vector products are
+    bound by memory traffic, not arithmetic).
+    """
+
+    def gram_times(self, w):
+        support = np.flatnonzero(w)
+        if support.size == 0:
+            return np.zeros(self.n_features)
+        if 3 * support.size > self.n_features:
+            return self.G @ w
+        return self.G[:, support] @ w[support]
+
+
+def _least_squares(problem):
+    """The α = 0 solution (minimum norm when not unique): (w, gap, n_iter, converged)."""
+    if problem.Xw is not None:
+        w = linalg.lstsq(problem.Xw, problem.yw, check_finite=False)[0]
+    else:
+        w = linalg.lstsq(problem.G, problem.Q[:, 0], check_finite=False)[0]
+    return w, 0.0, 1, True
+
+
+def _path(problem, alphas, *, tol, max_iter, positive):
+    """Warm-started LASSO path of one problem over decreasing ``alphas``.
+
+    Returns coefs (n_alphas, n_features), gaps, n_iter (per α) and the list of
+    (gap, tolerance) pairs of the α that did not converge.
+    """
+    n_features = problem.n_features
+    coefs = np.zeros((alphas.size, n_features))
+    gaps = np.zeros(alphas.size)
+    n_iter = np.zeros(alphas.size, dtype=int)
+    failed = []
+    w = np.zeros(n_features)
+    engine = _ActiveSet(problem, positive)
+    alpha_prev = None
+    for i, alpha in enumerate(alphas):
+        if alpha == 0 and not positive:
+            # least squares directly: the solver's gap test cannot certify α = 0 from a
+            # warm start (its dual point is infeasible when α = 0 < ‖c‖_∞)
+            w, gaps[i], n_iter[i], converged = _least_squares(problem)
+            engine.reset(w)
+        else:
+            w, gaps[i], n_iter[i], converged = _solve(
+                problem, 0, float(alpha), w, engine, tol=tol, max_iter=max_iter,
+                positive=positive, alpha_prev=alpha_prev,
+            )
+        if not converged:
+            failed.append((gaps[i], tol * float(problem.yy[0])))
+        coefs[i] = w
+        alpha_prev = float(alpha)
+    return coefs, gaps, n_iter, failed
+
+
+class _Data:
+    """The data shifted to a reference point c, and the weights: what every fold shares.
+
+    ``A`` holds the rows aᵢ = (xᵢ − c, yᵢ − c_y) (features, then y in the last
+    column); ``c`` is the first row plus the weighted mean of the shifted rows when an
+    intercept is fitted (so A is centred for all the data), 0 otherwise.
+    """
+
+    def __init__(self, X, y, sample_weight, fit_intercept, scale=None):
+        n, d = X.shape
+        A = np.empty((n, d + 1))
+        A[:, :d] = X
+        A[:, d] = y
+        if fit_intercept:
+            c = A[0].copy()
+            A -= c
+            shift = np.average(A, axis=0, weights=sample_weight)
+            A -= shift
+            c += shift
+        else:
+            c = np.zeros(d + 1)
+        if scale is not None:  # penalty factors: column j divided by pⱼ
+            A[:, :d] /= scale
+        self.A = A
+        self.c = c
+        self.w = sample_weight
+        self.sqrt_w = None if sample_weight is None else np.sqrt(sample_weight)
+        self.fit_intercept = fit_intercept
+        self.n_features = d
+        self.weight_sum = float(n if sample_weight is None else sample_weight.sum())
+
+    def weight(self, rows):
+        return float(rows.size if self.w is None else self.w[rows].sum())
+
+    def moments(self, rows):
+        """(P_A, s_A, W_A) of the rows A (one symmetric product)."""
+        B = self.A[rows]
+        if self.sqrt_w is None:
+            s = B.sum(axis=0)
+        else:
+            B *= self.sqrt_w[rows, None]
+            s = self.sqrt_w[rows] @ B
+        return B.T @ B, s, self.weight(rows)
+
+    def problem_from_moments(self, P, s, W):
+        """(_Problem on the centred Gram statistics, means relative to c)."""
+        d = self.n_features
+        S = np.array(P, order="F")  # P is symmetric: its own transpose
+        if self.fit_intercept:
+            mean = s / W
+            u = s / np.sqrt(W)
+            S = _ger(-1.0, u, u, a=S, overwrite_a=True)  # S − uuᵀ, exactly symmetric
+        else:
+            mean = np.zeros(d + 1)
+        q = S[:d, d].copy()
+        yy = max(float(S[d, d]), 0.0)
+        return _GramProblem.from_gram(S[:d, :d], q[:, None], np.array([yy])), mean
+
+    def problem_from_rows(self, rows):
+        """(_Problem on the rows' centred weighted X, y, means relative to c)."""
+        B = self.A[rows]
+        w = None if self.w is None else self.w[rows]
+        if self.fit_intercept:
+            mean = np.average(B, axis=0, weights=w)
+            B -= mean
+        else:
+            mean = np.zeros(self.n_features + 1)
+        if w is not None:
+            B *= np.sqrt(w)[:, None]
+        d = self.n_features
+        problem = _Problem(np.asfortranarray(B[:, :d]), B[:, d:].copy())
+        problem.yw = B[:, d].copy()  # for α = 0 (least squares)
+        return problem, mean
+
+    def test_mse(self, rows, coefs, mean):
+        """(Weighted) mean squared error on the rows of every coefficient vector."""
+        d = self.n_features
+        support = np.flatnonzero(np.any(coefs != 0, axis=0))
+        B = self.A[rows]
+        # residual = (x − c)ᵀw + b_rel − (y − c_y), b_rel = m_y − m_xᵀw (means relative to c)
+        offset = mean[d] - coefs[:, support] @ mean[support]
+        resid = B[:, support] @ coefs[:, support].T + offset - B[:, d:]
+        if self.w is None:
+            return np.mean(resid**2, axis=0)
+        w = self.w[rows]
+        total = w.sum()
+        if total <= 0:
+            raise ValueError("A test fold has zero total sample weight: its MSE is undefined.")
+        return (w @ resid**2) / total
+
+
+def _fold_job(data, fit_rows, test_rows, moments, alphas, solver):
+    """One fold (or, with test_rows None, all the data): path and test errors."""
+    if moments is not None:
+        problem, mean = data.problem_from_moments(*moments())
+    else:
+        problem, mean = data.problem_from_rows(fit_rows)
+    coefs, gaps, n_iter, failed = _path(problem, alphas, **solver)
+    if test_rows is None:
+        return coefs, gaps, n_iter, failed, mean
+    return data.test_mse(test_rows, coefs, mean), failed
+
+
+class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
+    """LASSO with α chosen by K-fold cross-validation, by least error or the 1-SE rule.
+
+    Fits :class:`SoftThresholdQuadratic`'s objective
+
+        R̃(w) = ½‖Xw − y‖² + α‖w‖₁     (rows weighted by ``sample_weight``)
+
+    along a grid of α on every training fold (one warm-started path per fold, from the
+    fold's sufficient statistics), scores each α by the mean squared error on the
+    held-out rows, and refits all the data at the chosen α.  The strengths are in the
+    sum convention of :class:`SoftThresholdQuadratic` for the *full* data; a fold with
+    n_train rows is fitted at α·n_train/n (α·Σw_train/Σw with weights), the same
+    per-sample strength, as :class:`~sklearn.linear_model.LassoCV` does.
+
+    Parameters
+    ----------
+    alphas : int or array-like of shape (n_alphas,), default=100
+        An int m: m strengths geometrically spaced from ``α_max`` down to
+        ``eps · α_max``, with α_max = max |X_cᵀW y_c| over the full data (the smallest α
+        giving all-zero coefficients; clipped at 0 when ``positive``).  An array: the
+        strengths α ≥ 0 themselves, sorted decreasingly.
+    eps : float, default=1e-3
+        Length of the automatic grid, α_min / α_max.
+    cv : int, cross-validation generator or iterable, default=5
+        As in :func:`sklearn.model_selection.check_cv` (an int gives ``KFold``).
+    selection : {'min', '1se'}, default='min'
+        Which α becomes ``alpha_``: the least mean CV error (``alpha_min_``) or the
+        largest α within one standard error of it (``alpha_1se_``, glmnet's
+        ``lambda.1se``).
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept (each fold centred at its own weighted means).
+    max_iter : int, default=1000
+        Maximum number of solver iterations per α (see :class:`SoftThresholdQuadratic`).
+    tol : float, default=1e-4
+        Every α of every path is solved to a duality gap ≤ ``tol · ‖y_c‖²`` of its
+        fold (y centred and weighted), as in :class:`~sklearn.linear_model.LassoCV`.
+    positive : bool, default=False
+        Constrain the coefficients to be ≥ 0.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature factors pⱼ > 0: the penalty becomes α Σⱼ pⱼ|wⱼ| (None: all ones).
+        Used as given (glmnet's ``penalty.factor`` is rescaled to sum to n_features:
+        pass ``p * n_features / p.sum()`` for glmnet's model).  Zero factors
+        (unpenalized features) are not supported yet and raise NotImplementedError.
+    n_jobs : int or None, default=None
+        Number of threads running the paths of the folds (and of the full data) at
+        once; None means 1 (see :term:`n_jobs`).
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen strength (``alpha_min_`` or ``alpha_1se_``), for
+        ``SoftThresholdQuadratic(alpha=alpha_)`` on all the data.
+    alpha_min_ : float
+        The α of least mean CV error (the largest one in a tie).
+    alpha_1se_ : float
+        The largest α whose mean CV error is at most the least mean error plus its
+        standard error (see Notes).
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid, decreasing (full-data strengths).
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        Test mean squared error of every α on every fold (weighted by ``sample_weight``
+        within a fold).
+    cv_results_ : dict of ndarrays of shape (n_alphas,)
+        ``alpha``, ``mean_test_mse``, ``std_test_mse`` (over folds, ddof=0),
+        ``sem_test_mse`` (standard error, see Notes), ``n_nonzero`` (nonzero
+        coefficients of the full-data fit at each α, glmnet's ``nzero``) and
+        ``split{k}_test_mse``; ``pandas.DataFrame(cv_results_)`` shows them.
+    coef_ : ndarray of shape (n_features,)
+        Coefficients of the fit on all the data at ``alpha_``.
+    intercept_ : float
+    n_iter_ : int
+        Solver iterations of the final fit at ``alpha_`` (warm-started along the grid).
+    dual_gap_ : float
+        Duality gap of the final fit (sum convention, as
+        :attr:`SoftThresholdQuadratic.dual_gap_`).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Defined only when X has string column names.
+
+    See Also
+    --------
+    sklearn.linear_model.LassoCV : the same selection by least mean error, in the mean
+        convention (``alpha_ = LassoCV().alpha_ × n_samples``).
+    SoftThresholdQuadratic : the LASSO at one α.
+    RidgeEigenCV : the L2 counterpart.
+    skreg.plotting.CVCurveDisplay : the CV curve with both rules marked.
+
+    Notes
+    -----
+    With K folds, e_k(α) the test MSE of fold k (``mse_path_``), the mean and the
+    standard error are
+
+        ē(α) = (1/K) Σₖ e_k(α),   SE(α) = sqrt( Σₖ (e_k(α) − ē(α))² / (K (K − 1)) ),
+
+    i.e. ``std_test_mse / sqrt(K − 1)`` = ``np.std(e, ddof=1) / sqrt(K)``: glmnet's
+    ``cvsd`` (with equal fold weights; SE = 0 for K = 1).  The rules are
+
+        α_min = argmin ē(α),      α_1se = max{ α : ē(α) ≤ ē(α_min) + SE(α_min) }
+
+    (Hastie, Tibshirani & Friedman, *The Elements of Statistical Learning*, §7.10):
+    α_1se is the sparsest model whose error is statistically indistinguishable from
+    the best one.  ``alpha_min_`` is the α ``LassoCV`` selects.
+
+    The CV error of a LASSO path is computed from each fold's sufficient statistics:
+    for n_samples ≥ n_features, one product over the data gives every fold's Gram
+    matrix by subtracting the held-out rows' (see the module docstring of
+    ``skreg.linear_model._lasso_cv``).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import SoftThresholdQuadraticCV
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = SoftThresholdQuadraticCV(cv=5).fit(X, y)
+    >>> round(model.alpha_min_, 2), round(model.alpha_1se_, 1)
+    (1.66, 82.6)
+    >>> int((model.coef_ != 0).sum()), model.mse_path_.shape
+    (9, (100, 5))
+    >>> SoftThresholdQuadraticCV(selection="1se").fit(X, y).alpha_ == model.alpha_1se_
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "eps": [Interval(Real, 0, None, closed="neither")],
+        "cv": ["cv_object"],
+        "selection": [StrOptions({"min", "1se"})],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "positive": ["boolean"],
+        "penalty_factor": ["array-like", None],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        alphas=100,
+        *,
+        eps=1e-3,
+        cv=5,
+        selection="min",
+        fit_intercept=True,
+        max_iter=1000,
+        tol=1e-4,
+        positive=False,
+        penalty_factor=None,
+        n_jobs=None,
+    ):
+        self.alphas = alphas
+        self.eps = eps
+        self.cv = cv
+        self.selection = selection
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.positive = positive
+        self.penalty_factor = penalty_factor
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = False  # one target, as LassoCV
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @atomic_fit
+    def fit(self, X, y, sample_weight=None):
+        """Cross-validate the α grid and fit all the data at the chosen α.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            A 2-D y with one column is raveled with a ``DataConversionWarning`` (as
+            ``LassoCV``); several columns raise a ValueError.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights, in every fold's fit and in its test error.
+
+        Returns
+        -------
+        self : SoftThresholdQuadraticCV
+        """
+        if is_dask_collection(X) or is_dask_collection(y):
+            # TODO(lead): per-fold GramStats from the blocks (skreg._dask.gram_stats).
+            raise NotImplementedError(
+                "SoftThresholdQuadraticCV does not take Dask collections yet: compute() "
+                "them, or use SoftThresholdQuadratic on the Dask data."
+            )
+        if not isinstance(self.alphas, Integral):
+            grid = _check_alpha_grid(self.alphas)
+        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        if y.ndim == 2:
+            if y.shape[1] > 1:
+                raise ValueError(
+                    f"SoftThresholdQuadraticCV takes one target, got y with {y.shape[1]} "
+                    "columns: fit one model per column."
+                )
+            y = column_or_1d(y, warn=True)
+        n_samples, n_features = X.shape
+        factor = _check_penalty_factor(self.penalty_factor, n_features)
+        data = _Data(X, y, sample_weight, self.fit_intercept, scale=factor)
+        if data.weight_sum <= 0:
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+
+        folds = [
+            (np.asarray(train, dtype=np.intp), np.asarray(test, dtype=np.intp))
+            for train, test in check_cv(self.cv).split(X, y)
+        ]
+        if not folds:
+            raise ValueError("cv produced no split.")
+        everything = np.arange(n_samples)
+        left_out = []
+        for train, _ in folds:
+            mask = np.ones(n_samples, dtype=bool)
+            mask[train] = False
+            left_out.append(np.flatnonzero(mask))
+
+        n_folds = len(folds)
+        use_gram = (
+            n_features <= n_samples
+            and (n_folds + 2) * (n_features + 1) ** 2 * 8 <= _GRAM_BUDGET
+        )
+        moments = [None] * (n_folds + 1)  # callables giving (P, s, W); full data last
+        if use_gram:
+            counts = np.bincount(np.concatenate(left_out), minlength=n_samples)
+            if np.all(counts == 1):  # K-fold: the held-out products sum to the full one
+                held = [data.moments(rows) for rows in left_out]
+                full = (sum(h[0] for h in held), sum(h[1] for h in held), data.weight_sum)
+            else:
+                held = [None] * n_folds
+                full = data.moments(everything)
+            moments[-1] = lambda: full
+            for k, ((train, _), rows) in enumerate(zip(folds, left_out)):
+                moments[k] = self._fold_moments(data, full, held[k], train, rows)
+            q_full = full[0][:n_features, n_features] - full[1][:n_features] * (
+                full[1][n_features] / full[2] if self.fit_intercept else 0.0
+            )
+        else:
+            yw = data.A[:, n_features] if data.w is None else data.w * data.A[:, n_features]
+            q_full = data.A[:, :n_features].T @ yw  # A is centred for all the data
+
+        if isinstance(self.alphas, Integral):
+            alphas = self._alpha_grid(q_full, data.weight_sum)
+        else:
+            alphas = grid
+
+        solver = {"tol": self.tol, "max_iter": self.max_iter, "positive": self.positive}
+        jobs = [
+            delayed(_fold_job)(
+                data, train, test, moments[k], alphas * (data.weight(train) / data.weight_sum), solver
+            )
+            for k, (train, test) in enumerate(folds)
+        ]
+        jobs.append(delayed(_fold_job)(data, everything, None, moments[-1], alphas, solver))
+        with _blas_threads(1):  # the paths' products are small: no thread start-up
+            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
+
+        failed = [pair for result in results[:-1] for pair in result[1]]
+        coefs, gaps, n_iter, failed_full, mean = results[-1]
+        failed += failed_full
+        if failed:
+            gap, tol = max(failed, key=lambda pair: pair[0] - pair[1])
+            warnings.warn(
+                "Objective did not converge on some folds or α. You might want to increase "
+                f"the number of iterations (max_iter={self.max_iter}). Duality gap: "
+                f"{gap:.3e}, tolerance: {tol:.3e}",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        mse_path = np.column_stack([result[0] for result in results[:-1]])
+        self._select(alphas, mse_path, np.count_nonzero(coefs, axis=1))
+
+        best = int(np.flatnonzero(alphas == self.alpha_)[0])
+        coef = coefs[best] if factor is None else coefs[best] / factor
+        self.coef_ = coef.astype(X.dtype, copy=False)
+        if self.fit_intercept:
+            x_mean = data.c[:n_features] + mean[:n_features]
+            y_mean = data.c[n_features] + mean[n_features]
+            self.intercept_ = np.asarray(y_mean - x_mean @ coef).astype(X.dtype)[()]
+        else:
+            self.intercept_ = 0.0
+        self.n_iter_ = int(n_iter[best])
+        self.dual_gap_ = float(gaps[best])
+        return self
+
+    @staticmethod
+    def _fold_moments(data, full, held, train, rows):
+        """A callable giving the fold's (P_T, s_T, W_T): full minus held-out, or direct."""
+        if rows.size > train.size:  # fewer training rows than left-out ones: direct
+            return lambda: data.moments(train)
+
+        def subtract():
+            P_R, s_R, W_R = held if held is not None else data.moments(rows)
+            return full[0] - P_R, full[1] - s_R, full[2] - W_R
+
+        return subtract
+
+    def _alpha_grid(self, q_full, weight_sum):
+        """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric."""
+        if self.positive:
+            alpha_max = max(float(q_full.max()), 0.0) if q_full.size else 0.0
+        else:
+            alpha_max = float(np.abs(q_full).max()) if q_full.size else 0.0
+        resolution = np.finfo(np.float64).resolution
+        if alpha_max / weight_sum <= resolution:  # y constant: every α gives w = 0
+            return np.full(self.alphas, resolution * weight_sum)
+        return np.geomspace(alpha_max, alpha_max * self.eps, num=self.alphas)
+
+    def _select(self, alphas, mse_path, n_nonzero):
+        """Both rules from mse_path_ (n_alphas, n_folds); sets the CV attributes."""
+        n_folds = mse_path.shape[1]
+        mean = mse_path.mean(axis=1)
+        std = mse_path.std(axis=1)
+        sem = std / np.sqrt(n_folds - 1) if n_folds > 1 else np.zeros_like(std)
+        i_min = int(np.argmin(mean))  # first minimum: the largest α in a tie
+        within = np.flatnonzero(mean <= mean[i_min] + sem[i_min])
+        i_1se = int(within[np.argmax(alphas[within])])
+        self.alphas_ = alphas
+        self.mse_path_ = mse_path
+        self.alpha_min_ = float(alphas[i_min])
+        self.alpha_1se_ = float(alphas[i_1se])
+        self.alpha_ = self.alpha_min_ if self.selection == "min" else self.alpha_1se_
+        results = {
+            "alpha": alphas.copy(),
+            "mean_test_mse": mean,
+            "std_test_mse": std,
+            "sem_test_mse": sem,
+            "n_nonzero": np.asarray(n_nonzero, dtype=int),
+        }
+        for k in range(n_folds):
+            results[f"split{k}_test_mse"] = mse_path[:, k].copy()
+        self.cv_results_ = results

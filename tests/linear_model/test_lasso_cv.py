@@ -1,0 +1,299 @@
+"""SoftThresholdQuadraticCV: held to LassoCV on the same folds and grid, to a hand-computed
+1-SE rule, and to direct per-fold computations."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.linear_model import LassoCV
+from sklearn.model_selection import KFold, ShuffleSplit, TimeSeriesSplit
+
+from skreg import SoftThresholdQuadratic, SoftThresholdQuadraticCV
+from skreg.linear_model._lasso_cv import _Data
+
+
+def correlated_data(n, d, seed=0, n_nonzero=5, offset=0.0):
+    """AR(1)-correlated columns (ρ = 0.7) with column offsets, a sparse target plus noise."""
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n, d))
+    X = np.empty((n, d))
+    X[:, 0] = Z[:, 0]
+    for j in range(1, d):
+        X[:, j] = 0.7 * X[:, j - 1] + np.sqrt(1 - 0.49) * Z[:, j]
+    w = np.zeros(d)
+    w[rng.choice(d, n_nonzero, replace=False)] = rng.uniform(1.0, 3.0, n_nonzero) * rng.choice([-1, 1], n_nonzero)
+    y = X @ w + rng.standard_normal(n) + 5.0
+    X += rng.uniform(-3, 3, d) + offset
+    return X, y
+
+
+TALL = correlated_data(120, 15)  # Gram route: fold Gram = full Gram − held-out rows'
+WIDE = correlated_data(40, 90, seed=1)  # X route: working sets on the fold's rows
+
+
+def lasso_cv(**kw):
+    return LassoCV(tol=1e-12, max_iter=200_000, **kw)
+
+
+def ours(**kw):
+    return SoftThresholdQuadraticCV(tol=1e-12, **kw)
+
+
+@pytest.mark.parametrize("data", [TALL, WIDE], ids=["tall", "wide"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_matches_lasso_cv_on_same_folds_and_grid(data, fit_intercept):
+    X, y = data
+    n = X.shape[0]
+    cv = KFold(4, shuffle=True, random_state=0)
+    sk = lasso_cv(alphas=30, cv=cv, fit_intercept=fit_intercept).fit(X, y)
+    est = ours(alphas=30, cv=cv, fit_intercept=fit_intercept).fit(X, y)
+    np.testing.assert_allclose(est.alphas_, sk.alphas_ * n, rtol=1e-12)
+    assert est.mse_path_.shape == sk.mse_path_.shape == (30, 4)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    assert est.alpha_ == est.alpha_min_
+    assert est.alpha_min_ == pytest.approx(sk.alpha_ * n, rel=1e-12)
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=1e-6, atol=1e-8)
+    assert est.intercept_ == pytest.approx(sk.intercept_, rel=1e-8, abs=1e-10)
+
+
+def test_weighted_matches_lasso_cv_with_sample_weight():
+    X, y = TALL
+    sw = np.random.default_rng(3).uniform(0.0, 3.0, X.shape[0])
+    sw[:5] = 0.0
+    cv = KFold(5, shuffle=True, random_state=1)
+    sk = lasso_cv(alphas=25, cv=cv).fit(X, y, sample_weight=sw)
+    est = ours(alphas=25, cv=cv).fit(X, y, sample_weight=sw)
+    # full-data strengths in the sum convention: × Σw (LassoCV's α is per unit weight)
+    np.testing.assert_allclose(est.alphas_, sk.alphas_ * sw.sum(), rtol=1e-12)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    assert est.alpha_ == pytest.approx(sk.alpha_ * sw.sum(), rel=1e-12)
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=1e-6, atol=1e-8)
+
+
+def test_weighted_wide_matches_lasso_cv():
+    X, y = WIDE
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, X.shape[0])
+    cv = KFold(4, shuffle=True, random_state=2)
+    # eps=1e-2: below it the wide folds' solutions are not unique (|S| ≈ n_train)
+    sk = lasso_cv(alphas=20, eps=1e-2, cv=cv).fit(X, y, sample_weight=sw)
+    est = ours(alphas=20, eps=1e-2, cv=cv).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    assert est.alpha_ == pytest.approx(sk.alpha_ * sw.sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "cv", [ShuffleSplit(4, test_size=0.3, random_state=0), TimeSeriesSplit(3)],
+    ids=["shuffle-split", "time-series"],
+)
+def test_folds_that_do_not_partition_the_rows(cv):
+    # ShuffleSplit: held-out sets overlap across splits (no Σ of held-out Grams);
+    # TimeSeriesSplit: fewer training rows than left-out ones (direct fold Gram)
+    X, y = TALL
+    sk = lasso_cv(alphas=20, cv=cv).fit(X, y)
+    est = ours(alphas=20, cv=cv).fit(X, y)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    assert est.alpha_ == pytest.approx(sk.alpha_ * X.shape[0], rel=1e-12)
+
+
+def test_positive_matches_lasso_cv():
+    X, y = TALL
+    sk = lasso_cv(alphas=20, cv=3, positive=True).fit(X, y)
+    est = ours(alphas=20, cv=3, positive=True).fit(X, y)
+    np.testing.assert_allclose(est.alphas_, sk.alphas_ * X.shape[0], rtol=1e-12)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    assert np.all(est.coef_ >= 0)
+
+
+def test_one_se_rule_by_hand():
+    X, y = TALL
+    est = ours(alphas=40, cv=KFold(5, shuffle=True, random_state=5), selection="1se").fit(X, y)
+    e = est.mse_path_
+    K = e.shape[1]
+    mean = e.sum(axis=1) / K
+    se = np.sqrt(((e - mean[:, None]) ** 2).sum(axis=1) / (K * (K - 1)))  # glmnet's cvsd
+    i_min = int(np.argmin(mean))
+    threshold = mean[i_min] + se[i_min]
+    candidates = [a for a, m in zip(est.alphas_, mean) if m <= threshold]
+    assert est.alpha_min_ == est.alphas_[i_min]
+    assert est.alpha_1se_ == max(candidates)
+    assert est.alpha_1se_ > est.alpha_min_  # on this data the rule picks a sparser model
+    assert est.alpha_ == est.alpha_1se_
+    np.testing.assert_allclose(est.cv_results_["sem_test_mse"], se, rtol=1e-12)
+    np.testing.assert_allclose(est.cv_results_["std_test_mse"], e.std(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(est.cv_results_["mean_test_mse"], mean, rtol=1e-12)
+    np.testing.assert_allclose(est.cv_results_["split2_test_mse"], e[:, 2])
+    # the final model is the single fit at alpha_1se_
+    single = SoftThresholdQuadratic(alpha=est.alpha_1se_, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(est.coef_, single.coef_, rtol=1e-8, atol=1e-10)
+    assert est.intercept_ == pytest.approx(single.intercept_, rel=1e-10)
+    assert np.count_nonzero(est.coef_) < np.count_nonzero(
+        SoftThresholdQuadratic(alpha=est.alpha_min_, tol=1e-12).fit(X, y).coef_
+    )
+
+
+def test_cv_results_is_pandas_ready_and_counts_nonzeros_of_the_full_path():
+    X, y = TALL
+    est = ours(alphas=15, cv=3).fit(X, y)
+    frame = pd.DataFrame(est.cv_results_)
+    assert list(frame.columns[:5]) == ["alpha", "mean_test_mse", "std_test_mse", "sem_test_mse", "n_nonzero"]
+    assert frame.shape == (15, 8)
+    coefs, _ = SoftThresholdQuadratic(tol=1e-12).fit(X, y).path(est.alphas_)
+    np.testing.assert_array_equal(frame["n_nonzero"], np.count_nonzero(coefs, axis=1))
+    assert frame["n_nonzero"].iloc[0] == 0  # α_max gives the empty model
+
+
+def test_cv_as_int_splitter_and_iterable_agree():
+    X, y = TALL
+    by_int = ours(alphas=10, cv=4).fit(X, y)
+    by_splitter = ours(alphas=10, cv=KFold(4)).fit(X, y)
+    by_list = ours(alphas=10, cv=list(KFold(4).split(X))).fit(X, y)
+    np.testing.assert_array_equal(by_int.mse_path_, by_splitter.mse_path_)
+    np.testing.assert_array_equal(by_int.mse_path_, by_list.mse_path_)
+
+
+@pytest.mark.parametrize("data", [TALL, WIDE], ids=["tall", "wide"])
+def test_n_jobs_does_not_change_the_result(data):
+    X, y = data
+    one = ours(alphas=20, cv=5, n_jobs=1).fit(X, y)
+    two = ours(alphas=20, cv=5, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.mse_path_, two.mse_path_)
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+    assert one.alpha_ == two.alpha_
+
+
+def test_alpha_array_is_sorted_and_validated():
+    X, y = TALL
+    grid = [3.0, 300.0, 30.0, 0.0]
+    est = ours(alphas=grid, cv=3).fit(X, y)
+    np.testing.assert_array_equal(est.alphas_, [300.0, 30.0, 3.0, 0.0])
+    sk = lasso_cv(alphas=np.array(grid) / X.shape[0], cv=3).fit(X, y)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    for bad in ([1, 1.0, "1"], [1.0, -1.0], [np.nan], [[1.0, 2.0]], []):
+        with pytest.raises(ValueError, match="alphas"):
+            ours(alphas=bad).fit(X, y)
+
+
+def test_fold_gram_by_subtraction_equals_direct_computation_at_large_offset():
+    X0, y0 = TALL
+    offset = 1e8
+    X = X0 + offset  # the representable data: X − offset is exact (Sterbenz)
+    y = y0 + offset
+    Xr, yr = X - offset, y - offset
+    sw = np.random.default_rng(6).uniform(0.5, 2.0, X.shape[0])
+    data = _Data(X, y, sw, fit_intercept=True)
+    rows = np.arange(30, 60)  # held out
+    train = np.setdiff1d(np.arange(X.shape[0]), rows)
+    P, s, W = data.moments(np.arange(X.shape[0]))
+    P_R, s_R, W_R = data.moments(rows)
+    problem, mean = data.problem_from_moments(P - P_R, s - s_R, W - W_R)
+    # direct: centre the fold's exact data at its own weighted mean
+    wt = sw[train]
+    xm = np.average(Xr[train], axis=0, weights=wt)
+    ym = np.average(yr[train], weights=wt)
+    Xc = (Xr[train] - xm) * np.sqrt(wt)[:, None]
+    yc = (yr[train] - ym) * np.sqrt(wt)
+    np.testing.assert_allclose(problem.G, Xc.T @ Xc, rtol=1e-10, atol=1e-9 * np.abs(Xc.T @ Xc).max())
+    np.testing.assert_allclose(problem.Q[:, 0], Xc.T @ yc, rtol=1e-10, atol=1e-9 * np.abs(Xc.T @ yc).max())
+    assert problem.yy[0] == pytest.approx(yc @ yc, rel=1e-10)
+    # the fold means, relative to the reference row c, give back the absolute means
+    np.testing.assert_allclose(data.c[:-1] + mean[:-1] - offset, xm, atol=1e-7)
+    # and the whole estimator is offset-invariant (same folds, same errors)
+    far = ours(alphas=15, cv=4).fit(X, y, sample_weight=sw)
+    near = ours(alphas=15, cv=4).fit(Xr, yr, sample_weight=sw)
+    np.testing.assert_allclose(far.mse_path_, near.mse_path_, rtol=1e-6)
+    np.testing.assert_allclose(far.coef_, near.coef_, rtol=1e-6, atol=1e-8)
+
+
+def test_penalty_factor_equals_column_rescaling():
+    X, y = TALL
+    p = np.random.default_rng(7).uniform(0.2, 3.0, X.shape[1])
+    est = ours(alphas=20, cv=4, penalty_factor=p).fit(X, y)
+    # Σ pⱼ|wⱼ| with X: the plain LASSO on the columns X_j / p_j, coefficients w_j·p_j
+    sk = lasso_cv(alphas=20, cv=4).fit(X / p, y)
+    np.testing.assert_allclose(est.alphas_, sk.alphas_ * X.shape[0], rtol=1e-12)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    np.testing.assert_allclose(est.coef_, sk.coef_ / p, rtol=1e-6, atol=1e-8)
+    assert est.intercept_ == pytest.approx(sk.intercept_, rel=1e-8)
+
+
+def test_penalty_factor_validation():
+    X, y = TALL
+    with pytest.raises(ValueError, match="shape"):
+        ours(penalty_factor=np.ones(3)).fit(X, y)
+    with pytest.raises(ValueError, match=">= 0"):
+        ours(penalty_factor=-np.ones(X.shape[1])).fit(X, y)
+    zero = np.ones(X.shape[1])
+    zero[0] = 0.0
+    with pytest.raises(NotImplementedError, match="zero"):
+        ours(penalty_factor=zero).fit(X, y)
+
+
+def test_y_with_one_column_is_raveled_as_lasso_cv_does():
+    X, y = TALL
+    with pytest.warns(DataConversionWarning):
+        est2 = ours(alphas=10, cv=3).fit(X, y[:, None])
+    est1 = ours(alphas=10, cv=3).fit(X, y)
+    assert est2.coef_.shape == (X.shape[1],)
+    assert est2.predict(X).shape == (X.shape[0],)
+    np.testing.assert_array_equal(est1.coef_, est2.coef_)
+    with pytest.raises(ValueError, match="one target"):
+        ours().fit(X, np.column_stack([y, y]))
+
+
+def test_failed_fit_leaves_no_state_and_inputs_are_not_mutated():
+    X, y = TALL
+    X_copy, y_copy = X.copy(), y.copy()
+    sw = np.ones(X.shape[0])
+    est = ours(alphas=10, cv=3).fit(X, y, sample_weight=sw)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+    np.testing.assert_array_equal(sw, 1.0)
+    before = dict(vars(est))
+    est.set_params(alphas=[1.0, "a"])
+    with pytest.raises(ValueError):
+        est.fit(X[:, :3], y)
+    after = vars(est)
+    assert set(after) == set(before)
+    assert all(after[k] is before[k] for k in before if k.endswith("_"))
+
+
+def test_convergence_warning_and_float32():
+    X, y = TALL
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        SoftThresholdQuadraticCV(alphas=10, cv=3, max_iter=1, tol=0.0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = ours(alphas=10, cv=3).fit(X.astype(np.float32), y.astype(np.float32))
+    assert est.coef_.dtype == np.float32
+    assert est.mse_path_.dtype == np.float64
+
+
+def test_constant_target_gives_the_empty_model():
+    X, _ = TALL
+    y = np.full(X.shape[0], 2.5)
+    est = ours(alphas=5, cv=3).fit(X, y)
+    sk = LassoCV(alphas=5, cv=3).fit(X, y)
+    np.testing.assert_allclose(est.alphas_, sk.alphas_ * X.shape[0])
+    np.testing.assert_array_equal(est.coef_, 0.0)
+    assert est.intercept_ == pytest.approx(2.5)
+
+
+def test_dask_input_is_refused_clearly():
+    da = pytest.importorskip("dask.array")
+    X, y = TALL
+    est = ours(alphas=5, cv=3)
+    with pytest.raises(NotImplementedError, match="Dask"):
+        est.fit(da.from_array(X, chunks=40), da.from_array(y, chunks=40))
+    assert not hasattr(est, "coef_")
+
+
+def test_non_partition_folds_in_parallel_threads():
+    # ShuffleSplit: each fold's Gram is the full one minus its left-out rows, computed
+    # inside the fold's job; n_jobs=2 must give the same numbers
+    X, y = TALL
+    cv = ShuffleSplit(3, test_size=0.25, random_state=1)
+    one = ours(alphas=10, cv=cv, n_jobs=1).fit(X, y)
+    two = ours(alphas=10, cv=cv, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.mse_path_, two.mse_path_)
