@@ -54,6 +54,25 @@ def _decompose_ridge_gram(stats, penalty_factor, *, fit_intercept):
     return decompose_gram_penalized(stats, penalty_factor, fit_intercept=fit_intercept)
 
 
+def _target_alpha(alpha, n_targets):
+    """``alpha`` as a float, or one α per target as scikit-learn's ``Ridge`` takes it.
+
+    An array of size 1 is the same α for every target; size n_targets gives target j
+    its own α; any other size is a ValueError (as ``Ridge``).
+    """
+    if np.ndim(alpha) == 0:
+        return float(alpha)
+    values = np.asarray(alpha, dtype=np.float64).ravel()
+    if values.size not in (1, n_targets):
+        raise ValueError(
+            "Number of targets and number of penalties do not correspond: "
+            f"{values.size} != {n_targets}"
+        )
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}.")
+    return float(values[0]) if values.size == 1 else values
+
+
 def _check_dense_for_penalty_factor(X):
     if sp.issparse(X):
         raise ValueError(
@@ -87,9 +106,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alpha : float, default=1.0
+    alpha : float or ndarray of shape (n_targets,), default=1.0
         L2 strength α ≥ 0. ``alpha=0`` is least squares (minimum-norm solution on
-        rank-deficient data).
+        rank-deficient data).  An array gives each target its own α, as in ``Ridge``.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by centring X and y.
     memory : None, str or joblib.Memory, default=None
@@ -121,9 +140,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         kernel side (n_features > n_samples) exact null directions are left out.
     eigenvectors_ : ndarray of shape (n_features, n_components)
         uᵢ as columns.
-    shrinkage_ : ndarray of shape (n_components,)
-        λᵢ / (λᵢ + α): how much of the data's influence survives in each direction.
-    effective_dof_ : float
+    shrinkage_ : ndarray of shape (n_components,) or (n_targets, n_components)
+        λᵢ / (λᵢ + α): how much of the data's influence survives in each direction
+        (one row per target when ``alpha`` is an array).
+    effective_dof_ : float or ndarray of shape (n_targets,)
         Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded), the
         trace of the hat matrix minus one.  With ``penalty_factor``, ``eigenvalues_``,
         ``eigenvectors_`` (n_penalized rows, coordinates vⱼ = √pⱼ wⱼ) and ``shrinkage_``
@@ -169,7 +189,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "alpha": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "penalty_factor": ["array-like", None],
@@ -223,7 +243,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             dtype, y_ndim = X.dtype, y.ndim
         self._spectrum = spectrum
         self._y_ndim = y_ndim
-        self._set_spectral_attributes(spectrum, self.alpha, dtype, y_ndim)
+        alpha = _target_alpha(self.alpha, spectrum.theta_star.shape[1])
+        self._set_spectral_attributes(spectrum, alpha, dtype, y_ndim)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -265,7 +286,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
         self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
-        self._set_spectral_attributes(self._spectrum, self.alpha, X.dtype, y.ndim)
+        alpha = _target_alpha(self.alpha, self._spectrum.theta_star.shape[1])
+        self._set_spectral_attributes(self._spectrum, alpha, X.dtype, y.ndim)
         return self
 
     def path(self, alphas):
