@@ -42,6 +42,9 @@ def _linear_least_squares_alpha(estimator):
     if estimator is None:
         return 0.0, True
     if type(estimator) is RidgeEigen:
+        # per-feature factors or per-target alphas: noise adds δN·I, not δN·diag(p)
+        if estimator.penalty_factor is not None or np.ndim(estimator.alpha) != 0:
+            return None
         return float(estimator.alpha), bool(estimator.fit_intercept)
     if type(estimator) is LinearRegression and not estimator.positive:
         return 0.0, bool(estimator.fit_intercept)
@@ -192,7 +195,7 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 raise ValueError(
                     "method='marginalize' is the closed-form expectation for linear least "
                     "squares only: estimator must be None, LinearRegression(positive=False) "
-                    f"or RidgeEigen, got {self.estimator!r}. Use method='augment' for "
+                    f"or RidgeEigen (scalar alpha, no penalty_factor), got {self.estimator!r}. Use method='augment' for "
                     "other estimators."
                 )
             base_alpha, fit_intercept = linear

@@ -58,6 +58,25 @@ def _decompose_ridge_gram(stats, penalty_factor, *, fit_intercept):
     return decompose_gram_penalized(stats, penalty_factor, fit_intercept=fit_intercept)
 
 
+def _target_alpha(alpha, n_targets):
+    """``alpha`` as a float, or one α per target as scikit-learn's ``Ridge`` takes it.
+
+    An array of size 1 is the same α for every target; size n_targets gives target j
+    its own α; any other size is a ValueError (as ``Ridge``).
+    """
+    if np.ndim(alpha) == 0:
+        return float(alpha)
+    values = np.asarray(alpha, dtype=np.float64).ravel()
+    if values.size not in (1, n_targets):
+        raise ValueError(
+            "Number of targets and number of penalties do not correspond: "
+            f"{values.size} != {n_targets}"
+        )
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}.")
+    return float(values[0]) if values.size == 1 else values
+
+
 def _check_dense_for_penalty_factor(X):
     if sp.issparse(X):
         raise ValueError(
@@ -122,9 +141,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alpha : float, default=1.0
+    alpha : float or ndarray of shape (n_targets,), default=1.0
         L2 strength α ≥ 0. ``alpha=0`` is least squares (minimum-norm solution on
-        rank-deficient data).
+        rank-deficient data).  An array gives each target its own α, as in ``Ridge``.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by centring X and y.
     memory : None, str or joblib.Memory, default=None
@@ -189,10 +208,11 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     eigenvectors_ : ndarray of shape (n_features, n_components)
         uᵢ as columns; with ``solver='lanczos'`` the Ritz vectors (orthonormal),
         which stand in for uᵢ in ŵ = Σ βᵢ / (θᵢ + α) ũᵢ.
-    shrinkage_ : ndarray of shape (n_components,)
+    shrinkage_ : ndarray of shape (n_components,) or (n_targets, n_components)
         λᵢ / (λᵢ + α): how much of the data's influence survives in each direction
-        (θᵢ / (θᵢ + α) for the Ritz values).
-    effective_dof_ : float
+        (θᵢ / (θᵢ + α) for the Ritz values; one row per target when ``alpha`` is an
+        array).
+    effective_dof_ : float or ndarray of shape (n_targets,)
         Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded), the
         trace of the hat matrix minus one.  With ``penalty_factor``, ``eigenvalues_``,
         ``eigenvectors_`` (n_penalized rows, coordinates vⱼ = √pⱼ wⱼ) and ``shrinkage_``
@@ -253,7 +273,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "alpha": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "solver": [StrOptions({"auto", "eigen", "lanczos"})],
@@ -309,7 +329,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                 solver = "eigen"
             if solver == "lanczos":
                 self._krylov = _krylov_for_ridge(
-                    X, y, sample_weight, bool(self.fit_intercept), [self.alpha],
+                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(np.asarray(self.alpha, dtype=np.float64)),
                     self.tol, self.max_iter,
                 )
                 spectrum = self._krylov.spectrum
@@ -331,7 +351,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             dtype, y_ndim = X.dtype, y.ndim
         self._spectrum = spectrum
         self._y_ndim = y_ndim
-        self._set_spectral_attributes(spectrum, self.alpha, dtype, y_ndim)
+        alpha = _target_alpha(self.alpha, spectrum.theta_star.shape[1])
+        self._set_spectral_attributes(spectrum, alpha, dtype, y_ndim)
         self.solver_ = solver
         self._set_n_iter(y_ndim)
         return self
@@ -390,7 +411,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
         self.__dict__.pop("_krylov", None)
-        self._set_spectral_attributes(self._spectrum, self.alpha, X.dtype, y.ndim)
+        alpha = _target_alpha(self.alpha, self._spectrum.theta_star.shape[1])
+        self._set_spectral_attributes(self._spectrum, alpha, X.dtype, y.ndim)
         self.solver_ = "eigen"
         self._set_n_iter(y.ndim)
         return self
