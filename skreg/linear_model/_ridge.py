@@ -276,8 +276,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         count, means and centred scatter matrices into the running ones (pairwise
         update, accurate for data far from the origin), then decomposes the d×d Gram.
         The result equals ``fit`` on all chunks at once.  ``fit`` starts afresh.
-        Sparse chunks add their scatter by sparse products (never densified); the
-        d×d Gram is dense, so ``solver='lanczos'`` is not available here.
+        Sparse chunks add their scatter by sparse products (never densified).  The
+        d×d statistics are the exact Gram path whatever ``solver`` says (``solver_``
+        is then ``'eigen'``): streaming needs them.
 
         Parameters
         ----------
@@ -290,11 +291,6 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigen
         """
-        if self.solver == "lanczos":
-            raise ValueError(
-                "partial_fit accumulates the d x d Gram matrix (sufficient statistics), "
-                "which solver='lanczos' avoids; use solver='auto' or 'eigen', or fit."
-            )
         first = getattr(self, "_stats", None) is None
         if first:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
