@@ -56,12 +56,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from ._sparse import MEMORY_BUDGET_BYTES, CenteredDesign, is_sparse, weighted_column_mean
+from ._sparse import CenteredDesign, is_sparse, weighted_column_mean
 from ._spectral import Spectrum
+from ._threads import single_blas_thread
 
-__all__ = ["KrylovPath", "golub_kahan", "ridge_krylov"]
+__all__ = ["BASIS_BUDGET_BYTES", "KrylovPath", "golub_kahan", "ridge_krylov"]
+
+#: Largest Lanczos basis (d × k float64, the model's Ritz vectors) built without an
+#: explicit ``max_iter``: 4 GiB.
+BASIS_BUDGET_BYTES = 1 << 32
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class KrylovPath:
 
 def _max_krylov_dim(n, d, max_iter):
     """The largest useful Krylov dimension: rank bound, memory budget, ``max_iter``."""
-    by_memory = max(1, MEMORY_BUDGET_BYTES // (8 * max(d, 1)) - 1)
+    by_memory = max(1, BASIS_BUDGET_BYTES // (8 * max(d, 1)) - 1)
     k = min(n, d, by_memory)
     return k if max_iter is None else min(k, int(max_iter))
 
@@ -112,7 +116,7 @@ def golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
     products of the reorthogonalization) beside single-threaded sparse products:
     extra BLAS threads only spin against them and each other on a loaded machine.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_blas_thread():
         return _golub_kahan(design, b, alphas, tol, max_iter)
 
 
@@ -129,7 +133,7 @@ def _golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
     tol : float
         Bound on res(α) = ‖Aᵀ(b − Aŵ) − αŵ‖ / ‖Aᵀb‖.
     max_iter : int or None
-        Largest Krylov dimension (None: min(n, d), within the memory budget).
+        Largest Krylov dimension (None: min(n, d), within :data:`BASIS_BUDGET_BYTES`).
 
     Returns
     -------
@@ -144,7 +148,7 @@ def _golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
     """
     n, d = design.shape
     alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
-    damp_sq = alphas
+    damp = np.sqrt(alphas)
     eps = np.finfo(np.float64).eps
     beta1 = float(np.linalg.norm(b))
     if beta1 == 0.0:
@@ -196,7 +200,7 @@ def _golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
             V.resize((min(k_max + 1, V.shape[0] + max(8, V.shape[0] // 8)), d), refcheck=False)
         V[k] = v
         # update the residual estimate of every α
-        rhobar1 = np.sqrt(rhobar**2 + damp_sq)
+        rhobar1 = np.hypot(rhobar, damp)  # no overflow for extreme scales
         phibar = (rhobar / rhobar1) * phibar
         rho = np.hypot(rhobar1, beta)
         cs, sn = rhobar1 / rho, beta / rho

@@ -18,7 +18,8 @@ from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._krylov import ridge_krylov
-from .._sparse import fits_budget, is_sparse
+from .. import _sparse
+from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram
 from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
 
@@ -33,7 +34,7 @@ def _spectrum_for_ridge(X, y, sample_weight, *, fit_intercept):
 def _auto_solver(shape):
     """'eigen' when the d×d Gram or n×n kernel fits the memory budget, else 'lanczos'."""
     side = min(shape)
-    return "eigen" if fits_budget(side, side) else "lanczos"
+    return "eigen" if _sparse.fits_budget(side, side) else "lanczos"  # budget read at call time
 
 
 def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
@@ -119,7 +120,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         the strengths the Krylov space does not serve to ``tol``.
     max_iter : int or None, default=None
         ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
-        min(n_samples, n_features), within the memory budget).  A
+        min(n_samples, n_features), and a basis of at most 4 GiB,
+        ``skreg._krylov.BASIS_BUDGET_BYTES``).  A
         :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
         from being met.
 
