@@ -48,6 +48,7 @@ from scipy import linalg
 from scipy.linalg import LinAlgWarning
 
 from ._sparse import CenteredDesign, as_float64, is_sparse, weighted_column_mean
+from ._threads import single_blas_thread
 
 __all__ = [
     "Spectrum",
@@ -383,8 +384,10 @@ def _eigh_descending(A):
     """Eigenpairs of a symmetric PSD matrix, descending, eigenvalues clipped at 0."""
     # NumPy's LAPACK, not SciPy's: right after NumPy's own BLAS product, switching to
     # SciPy's separately bundled OpenBLAS makes the two thread pools spin against each
-    # other (measured: 2x slower on 2 cores).
-    lam, vec = np.linalg.eigh(A)
+    # other (measured: 2x slower on 2 cores).  And on one thread: the tridiagonalization
+    # is memory-bound, and spinning threads on shared cores cost 10x (skreg._threads).
+    with single_blas_thread():
+        lam, vec = np.linalg.eigh(A)
     return np.maximum(lam[::-1], 0.0), np.ascontiguousarray(vec[:, ::-1])
 
 

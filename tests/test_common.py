@@ -4,7 +4,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, NoisyInputRegressor
+from skreg import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -34,6 +34,7 @@ def _instances():
     return [cls() for _, cls in all_estimators()] + [
         NoisyInputRegressor(method="marginalize"),
         EarlyStoppedGD(strategy=None),
+        RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
     ]
 
 

@@ -19,7 +19,8 @@ from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._krylov import ridge_krylov
-from .._sparse import fits_budget, is_sparse
+from .. import _sparse
+from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
 from ._base import (
     LinearRegressorMixin,
@@ -89,7 +90,7 @@ def _check_dense_for_penalty_factor(X):
 def _auto_solver(shape):
     """'eigen' when the d×d Gram or n×n kernel fits the memory budget, else 'lanczos'."""
     side = min(shape)
-    return "eigen" if fits_budget(side, side) else "lanczos"
+    return "eigen" if _sparse.fits_budget(side, side) else "lanczos"  # budget read at call time
 
 
 def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
@@ -178,7 +179,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         the strengths the Krylov space does not serve to ``tol``.
     max_iter : int or None, default=None
         ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
-        min(n_samples, n_features), within the memory budget).  A
+        min(n_samples, n_features), and a basis of at most 4 GiB,
+        ``skreg._krylov.BASIS_BUDGET_BYTES``).  A
         :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
         from being met.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -373,8 +375,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         count, means and centred scatter matrices into the running ones (pairwise
         update, accurate for data far from the origin), then decomposes the d×d Gram.
         The result equals ``fit`` on all chunks at once.  ``fit`` starts afresh.
-        Sparse chunks add their scatter by sparse products (never densified); the
-        d×d Gram is dense, so ``solver='lanczos'`` is not available here.
+        Sparse chunks add their scatter by sparse products (never densified).  The
+        d×d statistics are the exact Gram path whatever ``solver`` says (``solver_``
+        is then ``'eigen'``): streaming needs them.
 
         Parameters
         ----------
@@ -387,11 +390,6 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigen
         """
-        if self.solver == "lanczos":
-            raise ValueError(
-                "partial_fit accumulates the d x d Gram matrix (sufficient statistics), "
-                "which solver='lanczos' avoids; use solver='auto' or 'eigen', or fit."
-            )
         first = getattr(self, "_stats", None) is None
         if first:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
