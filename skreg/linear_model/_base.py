@@ -165,7 +165,10 @@ class LinearRegressorMixin(RegressorMixin):
         else:
             X = validate_data(self, X, accept_sparse=_sparse_formats(self),
                               dtype=[np.float64, np.float32], reset=False)
-        return np.asarray(X @ np.asarray(self.coef_).T) + self.intercept_
+        out = X @ np.asarray(self.coef_).T
+        if not is_dask_collection(out):  # a dask array stays lazy; sparse products → ndarray
+            out = np.asarray(out)
+        return out + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

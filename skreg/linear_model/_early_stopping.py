@@ -558,9 +558,100 @@ class _SpectralTrainer(_IterativeTrainer):
         D2 = np.ascontiguousarray(D.transpose(1, 0, 2)).reshape(k, m * t)
         quad = np.einsum("kj,kj->j", D2, G @ D2).reshape(m, t).sum(axis=1)
         linear = 2.0 * np.einsum("mkt,kt->m", D, g)
-        sw_val = self.sample_weight(X_val, y_val)
-        val = 0.5 * (quad + linear + rss) / (y_val.shape[0] if sw_val is None else float(sw_val.sum()))
+        val = 0.5 * (quad + linear + rss) / self._validation_weight(X_val, y_val)
         return train, val
+
+    def _validation_weight(self, X_val, y_val):
+        """Normalizer of the validation loss: n_val, or Σv with validation weights."""
+        sw_val = self.sample_weight(X_val, y_val)
+        return y_val.shape[0] if sw_val is None else float(sw_val.sum())
+
+
+class _Moments:
+    """A data set known only by its statistics (:class:`~skreg._gram.GramStats`).
+
+    Stands for both X and y of a data set in the :class:`~skreg.early_stopping.Trainer`
+    protocol: the Dask fit hands the driver these instead of arrays.
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+        self.shape = (stats.n_samples, stats.Sxx.shape[0])
+
+
+class _MomentsDataset:
+    """:class:`_Dataset` from sufficient statistics: everything the spectral trainer
+    asks of a training set (means, decomposition, λ₁, RSS_min) without the rows."""
+
+    sample_weight = None
+    sparse = False
+    decomposition_fits_budget = True
+    mean_weight = 1.0
+
+    def __init__(self, stats, fit_intercept):
+        from .._spectral import decompose_gram
+
+        self.stats, self.fit_intercept = stats, fit_intercept
+        self.n_samples = stats.n_samples
+        self.total_weight = float(stats.weight_sum)
+        self.spectrum = decompose_gram(stats, fit_intercept=fit_intercept)
+        self.X_offset, self.y_offset = self.spectrum.X_offset, self.spectrum.y_offset
+        lam = self.spectrum.eigenvalues
+        self.lambda_max = float(lam[0]) if lam.size else 0.0
+        # ‖X_c w_ls − y_c‖² = ‖y_c‖² − Σᵢ λᵢθ*ᵢ² (the fitted part is orthogonal to it)
+        yy = stats.scatter_about(self.X_offset, self.y_offset)[2]
+        fitted = float(np.einsum("k,kt,kt->", lam, self.spectrum.theta_star, self.spectrum.theta_star))
+        self.rss_min = max(float(yy.sum()) - fitted, 0.0)
+
+    def intercept(self, w):
+        if not self.fit_intercept:
+            return np.zeros(w.shape[1])
+        return self.y_offset - self.X_offset @ w
+
+
+class _MomentsTrainer(_SpectralTrainer):
+    """The spectral trainer on data sets given by their statistics (Dask).
+
+    The validation terms of the closed form only need the validation rows' second
+    moments about the training means: with A = X_v,c V, AᵀA = Vᵀ S_xx V and
+    Aᵀy_v = Vᵀ S_xy, and ‖Aq − y_v‖² = qᵀAᵀAq − 2qᵀAᵀy_v + S_yy.
+    """
+
+    def dataset(self, X, y):
+        key = (id(X), id(y))
+        if key not in self._datasets:
+            self._datasets[key] = _MomentsDataset(X.stats, self.fit_intercept)
+        return self._datasets[key]
+
+    def loss(self, params, X, y):
+        """½ Σ wₖ(xₖᵀw + b − yₖ)² / Σw from the moments about the point (x̄', ȳ') with
+        x̄'ᵀw + b = ȳ' (so that the residual is (x − x̄')ᵀw − (y − ȳ'))."""
+        w, b = params
+        st = X.stats
+        x_point = st.x_shift + st.x_mean
+        y_point = x_point @ w + b  # the model's prediction at x̄
+        Sxx, Sxy, Syy = st.scatter_about(x_point, y_point)
+        total = (np.einsum("dt,de,et->", w, Sxx, w) - 2.0 * np.einsum("dt,dt->", w, Sxy)
+                 + float(Syy.sum()))
+        return 0.5 * max(total, 0.0) / st.weight_sum
+
+    def _validation_terms(self, data, X_val, y_val, V, extra):
+        if extra is not None:  # pragma: no cover - the Gram side has a full basis
+            raise RuntimeError("moments trainer: no directions outside the eigenbasis")
+        key = (id(data), id(X_val))
+        if key not in self._validation:
+            Sxx, Sxy, Syy = X_val.stats.scatter_about(data.X_offset, data.y_offset)
+            G = V.T @ Sxx @ V
+            h = V.T @ Sxy
+            q = _psd_solve(G, h)
+            Gq = G @ q
+            rss = float(np.einsum("kt,kt->", q, Gq) - 2.0 * np.einsum("kt,kt->", q, h) + Syy.sum())
+            self._validation[key] = (G, Gq - h, q, max(rss, 0.0), X_val)
+        G, g, q, rss, _ = self._validation[key]
+        return G, g, q, rss
+
+    def _validation_weight(self, X_val, y_val):
+        return float(X_val.stats.weight_sum)
 
 
 # ------------------------------------------------------------------ estimator
@@ -782,9 +873,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         self : EarlyStoppedGD
         """
         if is_dask_collection(X):
-            from .._dask import fit_early_stopped_gd
-
-            return fit_early_stopped_gd(self, X, y, sample_weight, X_val, y_val, sample_weight_val)
+            return self._fit_dask(X, y, sample_weight, X_val, y_val, sample_weight_val)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         dtype, y_ndim = X.dtype, y.ndim
         X64 = _as_float64(X)
@@ -867,8 +956,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             strategy=strategy, eval_every=self.eval_every, patience=self.patience,
             min_delta=self.min_delta, max_iter=self.max_iter, X_all=X_all, y_all=Y_all,
         )
+        return self._set_result(result, datasets[-1], dtype, y_ndim)
+
+    def _set_result(self, result, final, dtype, y_ndim):
+        """Fitted attributes from the driver's result and the final training set."""
         w, b = result.params
-        final = datasets[-1]
         coef, intercept = w.T, b
         if y_ndim == 1:
             coef, intercept = coef[0], intercept[0]
@@ -886,6 +978,78 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 result.n_steps,
             )
         return self
+
+    def _fit_dask(self, X, y, sample_weight, X_val, y_val, sample_weight_val):
+        """The spectral solver from blockwise Gram statistics (Dask input).
+
+        One pass over the data reduces the subtrain and the validation rows to their
+        weighted counts, means and scatter matrices (d² numbers each); the closed-form
+        trajectory, every validation loss and Algorithms 7.1–7.3 then run on the client
+        from those alone.  The split: see :func:`skreg._dask.validation_mask`.
+        """
+        from .._dask import check_dask_inputs, gram_stats_many, split_gram_stats
+
+        if self.solver == "iterative" or self.batch_size is not None or self.momentum != 0:
+            raise ValueError(
+                "EarlyStoppedGD on Dask runs the spectral solver (the closed form of "
+                "full-batch gradient descent, from blockwise Gram statistics): use "
+                "solver='auto' or 'spectral', batch_size=None and momentum=0."
+            )
+        if (X_val is None) != (y_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+        if sample_weight_val is not None and X_val is None:
+            raise ValueError("sample_weight_val needs X_val and y_val.")
+        Xd, yd, wd, dtype, y_ndim = check_dask_inputs(self, X, y, sample_weight)
+        if X_val is not None:
+            from .._dask import as_dask_array
+
+            if not is_dask_collection(X_val):  # an in-memory validation set is fine too
+                import dask.array as da
+
+                X_val, y_val = da.from_array(np.asarray(X_val)), da.from_array(np.asarray(y_val))
+                if sample_weight_val is not None:
+                    sample_weight_val = da.from_array(np.asarray(sample_weight_val))
+            Xv, yv, wv, _, yv_ndim = check_dask_inputs(
+                self, X_val, y_val, sample_weight_val, reset=False, names=("X_val", "y_val"))
+            if (1 if yv_ndim == 1 else as_dask_array(y_val, "y_val").shape[1]) != (
+                    1 if y_ndim == 1 else yd.shape[1]):
+                raise ValueError("y_val must have as many targets as y.")
+            tr, va = gram_stats_many((Xd, yd, wd), (Xv, yv, wv))
+        elif self.strategy is None:
+            (tr,), va = gram_stats_many((Xd, yd, wd)), None
+        else:
+            rs = self.random_state
+            seed = (int(rs) if isinstance(rs, Integral) and rs >= 0
+                    else check_random_state(rs).randint(np.iinfo(np.int32).max))
+            tr, va = split_gram_stats(Xd, yd, wd, self.validation_fraction, seed)
+            if tr.weight_sum <= 0 or va.weight_sum <= 0:
+                raise ValueError(
+                    f"The blockwise split with validation_fraction={self.validation_fraction} "
+                    f"left {'no training' if tr.weight_sum <= 0 else 'no validation'} rows "
+                    f"(of {tr.n_samples + va.n_samples}); pass X_val and y_val, or use more "
+                    "samples."
+                )
+        if tr.weight_sum <= 0:
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        strategy = self.strategy
+        handle_tr = _Moments(tr)
+        handle_val = None if va is None else _Moments(va)
+        if strategy is None:
+            handle_all, descended = handle_tr, [handle_tr]
+        else:
+            handle_all = _Moments(tr.merge(va))
+            descended = [handle_tr] + ([] if strategy == "best" else [handle_all])
+        trainer = _MomentsTrainer(tr.Sxx.shape[0], tr.Sxy.shape[1], alpha=float(self.alpha),
+                                  fit_intercept=bool(self.fit_intercept))
+        datasets = [trainer.dataset(h, h) for h in descended]
+        self.learning_rate_ = self._check_learning_rate(datasets)
+        trainer.set_learning_rate(self.learning_rate_)
+        result = run_early_stopping(
+            trainer, handle_tr, handle_tr, handle_val, handle_val,
+            strategy=strategy, eval_every=self.eval_every, patience=self.patience,
+            min_delta=self.min_delta, max_iter=self.max_iter, X_all=handle_all, y_all=handle_all,
+        )
+        return self._set_result(result, datasets[-1], dtype, y_ndim)
 
     def _validate_validation(self, X_val, y_val, n_targets, sample_weight_val=None):
         if X_val is None and y_val is None:

@@ -332,7 +332,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         if self.cv is not None and self.alpha_per_target:
             raise ValueError("cv!=None and alpha_per_target=True are incompatible")
         if is_dask_collection(X):
-            spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
+            if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
+                from .._dask import kfold_ridge_cv
+
+                spectrum, dtype, y_ndim = kfold_ridge_cv(self, X, y, sample_weight, alphas)
+            else:
+                spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
