@@ -654,7 +654,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_"):
             self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
-            spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
+            if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
+                from .._dask import kfold_ridge_cv
+
+                spectrum, dtype, y_ndim = kfold_ridge_cv(self, X, y, sample_weight, alphas)
+            else:
+                spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
