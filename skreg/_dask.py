@@ -12,7 +12,16 @@ import numpy as np
 
 from ._gram import GramStats
 
-__all__ = ["is_dask_collection", "as_dask_array", "gram_stats", "map_row_blocks"]
+__all__ = [
+    "is_dask_collection",
+    "as_dask_array",
+    "check_dask_inputs",
+    "gram_stats",
+    "map_row_blocks",
+    "validation_mask",
+    "split_gram_stats",
+    "kfold_ridge_cv",
+]
 
 
 def is_dask_collection(obj):
@@ -39,18 +48,46 @@ def as_dask_array(obj, name):
     return obj
 
 
-def _chunk_stats(X, y, w):
+def _checked_block(X, y, w):
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
         raise ValueError("Input contains NaN or infinity (found in a dask block).")
-    if w is not None and np.any(np.asarray(w) < 0):
-        raise ValueError("Negative values in data passed to `sample_weight`.")
-    return GramStats.from_chunk(X, y, w)
+    if w is not None:
+        w = np.asarray(w, dtype=np.float64)
+        if np.any(w < 0):
+            raise ValueError("Negative values in data passed to `sample_weight`.")
+    return X, y, w
+
+
+def _chunk_stats(X, y, w):
+    return GramStats.from_chunk(*_checked_block(X, y, w))
+
+
+def _tree_reduce(parts, merge):
+    """Pairwise tree of delayed merges: log₂(blocks) levels, no single hot task."""
+    import dask
+
+    while len(parts) > 1:
+        merged = [dask.delayed(merge)(a, b) for a, b in zip(parts[::2], parts[1::2])]
+        if len(parts) % 2:
+            merged.append(parts[-1])
+        parts = merged
+    return parts[0]
+
+
+def _merge_each(a, b):
+    """Element-wise merge of two tuples of GramStats."""
+    return tuple(x.merge(y) for x, y in zip(a, b))
 
 
 def _row_blocks(*arrays):
     """Delayed row blocks of aligned arrays (None stays None)."""
+    return _row_blocks_and_starts(*arrays)[0]
+
+
+def _row_blocks_and_starts(*arrays):
+    """Delayed row blocks of aligned arrays (None stays None), and each block's first row."""
     import dask.array as da
 
     present = [a for a in arrays if a is not None]
@@ -67,7 +104,9 @@ def _row_blocks(*arrays):
             delayed = a.to_delayed()
             blocks.append(list(delayed[:, 0]) if a.ndim == 2 else list(delayed))
     n_blocks = len(next(b for b in blocks if b is not None))
-    return [[None if b is None else b[i] for b in blocks] for i in range(n_blocks)]
+    rows = next(a for a in aligned if a is not None).chunks[0]
+    starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64).tolist()
+    return [[None if b is None else b[i] for b in blocks] for i in range(n_blocks)], starts
 
 
 def gram_stats(X, y, sample_weight=None):
@@ -89,12 +128,7 @@ def gram_stats(X, y, sample_weight=None):
     # each block is centred relative to its own first row (see skreg._gram): no extra
     # pass over the data to agree on a reference point first
     parts = [dask.delayed(_chunk_stats)(*blk) for blk in _row_blocks(X, y, sample_weight)]
-    while len(parts) > 1:  # pairwise tree: log₂(blocks) levels, no single hot task
-        merged = [dask.delayed(GramStats.merge)(a, b) for a, b in zip(parts[::2], parts[1::2])]
-        if len(parts) % 2:
-            merged.append(parts[-1])
-        parts = merged
-    return dask.compute(parts[0])[0]
+    return dask.compute(_tree_reduce(parts, GramStats.merge))[0]
 
 
 def map_row_blocks(func, X, y, sample_weight=None):
@@ -102,3 +136,271 @@ def map_row_blocks(func, X, y, sample_weight=None):
     import dask
 
     return dask.compute(*[dask.delayed(func)(*blk) for blk in _row_blocks(X, y, sample_weight)])
+
+
+def check_dask_inputs(estimator, X, y, sample_weight=None, *, reset=True, names=("X", "y")):
+    """Validate Dask (X, y, sample_weight) without computing anything.
+
+    As :func:`skreg.linear_model._base.validate_dask_fit_data` (shapes, numeric dtypes,
+    whole-row chunks; finiteness and weights are checked inside each block later), but
+    returning the arrays instead of their statistics, for estimators that reduce the
+    blocks their own way.  ``reset=False`` checks X against ``n_features_in_``.
+
+    Returns
+    -------
+    X, y, sample_weight : dask arrays (sample_weight None when not given)
+    dtype : numpy dtype of the fitted attributes (float32 kept)
+    y_ndim : int
+    """
+    if reset:
+        cols = np.asarray(getattr(X, "columns", []), dtype=object)
+        if cols.size and all(isinstance(name, str) for name in cols):
+            estimator.feature_names_in_ = cols
+        else:
+            estimator.__dict__.pop("feature_names_in_", None)
+    X = as_dask_array(X, names[0])
+    y = as_dask_array(y, names[1])
+    if X.ndim != 2:
+        raise ValueError(f"Expected a 2-D dask array for {names[0]}, got {X.ndim}-D.")
+    if sample_weight is not None:
+        sample_weight = as_dask_array(sample_weight, "sample_weight")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: "
+                         f"{[X.shape[0], y.shape[0]]}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"Found array with shape {X.shape}; at least one sample and "
+                         "feature are required.")
+    if reset:
+        estimator.n_features_in_ = X.shape[1]
+    elif X.shape[1] != estimator.n_features_in_:
+        raise ValueError(f"{names[0]} has {X.shape[1]} features, but "
+                         f"{type(estimator).__name__} is expecting "
+                         f"{estimator.n_features_in_} features as input.")
+    dtype = np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
+    return X, y, sample_weight, dtype, y.ndim
+
+
+def gram_stats_many(*triples):
+    """GramStats of several (X, y, sample_weight) dask triples in one ``compute``."""
+    import dask
+
+    reduced = []
+    for X, y, w in triples:
+        parts = [dask.delayed(_chunk_stats)(*blk) for blk in _row_blocks(X, y, w)]
+        reduced.append(_tree_reduce(parts, GramStats.merge))
+    return dask.compute(*reduced)
+
+
+# ------------------------------------------------------------ early stopping on Dask
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _splitmix64(z):
+    """SplitMix64's finalizer on a uint64 array (wrapping arithmetic, no warning)."""
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def validation_mask(start, stop, validation_fraction, seed):
+    """Which of the rows ``start, …, stop − 1`` the blockwise split holds out.
+
+    The split rule of ``EarlyStoppedGD`` on Dask: row i (its position in the whole
+    array) goes to the validation set iff
+
+        u(seed, i) = splitmix64(splitmix64(seed) + (i + 1)·γ) / 2⁶⁴ < validation_fraction,
+
+    γ = 0x9E3779B97F4A7C15, i.e. each row independently with probability
+    ``validation_fraction`` from a counter-based hash.  A block needs only its own row
+    range (no pass to agree on a permutation, nothing sent to the workers), the split
+    does not depend on the chunking, and the same seed always gives the same rows; the
+    number held out is Binomial(n, fraction) rather than exactly ⌈fraction·n⌉.
+
+    Parameters
+    ----------
+    start, stop : int
+        Global row range.
+    validation_fraction : float
+    seed : int
+        Non-negative; ``EarlyStoppedGD`` uses ``random_state`` itself when it is an int.
+
+    Returns
+    -------
+    ndarray of bool, shape (stop − start,)
+
+    Examples
+    --------
+    >>> mask = validation_mask(0, 100_000, 0.2, seed=0)
+    >>> round(float(mask.mean()), 2), bool((mask[500:600] == validation_mask(500, 600, 0.2, 0)).all())
+    (0.2, True)
+    """
+    key = _splitmix64(np.array([seed], dtype=np.uint64))[0]
+    i = np.arange(start, stop, dtype=np.uint64) + np.uint64(1)
+    z = _splitmix64(i * _GOLDEN + key)
+    u = (z >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    return u < validation_fraction
+
+
+def _split_chunk_stats(X, y, w, start, validation_fraction, seed):
+    X, y, w = _checked_block(X, y, w)
+    held = validation_mask(start, start + X.shape[0], validation_fraction, seed)
+    kept = ~held
+    return (
+        GramStats.from_chunk(X[kept], y[kept], None if w is None else w[kept]),
+        GramStats.from_chunk(X[held], y[held], None if w is None else w[held]),
+    )
+
+
+def split_gram_stats(X, y, sample_weight, validation_fraction, seed):
+    """(subtrain, validation) GramStats of the blockwise split, in one pass.
+
+    Each block is split by :func:`validation_mask` on its own global rows and reduced
+    to two sets of statistics; the pairs are merged by a tree on the cluster, so only
+    2(d² + O(d·t)) numbers reach the client.
+
+    Returns
+    -------
+    train, validation : GramStats
+    """
+    import dask
+
+    blocks, starts = _row_blocks_and_starts(X, y, sample_weight)
+    parts = [dask.delayed(_split_chunk_stats)(*blk, start, float(validation_fraction), int(seed))
+             for blk, start in zip(blocks, starts)]
+    return dask.compute(_tree_reduce(parts, _merge_each))[0]
+
+
+# ------------------------------------------------------------ K-fold ridge on Dask
+def _kfold_groups(cv, n_samples):
+    """(bounds, None) for contiguous KFold, else (None, group of each row).
+
+    A row's group is the index of the test fold holding it, or K for rows in no test
+    fold (they train every fold).  Test folds must be disjoint and each training set
+    the complement of its test fold, as in K-fold: then training statistics are the
+    total minus the fold's.
+    """
+    from sklearn.model_selection import KFold, check_cv
+
+    cv = check_cv(cv)
+    if type(cv) is KFold and not cv.shuffle:  # contiguous folds, sizes as scikit-learn
+        k = cv.get_n_splits()
+        if k > n_samples:
+            raise ValueError(f"Cannot have number of splits n_splits={k} greater than the "
+                             f"number of samples: n_samples={n_samples}.")
+        sizes = np.full(k, n_samples // k, dtype=np.int64)
+        sizes[: n_samples % k] += 1
+        return np.concatenate([[0], np.cumsum(sizes)]), None, k
+    groups = None
+    splits = list(cv.split(np.zeros((n_samples, 1)), np.zeros(n_samples)))
+    k = len(splits)
+    groups = np.full(n_samples, k, dtype=np.int32)
+    for j, (train, test) in enumerate(splits):
+        test = np.asarray(test)
+        if np.any(groups[test] != k):
+            raise ValueError("Dask K-fold needs disjoint test folds (as KFold, GroupKFold): "
+                             "a row is in two test folds.")
+        groups[test] = j
+        if len(train) + len(test) != n_samples or np.any(groups[np.asarray(train)] == j):
+            raise ValueError("Dask K-fold needs each training set to be the complement of "
+                             "its test fold (fold statistics are the total minus the fold's).")
+    return None, groups, k
+
+
+def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
+    """Statistics of each test fold's rows in this block (groups 0..K−1, K = no fold),
+    and, with weights, the unweighted statistics of the test folds (for the score)."""
+    X, y, w = _checked_block(X, y, w)
+    rows = np.arange(start, start + X.shape[0])
+    g = np.searchsorted(bounds, rows, side="right") - 1 if groups is None else groups
+    out = []
+    for j in range(k + 1):
+        sel = g == j
+        out.append(GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel]))
+    if unweighted_too:
+        for j in range(k):
+            sel = g == j
+            out.append(GramStats.from_chunk(X[sel], y[sel]))
+    return tuple(out)
+
+
+def _fold_scores(spectrum, test, alphas, scoring):
+    """Score of every α on one test fold from its statistics (R² or −MSE)."""
+    coefs = spectrum.ridge_coef(alphas)  # (m, t, d), the model centred at the training means
+    Sxx, Sxy, Syy = test.scatter_about(spectrum.X_offset, spectrum.y_offset)
+    ss_res = (np.einsum("mtd,de,mte->mt", coefs, Sxx, coefs)
+              - 2.0 * np.einsum("mtd,dt->mt", coefs, Sxy) + Syy[None, :])
+    ss_res = np.maximum(ss_res, 0.0)
+    if scoring == "neg_mean_squared_error":
+        return -ss_res.mean(axis=1) / test.n_samples
+    ss_tot = test.Syy  # about the fold's own mean, as r2_score
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = 1.0 - ss_res / ss_tot
+    # r2_score's force_finite: a constant fold scores 1 when predicted exactly, else 0
+    r2 = np.where(ss_tot > 0, r2, np.where(ss_res == 0, 1.0, 0.0))
+    return r2.mean(axis=1)
+
+
+def kfold_ridge_cv(estimator, X, y, sample_weight, alphas):
+    """K-fold selection of α for ``RidgeEigenCV`` on Dask: one pass for all folds.
+
+    Each block is reduced to the statistics of its rows in each test fold (and of the
+    rows in none); a tree merges them per fold on the cluster.  On the client, fold j's
+    training statistics are the total minus fold j's (:meth:`GramStats.subtract`),
+    decomposed once for every α (:func:`~skreg._spectral.decompose_gram`), and each α
+    is scored on fold j from its statistics: with r = (x − x̄_tr)ᵀw − (y − ȳ_tr),
+
+        Σ r² = wᵀS_xx w − 2wᵀS_xy + S_yy   (moments about the training means),
+
+    R² = 1 − Σr² / Σ(y − ȳ_fold)², averaged over targets and folds as
+    :func:`sklearn.metrics.r2_score` and ``GridSearchCV`` do.  The folds are those of
+    ``check_cv(estimator.cv)`` (an int is ``KFold`` without shuffling, contiguous rows,
+    computed from row numbers without materializing indices); any other splitter is
+    materialized once as a row → fold map.  Weights weight the fits; the score is
+    unweighted, as in the NumPy K-fold.
+
+    Returns
+    -------
+    spectrum : Spectrum of all data, dtype, y_ndim
+        And sets ``alpha_``, ``best_score_``, ``n_features_in_`` on the estimator.
+    """
+    import dask
+
+    from ._spectral import decompose_gram
+
+    scoring = estimator.scoring
+    if scoring not in (None, "r2", "neg_mean_squared_error"):
+        raise ValueError(
+            "K-fold on Dask scores from fold statistics: scoring must be None, 'r2' or "
+            f"'neg_mean_squared_error', got {scoring!r} (or compute the arrays)."
+        )
+    X, y, w, dtype, y_ndim = check_dask_inputs(estimator, X, y, sample_weight)
+    if np.isnan(X.shape[0]):
+        X = X.compute_chunk_sizes()
+    n = int(X.shape[0])
+    bounds, groups, k = _kfold_groups(estimator.cv, n)
+    blocks, starts = _row_blocks_and_starts(X, y, w)
+    parts = []
+    for blk, start, stop in zip(blocks, starts, starts[1:] + [n]):
+        g = None if groups is None else groups[start:stop]
+        parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k, w is not None))
+    stats = dask.compute(_tree_reduce(parts, _merge_each))[0]
+    fold_stats, rest = stats[:k], stats[k]
+    test_stats = stats[k + 1:] if w is not None else fold_stats
+    total = rest
+    for fs in fold_stats:
+        total = total.merge(fs)
+    if total.weight_sum <= 0:
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    fit_intercept = bool(estimator.fit_intercept)
+    scores = np.array([
+        _fold_scores(decompose_gram(total.subtract(fs), fit_intercept), ts, alphas,
+                     scoring or "r2")
+        for fs, ts in zip(fold_stats, test_stats)
+    ])
+    mean_scores = scores.mean(axis=0)
+    best = int(np.argmax(mean_scores))
+    estimator.alpha_ = float(alphas[best])
+    estimator.best_score_ = float(mean_scores[best])
+    return decompose_gram(total, fit_intercept), dtype, y_ndim

@@ -201,6 +201,100 @@ class GramStats:
             y_shift=self.y_shift,
         )
 
+    def subtract(self, other):
+        """Statistics of these rows without the rows of ``other`` (the inverse of merge).
+
+        ``other`` must describe a subset of the rows summarized here (a fold of the
+        data, say).  With U = A ∪ B known and B removed, the pairwise update solved for A
+        is
+
+            W_A = W_U − W_B,   x̄_A = x̄_U + (x̄_U − x̄_B) W_B / W_A,
+            S_A = S_U − S_B − (W_A W_B / W_U) δ δᵀ,   δ = x̄_B − x̄_A,
+
+        with the means taken relative to this object's reference row (``other`` is
+        moved onto it first, as in :meth:`merge`), so δ carries the digits of the
+        data's spread, not of its offset.  The scatter matrices are symmetrized and the
+        diagonal of S_yy clipped at 0; what remains is a difference of two PSD
+        matrices, accurate to about eps·‖S_U‖, so the removed part should not dwarf
+        the rest (a K-fold training set keeps (K−1)/K of the data).
+
+        Parameters
+        ----------
+        other : GramStats
+
+        Returns
+        -------
+        GramStats
+
+        Raises
+        ------
+        ValueError
+            If ``other`` weighs as much as everything (nothing would remain) or more.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.arange(12.0).reshape(6, 2) ** 1.5; y = X.sum(1)
+        >>> rest = GramStats.from_chunk(X, y).subtract(GramStats.from_chunk(X[4:], y[4:]))
+        >>> bool(np.allclose(rest.Sxx, GramStats.from_chunk(X[:4], y[:4]).Sxx))
+        True
+        """
+        if not (np.array_equal(self.x_shift, other.x_shift)
+                and np.array_equal(self.y_shift, other.y_shift)):
+            other = other.reshifted(self.x_shift, self.y_shift)
+        n = self.n_samples - other.n_samples
+        if other.weight_sum == 0:
+            return GramStats(self.weight_sum, n, self.x_mean, self.y_mean, self.Sxx,
+                             self.Sxy, self.Syy, self.x_shift, self.y_shift)
+        W = self.weight_sum - other.weight_sum
+        if not W > 1e-12 * self.weight_sum or n < 1:
+            raise ValueError(
+                f"cannot remove rows of total weight {other.weight_sum:g} from statistics "
+                f"of total weight {self.weight_sum:g}: nothing would remain."
+            )
+        wb = other.weight_sum
+        x_mean = self.x_mean + (self.x_mean - other.x_mean) * (wb / W)
+        y_mean = self.y_mean + (self.y_mean - other.y_mean) * (wb / W)
+        dx = other.x_mean - x_mean
+        dy = other.y_mean - y_mean
+        f = W * wb / self.weight_sum
+        Sxx = self.Sxx - other.Sxx - f * np.outer(dx, dx)
+        return GramStats(
+            weight_sum=W,
+            n_samples=n,
+            x_mean=x_mean,
+            y_mean=y_mean,
+            Sxx=0.5 * (Sxx + Sxx.T),
+            Sxy=self.Sxy - other.Sxy - f * np.outer(dx, dy),
+            Syy=np.maximum(self.Syy - other.Syy - f * dy**2, 0.0),
+            x_shift=self.x_shift,
+            y_shift=self.y_shift,
+        )
+
+    def scatter_about(self, x_point, y_point):
+        """Second moments about a given point instead of the means.
+
+        Σ wₖ (xₖ − p)(xₖ − p)ᵀ = S_xx + W (x̄ − p)(x̄ − p)ᵀ, and likewise for (x, y) and
+        y: what a model centred with *another* data set's means (p = its x̄, ȳ) sees on
+        these rows, e.g. the validation rows of early stopping or a test fold.
+        x̄ − p is formed as (x_shift − p) + x_mean, so a point near the reference row
+        loses nothing to the data's offset.
+
+        Parameters
+        ----------
+        x_point : ndarray of shape (n_features,)
+        y_point : ndarray of shape (n_targets,)
+
+        Returns
+        -------
+        Sxx, Sxy, Syy : ndarrays of shapes (d, d), (d, t), (t,)
+        """
+        dx = (self.x_shift - x_point) + self.x_mean
+        dy = (self.y_shift - y_point) + self.y_mean
+        W = self.weight_sum
+        return (self.Sxx + W * np.outer(dx, dx), self.Sxy + W * np.outer(dx, dy),
+                self.Syy + W * dy**2)
+
     def reshifted(self, x_shift, y_shift):
         """The same statistics with means relative to another reference point."""
         return GramStats(

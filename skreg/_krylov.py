@@ -57,10 +57,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._sparse import MEMORY_BUDGET_BYTES, CenteredDesign, is_sparse, weighted_column_mean
+from ._sparse import CenteredDesign, is_sparse, weighted_column_mean
 from ._spectral import Spectrum
+from ._threads import single_blas_thread
 
-__all__ = ["KrylovPath", "golub_kahan", "ridge_krylov"]
+__all__ = ["BASIS_BUDGET_BYTES", "KrylovPath", "golub_kahan", "ridge_krylov"]
+
+#: Largest Lanczos basis (d × k float64, the model's Ritz vectors) built without an
+#: explicit ``max_iter``: 4 GiB.
+BASIS_BUDGET_BYTES = 1 << 32
 
 
 @dataclass(frozen=True)
@@ -99,12 +104,23 @@ class KrylovPath:
 
 def _max_krylov_dim(n, d, max_iter):
     """The largest useful Krylov dimension: rank bound, memory budget, ``max_iter``."""
-    by_memory = max(1, MEMORY_BUDGET_BYTES // (8 * max(d, 1)) - 1)
+    by_memory = max(1, BASIS_BUDGET_BYTES // (8 * max(d, 1)) - 1)
     k = min(n, d, by_memory)
     return k if max_iter is None else min(k, int(max_iter))
 
 
 def golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
+    """:func:`_golub_kahan` with BLAS on one thread.
+
+    Every step is memory-bound vector work (norms, axpys, the two matrix–vector
+    products of the reorthogonalization) beside single-threaded sparse products:
+    extra BLAS threads only spin against them and each other on a loaded machine.
+    """
+    with single_blas_thread():
+        return _golub_kahan(design, b, alphas, tol, max_iter)
+
+
+def _golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
     """Golub–Kahan bidiagonalization of ``design`` from ``b`` until every α meets ``tol``.
 
     Parameters
@@ -117,7 +133,7 @@ def golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
     tol : float
         Bound on res(α) = ‖Aᵀ(b − Aŵ) − αŵ‖ / ‖Aᵀb‖.
     max_iter : int or None
-        Largest Krylov dimension (None: min(n, d), within the memory budget).
+        Largest Krylov dimension (None: min(n, d), within :data:`BASIS_BUDGET_BYTES`).
 
     Returns
     -------
@@ -132,7 +148,7 @@ def golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
     """
     n, d = design.shape
     alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
-    damp_sq = alphas
+    damp = np.sqrt(alphas)
     eps = np.finfo(np.float64).eps
     beta1 = float(np.linalg.norm(b))
     if beta1 == 0.0:
@@ -144,7 +160,7 @@ def golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
         return np.zeros((0, d)), np.zeros(1), np.array([beta1]), 0, True
     v /= alpha1
     k_max = _max_krylov_dim(n, d, max_iter)
-    cap = min(k_max + 1, 32)
+    cap = min(k_max + 1, 16)
     V = np.empty((cap, d))
     V[0] = v
     alphas_out, betas_out = [alpha1], [beta1]
@@ -179,13 +195,12 @@ def golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
             converged = True
             break
         v /= alpha
-        if k >= V.shape[0]:
-            grown = np.empty((min(k_max + 1, int(1.5 * V.shape[0]) + 1), d))
-            grown[:k] = V[:k]
-            V = grown
+        if k >= V.shape[0]:  # grow in place (realloc): see _RESIZE_NOTE
+            # small steps: the unused capacity is the peak memory's only excess
+            V.resize((min(k_max + 1, V.shape[0] + max(8, V.shape[0] // 8)), d), refcheck=False)
         V[k] = v
         # update the residual estimate of every α
-        rhobar1 = np.sqrt(rhobar**2 + damp_sq)
+        rhobar1 = np.hypot(rhobar, damp)  # no overflow for extreme scales
         phibar = (rhobar / rhobar1) * phibar
         rho = np.hypot(rhobar1, beta)
         cs, sn = rhobar1 / rho, beta / rho
@@ -196,29 +211,23 @@ def golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
         if np.max(arnorm) <= tol * alpha1 * beta1:
             converged = True
             break
-    rows = k + 1 if alphas_out[-1] > 0 else k
-    V = _trim_rows(V, rows)
+    V.resize((k + 1 if alphas_out[-1] > 0 else k, d), refcheck=False)  # _RESIZE_NOTE
     return V, np.array(alphas_out), np.array(betas_out), k, converged
 
 
-def _trim_rows(V, rows):
-    """V[:rows], releasing the unused capacity without a second full copy when possible."""
-    if V.shape[0] == rows:
-        return V
-    try:
-        V.resize((rows, V.shape[1]), refcheck=True)
-        return V
-    except ValueError:  # another reference exists: copy
-        return V[:rows].copy()
+# _RESIZE_NOTE: the basis V is one array that owns its data and of which no view is
+# alive at the resize calls (the reorthogonalization's slice is deleted first), so
+# ``ndarray.resize`` (a realloc: large blocks are remapped, not copied) grows and
+# trims it in place: the basis never exists twice in memory, as a grow-by-copy would
+# have it.  (refcheck=True would refuse: the calling frames hold references.)
 
 
-def _rotate_rows_inplace(V, Qt, block=4096):
-    """V[:k] ← Qᵀ-rotated rows (Ritz vectors), column block by column block, in place."""
+def _rotate_rows_inplace(V, Qt, block=1024):
+    """V[:k] ← Qᵀ V[:k'] (the Ritz vectors as rows), column block by column block."""
     k = Qt.shape[0]
     for start in range(0, V.shape[1], block):
         cols = slice(start, start + block)
         V[:k, cols] = Qt @ V[: Qt.shape[1], cols]
-    return V[:k]
 
 
 def _single_target(design, b, alphas, tol, max_iter):
@@ -237,8 +246,9 @@ def _single_target(design, b, alphas, tol, max_iter):
     keep = sigma > cut
     theta = np.where(keep, be[0] * P[0] / np.where(keep, sigma, 1.0), 0.0)
     ritz = np.where(keep, sigma**2, 0.0)
-    vectors = _rotate_rows_inplace(V, Qt)
-    return ritz, vectors, theta, F, al[0] * be[0], k, converged
+    _rotate_rows_inplace(V, Qt)
+    V.resize((k, d), refcheck=False)  # drop v_{k+1} in place (_RESIZE_NOTE)
+    return ritz, V, theta, F, al[0] * be[0], k, converged
 
 
 def ridge_krylov(X, y, sample_weight=None, fit_intercept=True, alphas=(1.0,), tol=1e-6,

@@ -110,7 +110,6 @@ from ._sparse import (
     is_sparse,
     weighted_column_mean,
 )
-from ._spectral import center_data
 from .penalties import L1Penalty
 
 __all__ = [
@@ -141,6 +140,11 @@ _CACHE_FULL = 0.25
 # At most max(_ENTER_MIN, _ENTER_FRACTION·|S|) violators enter the active set per round.
 _ENTER_MIN = 8
 _ENTER_FRACTION = 0.25
+# Gram columns of the _PREFETCH·cap strongest violators are computed in one pass (the
+# next rounds' entering features are most likely among them), not of all violators:
+# on correlated data most violators never enter, and their columns would cost the
+# whole Gram matrix.
+_PREFETCH = 1
 # A collinear violator swaps into the active set only if |cⱼ| > α·(1 + _SWAP_MARGIN):
 # a duplicate of an active feature ties at |cⱼ| = α up to rounding.
 _SWAP_MARGIN = 1e-9
@@ -264,6 +268,13 @@ class _Problem:
             return self.G[np.ix_(rows, cols)]
         return self._cross(rows, cols)
 
+    def ws_block(self, rows, cols):
+        """G[rows][:, cols] without filling the column cache: X_w[:, rows]ᵀX_w[:, cols]
+        costs n·|rows|·|cols| where a cached column costs n·n_features."""
+        if self.full:
+            return self.G[np.ix_(rows, cols)]
+        return self._cross(rows, cols)
+
     def gram_times(self, w):
         """G w for a full-length w."""
         if self.cached and self.full:
@@ -275,11 +286,35 @@ class _Problem:
             return self.G[:, support] @ w[support]
         if self.design is not None:
             return self.design.rmatmat(centered_columns_times(self.design, support, w[support]))
+        if 8 * support.size > self.n_features:  # a column copy would cost more than it saves
+            return self.Xw.T @ (self.Xw @ w)
         return self.Xw.T @ (self.Xw[:, support] @ w[support])
 
     def expand(self, w, target):
         """Coefficients of the original features (the identity: no penalty factors)."""
         return w
+
+
+def _dense_problem(X, y, sample_weight, fit_intercept):
+    """Centre (and weight) X into one new Fortran-ordered array.
+
+    Column order matters: the working sets gather columns X_w[:, W], contiguous in
+    Fortran order, where a C-ordered gather would stream the whole matrix each time.
+    """
+    X = np.asarray(X)
+    if fit_intercept:
+        X_offset = np.average(X, axis=0, weights=sample_weight).astype(np.float64, copy=False)
+        y_offset = np.average(y, axis=0, weights=sample_weight)
+    else:
+        X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
+    Xw = np.empty(X.shape, dtype=np.float64, order="F")
+    np.subtract(X, X_offset, out=Xw)
+    yw = y - y_offset
+    if sample_weight is not None:
+        sqrt_sw = np.sqrt(np.asarray(sample_weight, dtype=np.float64))
+        Xw *= sqrt_sw[:, None]
+        yw *= sqrt_sw[:, None]
+    return _Problem(Xw, yw), (X_offset, y_offset)
 
 
 def make_problem(X, y, sample_weight=None, fit_intercept=True):
@@ -302,8 +337,7 @@ def make_problem(X, y, sample_weight=None, fit_intercept=True):
     """
     y = np.asarray(y, dtype=np.float64)
     if not is_sparse(X):
-        Xw, yw, X_offset, y_offset, _ = center_data(X, y, sample_weight, fit_intercept)
-        return _Problem(Xw, yw), (X_offset, y_offset)
+        return _dense_problem(X, y, sample_weight, fit_intercept)
     X = X.tocsc() if X.format != "csc" else X
     if fit_intercept:
         X_offset = weighted_column_mean(X, sample_weight)
@@ -462,6 +496,12 @@ class _FactorProblem:
     def block(self, rows, cols):
         """G̃[rows][:, cols] = D (G_PP − G_PU G_UU⁺ G_UP) D, restricted."""
         B = self.base.block(self.P[rows], self.P[cols])
+        if self.U.size:
+            B = B - self.G_PU[rows] @ self.M[:, cols]
+        return B * np.multiply.outer(self.scale[rows], self.scale[cols])
+
+    def ws_block(self, rows, cols):
+        B = self.base.ws_block(self.P[rows], self.P[cols])
         if self.U.size:
             B = B - self.G_PU[rows] @ self.M[:, cols]
         return B * np.multiply.outer(self.scale[rows], self.scale[cols])
@@ -701,10 +741,11 @@ def _active_set_solve(problem, q, yy, alpha, w, engine, *, tol_abs, max_iter, po
             cap = 1
         entering &= ~blocked
         J = np.flatnonzero(entering)
-        if problem.cached:  # one pass computes the columns of every current violator
-            problem._ensure(J)
         if J.size > cap:  # the strongest violators first: correlated ones follow them
-            J = J[np.argsort(-score[J], kind="stable")[:cap]]
+            J = J[np.argsort(-score[J], kind="stable")]
+            if problem.cached:  # one pass for the columns of the next few to enter too
+                problem._ensure(J[: _PREFETCH * cap])
+            J = J[:cap]
         rejected = engine.add(J, np.sign(c[J]))
         if rejected.size == J.size:  # nothing entered: w is still optimal on S
             j = rejected[np.argmax(score[rejected])]
@@ -926,6 +967,9 @@ def _solve(problem, target, alpha, w, engine, *, tol, max_iter, positive, alpha_
 
     Returns (w, gap, n_iter, converged).
     """
+    if not problem.full:  # X at hand, no Gram matrix: working sets on Gram blocks
+        return _ws_solve(problem, target, alpha, w, tol=tol, max_iter=max_iter,
+                         positive=positive)[:4]
     q = problem.Q[:, target]
     yy = float(problem.yy[target])
     tol_abs = tol * float(problem.tol_yy[target])
@@ -961,7 +1005,11 @@ def _fit_one(problem, target, alpha, w0, *, tol, max_iter, positive):
 
 
 def _fit_one_engine(problem, target, alpha, w0, *, tol, max_iter, positive):
-    """:func:`_fit_one`, also returning the :class:`_ActiveSet` matching the solution."""
+    """:func:`_fit_one`, also returning the :class:`_ActiveSet` matching the solution
+    (None for a problem solved by working sets, without a Gram matrix)."""
+    if not problem.full:
+        return _ws_solve(problem, target, alpha, w0, tol=tol, max_iter=max_iter,
+                         positive=positive)[:4] + (None,)
     q = problem.Q[:, target]
     yy = float(problem.yy[target])
     engine = _ActiveSet(problem, positive)
@@ -1000,6 +1048,108 @@ def _fit_one_engine(problem, target, alpha, w0, *, tol, max_iter, positive):
         positive=positive, alpha_prev=alpha_prev,
     )
     return w, gap, n_iter + used, converged, engine
+
+
+
+# ------------------------------------------------------------------ working sets
+# The first working set has this many features (or all, if fewer).
+_WS_MIN = 10
+
+
+class _WorkingSet:
+    """Indices W and the Gram block G_WW, grown and shrunk without recomputing kept parts."""
+
+    def __init__(self, problem):
+        self.problem = problem
+        self.idx = np.empty(0, dtype=np.intp)
+        self.G = np.empty((0, 0))
+
+    def update(self, new_idx):
+        """Move to the features ``new_idx`` (kept entries of G_WW are reused)."""
+        new_idx = np.asarray(new_idx, dtype=np.intp)
+        pos = {j: i for i, j in enumerate(self.idx.tolist())}
+        old_pos = np.array([pos.get(j, -1) for j in new_idx.tolist()], dtype=np.intp)
+        kept = old_pos >= 0
+        G = np.empty((new_idx.size, new_idx.size), order="F")
+        if kept.any():
+            G[np.ix_(kept, kept)] = self.G[np.ix_(old_pos[kept], old_pos[kept])]
+        fresh = np.flatnonzero(~kept)
+        if fresh.size:
+            B = self.problem.ws_block(new_idx, new_idx[fresh])  # (|W|, |fresh|)
+            G[:, fresh] = B
+            G[fresh, :] = B.T
+        self.idx, self.G = new_idx, G
+
+
+def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, alpha_prev=None):
+    """Working sets of KKT violators, each solved exactly on its Gram block G_WW.
+
+    Without a Gram matrix (n_features > n_samples, sparse X, or a single fit on tall
+    X, where the full G would cost n·d² and most of it is never used) an outer
+    iteration costs one gradient c = X_wᵀr over all features (a sparse or dense
+    product) and the new rows of G_WW = X_w[:, W]ᵀX_w[:, W]:
+
+    1. W = support ∪ the strongest features by |cⱼ|/α (the KKT violators first), of
+       size max(_WS_MIN, 2·|support|) — the working-set growth of Massias et al.
+       (Celer, skglm), each set solved warm-started from the last;
+    2. the sub-problem min ½wᵀG_WWw − q_Wᵀw + α‖w‖₁ is solved by the exact active-set
+       solver (:func:`_fit_one_engine` on :meth:`_Problem.from_gram`) to a fraction
+       of the tolerance;
+    3. stop when the duality gap over *all* features is ≤ tol·‖y_w‖²; if no feature
+       outside W violates |cⱼ| ≤ α, the sub-problem tolerance is tightened instead.
+
+    Returns (w, gap, n_iter, converged, ws), ``ws`` the :class:`_WorkingSet` to pass
+    to the next α of a path.  n_iter counts the sub-problem iterations (at least one
+    per outer iteration).
+    """
+    q = problem.Q[:, target]
+    yy = float(problem.yy[target])
+    tol_abs = tol * float(problem.tol_yy[target])
+    w = np.array(w, dtype=np.float64)
+    d = problem.n_features
+    if ws is None:
+        ws = _WorkingSet(problem)
+    inner = _INNER_FRACTION * tol_abs
+    n_iter = 0
+    cold = not np.any(w)
+    while True:
+        gap, c, score = _full_gap(problem, q, yy, alpha, w, positive)
+        # a cold start always solves once when some |cⱼ| > α (as the closed form
+        # would): w = 0 can be within tol of the optimum yet not the LASSO solution
+        forced = cold and n_iter == 0 and bool(np.any(score > alpha))
+        if gap <= tol_abs and not forced:  # a start at the solution counts its one check
+            return w, gap, max(n_iter, 1), True, ws
+        if n_iter >= max_iter:
+            return w, gap, n_iter, False, ws
+        support = np.flatnonzero(w)
+        size = min(d, max(_WS_MIN, 2 * support.size))
+        priority = score.copy()  # |cⱼ| (cⱼ when positive): > α violates the KKT conditions
+        priority[support] = np.inf
+        in_ws = np.zeros(d, dtype=bool)
+        in_ws[ws.idx] = True
+        violators = (score > alpha) & ~in_ws
+        if violators.any():
+            if size >= d:
+                chosen = np.arange(d)
+            else:
+                chosen = np.sort(np.argpartition(-priority, size - 1)[:size])
+                if not violators[chosen].any():  # always let the strongest violator in
+                    strongest = np.flatnonzero(violators)[np.argmax(priority[violators])]
+                    chosen = np.sort(np.append(chosen, strongest))
+            ws.update(chosen)
+        elif ws.idx.size == 0:
+            ws.update(np.sort(np.argpartition(-priority, size - 1)[:size]) if size < d else np.arange(d))
+        else:  # W holds every violator: its sub-problem was not solved tightly enough
+            inner *= 0.1
+        sub = _Problem.from_gram(ws.G, q[ws.idx, None], np.array([yy]))
+        sub.tol_yy = np.array([1.0])  # tolerances below are absolute
+        w_sub, _, used, _, _ = _fit_one_engine(
+            sub, 0, alpha, w[ws.idx], tol=inner, max_iter=max(max_iter - n_iter, 1),
+            positive=positive,
+        )
+        n_iter += max(used, 1)
+        w = np.zeros(d)
+        w[ws.idx] = w_sub
 
 
 def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
@@ -1076,10 +1226,15 @@ def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
             if coef_init is not None:
                 w0 = np.asarray(coef_init, dtype=np.float64)[k]
                 w = reduced.reduce(w0) if isinstance(reduced, _FactorProblem) else w0.copy()
-            engine, alpha_prev = None, None
+            engine, alpha_prev, ws = None, None, None
             for i in order:
                 a = float(alphas[i])
-                if engine is None:
+                if not reduced.full:  # working sets, carried from one α to the next
+                    w, gap, used, converged, ws = _ws_solve(
+                        reduced, k, a, w, tol=tol, max_iter=max_iter, positive=positive,
+                        ws=ws, alpha_prev=alpha_prev,
+                    )
+                elif engine is None:
                     w, gap, used, converged, engine = _fit_one_engine(
                         reduced, k, a, w, tol=tol, max_iter=max_iter, positive=positive
                     )

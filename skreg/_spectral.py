@@ -60,6 +60,7 @@ from sklearn.utils._array_api import (
 )
 
 from ._sparse import CenteredDesign, as_float64, is_sparse, weighted_column_mean
+from ._threads import single_blas_thread
 
 __all__ = [
     "Spectrum",
@@ -450,9 +451,14 @@ def _eigh_descending(A):
     """Eigenpairs of a symmetric PSD matrix, descending, eigenvalues clipped at 0."""
     # NumPy's LAPACK, not SciPy's: right after NumPy's own BLAS product, switching to
     # SciPy's separately bundled OpenBLAS makes the two thread pools spin against each
-    # other (measured: 2x slower on 2 cores).
+    # other (measured: 2x slower on 2 cores).  And on one thread: the tridiagonalization
+    # is memory-bound, and spinning threads on shared cores cost 10x (skreg._threads).
     xp, is_numpy, device, dtype = _namespace(A)
-    lam, vec = xp.linalg.eigh(A)
+    if is_numpy:
+        with single_blas_thread():
+            lam, vec = xp.linalg.eigh(A)
+    else:
+        lam, vec = xp.linalg.eigh(A)
     zero = xp.zeros((), dtype=lam.dtype, device=device)
     return xp.maximum(xp.flip(lam, axis=0), zero), _contiguous(xp.flip(vec, axis=1), is_numpy)
 

@@ -36,7 +36,14 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from . import theory
 from ._spectral import decompose
-from .linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
+from .linear_model import (
+    EarlyStoppedGD,
+    NoisyInputRegressor,
+    RidgeEigen,
+    RidgeEigenCV,
+    SoftThresholdQuadratic,
+    SoftThresholdQuadraticCV,
+)
 from .neural_network import MLPClassifier, MLPRegressor
 
 __all__ = ["Method", "METHODS", "StudyError", "StudySettings", "load_dataset", "run_study"]
@@ -373,9 +380,18 @@ def _p_ridge(row, model, ctx):
 
 def _p_l1(row, model, ctx):
     n = int(row["n_nonzero"])
+    alpha = float(getattr(model, "alpha_", getattr(model, "alpha", math.nan)))
+    rules = ""
+    if hasattr(model, "alpha_1se_"):
+        nnz = dict(zip(model.cv_results_["alpha"], model.cv_results_["n_nonzero"]))
+        rules = (
+            f" by {len(model.cv_results_['alpha'])}-α cross-validation (least error; the one-standard-error "
+            f"rule would take α = {model.alpha_1se_:.3g} with {int(nnz[model.alpha_1se_])} nonzero coefficients "
+            f"instead of {int(nnz[model.alpha_min_])})"
+        )
     return (
-        f"**{row['estimator']}** (L1, Ω = ‖w‖₁) chose α = {float(model.alpha):.3g} (sum convention, "
-        f"= Lasso(alpha={float(model.alpha) / ctx['n_train']:.3g})). Every update is the lecture's soft-threshold "
+        f"**{row['estimator']}** (L1, Ω = ‖w‖₁) chose α = {alpha:.3g}{rules} (sum convention, "
+        f"= Lasso(alpha={alpha / ctx['n_train']:.3g})). Every update is the lecture's soft-threshold "
         f"θ̂ᵢ = θ*ᵢ − sign(θ*ᵢ)α/λᵢ or 0, and {ctx['n_features'] - n} of {ctx['n_features']} coefficients are "
         f"exactly zero: L1 is 'hard' and selects features where L2 only shrinks (figure `l1_vs_l2_paths.png`)."
     )
@@ -481,10 +497,11 @@ def _default_methods():
             curve_values=lambda s: s.grid(np.logspace(-3, 4, 30), np.logspace(-2, 3, 6)),
         ),
         Method(
-            "SoftThresholdQuadratic (L1)", "l1", R,
-            make=lambda s: SoftThresholdQuadratic(),
-            grid=lambda s: {"alpha": s.grid(np.geomspace(0.01, 1e3, 16) * s.n_train / 100, [1.0, 50.0])},
-            describe=_describe_l1, lecture=_p_l1, curve_param="alpha",
+            "SoftThresholdQuadraticCV (L1)", "l1", R,
+            make=lambda s: SoftThresholdQuadraticCV(alphas=30 if s.quick else 100, cv=s.cv),
+            grid=lambda s: {}, describe=_describe_l1, lecture=_p_l1,
+            curve_param="alpha", curve_make=lambda s: SoftThresholdQuadratic(),
+            curve_values=lambda s: s.grid(np.geomspace(0.01, 1e3, 16) * s.n_train / 100, [1.0, 50.0]),
         ),
     ]
     for strategy in ("best", "retrain", "continue"):
@@ -597,6 +614,10 @@ def _format_params(params):
 
 def _own_params(model, method):
     """Strength the estimator chose itself (own CV, early stopping)."""
+    if hasattr(model, "alpha_1se_"):  # L1 CV: both rules, with their nonzero counts
+        nnz = dict(zip(model.cv_results_["alpha"], model.cv_results_["n_nonzero"]))
+        return {"alpha_min": model.alpha_min_, "nonzero_min": int(nnz[model.alpha_min_]),
+                "alpha_1se": model.alpha_1se_, "nonzero_1se": int(nnz[model.alpha_1se_])}
     if hasattr(model, "alpha_"):
         return {"alpha": float(model.alpha_)}
     if hasattr(model, "best_iter_") and method.key.startswith("early_stopping"):
@@ -906,7 +927,8 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
         RegularizationPathDisplay.from_estimator(ridge, alphas, feature_names=names, chosen_alpha=alpha, penalty="L2", ax=ax1)
         l1_alpha = None
         if "l1" in fitted:
-            l1_alpha = float(fitted["l1"][1].named_steps["model"].alpha)
+            l1_model = fitted["l1"][1].named_steps["model"]
+            l1_alpha = float(getattr(l1_model, "alpha_", getattr(l1_model, "alpha", 1.0)))
         lasso = SoftThresholdQuadratic(alpha=l1_alpha or 1.0).fit(Xt, y)
         top = lasso.alpha_max_ if lasso.alpha_max_ > 0 else 1.0
         with warnings.catch_warnings():

@@ -6,22 +6,26 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, NoisyInputRegressor
+from skreg import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
+_NOISE_REASON = (
+    "augment draws fresh noise per row: weight 2 equals a repeated row only in "
+    "expectation (exact for method='marginalize', checked below)."
+)
+_SPLIT_REASON = (
+    "the validation split draws rows: k repeated copies of a row can straddle it, "
+    "a row of weight k cannot (exact for strategy=None, checked below)."
+)
 EXPECTED_FAILURES = {
     "NoisyInputRegressor": {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "augment draws fresh noise per row: weight 2 equals a repeated row only in "
-            "expectation (exact for method='marginalize', checked below)."
-        ),
+        "check_sample_weight_equivalence_on_dense_data": _NOISE_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": _NOISE_REASON,
     },
     "EarlyStoppedGD": {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "the validation split draws rows: k repeated copies of a row can straddle it, "
-            "a row of weight k cannot (exact for strategy=None, checked below)."
-        ),
+        "check_sample_weight_equivalence_on_dense_data": _SPLIT_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": _SPLIT_REASON,
     },
 }
 # the linear estimators take sample_weight, so scikit-learn's sample-weight checks
@@ -36,6 +40,7 @@ def _instances():
     return [cls() for _, cls in all_estimators()] + [
         NoisyInputRegressor(method="marginalize"),
         EarlyStoppedGD(strategy=None),
+        RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
     ]
 
 

@@ -67,7 +67,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
 
 from .._atomic import atomic_fit
-from .._spectral import center_data, decompose, gd_powers
+from .._dask import is_dask_collection
+from .._sparse import MEMORY_BUDGET_BYTES, CenteredDesign, fits_budget, is_sparse, weighted_column_mean
+from .._spectral import Spectrum, _eigh_descending, center_data, decompose, gd_powers
 from ..early_stopping import run_early_stopping, split_validation
 from ..optim import SGD, iter_minibatches
 from ._base import LinearRegressorMixin, validate_fit_data
@@ -135,6 +137,75 @@ def _drop_zero_weights(X, Y, sample_weight):
     return X[keep], Y[keep], sample_weight[keep]
 
 
+def _stack_rows(A, B):
+    """A followed by B (rows); CSR when either is sparse (nothing densified)."""
+    if is_sparse(A) or is_sparse(B):
+        from scipy import sparse
+
+        return sparse.vstack([A, B], format="csr")
+    return np.concatenate([A, B], axis=0)
+
+
+def _as_float64(X):
+    """X as float64, dense or sparse (a copy only when the dtype changes)."""
+    if is_sparse(X):
+        return X.astype(np.float64, copy=False)
+    return np.asarray(X, dtype=np.float64)
+
+
+def _design_lambda_max(design):
+    """λ₁ of X_wᵀX_w for an implicit (sparse) design, without forming X_w.
+
+    The small side's Gram or kernel when it has at most 2,000 rows, else a few Lanczos
+    iterations on X_wᵀX_w (deterministic start vector).
+    """
+    n, d = design.shape
+    if n == 0 or d == 0:
+        return 0.0
+    if min(n, d) <= 2000:
+        M = design.gram() if d <= n else design.kernel()
+        return max(float(np.linalg.eigvalsh(M)[-1]), 0.0)
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    H = LinearOperator((d, d), matvec=lambda v: design.rmatmat(design.matmat(v)), dtype=np.float64)
+    v0 = np.random.RandomState(0).uniform(0.5, 1.5, d)
+    return max(float(eigsh(H, k=1, which="LA", v0=v0, return_eigenvectors=False)[0]), 0.0)
+
+
+def _decompose_design(design, yw, y_offset, fit_intercept):
+    """:class:`~skreg._spectral.Spectrum` of an implicit centred design (sparse X).
+
+    The exact decomposition of :func:`skreg._spectral.decompose` (Gram side when n ≥ d,
+    kernel side otherwise, same rank tolerance), with the small matrix built by
+    :meth:`CenteredDesign.gram` / :meth:`CenteredDesign.kernel` from sparse products and
+    rank-one corrections: X is never densified.  Without X_w there is no SVD fallback, so
+    on an X with cond(X) > 10⁵ the smallest directions carry the Gram's relative error
+    eps·λ₁/λᵢ (as a Cholesky solve of the normal equations would).
+    """
+    n, d = design.shape
+    eps = np.finfo(np.float64).eps
+    t = yw.shape[1]
+    if min(n, d) == 0:
+        return Spectrum(np.zeros(0), np.zeros((d, 0)), np.zeros((0, t)), design.X_offset,
+                        y_offset, fit_intercept)
+    if n >= d:
+        lam, V = _eigh_descending(design.gram())
+        tol = max(n, d) * eps * lam[0]
+        lam = np.where(lam > tol, lam, 0.0)
+        rank = int(np.count_nonzero(lam))
+        theta = np.zeros((lam.size, t))
+        theta[:rank] = (V[:, :rank].T @ design.rmatmat(yw)) / lam[:rank, None]
+    else:
+        lam, U = _eigh_descending(design.kernel())
+        tol = max(n, d) * eps * lam[0]
+        keep = lam > tol
+        lam, U = lam[keep], U[:, keep]
+        s = np.sqrt(lam)
+        V = design.rmatmat(U) / s
+        theta = (U.T @ yw) / s[:, None]
+    return Spectrum(lam, V, theta, design.X_offset, y_offset, fit_intercept)
+
+
 # ------------------------------------------------------------------ trainers
 class _Dataset:
     """One training set: its means, the centred data and the decomposition on demand.
@@ -156,8 +227,12 @@ class _Dataset:
         else:
             self.total_weight = float(sample_weight.sum())
             self.sqrt_sw = np.sqrt(sample_weight)
+        self.sparse = is_sparse(X)
         if fit_intercept:
-            if sample_weight is None:
+            if self.sparse:  # x̄ from one sparse product, X untouched
+                self.X_offset = weighted_column_mean(X, sample_weight)
+                self.y_offset = np.average(y, axis=0, weights=sample_weight)
+            elif sample_weight is None:
                 self.X_offset, self.y_offset = X.mean(axis=0), y.mean(axis=0)
             else:
                 self.X_offset = np.average(X, axis=0, weights=sample_weight)
@@ -176,17 +251,32 @@ class _Dataset:
 
     @property
     def Xc(self):
-        """√w (X − x̄) (a copy, made once: only the iterative trainer needs it)."""
+        """√w (X − x̄): a dense copy made once (only the iterative trainer needs it), or
+        for sparse X the implicit :class:`~skreg._sparse.CenteredDesign` (no copy)."""
         if self._Xc is None:
-            self._Xc = center_data(self.X, self.y, self.sample_weight, self.fit_intercept)[0]
+            if self.sparse:
+                self._Xc = CenteredDesign(self.X, self.X_offset, self.sqrt_sw)
+            else:
+                self._Xc = center_data(self.X, self.y, self.sample_weight, self.fit_intercept)[0]
         return self._Xc
+
+    @property
+    def decomposition_fits_budget(self):
+        """Whether the Gram or kernel matrix of a sparse X fits the memory budget (dense
+        X: always, the decomposition is that of :func:`~skreg._spectral.decompose`)."""
+        n, d = self.X.shape
+        return not self.sparse or fits_budget(min(n, d), min(n, d))
 
     @property
     def spectrum(self):
         if self._spectrum is None:
-            self._spectrum = decompose(
-                self.X, self.y, self.sample_weight, fit_intercept=self.fit_intercept
-            )
+            if self.sparse:
+                self._spectrum = _decompose_design(self.Xc, self.yc, self.y_offset,
+                                                   self.fit_intercept)
+            else:
+                self._spectrum = decompose(
+                    self.X, self.y, self.sample_weight, fit_intercept=self.fit_intercept
+                )
         return self._spectrum
 
     @property
@@ -196,6 +286,8 @@ class _Dataset:
             if self._spectrum is not None:
                 lam = self._spectrum.eigenvalues
                 self._lambda_max = float(lam[0]) if lam.size else 0.0
+            elif self.sparse:
+                self._lambda_max = _design_lambda_max(self.Xc)
             else:
                 self._lambda_max = _lambda_max(self.Xc)
         return self._lambda_max
@@ -299,17 +391,24 @@ class _IterativeTrainer:
         decay = self.alpha / data.total_weight  # coupled weight decay on the mean loss
         full = self.batch_size is None or self.batch_size >= data.n_samples
         Xc, yc = data.Xc, data.yc
+        implicit = isinstance(Xc, CenteredDesign)  # sparse X: products, no dense copy
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(n_steps):
                 if full:
-                    grad = Xc.T @ (Xc @ w - yc) / data.total_weight
+                    if implicit:
+                        grad = Xc.rmatmat(Xc.matmat(w) - yc) / data.total_weight
+                    else:
+                        grad = Xc.T @ (Xc @ w - yc) / data.total_weight
                 else:  # rows scaled by √w: Σ_batch wₖ xₖ rₖ / (m Σw/n), unbiased
                     idx = self._next_batch(data)
-                    Xb = Xc[idx]
-                    if data.sample_weight is None:
-                        grad = Xb.T @ (Xb @ w - yc[idx]) / idx.size
+                    scale = idx.size if data.sample_weight is None else idx.size * data.mean_weight
+                    if implicit:
+                        Xb = CenteredDesign(data.X[idx], data.X_offset,
+                                            None if data.sqrt_sw is None else data.sqrt_sw[idx])
+                        grad = Xb.rmatmat(Xb.matmat(w) - yc[idx]) / scale
                     else:
-                        grad = Xb.T @ (Xb @ w - yc[idx]) / (idx.size * data.mean_weight)
+                        Xb = Xc[idx]
+                        grad = Xb.T @ (Xb @ w - yc[idx]) / scale
                 if decay:
                     grad += decay * w
                 self.optimizer.update([w], [grad])
@@ -327,7 +426,8 @@ class _IterativeTrainer:
         diverged = not np.all(np.isfinite(w))
         if not diverged and not full:
             with np.errstate(over="ignore", invalid="ignore"):
-                resid = data.Xc @ w - data.yc
+                Xc = data.Xc
+                resid = (Xc.matmat(w) if isinstance(Xc, CenteredDesign) else Xc @ w) - data.yc
                 loss = float(np.einsum("ij,ij->", resid, resid))
             diverged = not np.isfinite(loss) or loss > 1e12 * (float(np.sum(data.yc**2)) + 1e-300)
         if diverged:
@@ -395,38 +495,51 @@ class _SpectralTrainer(_IterativeTrainer):
             w += extra @ c[r:]
         return [w, data.intercept(w)]
 
+    def _validation_design(self, data, X_val, y_val):
+        """(x ↦ X_v,c x, y_v): the validation rows centred with the *training* means.
+
+        Scaled by √v with validation weights.  Dense X_val is centred explicitly (one
+        n_val × d copy, no cancellation for data far from the origin); sparse X_val
+        implicitly (:class:`~skreg._sparse.CenteredDesign`), never densified.
+        """
+        yv = y_val - data.y_offset
+        sw_val = self.sample_weight(X_val, y_val)
+        sqrt_sw = None if sw_val is None else np.sqrt(sw_val)
+        if sqrt_sw is not None:
+            yv *= sqrt_sw[:, None]
+        if is_sparse(X_val):
+            return CenteredDesign(X_val, data.X_offset, sqrt_sw).matmat, yv
+        Xv = X_val - data.X_offset
+        if sqrt_sw is not None:
+            Xv *= sqrt_sw[:, None]
+        return Xv.__matmul__, yv
+
     def _validation_terms(self, data, X_val, y_val, V, extra):
         """G = AᵀA, g = Aᵀ(Aq − y_v), q and ‖Aq − y_v‖² for A = X_v,c [V, extra].
 
         X_v,c = X_val − x̄ and y_v = y_val − ȳ with the *training* means.  Everything
-        comes from the d×d Gram matrix of X_v,c (cached per pair of data sets); q solves
-        the normal equations of the V block (any q keeps the identity exact; a
-        least-squares q keeps the fixed part small), and the residual Aq − y_v is formed
-        explicitly so that ‖Aq − y_v‖² and g carry no cancellation.
+        comes from A = X_v,c V (n_val × k, cached per pair of data sets), never from the
+        d×d matrix X_v,cᵀX_v,c: on wide data (d ≫ n) that matrix alone would cost
+        n_val·d² operations and 8d² bytes.  q solves the normal equations of the V block
+        (any q keeps the identity exact; a least-squares q keeps the fixed part small),
+        and the residual Aq − y_v is formed explicitly so that ‖Aq − y_v‖² and g carry
+        no cancellation.
         """
         key = (id(data), id(X_val), id(y_val))
         if key not in self._validation:
-            Xv = X_val - data.X_offset
-            yv = y_val - data.y_offset
-            sw_val = self.sample_weight(X_val, y_val)
-            if sw_val is not None:  # rows scaled by √v: the quadratic forms are weighted
-                sqrt_sw = np.sqrt(sw_val)[:, None]
-                Xv *= sqrt_sw
-                yv *= sqrt_sw
-            Gv = Xv.T @ Xv
-            G = V.T @ Gv @ V
-            h = V.T @ (Xv.T @ yv)
-            q = _psd_solve(G, h)
-            resid = Xv @ (V @ q) - yv
-            Xt_resid = Xv.T @ resid
-            self._validation[key] = (Gv, G, V.T @ Xt_resid, Xt_resid, q,
-                                     float(np.einsum("ij,ij->", resid, resid)), X_val, y_val)
-        Gv, G, g, Xt_resid, q, rss, _, _ = self._validation[key]
+            apply, yv = self._validation_design(data, X_val, y_val)
+            A = apply(V)
+            G = A.T @ A
+            q = _psd_solve(G, A.T @ yv)
+            resid = A @ q - yv
+            self._validation[key] = (apply, G, A.T @ resid, resid, q,
+                                     float(np.einsum("ij,ij->", resid, resid)), A, X_val, y_val)
+        apply, G, g, resid, q, rss, A, _, _ = self._validation[key]
         if extra is None:
             return G, g, q, rss
-        GvE = Gv @ extra
-        G = np.block([[G, V.T @ GvE], [GvE.T @ V, extra.T @ GvE]])
-        g = np.vstack([g, extra.T @ Xt_resid])
+        E = apply(extra)  # X_v,c times the extra directions (n_val × e)
+        G = np.block([[G, A.T @ E], [E.T @ A, E.T @ E]])
+        g = np.vstack([g, E.T @ resid])
         q = np.vstack([q, np.zeros((extra.shape[1], q.shape[1]))])
         return G, g, q, rss
 
@@ -445,9 +558,100 @@ class _SpectralTrainer(_IterativeTrainer):
         D2 = np.ascontiguousarray(D.transpose(1, 0, 2)).reshape(k, m * t)
         quad = np.einsum("kj,kj->j", D2, G @ D2).reshape(m, t).sum(axis=1)
         linear = 2.0 * np.einsum("mkt,kt->m", D, g)
-        sw_val = self.sample_weight(X_val, y_val)
-        val = 0.5 * (quad + linear + rss) / (y_val.shape[0] if sw_val is None else float(sw_val.sum()))
+        val = 0.5 * (quad + linear + rss) / self._validation_weight(X_val, y_val)
         return train, val
+
+    def _validation_weight(self, X_val, y_val):
+        """Normalizer of the validation loss: n_val, or Σv with validation weights."""
+        sw_val = self.sample_weight(X_val, y_val)
+        return y_val.shape[0] if sw_val is None else float(sw_val.sum())
+
+
+class _Moments:
+    """A data set known only by its statistics (:class:`~skreg._gram.GramStats`).
+
+    Stands for both X and y of a data set in the :class:`~skreg.early_stopping.Trainer`
+    protocol: the Dask fit hands the driver these instead of arrays.
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+        self.shape = (stats.n_samples, stats.Sxx.shape[0])
+
+
+class _MomentsDataset:
+    """:class:`_Dataset` from sufficient statistics: everything the spectral trainer
+    asks of a training set (means, decomposition, λ₁, RSS_min) without the rows."""
+
+    sample_weight = None
+    sparse = False
+    decomposition_fits_budget = True
+    mean_weight = 1.0
+
+    def __init__(self, stats, fit_intercept):
+        from .._spectral import decompose_gram
+
+        self.stats, self.fit_intercept = stats, fit_intercept
+        self.n_samples = stats.n_samples
+        self.total_weight = float(stats.weight_sum)
+        self.spectrum = decompose_gram(stats, fit_intercept=fit_intercept)
+        self.X_offset, self.y_offset = self.spectrum.X_offset, self.spectrum.y_offset
+        lam = self.spectrum.eigenvalues
+        self.lambda_max = float(lam[0]) if lam.size else 0.0
+        # ‖X_c w_ls − y_c‖² = ‖y_c‖² − Σᵢ λᵢθ*ᵢ² (the fitted part is orthogonal to it)
+        yy = stats.scatter_about(self.X_offset, self.y_offset)[2]
+        fitted = float(np.einsum("k,kt,kt->", lam, self.spectrum.theta_star, self.spectrum.theta_star))
+        self.rss_min = max(float(yy.sum()) - fitted, 0.0)
+
+    def intercept(self, w):
+        if not self.fit_intercept:
+            return np.zeros(w.shape[1])
+        return self.y_offset - self.X_offset @ w
+
+
+class _MomentsTrainer(_SpectralTrainer):
+    """The spectral trainer on data sets given by their statistics (Dask).
+
+    The validation terms of the closed form only need the validation rows' second
+    moments about the training means: with A = X_v,c V, AᵀA = Vᵀ S_xx V and
+    Aᵀy_v = Vᵀ S_xy, and ‖Aq − y_v‖² = qᵀAᵀAq − 2qᵀAᵀy_v + S_yy.
+    """
+
+    def dataset(self, X, y):
+        key = (id(X), id(y))
+        if key not in self._datasets:
+            self._datasets[key] = _MomentsDataset(X.stats, self.fit_intercept)
+        return self._datasets[key]
+
+    def loss(self, params, X, y):
+        """½ Σ wₖ(xₖᵀw + b − yₖ)² / Σw from the moments about the point (x̄', ȳ') with
+        x̄'ᵀw + b = ȳ' (so that the residual is (x − x̄')ᵀw − (y − ȳ'))."""
+        w, b = params
+        st = X.stats
+        x_point = st.x_shift + st.x_mean
+        y_point = x_point @ w + b  # the model's prediction at x̄
+        Sxx, Sxy, Syy = st.scatter_about(x_point, y_point)
+        total = (np.einsum("dt,de,et->", w, Sxx, w) - 2.0 * np.einsum("dt,dt->", w, Sxy)
+                 + float(Syy.sum()))
+        return 0.5 * max(total, 0.0) / st.weight_sum
+
+    def _validation_terms(self, data, X_val, y_val, V, extra):
+        if extra is not None:  # pragma: no cover - the Gram side has a full basis
+            raise RuntimeError("moments trainer: no directions outside the eigenbasis")
+        key = (id(data), id(X_val))
+        if key not in self._validation:
+            Sxx, Sxy, Syy = X_val.stats.scatter_about(data.X_offset, data.y_offset)
+            G = V.T @ Sxx @ V
+            h = V.T @ Sxy
+            q = _psd_solve(G, h)
+            Gq = G @ q
+            rss = float(np.einsum("kt,kt->", q, Gq) - 2.0 * np.einsum("kt,kt->", q, h) + Syy.sum())
+            self._validation[key] = (G, Gq - h, q, max(rss, 0.0), X_val)
+        G, g, q, rss, _ = self._validation[key]
+        return G, g, q, rss
+
+    def _validation_weight(self, X_val, y_val):
+        return float(X_val.stats.weight_sum)
 
 
 # ------------------------------------------------------------------ estimator
@@ -591,6 +795,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
     True
     """
 
+    _supports_sparse = True  # CSR/CSC X and X_val: implicit centring, never densified
+
     _parameter_constraints: dict = {
         "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -666,9 +872,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         -------
         self : EarlyStoppedGD
         """
+        if is_dask_collection(X):
+            return self._fit_dask(X, y, sample_weight, X_val, y_val, sample_weight_val)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         dtype, y_ndim = X.dtype, y.ndim
-        X64 = np.asarray(X, dtype=np.float64)
+        X64 = _as_float64(X)
         Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
         X_val, Y_val, sw_val = self._validate_validation(X_val, y_val, Y.shape[1], sample_weight_val)
         rng = check_random_state(self.random_state)
@@ -688,18 +896,20 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             sw_tr = sw_all = sw
             descended = [(X64, Y)]
         else:
-            if weighted and X_val is None:  # split the row indices: weights follow rows
-                X_tr, i_tr, X_val, i_val, X_all, _ = split_validation(
-                    X64, np.arange(X64.shape[0]), validation_fraction=self.validation_fraction,
-                    random_state=rng,
+            if X_val is None:  # split the row indices (the same split as of the rows
+                # themselves): X may be sparse, and the weights follow their rows
+                rows = np.arange(X64.shape[0])
+                _, i_tr, _, i_val, _, _ = split_validation(
+                    rows, rows,
+                    validation_fraction=self.validation_fraction, random_state=rng,
                 )
+                X_tr, X_val, X_all = X64[i_tr], X64[i_val], X64
                 Y_tr, Y_val, Y_all = Y[i_tr], Y[i_val], Y
-                sw_tr, sw_val, sw_all = sw[i_tr], sw[i_val], sw
+                if weighted:
+                    sw_tr, sw_val, sw_all = sw[i_tr], sw[i_val], sw
             else:
-                X_tr, Y_tr, X_val, Y_val, X_all, Y_all = split_validation(
-                    X64, Y, validation_fraction=self.validation_fraction, random_state=rng,
-                    X_val=X_val, y_val=Y_val,
-                )
+                X_tr, Y_tr = X64, Y
+                X_all, Y_all = _stack_rows(X64, X_val), np.concatenate([Y, Y_val])
                 if weighted:
                     sw_tr, sw_all = sw, np.concatenate([sw, sw_val])
             descended = [(X_tr, Y_tr)] + ([] if strategy == "best" else [(X_all, Y_all)])
@@ -713,7 +923,17 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 "solver='spectral' is the closed form of full-batch gradient descent: it "
                 "needs batch_size=None and momentum=0; use solver='iterative'."
             )
-        use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok)
+        # sparse X: the spectral solver needs the dense min(n, d)² Gram or kernel matrix
+        m_max = max(min(Xd.shape) for Xd, _ in descended)
+        fits = not is_sparse(X64) or fits_budget(m_max, m_max)
+        if self.solver == "spectral" and not fits:
+            raise ValueError(
+                f"solver='spectral' on this sparse X needs a dense {m_max}×{m_max} Gram or "
+                f"kernel matrix ({8 * m_max**2 / 2**30:.1f} GiB), above the "
+                f"{MEMORY_BUDGET_BYTES / 2**30:.0f} GiB memory budget; use "
+                "solver='iterative' (sparse products only)."
+            )
+        use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok and fits)
         common = dict(alpha=float(self.alpha), fit_intercept=bool(self.fit_intercept))
         if use_spectral:
             trainer = _SpectralTrainer(X.shape[1], Y.shape[1], **common)
@@ -736,8 +956,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             strategy=strategy, eval_every=self.eval_every, patience=self.patience,
             min_delta=self.min_delta, max_iter=self.max_iter, X_all=X_all, y_all=Y_all,
         )
+        return self._set_result(result, datasets[-1], dtype, y_ndim)
+
+    def _set_result(self, result, final, dtype, y_ndim):
+        """Fitted attributes from the driver's result and the final training set."""
         w, b = result.params
-        final = datasets[-1]
         coef, intercept = w.T, b
         if y_ndim == 1:
             coef, intercept = coef[0], intercept[0]
@@ -748,13 +971,87 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         self.best_iter_ = int(result.best_iter)
         self.n_iter_ = int(result.n_iter)
         self.history_ = result.history
-        spectrum = final.spectrum
-        self.eigenvalues_ = spectrum.eigenvalues
-        self.eigenvectors_ = spectrum.eigenvectors
-        self.equivalent_alpha_ = _equivalent_alpha(
-            spectrum.eigenvalues, float(self.alpha), self.learning_rate_, final.total_weight, result.n_steps
-        )
+        if final.decomposition_fits_budget:  # else: sparse X beyond the budget, no spectrum
+            spectrum = final.spectrum
+            self.eigenvalues_ = spectrum.eigenvalues
+            self.eigenvectors_ = spectrum.eigenvectors
+            self.equivalent_alpha_ = _equivalent_alpha(
+                spectrum.eigenvalues, float(self.alpha), self.learning_rate_, final.total_weight,
+                result.n_steps,
+            )
         return self
+
+    def _fit_dask(self, X, y, sample_weight, X_val, y_val, sample_weight_val):
+        """The spectral solver from blockwise Gram statistics (Dask input).
+
+        One pass over the data reduces the subtrain and the validation rows to their
+        weighted counts, means and scatter matrices (d² numbers each); the closed-form
+        trajectory, every validation loss and Algorithms 7.1–7.3 then run on the client
+        from those alone.  The split: see :func:`skreg._dask.validation_mask`.
+        """
+        from .._dask import check_dask_inputs, gram_stats_many, split_gram_stats
+
+        if self.solver == "iterative" or self.batch_size is not None or self.momentum != 0:
+            raise ValueError(
+                "EarlyStoppedGD on Dask runs the spectral solver (the closed form of "
+                "full-batch gradient descent, from blockwise Gram statistics): use "
+                "solver='auto' or 'spectral', batch_size=None and momentum=0."
+            )
+        if (X_val is None) != (y_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+        if sample_weight_val is not None and X_val is None:
+            raise ValueError("sample_weight_val needs X_val and y_val.")
+        Xd, yd, wd, dtype, y_ndim = check_dask_inputs(self, X, y, sample_weight)
+        if X_val is not None:
+            from .._dask import as_dask_array
+
+            if not is_dask_collection(X_val):  # an in-memory validation set is fine too
+                import dask.array as da
+
+                X_val, y_val = da.from_array(np.asarray(X_val)), da.from_array(np.asarray(y_val))
+                if sample_weight_val is not None:
+                    sample_weight_val = da.from_array(np.asarray(sample_weight_val))
+            Xv, yv, wv, _, yv_ndim = check_dask_inputs(
+                self, X_val, y_val, sample_weight_val, reset=False, names=("X_val", "y_val"))
+            if (1 if yv_ndim == 1 else as_dask_array(y_val, "y_val").shape[1]) != (
+                    1 if y_ndim == 1 else yd.shape[1]):
+                raise ValueError("y_val must have as many targets as y.")
+            tr, va = gram_stats_many((Xd, yd, wd), (Xv, yv, wv))
+        elif self.strategy is None:
+            (tr,), va = gram_stats_many((Xd, yd, wd)), None
+        else:
+            rs = self.random_state
+            seed = (int(rs) if isinstance(rs, Integral) and rs >= 0
+                    else check_random_state(rs).randint(np.iinfo(np.int32).max))
+            tr, va = split_gram_stats(Xd, yd, wd, self.validation_fraction, seed)
+            if tr.weight_sum <= 0 or va.weight_sum <= 0:
+                raise ValueError(
+                    f"The blockwise split with validation_fraction={self.validation_fraction} "
+                    f"left {'no training' if tr.weight_sum <= 0 else 'no validation'} rows "
+                    f"(of {tr.n_samples + va.n_samples}); pass X_val and y_val, or use more "
+                    "samples."
+                )
+        if tr.weight_sum <= 0:
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        strategy = self.strategy
+        handle_tr = _Moments(tr)
+        handle_val = None if va is None else _Moments(va)
+        if strategy is None:
+            handle_all, descended = handle_tr, [handle_tr]
+        else:
+            handle_all = _Moments(tr.merge(va))
+            descended = [handle_tr] + ([] if strategy == "best" else [handle_all])
+        trainer = _MomentsTrainer(tr.Sxx.shape[0], tr.Sxy.shape[1], alpha=float(self.alpha),
+                                  fit_intercept=bool(self.fit_intercept))
+        datasets = [trainer.dataset(h, h) for h in descended]
+        self.learning_rate_ = self._check_learning_rate(datasets)
+        trainer.set_learning_rate(self.learning_rate_)
+        result = run_early_stopping(
+            trainer, handle_tr, handle_tr, handle_val, handle_val,
+            strategy=strategy, eval_every=self.eval_every, patience=self.patience,
+            min_delta=self.min_delta, max_iter=self.max_iter, X_all=handle_all, y_all=handle_all,
+        )
+        return self._set_result(result, datasets[-1], dtype, y_ndim)
 
     def _validate_validation(self, X_val, y_val, n_targets, sample_weight_val=None):
         if X_val is None and y_val is None:
@@ -763,7 +1060,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             return None, None, None
         if X_val is None or y_val is None:
             raise ValueError("X_val and y_val must be given together.")
-        X_val = validate_data(self, X_val, reset=False, dtype=[np.float64, np.float32])
+        X_val = validate_data(self, X_val, reset=False, dtype=[np.float64, np.float32],
+                              accept_sparse=["csr", "csc"])
         Y_val = check_array(y_val, ensure_2d=False, dtype=np.float64, input_name="y_val")
         Y_val = Y_val.reshape(Y_val.shape[0], -1)
         if Y_val.shape != (X_val.shape[0], n_targets):
@@ -775,7 +1073,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             sample_weight_val = _check_sample_weight(
                 sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
             )
-        return np.asarray(X_val, dtype=np.float64), Y_val, sample_weight_val
+        return _as_float64(X_val), Y_val, sample_weight_val
 
     def _check_learning_rate(self, datasets):
         """ε from 'auto' or the user, checked against 2(1 + μ)/λ_max of every descended set."""

@@ -83,10 +83,10 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature factors pⱼ ≥ 0 of the penalty α Σⱼ pⱼ|wⱼ|; None means all ones.
         pⱼ = 0 leaves feature j unpenalized (fitted by least squares together with the
-        intercept).  Used as given: glmnet's ``penalty.factor`` is first rescaled to
-        sum to n_features, so ``glmnet(penalty.factor=p, lambda=λ)`` is
-        ``SoftThresholdQuadratic(alpha=λ·n·p.sum()/len(p), penalty_factor=p)`` — or
-        pass ``p * len(p) / p.sum()`` with ``alpha=λ·n``.
+        intercept).  Used as given, where glmnet first rescales ``penalty.factor`` to
+        sum to n_features: ``glmnet(x, y, lambda=λ, penalty.factor=p)`` is
+        ``SoftThresholdQuadratic(alpha=λ·n_samples, penalty_factor=p * len(p) / p.sum())``
+        (equivalently ``alpha=λ·n_samples / p.mean()`` with ``penalty_factor=p``).
 
     Attributes
     ----------

@@ -21,6 +21,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from .._atomic import atomic_fit
+from .._dask import is_dask_collection
+from .._sparse import is_sparse
 from ..noise import add_input_noise
 from ._base import validate_fit_data
 from ._ridge import RidgeEigen
@@ -42,6 +44,9 @@ def _linear_least_squares_alpha(estimator):
     if estimator is None:
         return 0.0, True
     if type(estimator) is RidgeEigen:
+        # per-feature factors or per-target alphas: noise adds δN·I, not δN·diag(p)
+        if estimator.penalty_factor is not None or np.ndim(estimator.alpha) != 0:
+            return None
         return float(estimator.alpha), bool(estimator.fit_intercept)
     if type(estimator) is LinearRegression and not estimator.positive:
         return 0.0, bool(estimator.fit_intercept)
@@ -143,6 +148,10 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     True
     """
 
+    # sparse CSR/CSC X passes validation: 'marginalize' hands it to RidgeEigen as it is,
+    # 'augment' densifies it within the 1 GiB limit (noise fills every entry)
+    _supports_sparse = True
+
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "noise_std": [Interval(Real, 0, None, closed="left")],
@@ -167,8 +176,12 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Dense numeric inputs.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Numeric inputs.  Sparse CSR/CSC: 'marginalize' keeps X sparse (RidgeEigen's
+            implicit centring); 'augment' adds dense noise to every entry, so it builds
+            the dense noisy copies only within the 1 GiB limit and otherwise raises a
+            ValueError naming 'marginalize'.  Dask (array or DataFrame): 'marginalize'
+            only, fitted blockwise from the Gram statistics (``augment`` raises).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, passed (repeated) to the inner estimator, which must
@@ -180,6 +193,8 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         """
         if not np.isfinite(self.noise_std):
             raise ValueError(f"noise_std must be finite, got {self.noise_std!r}.")
+        if is_dask_collection(X):
+            return self._fit_dask(X, y, sample_weight)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         n_samples = X.shape[0]
         noise_var = float(self.noise_std) ** 2
@@ -187,21 +202,8 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         noise_alpha = noise_var * total_weight
         linear = _linear_least_squares_alpha(self.estimator)
 
-        if self.method == "marginalize":
-            if linear is None:
-                raise ValueError(
-                    "method='marginalize' is the closed-form expectation for linear least "
-                    "squares only: estimator must be None, LinearRegression(positive=False) "
-                    f"or RidgeEigen, got {self.estimator!r}. Use method='augment' for "
-                    "other estimators."
-                )
-            base_alpha, fit_intercept = linear
-            if isinstance(self.estimator, RidgeEigen):
-                model = clone(self.estimator)
-            else:
-                model = RidgeEigen(fit_intercept=fit_intercept)
-            self.equivalent_alpha_ = base_alpha + noise_alpha
-            model.set_params(alpha=self.equivalent_alpha_)
+        if self.method == "marginalize":  # ridge: sparse (and Dask) X as RidgeEigen takes it
+            model = self._marginal_model(linear, noise_alpha)
             model.fit(X, y, sample_weight=sample_weight)
         else:
             model = RidgeEigen(alpha=0.0) if self.estimator is None else clone(self.estimator)
@@ -211,7 +213,16 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                     "fit NoisyInputRegressor without sample_weight."
                 )
             n_copies = int(self.n_copies)
-            n_bytes = n_copies * X.size * X.dtype.itemsize
+            n_bytes = n_copies * X.shape[0] * X.shape[1] * X.dtype.itemsize
+            if is_sparse(X) and n_bytes > _MAX_AUGMENTED_BYTES:
+                raise ValueError(
+                    f"method='augment' adds Gaussian noise to every entry, so the sparse X "
+                    f"would become {n_copies} dense copies, a ({n_copies * n_samples}, "
+                    f"{X.shape[1]}) {X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
+                    f"{_MAX_AUGMENTED_BYTES / 2**30:.0f} GiB limit. Use method='marginalize' "
+                    "(the exact n_copies → ∞ limit, ridge with α = δΣw, keeps X sparse; "
+                    "estimator None, LinearRegression or RidgeEigen), or lower n_copies."
+                )
             if n_bytes > _MAX_AUGMENTED_BYTES:
                 raise ValueError(
                     f"method='augment' would build a ({n_copies * n_samples}, {X.shape[1]}) "
@@ -224,7 +235,10 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                     )
                 )
             rng = check_random_state(self.random_state)
-            X_aug = add_input_noise(X, self.noise_std, random_state=rng, n_copies=n_copies)
+            # noise makes every entry nonzero: a sparse X is densified here, within the
+            # limit checked above (the same copies as for the dense X)
+            X_dense = X.toarray() if is_sparse(X) else X
+            X_aug = add_input_noise(X_dense, self.noise_std, random_state=rng, n_copies=n_copies)
             y_aug = np.tile(y, (n_copies,) + (1,) * (y.ndim - 1))
             if sample_weight is None:
                 model.fit(X_aug, y_aug)
@@ -236,10 +250,59 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             else:
                 self.equivalent_alpha_ = noise_alpha
 
+        self._set_fitted(model)
+        return self
+
+    def _set_fitted(self, model):
         self.estimator_ = model
         for name in ("coef_", "intercept_"):
             if hasattr(model, name):
                 setattr(self, name, getattr(model, name))
+
+    def _marginal_model(self, linear, noise_alpha):
+        """The unfitted RidgeEigen(alpha=a + δΣw) of 'marginalize'; sets equivalent_alpha_."""
+        if linear is None:
+            raise ValueError(
+                "method='marginalize' is the closed-form expectation for linear least "
+                "squares only: estimator must be None, LinearRegression(positive=False) "
+                "or RidgeEigen (scalar alpha, no penalty_factor), got "
+                f"{self.estimator!r}. Use method='augment' for "
+                "other estimators."
+            )
+        base_alpha, fit_intercept = linear
+        if isinstance(self.estimator, RidgeEigen):
+            model = clone(self.estimator)
+        else:
+            model = RidgeEigen(fit_intercept=fit_intercept)
+        self.equivalent_alpha_ = base_alpha + noise_alpha
+        return model.set_params(alpha=self.equivalent_alpha_)
+
+    def _fit_dask(self, X, y, sample_weight):
+        """'marginalize' on Dask: RidgeEigen's blockwise fit with α = a + δΣw."""
+        if self.method != "marginalize":
+            raise ValueError(
+                "method='augment' on a Dask collection would materialize n_copies noisy "
+                "copies of X; use method='marginalize' (the exact n_copies → ∞ limit: ridge "
+                "with α = δΣw, fitted blockwise from the Gram statistics)."
+            )
+        from .._dask import as_dask_array
+
+        Xd = as_dask_array(X, "X")
+        if sample_weight is None:
+            if np.isnan(Xd.shape[0]):
+                Xd = Xd.compute_chunk_sizes()
+            total_weight = float(Xd.shape[0])
+        else:  # Σw: one pass over the weights only
+            total_weight = float(as_dask_array(sample_weight, "sample_weight").sum().compute())
+        linear = _linear_least_squares_alpha(self.estimator)
+        model = self._marginal_model(linear, float(self.noise_std) ** 2 * total_weight)
+        model.fit(X, y, sample_weight=sample_weight)
+        self.n_features_in_ = model.n_features_in_
+        if hasattr(model, "feature_names_in_"):
+            self.feature_names_in_ = model.feature_names_in_
+        else:
+            self.__dict__.pop("feature_names_in_", None)
+        self._set_fitted(model)
         return self
 
     def predict(self, X):
@@ -247,20 +310,28 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        if is_dask_collection(X):  # the inner RidgeEigen predicts lazily
+            return self.estimator_.predict(X)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False,
+                          accept_sparse=["csr", "csc"])
+        if is_sparse(X) and not get_tags(self.estimator_).input_tags.sparse:
+            X = X.toarray()  # 'augment' with a dense-only inner model: these rows only
         return self.estimator_.predict(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = RidgeEigen() if self.estimator is None else self.estimator
         tags.target_tags.multi_output = get_tags(inner).target_tags.multi_output
-        tags.input_tags.sparse = False
+        # 'augment' densifies (within its memory limit); 'marginalize' is RidgeEigen
+        tags.input_tags.sparse = (
+            self.method == "augment" or get_tags(RidgeEigen()).input_tags.sparse
+        )
         tags.input_tags.allow_nan = False
         return tags

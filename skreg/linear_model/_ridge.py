@@ -25,7 +25,8 @@ from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._krylov import ridge_krylov
-from .._sparse import fits_budget, is_sparse
+from .. import _sparse
+from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
 from ._base import (
     LinearRegressorMixin,
@@ -106,6 +107,25 @@ def _decompose_ridge_gram(stats, penalty_factor, *, fit_intercept):
     return decompose_gram_penalized(stats, penalty_factor, fit_intercept=fit_intercept)
 
 
+def _target_alpha(alpha, n_targets):
+    """``alpha`` as a float, or one α per target as scikit-learn's ``Ridge`` takes it.
+
+    An array of size 1 is the same α for every target; size n_targets gives target j
+    its own α; any other size is a ValueError (as ``Ridge``).
+    """
+    if np.ndim(alpha) == 0:
+        return float(alpha)
+    values = np.asarray(alpha, dtype=np.float64).ravel()
+    if values.size not in (1, n_targets):
+        raise ValueError(
+            "Number of targets and number of penalties do not correspond: "
+            f"{values.size} != {n_targets}"
+        )
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}.")
+    return float(values[0]) if values.size == 1 else values
+
+
 def _check_dense_for_penalty_factor(X):
     if sp.issparse(X):
         raise ValueError(
@@ -118,7 +138,7 @@ def _check_dense_for_penalty_factor(X):
 def _auto_solver(shape):
     """'eigen' when the d×d Gram or n×n kernel fits the memory budget, else 'lanczos'."""
     side = min(shape)
-    return "eigen" if fits_budget(side, side) else "lanczos"
+    return "eigen" if _sparse.fits_budget(side, side) else "lanczos"  # budget read at call time
 
 
 def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
@@ -170,9 +190,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alpha : float, default=1.0
+    alpha : float or ndarray of shape (n_targets,), default=1.0
         L2 strength α ≥ 0. ``alpha=0`` is least squares (minimum-norm solution on
-        rank-deficient data).
+        rank-deficient data).  An array gives each target its own α, as in ``Ridge``.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by centring X and y.
     memory : None, str or joblib.Memory, default=None
@@ -209,7 +229,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         the strengths the Krylov space does not serve to ``tol``.
     max_iter : int or None, default=None
         ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
-        min(n_samples, n_features), within the memory budget).  A
+        min(n_samples, n_features), and a basis of at most 4 GiB,
+        ``skreg._krylov.BASIS_BUDGET_BYTES``).  A
         :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
         from being met.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -239,10 +260,11 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     eigenvectors_ : ndarray of shape (n_features, n_components)
         uᵢ as columns; with ``solver='lanczos'`` the Ritz vectors (orthonormal),
         which stand in for uᵢ in ŵ = Σ βᵢ / (θᵢ + α) ũᵢ.
-    shrinkage_ : ndarray of shape (n_components,)
+    shrinkage_ : ndarray of shape (n_components,) or (n_targets, n_components)
         λᵢ / (λᵢ + α): how much of the data's influence survives in each direction
-        (θᵢ / (θᵢ + α) for the Ritz values).
-    effective_dof_ : float
+        (θᵢ / (θᵢ + α) for the Ritz values; one row per target when ``alpha`` is an
+        array).
+    effective_dof_ : float or ndarray of shape (n_targets,)
         Σᵢ λᵢ / (λᵢ + α), the effective number of parameters (intercept excluded), the
         trace of the hat matrix minus one.  With ``penalty_factor``, ``eigenvalues_``,
         ``eigenvectors_`` (n_penalized rows, coordinates vⱼ = √pⱼ wⱼ) and ``shrinkage_``
@@ -307,7 +329,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "alpha": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "solver": [StrOptions({"auto", "eigen", "lanczos"})],
@@ -364,7 +386,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             _check_array_api_input(X, solver, factor)
             if solver == "lanczos":
                 self._krylov = _krylov_for_ridge(
-                    X, y, sample_weight, bool(self.fit_intercept), [self.alpha],
+                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(np.asarray(self.alpha, dtype=np.float64)),
                     self.tol, self.max_iter,
                 )
                 spectrum = self._krylov.spectrum
@@ -387,7 +409,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             dtype, y_ndim = X.dtype, y.ndim
         self._spectrum = spectrum
         self._y_ndim = y_ndim
-        self._set_spectral_attributes(spectrum, self.alpha, dtype, y_ndim)
+        alpha = _target_alpha(self.alpha, spectrum.theta_star.shape[1])
+        self._set_spectral_attributes(spectrum, alpha, dtype, y_ndim)
         self.solver_ = solver
         self._set_n_iter(y_ndim)
         return self
@@ -408,8 +431,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         count, means and centred scatter matrices into the running ones (pairwise
         update, accurate for data far from the origin), then decomposes the d×d Gram.
         The result equals ``fit`` on all chunks at once.  ``fit`` starts afresh.
-        Sparse chunks add their scatter by sparse products (never densified); the
-        d×d Gram is dense, so ``solver='lanczos'`` is not available here.
+        Sparse chunks add their scatter by sparse products (never densified).  The
+        d×d statistics are the exact Gram path whatever ``solver`` says (``solver_``
+        is then ``'eigen'``): streaming needs them.
 
         Parameters
         ----------
@@ -423,11 +447,6 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self : RidgeEigen
         """
         _check_numpy_only(X, "partial_fit")
-        if self.solver == "lanczos":
-            raise ValueError(
-                "partial_fit accumulates the d x d Gram matrix (sufficient statistics), "
-                "which solver='lanczos' avoids; use solver='auto' or 'eigen', or fit."
-            )
         first = getattr(self, "_stats", None) is None
         if first:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
@@ -447,7 +466,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
         self.__dict__.pop("_krylov", None)
-        self._set_spectral_attributes(self._spectrum, self.alpha, X.dtype, y.ndim)
+        alpha = _target_alpha(self.alpha, self._spectrum.theta_star.shape[1])
+        self._set_spectral_attributes(self._spectrum, alpha, X.dtype, y.ndim)
         self.solver_ = "eigen"
         self._set_n_iter(y.ndim)
         return self
@@ -716,7 +736,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_"):
             self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
-            spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
+            if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
+                from .._dask import kfold_ridge_cv
+
+                spectrum, dtype, y_ndim = kfold_ridge_cv(self, X, y, sample_weight, alphas)
+            else:
+                spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
