@@ -507,7 +507,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.array_api_support = True
+        # the exact decomposition runs on any array API namespace; Lanczos and penalty
+        # factors are NumPy/SciPy only (array API input raises a ValueError there)
+        tags.array_api_support = self.solver != "lanczos" and self.penalty_factor is None
         return tags
 
 
@@ -703,7 +705,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.array_api_support = True
+        tags.array_api_support = self.penalty_factor is None  # factors: NumPy only
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -337,7 +337,11 @@ def test_memory_is_skipped_for_array_api_input(tmp_path):
 
 def test_array_api_tags():
     assert RidgeEigen().__sklearn_tags__().array_api_support
-    assert RidgeEigenCV().__sklearn_tags__().array_api_support
+    assert RidgeEigenCV(cv=5).__sklearn_tags__().array_api_support
+    # NumPy/SciPy-only options say so in the tags (and raise on array API input)
+    assert not RidgeEigen(solver="lanczos").__sklearn_tags__().array_api_support
+    assert not RidgeEigen(penalty_factor=[1.0, 0.0]).__sklearn_tags__().array_api_support
+    assert not RidgeEigenCV(penalty_factor=[1.0, 0.0]).__sklearn_tags__().array_api_support
     for other in [SoftThresholdQuadratic(), EarlyStoppedGD()]:
         assert not other.__sklearn_tags__().array_api_support
 
@@ -372,3 +376,22 @@ def test_guide_example_runs():
     cv = namespace["cv"]
     assert type(cv.coef_).__module__.startswith("torch") and isinstance(cv.alpha_, float)
     assert namespace["coefs"].shape == (3, 50)
+
+
+@pytest.mark.parametrize(
+    "model, match",
+    [
+        (RidgeEigen(solver="lanczos"), "solver='lanczos' takes NumPy/SciPy arrays only"),
+        (RidgeEigen(penalty_factor=np.array([1.0, 0.0, 2.0])), "penalty_factor is not supported"),
+        (RidgeEigenCV(penalty_factor=np.array([1.0, 0.0, 2.0])), "penalty_factor is not supported"),
+        (RidgeEigenCV(cv=3, penalty_factor=np.array([1.0, 0.0, 2.0])), "penalty_factor is not supported"),
+    ],
+)
+def test_numpy_only_options_raise_on_array_api_input(model, match):
+    xp, _ = _array_api_for_tests("array_api_strict", "CPU_DEVICE", "float64")
+    X, y, _ = _data(20, 3, seed=14)
+    with config_context(array_api_dispatch=True):
+        with pytest.raises(ValueError, match=match):
+            sklearn.clone(model).fit(xp.asarray(X), xp.asarray(y))
+        fitted = sklearn.clone(model).fit(X, y)  # NumPy input: the option works
+    assert fitted.coef_.shape == (3,)
