@@ -418,7 +418,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     def _set_n_iter(self, y_ndim):
         krylov = getattr(self, "_krylov", None)
         if krylov is None:
-            self.n_iter_ = int(self._spectrum.eigenvalues.size)
+            self.n_iter_ = int(self._spectrum.eigenvalues.shape[0])  # (torch: .size is a method)
         else:
             self.n_iter_ = int(krylov.n_iter[0]) if y_ndim == 1 else krylov.n_iter.copy()
 
