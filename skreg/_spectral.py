@@ -52,6 +52,7 @@ import warnings
 import numpy as np
 from scipy import linalg
 from scipy.linalg import LinAlgWarning
+from threadpoolctl import threadpool_limits
 from sklearn.utils._array_api import (
     _average,
     _is_numpy_namespace,
@@ -457,8 +458,9 @@ def _eigh_descending(A):
     if is_numpy:
         with single_blas_thread():
             lam, vec = xp.linalg.eigh(A)
-    else:
-        lam, vec = xp.linalg.eigh(A)
+    else:  # the same for other namespaces: PyTorch's MKL runs on OpenMP threads
+        with threadpool_limits(limits=1):  # (measured: 0.44 s -> 0.04 s, d = 300, loaded)
+            lam, vec = xp.linalg.eigh(A)
     zero = xp.zeros((), dtype=lam.dtype, device=device)
     return xp.maximum(xp.flip(lam, axis=0), zero), _contiguous(xp.flip(vec, axis=1), is_numpy)
 
