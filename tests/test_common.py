@@ -4,7 +4,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, NoisyInputRegressor
+from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -22,17 +22,20 @@ EXPECTED_FAILURES = {
         ),
     },
 }
-# the linear estimators take sample_weight, so scikit-learn's sample-weight checks
-# (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor", "EarlyStoppedGD"}
+# the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
+# checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
+WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor", "EarlyStoppedGD",
+            "MLPClassifier", "MLPRegressor"}
 
 
 def _instances():
-    # every estimator with its defaults, the exact (marginalized) input noise, and
-    # gradient descent without the random validation split
+    # every estimator with its defaults, the exact (marginalized) input noise,
+    # gradient descent without the random validation split, and the MLPs' L-BFGS
     return [cls() for _, cls in all_estimators()] + [
         NoisyInputRegressor(method="marginalize"),
         EarlyStoppedGD(strategy=None),
+        MLPRegressor(solver="lbfgs"),
+        MLPClassifier(solver="lbfgs"),
     ]
 
 

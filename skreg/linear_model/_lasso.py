@@ -53,7 +53,6 @@ single-threaded.
 
 from __future__ import annotations
 
-import functools
 import warnings
 from numbers import Integral, Real
 
@@ -63,7 +62,6 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import ThreadpoolController
 
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
@@ -100,15 +98,7 @@ _SWAP_MARGIN = 1e-9
 _CONTINUATION_RATIO = 0.25
 
 
-@functools.lru_cache(maxsize=None)
-def _blas_controller():
-    """One threadpoolctl controller (scanning the loaded libraries costs milliseconds)."""
-    return ThreadpoolController()
-
-
-def _blas_threads(limit):
-    """Context manager limiting the BLAS threads to ``limit``."""
-    return _blas_controller().limit(limits=limit, user_api="blas")
+from .._threads import _blas_controller, _blas_threads  # noqa: E402,F401  (shared with the MLP)
 
 
 class _Problem:
