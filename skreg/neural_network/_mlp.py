@@ -211,9 +211,10 @@ class _MLPTrainer:
                 loss = core.loss_grad(point, Xb, Yb, grad, penalties, swb, dropout, noise_rng)
             if not math.isfinite(loss):
                 raise ValueError(
-                    f"Solver produced non-finite parameter weights: training diverged, the "
-                    f"loss became {loss} at epoch {len(self.loss_curve) + 1}. Lower "
-                    f"learning_rate_init (now {self.learning_rate}) or scale the inputs."
+                    "Solver produced non-finite parameter weights. The input data may "
+                    "contain large values and need to be preprocessed. (Training diverged: "
+                    f"the loss became {loss} at epoch {len(self.loss_curve) + 1}; lower "
+                    f"learning_rate_init, now {self.learning_rate}, or scale the inputs.)"
                 )
             update(params, grads)
             total += loss * (Xb.shape[0] if swb is None else float(swb.sum()))
@@ -634,6 +635,7 @@ class _BaseMLP(BaseEstimator):
                     "the optimization hasn't converged yet.",
                     ConvergenceWarning,
                 )
+            self._no_improvement_count = count  # scikit-learn's counter, same meaning
         self.n_iter_ = n_iter
         return theta, self._plain_history(trainer.loss_curve)
 
