@@ -50,9 +50,11 @@ __all__ = ["MLPRegressor", "MLPClassifier"]
 # this many bytes (256 MiB), a ValueError beyond it.
 _SPARSE_NOISE_BUDGET = 2**28
 # BLAS threads are limited to one when the largest product of a step has fewer
-# multiply-adds than this (threaded BLAS only pays off on larger products; on a busy
-# machine its threads wait for cores held by other processes).
-_SMALL_PRODUCT = 2**24
+# multiply-adds than this (about 10⁸, e.g. 5000 × 64 × 64 = 2·10⁷ is below): threaded BLAS
+# pays off only on larger products, and on a busy machine its threads wait for cores held
+# by other processes (measured on 2 busy cores: (5000×64)·(64×64) 8.5 ms on one thread,
+# 78 ms on two).
+_SMALL_PRODUCT = 2**27
 
 
 class _Data:
@@ -256,6 +258,26 @@ class _MLPTrainer:
             )
         self.lbfgs_result = result
         return result.x.astype(dtype)
+
+
+def _copy_random_state(rng):
+    if rng is None:
+        return None
+    new = np.random.RandomState()
+    new.set_state(rng.get_state())
+    return new
+
+
+def _copy_optimizer(optimizer):
+    """A copy of an optimizer from skreg.optim whose state arrays are copies too."""
+    if optimizer is None:
+        return None
+    new = copy.copy(optimizer)
+    for name in ("velocities", "ms", "vs"):
+        state = getattr(new, name, None)
+        if state is not None:
+            setattr(new, name, [a.copy() for a in state])
+    return new
 
 
 def _dropout_rates(dropout, n_layers):
@@ -639,6 +661,22 @@ class _BaseMLP(BaseEstimator):
         self.n_iter_ = n_iter
         return theta, self._plain_history(trainer.loss_curve)
 
+    @property
+    def history_(self):
+        """pandas.DataFrame: the training record (see the class's Attributes)."""
+        history = self.__dict__.get("_history")
+        if history is None:
+            if "loss_curve_" not in self.__dict__:
+                raise AttributeError(f"{type(self).__name__} has no attribute 'history_' before fit.")
+            # after partial_fit: built from loss_curve_ on first access (a DataFrame per
+            # call would cost a good part of a small epoch)
+            history = self._history = self._plain_history(self.loss_curve_)
+        return history
+
+    @history_.setter
+    def history_(self, value):
+        self._history = value
+
     @staticmethod
     def _plain_history(loss_curve):
         n = len(loss_curve)
@@ -691,8 +729,9 @@ class _BaseMLP(BaseEstimator):
                 )
             core = MLPCore(units, self.activation, self._output, dtype)
             theta = core.pack(self.coefs_, self.intercepts_)
-            rng = copy.deepcopy(getattr(self, "_rng", None)) or check_random_state(self.random_state)
-            optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
+            # copies, so that a failed call leaves the stored state as it was (atomic)
+            rng = _copy_random_state(getattr(self, "_rng", None)) or check_random_state(self.random_state)
+            optimizer = _copy_optimizer(getattr(self, "_optimizer", None))
             noise_rng = copy.deepcopy(getattr(self, "_noise_rng", None))
             curve, n_iter = list(self.loss_curve_), int(self.n_iter_)
             if sp.issparse(X):
@@ -709,8 +748,7 @@ class _BaseMLP(BaseEstimator):
         if self.verbose:
             print(f"Iteration {n_iter + 1}, loss = {loss:.8f}")
         self.n_iter_ = self.best_iter_ = n_iter + 1
-        self._set_fitted(core, theta, trainer, None, len(hidden), n_outputs)
-        self.history_ = self._plain_history(trainer.loss_curve)
+        self._set_fitted(core, theta, trainer, None, len(hidden), n_outputs)  # history_: lazy
         self.t_ = getattr(self, "t_", 0) + X.shape[0] if not first else X.shape[0]
         self.best_loss_ = float(min(trainer.loss_curve))
         self.validation_scores_ = self.best_validation_score_ = None
