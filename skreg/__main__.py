@@ -89,6 +89,7 @@ def _build_parser():
                        help="BLAS threads for the whole study (default 1: no oversubscription on a busy machine)")
     study.add_argument("--random-state", type=_int, default=0)
     study.add_argument("--quick", action="store_true", help="small grids, few iterations (seconds)")
+    study.add_argument("--no-figures", action="store_true", help="write results.csv and report.md only")
     study.add_argument(
         "--scheduler",
         default=None,
@@ -209,6 +210,7 @@ def main(argv=None):
                     n_jobs=-1 if args.scheduler and args.n_jobs is None else args.n_jobs,
                     random_state=args.random_state,
                     quick=args.quick,
+                    figures=not args.no_figures,
                 )
             print(result.table)
             print(f"\nresults: {result.out / 'results.csv'}   report: {result.out / 'report.md'}")

@@ -115,6 +115,21 @@ def _scorer(name):
         ) from None
 
 
+def _check_scoring(scorer, name, dataset):
+    """StudyError (before anything is printed or fitted) when the scorer cannot score the baseline."""
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    dummy = DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
+    X = np.zeros((len(dataset.y), 1))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scorer(dummy.fit(X, dataset.y), X, dataset.y)
+    except (ValueError, TypeError, AttributeError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StudyError(f"--scoring {name} does not work on this {dataset.task} target: {first}") from None
+
+
 def protocol_sentence(cv, inner_cv, n_train, n_test, scoring):
     """The protocol in one sentence (report.md and the progress header)."""
     return (
@@ -294,6 +309,7 @@ def run_study(
         scoring, reason = default_scoring(dataset)
         scorer = get_scorer(scoring)
     classification = dataset.task == "classification"
+    _check_scoring(scorer, scoring, dataset)
     X_train, X_test, y_train, y_test = train_test_split(
         dataset.X, dataset.y, test_size=test_size, random_state=random_state,
         stratify=dataset.y if classification else None,
