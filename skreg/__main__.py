@@ -76,7 +76,8 @@ def _build_parser():
         "neg_log_loss, ...); default r2, or accuracy (balanced_accuracy when a class is under 20%%)",
     )
     study.add_argument("--cv", type=_int, default=5, help="outer cross-validation folds (default 5)")
-    study.add_argument("--inner-cv", type=_int, default=3, help="folds of each row's tuning inside an outer fold (default 3)")
+    study.add_argument("--inner-cv", type=_int, default=None,
+                       help="folds of each row's tuning inside an outer fold (default 3; 2 with --quick)")
     study.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (default 0.25)")
     study.add_argument("--sep", default=None, help="CSV delimiter (default: sniffed among , ; tab |)")
     study.add_argument("--na-values", default=None, metavar="TOKEN[,TOKEN]",
@@ -88,7 +89,7 @@ def _build_parser():
     study.add_argument("--blas-threads", type=_int, default=1,
                        help="BLAS threads for the whole study (default 1: no oversubscription on a busy machine)")
     study.add_argument("--random-state", type=_int, default=0)
-    study.add_argument("--quick", action="store_true", help="small grids, few iterations (seconds)")
+    study.add_argument("--quick", action="store_true", help="small grids, 2 inner folds, few iterations (seconds)")
     study.add_argument("--no-figures", action="store_true", help="write results.csv and report.md only")
     study.add_argument(
         "--scheduler",

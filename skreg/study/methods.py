@@ -462,7 +462,7 @@ def _es(strategy):
 
 def _mlp_common(s, batch_size=64):
     n_batches = max(1, math.ceil(s.n_train / batch_size))
-    budget, lo, hi = (150, 5, 15) if s.quick else (300, 10, 100)
+    budget, lo, hi = (100, 2, 15) if s.quick else (300, 10, 100)
     epochs = int(min(hi, max(lo, budget // n_batches)))
     return dict(
         hidden_layer_sizes=(16,) if s.quick else (32,),

@@ -30,7 +30,8 @@ from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_validate, train_test_split
+from joblib import Parallel, delayed
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
@@ -205,6 +206,58 @@ def _curve(search, method, prefix):
     return frame["value"].to_numpy(), frame["mean"].to_numpy(), frame["std"].to_numpy(), chosen
 
 
+#: Preprocessed folds are cached (computed once for all rows) up to this size each.
+CACHE_LIMIT_BYTES = 256 * 1024**2
+
+
+def _prep(dataset, sparse):
+    return Pipeline([("prep", make_preprocessor(dataset, sparse=sparse)), ("scale", StandardScaler(with_mean=not sparse))])
+
+
+class _Folds:
+    """The outer folds, preprocessed on their training part: computed once, shared by every row.
+
+    A row's model sees exactly what ``Pipeline(preprocess, StandardScaler, model)``
+    inside ``cross_validate`` would give it; caching only avoids repeating the
+    preprocessing for every row (dense copies above ``CACHE_LIMIT_BYTES`` are redone).
+    """
+
+    def __init__(self, dataset, X_train, y_train, outer):
+        self.dataset, self.X, self.y, self.outer = dataset, X_train, y_train, outer
+        self._cache = {}
+
+    def _cacheable(self, sparse):
+        return sparse or not self.dataset.categorical or dense_bytes(self.dataset, len(self.y)) <= CACHE_LIMIT_BYTES
+
+    def fold(self, i, sparse):
+        """(X_train_fold, y_train_fold, X_test_fold, y_test_fold), preprocessed on the training part."""
+        key = (i, sparse)
+        if key in self._cache:
+            return self._cache[key]
+        train, test = self.outer[i]
+        prep = _prep(self.dataset, sparse)
+        out = (prep.fit_transform(self.X.iloc[train]), self.y.iloc[train], prep.transform(self.X.iloc[test]),
+               self.y.iloc[test])
+        if self._cacheable(sparse):
+            self._cache[key] = out
+        return out
+
+    def full(self, sparse):
+        """(fitted preprocessing pipeline, transformed training rows, None) for the final refit."""
+        key = ("full", sparse)
+        if key in self._cache:
+            return self._cache[key]
+        prep = _prep(self.dataset, sparse)
+        out = (prep, prep.fit_transform(self.X), None)
+        if self._cacheable(sparse):
+            self._cache[key] = out
+        return out
+
+
+def _fit_and_score(estimator, X_train, y_train, X_test, y_test, scorer):
+    return float(scorer(clone(estimator).fit(X_train, y_train), X_test, y_test))
+
+
 def run_study(
     data="diabetes",
     *,
@@ -212,7 +265,7 @@ def run_study(
     task="auto",
     scoring=None,
     cv=5,
-    inner_cv=3,
+    inner_cv=None,
     test_size=0.25,
     out="skreg-study",
     na_values=None,
@@ -250,8 +303,8 @@ def run_study(
         balanced_accuracy when the smallest class is under 20 % of the rows.
     cv : int, default=5
         Outer folds (stratified for classification).
-    inner_cv : int, default=3
-        Folds of the tuning inside each outer training fold.
+    inner_cv : int or None, default=None
+        Folds of the tuning inside each outer training fold; None: 3 (2 with ``quick``).
     test_size : float, default=0.25
         Fraction of rows held out for the final score.
     out : str, Path or None, default='skreg-study'
@@ -265,7 +318,7 @@ def run_study(
     random_state : int, default=0
         Seeds the splits and the estimators.
     quick : bool, default=False
-        Small grids and few iterations (seconds; for tests and a first look).
+        Small grids, 2 inner folds and few iterations (seconds; for tests and a first look).
     methods : list of Method or None, default=None
         None: :data:`skreg.study.METHODS` for the task.
     figures : bool, default=True
@@ -291,6 +344,8 @@ def run_study(
     stream = sys.stderr if progress is True else (progress or None)
     if int(cv) < 2:
         raise StudyError(f"--cv must be at least 2, got {cv}")
+    if inner_cv is None:
+        inner_cv = 2 if quick else 3
     if int(inner_cv) < 2:
         raise StudyError(f"--inner-cv must be at least 2, got {inner_cv}")
     if not 0.0 < float(test_size) < 1.0:
@@ -339,6 +394,7 @@ def run_study(
         stream,
     )
 
+    folds = _Folds(dataset, X_train, y_train, outer)
     rows, fitted, curves, skipped = [], {}, {}, {}
     limits = threadpool_limits(limits=int(blas_threads)) if blas_threads is not None else None
     try:
@@ -359,18 +415,17 @@ def run_study(
             if grid:  # the search sees the outer training fold, preprocessed on that fold
                 estimator = GridSearchCV(estimator, {prefix + p: list(v) for p, v in grid.items()}, cv=inner,
                                          scoring=scorer, error_score="raise")
-            tuned = Pipeline([
-                ("prep", make_preprocessor(dataset, sparse=sparse)),
-                ("scale", StandardScaler(with_mean=not sparse)),
-                ("model", estimator),
-            ])
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ConvergenceWarning)
                 try:
-                    scores = cross_validate(tuned, X_train, y_train, cv=outer, scoring=scorer, n_jobs=n_jobs,
-                                            error_score="raise")["test_score"]
-                    final = clone(tuned).fit(X_train, y_train)
-                    test_score = float(scorer(final, X_test, y_test))
+                    scores = Parallel(n_jobs=n_jobs)(
+                        delayed(_fit_and_score)(estimator, *folds.fold(i, sparse), scorer) for i in range(cv)
+                    )
+                    prep, Xt, _ = folds.full(sparse)
+                    search = clone(estimator).fit(Xt, y_train)
+                    best_model = search.best_estimator_ if isinstance(search, GridSearchCV) else search
+                    best = Pipeline(prep.steps + [("model", best_model)])
+                    test_score = float(scorer(best, X_test, y_test))
                 except (ValueError, TypeError, AttributeError) as exc:
                     if not method.baseline:
                         raise
@@ -380,12 +435,7 @@ def run_study(
                 if not issubclass(w.category, ConvergenceWarning):
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             n_conv = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
-            search = final.named_steps["model"]
-            best = final
-            if isinstance(search, GridSearchCV):
-                best = Pipeline(final.steps[:-1] + [("model", search.best_estimator_)])
             model = inner_model(best)
-            Xt = best[:-1].transform(X_train)
             summary = dict(method.describe(model, Xt, np.asarray(y_train), settings))
             own = summary.pop("params", None) or {}
             edge = list(summary.pop("edge", None) or [])
