@@ -49,11 +49,12 @@ def _new_figure(n_axes=1, width=6.0):
 
     plt = _pyplot()
     fig, axes = plt.subplots(1, n_axes, figsize=(width * n_axes, 4.2), squeeze=False)
+    # fixed margins: tight_layout would draw every figure twice (half the study's figure time)
+    fig.subplots_adjust(left=0.12 / n_axes, right=1 - 0.03 / n_axes, bottom=0.13, top=0.9, wspace=0.3)
     return plt, fig, list(axes[0])
 
 
 def _save(plt, fig, path):
-    fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return Path(path)

@@ -42,7 +42,7 @@ from .methods import StudySettings, _edge, methods_for
 __all__ = ["StudyResult", "default_scoring", "run_study", "protocol_sentence"]
 
 #: Memory allowed for densifying the one-hot block for an estimator that cannot take sparse X.
-DENSE_LIMIT_BYTES = 2 * 1024**3
+DENSE_LIMIT_BYTES = 256 * 1024**2
 
 
 @dataclass
