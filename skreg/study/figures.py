@@ -108,10 +108,10 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
     ref = fitted.get("ridge", fitted.get("least_squares", next(iter(fitted.values()))))[1]
     Xt = _dense(ref[:-1].transform(X_train))
     names = list(ref[:-1].get_feature_names_out()) if hasattr(ref[:-1], "get_feature_names_out") else None
-    regression = "ridge" in fitted and Xt is not None
+    regression = Xt is not None and bool((results["task"] == "regression").all())
     y = np.asarray(y_train, dtype=np.float64) if regression else None
 
-    if regression:
+    if regression and "ridge" in fitted:
         cv_model = inner_model(fitted["ridge"][1])
         alpha = clean_alpha(cv_model.alpha_)
         ridge = RidgeEigen(alpha=alpha).fit(Xt, y)
@@ -162,22 +162,22 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
             ax1.get_legend().remove()
         figures.append(_save(plt, fig, out / "l1_vs_l2_paths.png"))
 
-        if "l1" in fitted and hasattr(inner_model(fitted["l1"][1]), "mse_path_"):
-            l1 = inner_model(fitted["l1"][1])
-            a = np.asarray(l1.alphas_, dtype=np.float64)
-            path = np.asarray(l1.mse_path_, dtype=np.float64)
-            mean, std = path.mean(axis=1), path.std(axis=1)
-            plt, fig, (ax,) = _new_figure(1)
-            ax.plot(a, mean, marker="o", ms=3, label="CV mean squared error")
-            ax.fill_between(a, np.clip(mean - std, 0, None), mean + std, alpha=0.2, label="± 1 std")
-            ax.axvline(float(l1.alpha_min_), color="k", ls="--", lw=1, label=f"α_min = {float(l1.alpha_min_):.3g}")
-            ax.axvline(float(l1.alpha_1se_), color="C3", ls=":", lw=1.5, label=f"α_1se = {float(l1.alpha_1se_):.3g}")
-            ax.set_xscale("log")
-            ax.set_xlabel("alpha (sum convention)")
-            ax.set_ylabel("CV MSE")
-            ax.set_title("validation curve: SoftThresholdQuadraticCV (L1)")
-            ax.legend(fontsize="small")
-            figures.append(_save(plt, fig, out / "validation_l1.png"))
+    if regression and "l1" in fitted and hasattr(inner_model(fitted["l1"][1]), "mse_path_"):
+        l1 = inner_model(fitted["l1"][1])
+        a = np.asarray(l1.alphas_, dtype=np.float64)
+        path = np.asarray(l1.mse_path_, dtype=np.float64)
+        mean, std = path.mean(axis=1), path.std(axis=1)
+        plt, fig, (ax,) = _new_figure(1)
+        ax.plot(a, mean, marker="o", ms=3, label="CV mean squared error")
+        ax.fill_between(a, np.clip(mean - std, 0, None), mean + std, alpha=0.2, label="± 1 std")
+        ax.axvline(float(l1.alpha_min_), color="k", ls="--", lw=1, label=f"α_min = {float(l1.alpha_min_):.3g}")
+        ax.axvline(float(l1.alpha_1se_), color="C3", ls=":", lw=1.5, label=f"α_1se = {float(l1.alpha_1se_):.3g}")
+        ax.set_xscale("log")
+        ax.set_xlabel("alpha (sum convention)")
+        ax.set_ylabel("CV MSE")
+        ax.set_title("validation curve: SoftThresholdQuadraticCV (L1)")
+        ax.legend(fontsize="small")
+        figures.append(_save(plt, fig, out / "validation_l1.png"))
 
     if "early_stopping_best" in fitted:
         es = inner_model(fitted["early_stopping_best"][1])
