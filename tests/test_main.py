@@ -278,3 +278,18 @@ def test_shadowing_skreg_folder_is_one_line_exit_2(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "shadows the installed skreg package" in proc.stderr and str(tmp_path / "skreg") in proc.stderr
+
+
+def test_shadowing_folder_detection_in_process(tmp_path, monkeypatch, capsys):
+    import types
+
+    from skreg.__main__ import _shadowing_folder
+
+    assert _shadowing_folder() is None  # the real package
+    namespace = types.ModuleType("skreg")
+    namespace.__path__ = [str(tmp_path / "skreg")]
+    monkeypatch.setitem(sys.modules, "skreg", namespace)
+    assert _shadowing_folder() == str(tmp_path / "skreg")
+    assert main(["study"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "shadows the installed skreg package" in err
