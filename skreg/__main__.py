@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import os
 import sys
+import warnings
 
 DEMOS = ("penalties", "early-stopping", "noise")
 
@@ -192,8 +193,11 @@ def main(argv=None):
         if args.command == "study":
             from skreg.study import run_study
 
+            from skreg.study import StudyWarning
+
             _use_agg()
-            with _joblib_backend(args.scheduler):
+            with _joblib_backend(args.scheduler), warnings.catch_warnings():
+                warnings.simplefilter("ignore", StudyWarning)  # already printed as 'warning: ...' lines
                 result = run_study(
                     args.data,
                     target=args.target,

@@ -19,7 +19,7 @@ Examples
 >>> print(result.table)  # doctest: +SKIP
 """
 
-from .data import Dataset, StudyError, load_dataset, make_preprocessor, read_table
+from .data import Dataset, StudyError, StudyWarning, load_dataset, make_preprocessor, read_table
 from .methods import METHODS, Method, StudySettings, alpha_with_dof, l1_cv_estimator, methods_for
 from .protocol import StudyResult, default_scoring, run_study
 from .report import format_table
@@ -31,6 +31,7 @@ __all__ = [
     "StudyError",
     "StudyResult",
     "StudySettings",
+    "StudyWarning",
     "alpha_with_dof",
     "default_scoring",
     "format_table",

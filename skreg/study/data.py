@@ -28,7 +28,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-__all__ = ["Dataset", "StudyError", "DEFAULT_NA_VALUES", "load_dataset", "make_preprocessor", "read_table"]
+__all__ = ["Dataset", "StudyError", "StudyWarning", "DEFAULT_NA_VALUES", "load_dataset", "make_preprocessor", "read_table"]
 
 #: Read as missing in addition to pandas' defaults ("", "NA", "N/A", "NaN", "null", …).
 DEFAULT_NA_VALUES = ("?",)
@@ -38,6 +38,10 @@ _SEPARATORS = ",;\t|"
 
 class StudyError(Exception):
     """Bad input for the study: reported as one line on stderr, exit status 2."""
+
+
+class StudyWarning(UserWarning):
+    """A choice the study made about the data that the user should see (e.g. a dropped column)."""
 
 
 def plain(value):

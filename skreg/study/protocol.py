@@ -36,7 +36,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from .data import StudyError, check_sizes, dense_bytes, fmt_bytes, load_dataset, make_preprocessor, plain
+from .data import StudyError, StudyWarning, check_sizes, dense_bytes, fmt_bytes, load_dataset, make_preprocessor, plain
 from .methods import StudySettings, _edge, methods_for
 
 __all__ = ["StudyResult", "default_scoring", "run_study", "protocol_sentence"]
@@ -386,6 +386,7 @@ def run_study(
         _progress(f"    {line}", stream)
     for note in dataset.notes:
         _progress(f"warning: {note}", stream)
+        warnings.warn(note, StudyWarning, stacklevel=2)
     if reason:
         _progress(f"scoring: {scoring}, because {reason}", stream)
     _progress(

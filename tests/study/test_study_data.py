@@ -128,3 +128,13 @@ def test_directory_and_missing_file(tmp_path):
         read_table(tmp_path)
     with pytest.raises(StudyError, match="not found"):
         read_table(tmp_path / "nope.csv")
+
+
+def test_run_study_warns_about_dropped_identifiers(tmp_path):
+    from skreg.study import METHODS, StudyWarning, run_study
+
+    path = _auto_like(tmp_path / "auto.csv", n=40)
+    ridge = [m for m in METHODS if m.key == "ridge"]
+    with pytest.warns(StudyWarning, match="'name'"):
+        result = run_study(str(path), methods=ridge, quick=True, out=None, progress=False, figures=False)
+    assert "name" in result.dataset.dropped and "name" not in result.models["ridge"][0].feature_names_in_
