@@ -50,7 +50,7 @@ def _new_figure(n_axes=1, width=6.0):
     plt = _pyplot()
     fig, axes = plt.subplots(1, n_axes, figsize=(width * n_axes, 4.2), squeeze=False)
     # fixed margins: tight_layout would draw every figure twice (half the study's figure time)
-    fig.subplots_adjust(left=0.12 / n_axes, right=1 - 0.03 / n_axes, bottom=0.13, top=0.9, wspace=0.3)
+    fig.subplots_adjust(left=0.15 / n_axes, right=1 - 0.03 / n_axes, bottom=0.13, top=0.9, wspace=0.3)
     return plt, fig, list(axes[0])
 
 
@@ -203,7 +203,9 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
         ax1.set_yscale("log")
         positive = eq[np.isfinite(eq) & (eq > 0)]
         if positive.size:
-            low, high = _span(positive.min() / 1e3, positive.max() * 1e3, ridge_alpha)
+            # six decades below the typical strength: directions far below are "unregularized"
+            floor = (ridge_alpha if ridge_alpha else float(np.median(positive))) * 1e-6
+            low, high = _span(max(positive.min() / 1e3, floor), positive.max() * 1e3, ridge_alpha)
             ax1.set_ylim(low, high)
         ax1.set_xlabel("GD steps τ")
         ax1.set_ylabel("equivalent α = λ(1−ελ)^τ / (1−(1−ελ)^τ)")
