@@ -25,6 +25,7 @@ setup(
         "scipy>=1.10",
         "scikit-learn>=1.6",
         "pandas>=1.5",
+        "threadpoolctl>=3.1",
     ],
     extras_require={
         "test": [

@@ -9,10 +9,12 @@ import skreg.datasets
 import skreg.noise
 import skreg.penalties
 import skreg.plotting
+import skreg.study
 import skreg.theory
 
 MODULES = [("skreg", skreg), ("skreg.penalties", skreg.penalties), ("skreg.noise", skreg.noise),
-           ("skreg.theory", skreg.theory), ("skreg.datasets", skreg.datasets), ("skreg.plotting", skreg.plotting)]
+           ("skreg.theory", skreg.theory), ("skreg.datasets", skreg.datasets), ("skreg.plotting", skreg.plotting),
+           ("skreg.study", skreg.study)]
 
 
 def render():

@@ -2,18 +2,21 @@
 
 * ``python -m skreg``: version and the list of estimators.
 * ``python -m skreg study [...]``: cross-validate every regularizer on a data set and
-  write ``results.csv``, ``report.md`` and figures (see ``skreg._study``).
+  write ``results.csv``, ``report.md`` and figures (see :mod:`skreg.study`).
 * ``python -m skreg demo penalties|early-stopping|noise``: the lecture's three demos
   (see ``skreg._demos``).
 
-Bad input exits with status 2 and one line on stderr (no traceback).
+Bad input exits with status 2 and one line on stderr (no traceback), including a
+``skreg/`` folder in the current directory that shadows the installed package.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
+import warnings
 
 DEMOS = ("penalties", "early-stopping", "noise")
 
@@ -31,6 +34,23 @@ def _int(text):
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
     return value
+
+
+def _shadowing_folder():
+    """The folder that ``import skreg`` resolves to when it is not this package, else None.
+
+    ``python -m skreg`` puts the current directory first on ``sys.path``: a ``skreg/``
+    folder there (an output folder, a checkout's parent) becomes a namespace package
+    named ``skreg`` while this ``__main__`` is found through the installed package.
+    """
+    import skreg
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    origin = getattr(skreg, "__file__", None)
+    if origin is not None and os.path.dirname(os.path.abspath(origin)) == here:
+        return None
+    paths = list(getattr(skreg, "__path__", []) or [])
+    return paths[0] if paths else (origin or "?")
 
 
 def _build_parser():
@@ -51,12 +71,27 @@ def _build_parser():
     )
     study.add_argument("--target", default=None, help="target column (default: the CSV's last column)")
     study.add_argument("--task", default="auto", choices=("auto", "regression", "classification"))
-    study.add_argument("--cv", type=_int, default=5, help="cross-validation folds (default 5)")
+    study.add_argument(
+        "--scoring", default=None,
+        help="any scikit-learn scorer name (r2, neg_mean_squared_error, accuracy, balanced_accuracy, roc_auc, "
+        "neg_log_loss, ...); default r2, or accuracy (balanced_accuracy when a class is under 20%%)",
+    )
+    study.add_argument("--cv", type=_int, default=5, help="outer cross-validation folds (default 5)")
+    study.add_argument("--inner-cv", type=_int, default=None,
+                       help="folds of each row's tuning inside an outer fold (default 3; 2 with --quick)")
     study.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (default 0.25)")
+    study.add_argument("--sep", default=None, help="CSV delimiter (default: sniffed among , ; tab |)")
+    study.add_argument("--na-values", default=None, metavar="TOKEN[,TOKEN]",
+                       help="extra missing-value markers (default '?'; '', NA, NaN, null ... always)")
+    study.add_argument("--categorical", default=None, metavar="COL[,COL]", help="columns to one-hot encode")
+    study.add_argument("--drop", default=None, metavar="COL[,COL]", help="columns to leave out")
     study.add_argument("--out", default="skreg-study", help="output folder (default skreg-study/)")
-    study.add_argument("--n-jobs", type=_int, default=None, help="parallel jobs for the searches")
+    study.add_argument("--n-jobs", type=_int, default=None, help="parallel jobs over the outer folds")
+    study.add_argument("--blas-threads", type=_int, default=1,
+                       help="BLAS threads for the whole study (default 1: no oversubscription on a busy machine)")
     study.add_argument("--random-state", type=_int, default=0)
-    study.add_argument("--quick", action="store_true", help="small grids, few iterations (seconds)")
+    study.add_argument("--quick", action="store_true", help="small grids, 2 inner folds, few iterations (seconds)")
+    study.add_argument("--no-figures", action="store_true", help="write results.csv and report.md only")
     study.add_argument(
         "--scheduler",
         default=None,
@@ -104,7 +139,7 @@ def _joblib_backend(scheduler):
     if scheduler is None:
         yield
         return
-    from skreg._study import StudyError
+    from skreg.study import StudyError
 
     try:
         import joblib
@@ -135,6 +170,14 @@ def _joblib_backend(scheduler):
 
 def main(argv=None):
     """Run the skreg command line; returns the process exit status."""
+    shadow = _shadowing_folder()
+    if shadow is not None:
+        print(
+            f"skreg: error: the folder {shadow} shadows the installed skreg package (Python imports the current "
+            "directory first); run from another folder or rename it",
+            file=sys.stderr,
+        )
+        return 2
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
@@ -144,24 +187,35 @@ def main(argv=None):
         _summary()
         return 0
 
-    from skreg._study import StudyError
+    from skreg.study import StudyError
 
     try:
         if args.command == "study":
-            from skreg._study import run_study
+            from skreg.study import run_study
+
+            from skreg.study import StudyWarning
 
             _use_agg()
-            with _joblib_backend(args.scheduler):
+            with _joblib_backend(args.scheduler), warnings.catch_warnings():
+                warnings.simplefilter("ignore", StudyWarning)  # already printed as 'warning: ...' lines
                 result = run_study(
                     args.data,
                     target=args.target,
                     task=args.task,
+                    scoring=args.scoring,
                     cv=args.cv,
+                    inner_cv=args.inner_cv,
                     test_size=args.test_size,
                     out=args.out,
+                    sep=args.sep,
+                    na_values=args.na_values,
+                    categorical=args.categorical,
+                    drop=args.drop,
+                    blas_threads=args.blas_threads,
                     n_jobs=-1 if args.scheduler and args.n_jobs is None else args.n_jobs,
                     random_state=args.random_state,
                     quick=args.quick,
+                    figures=not args.no_figures,
                 )
             print(result.table)
             print(f"\nresults: {result.out / 'results.csv'}   report: {result.out / 'report.md'}")

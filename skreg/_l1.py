@@ -93,14 +93,13 @@ it is used), with the default threads, as :func:`sklearn.linear_model.lasso_path
 
 from __future__ import annotations
 
-import functools
 import warnings
 
 import numpy as np
 from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import ThreadpoolController
 
+from ._threads import _blas_controller, _blas_threads  # noqa: F401  (re-exported)
 from ._sparse import (
     CenteredDesign,
     centered_column_sq_norms,
@@ -153,17 +152,6 @@ _CONTINUATION_RATIO = 0.25
 # Eigenvalues of G_UU below this fraction of the largest are treated as 0 (collinear
 # unpenalized features: the pseudo-inverse, the minimum-norm least-squares w_U).
 _PINV_RTOL = 1e-12
-
-
-@functools.lru_cache(maxsize=None)
-def _blas_controller():
-    """One threadpoolctl controller (scanning the loaded libraries costs milliseconds)."""
-    return ThreadpoolController()
-
-
-def _blas_threads(limit):
-    """Context manager limiting the BLAS threads to ``limit``."""
-    return _blas_controller().limit(limits=limit, user_api="blas")
 
 
 class _Problem:

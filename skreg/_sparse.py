@@ -31,6 +31,7 @@ __all__ = [
     "centered_column_sq_norms",
     "centered_columns_times",
     "centered_gram_block",
+    "dense_result",
     "fits_budget",
     "is_sparse",
     "as_float64",
@@ -105,6 +106,21 @@ def row_scaled(X, scale):
     X = X.tocsr() if X.format != "csr" else X
     rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
     return sparse.csr_matrix((X.data * scale[rows], X.indices, X.indptr), shape=X.shape)
+
+
+def dense_result(M):
+    """A small product matrix (Gram, kernel, block) as a new float64 ndarray.
+
+    Sparse products come back sparse; they are scattered into a dense array here, so
+    the only ``toarray`` calls in skreg are on matrices skreg computed itself (a test
+    can forbid densifying the user's X outright).
+    """
+    if not is_sparse(M):
+        return np.array(M, dtype=np.float64)
+    coo = M.tocoo()
+    out = np.zeros(M.shape, dtype=np.float64)
+    np.add.at(out, (coo.row, coo.col), coo.data)
+    return out
 
 
 def weighted_column_mean(X, sample_weight=None):
@@ -196,7 +212,7 @@ class CenteredDesign:
         """The centred Gram matrix X_wᵀX_w, dense (n_features, n_features)."""
         Xs = self._weighted_X()
         G = Xs.T @ Xs
-        G = G.toarray() if is_sparse(G) else np.array(G, dtype=np.float64)
+        G = dense_result(G)
         if self._centred:
             s = self.sqrt_sw
             c = np.asarray(Xs.T @ (np.ones(self.shape[0]) if s is None else s)).reshape(-1)
@@ -211,7 +227,7 @@ class CenteredDesign:
         """The centred kernel matrix X_wX_wᵀ, dense (n_samples, n_samples)."""
         Xs = self._weighted_X()
         K = Xs @ Xs.T
-        K = K.toarray() if is_sparse(K) else np.array(K, dtype=np.float64)
+        K = dense_result(K)
         if self._centred:
             s = np.ones(self.shape[0]) if self.sqrt_sw is None else self.sqrt_sw
             m = self.X_offset
@@ -258,7 +274,7 @@ def centered_gram_block(design, rows, cols):
     if is_sparse(design.X):
         XBw = XB if w is None else XB.multiply(w[:, None])
         P = XA.T @ XBw
-        P = P.toarray() if is_sparse(P) else np.asarray(P)
+        P = dense_result(P)
     else:
         P = XA.T @ (XB if w is None else XB * w[:, None])
     P = np.asarray(P, dtype=np.float64)

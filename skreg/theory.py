@@ -280,3 +280,56 @@ def early_stopping_equivalent_alpha(lam, learning_rate, n_steps):
         limit = 1.0 / (eps * tau)
     alpha = np.where(lam == 0, limit, alpha)
     return np.where(tau == 0, np.inf, alpha)
+
+
+__all__ += ["dropout_equivalent_penalty"]
+
+
+def dropout_equivalent_penalty(X, coef, rate):
+    """Expected extra loss of input dropout on a linear model: ½·p/(1−p)·Σⱼ (Σᵢ xᵢⱼ²) wⱼ².
+
+    Inverted dropout replaces each input by x̃ᵢⱼ = xᵢⱼ mᵢⱼ / (1 − p) with independent
+    mᵢⱼ ~ Bernoulli(1 − p), so E[x̃ᵢⱼ] = xᵢⱼ and Var[x̃ᵢⱼ] = xᵢⱼ² p / (1 − p).  For the
+    squared loss of a linear model the cross term vanishes in expectation and
+
+        E_M ½‖X̃w + b − y‖² = ½‖Xw + b − y‖² + ½ Σᵢ Σⱼ Var[x̃ᵢⱼ] wⱼ²
+                           = ½‖Xw + b − y‖² + ½·p/(1 − p)·Σⱼ (Σᵢ xᵢⱼ²) wⱼ²,
+
+    exactly (no expansion): ridge regression whose penalty weighs each wⱼ by the energy
+    Σᵢ xᵢⱼ² of its feature — the lecture's input noise with a variance proportional to
+    xᵢⱼ² (multiplicative instead of additive noise; Gaussian noise of variance δ gives
+    the data-independent ½δN‖w‖² of :func:`input_noise_equivalent_alpha`).  Its
+    gradient in w is p/(1 − p)·(Σᵢ xᵢⱼ²) wⱼ.  Sum convention: divide by n for a mean loss.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The inputs the masks act on (uncentred: dropout multiplies the raw inputs).
+    coef : array-like of shape (n_features,) or (n_features, n_targets)
+        w (several targets: the penalties of the columns add up).
+    rate : float or array-like
+        Dropout rate p in [0, 1) (an array gives one penalty per rate).
+
+    Returns
+    -------
+    float or ndarray
+        ½·p/(1 − p)·Σⱼ (Σᵢ xᵢⱼ²) Σₖ wⱼₖ², the shape of ``rate``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 0.0], [1.0, 2.0]])   # column energies 2 and 4
+    >>> dropout_equivalent_penalty(X, np.array([1.0, 0.5]), 0.5)   # ½·1·(2·1 + 4·0.25)
+    1.5
+    """
+    X = np.asarray(X, dtype=np.float64)
+    coef = np.asarray(coef, dtype=np.float64)
+    rate = np.asarray(rate, dtype=np.float64)
+    if np.any(rate < 0) or np.any(rate >= 1):
+        raise ValueError("rate must be in [0, 1).")
+    if X.ndim != 2 or coef.shape[0] != X.shape[1]:
+        raise ValueError(f"coef must have one row per column of X ({X.shape[1]}), got shape {coef.shape}.")
+    energy = np.einsum("ij,ij->j", X, X)
+    weighted = float(np.sum(energy * np.sum(coef.reshape(coef.shape[0], -1) ** 2, axis=1)))
+    out = 0.5 * rate / (1.0 - rate) * weighted
+    return float(out) if out.ndim == 0 else out

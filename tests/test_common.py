@@ -6,7 +6,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen
+from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor, RidgeEigen
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -28,19 +28,21 @@ EXPECTED_FAILURES = {
         "check_sample_weight_equivalence_on_sparse_data": _SPLIT_REASON,
     },
 }
-# the linear estimators take sample_weight, so scikit-learn's sample-weight checks
-# (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
+# the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
+# checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
 WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
-            "NoisyInputRegressor", "EarlyStoppedGD"}
+            "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor"}
 
 
 def _instances():
-    # every estimator with its defaults, the exact (marginalized) input noise, and
-    # gradient descent without the random validation split
+    # every estimator with its defaults, the exact (marginalized) input noise,
+    # gradient descent without the random validation split, and the MLPs' L-BFGS
     return [cls() for _, cls in all_estimators()] + [
         NoisyInputRegressor(method="marginalize"),
         EarlyStoppedGD(strategy=None),
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
+        MLPRegressor(solver="lbfgs"),
+        MLPClassifier(solver="lbfgs"),
     ]
 
 

@@ -1,5 +1,6 @@
 """The command line: ``python -m skreg``, ``study`` and ``demo`` end to end."""
 
+import re
 import subprocess
 import sys
 
@@ -17,7 +18,6 @@ STUDY_FIGURES = {
     "early_stopping_vs_ridge.png",
     "validation_ridge.png",
     "validation_l1.png",
-    "validation_early_stopping_best.png",
     "validation_noise_marginalized.png",
     "validation_mlp.png",
 }
@@ -48,13 +48,17 @@ def test_study_quick_writes_table_csv_report_and_figures(diabetes_study):
     assert status == 0
     for label in ("RidgeEigenCV (L2)", "SoftThresholdQuadraticCV (L1)", "EarlyStoppedGD (retrain)", "MLPRegressor (weight noise)"):
         assert label in stdout
-    assert "CV score" in stdout and "held-out" in stdout
-    assert "[1/" in stderr  # progress goes to stderr
+    assert "CV score" in stdout and "held-out" in stdout and "mean (baseline)" in stdout
+    # the schema comes first, then one progress line per method with its elapsed time
+    assert stderr.index("numeric: 10") < stderr.index("[1/")
+    progress = re.findall(r"^\[(\d+)/12\] .*\((\d+\.\d) s", stderr, flags=re.M)
+    assert [int(k) for k, _ in progress] == list(range(1, 13))
     results = pd.read_csv(out / "results.csv")
-    assert len(results) == 11
+    assert len(results) == 12
     assert set(results["task"]) == {"regression"}
+    assert results["key"].iloc[0] == "baseline" and abs(results["cv_mean"].iloc[0]) < 0.05
     # R² on diabetes: every linear method lands near the known ≈ 0.5 (CV) level
-    linear = results[~results["estimator"].str.startswith("MLP")]
+    linear = results[~results["estimator"].str.startswith(("MLP", "mean"))]
     assert np.all(linear["cv_mean"].between(0.4, 0.6))
     assert np.all(results["cv_std"] > 0)
     ridge = results.set_index("key").loc["ridge"]
@@ -67,6 +71,8 @@ def test_study_quick_writes_table_csv_report_and_figures(diabetes_study):
     report = (out / "report.md").read_text()
     assert "| estimator |" in report and "![ridge_path.png](ridge_path.png)" in report
     assert "λᵢ/(λᵢ + α)" in report and "soft-threshold" in report
+    assert "## Data" in report and "- numeric: 10" in report and "outer cross-validation" in report
+    assert "np." not in report and "-0 " not in report
 
 
 def _csv(tmp_path, classification):
@@ -88,20 +94,21 @@ def _csv(tmp_path, classification):
 def test_study_csv_regression_with_categorical(tmp_path, capsys):
     path = _csv(tmp_path, classification=False)
     out = tmp_path / "out"
-    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--out", str(out)]) == 0
+    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--no-figures", "--out", str(out)]) == 0
     results = pd.read_csv(out / "results.csv")
     # the one-hot colour column carries a third of the signal: the linear fits are near perfect
     ridge = results.set_index("key").loc["ridge"]
     assert ridge["test_score"] > 0.95
     # x1, x2 and three one-hot columns
     assert results.set_index("key").loc["least_squares", "n_nonzero"] == 5
-    assert "categorical" in capsys.readouterr().err
+    assert "categorical: 1 (color (3 levels))" in capsys.readouterr().err
 
 
 def test_study_csv_classification(tmp_path, capsys):
     path = _csv(tmp_path, classification=True)
     out = tmp_path / "out"
     assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--out", str(out)]) == 0
+    assert {"validation_logistic.png", "validation_mlp_classifier.png"} <= {p.name for p in out.glob("*.png")}
     results = pd.read_csv(out / "results.csv")
     assert set(results["task"]) == {"classification"}
     assert set(results["scoring"]) == {"accuracy"}
@@ -115,7 +122,9 @@ def test_study_csv_classification(tmp_path, capsys):
     [
         (["--data", "{tmp}/missing.csv"], "data file not found"),
         (["--target", "nope"], "unknown column 'nope'"),
-        (["--data", "{tmp}/strings.csv"], "no numeric feature"),
+        (["--data", "{tmp}/strings.csv"], "no feature column left"),
+        (["--scoring", "nope"], "unknown --scoring 'nope'"),
+        (["--scoring", "accuracy"], "--scoring accuracy does not work on this regression target"),
         (["--data", "{tmp}/single.csv", "--task", "classification"], "single class"),
         (["--data", "{tmp}/tiny.csv"], "fewer than the 5 cross-validation folds"),
         (["--data", "{tmp}/nan_target.csv"], "missing in 1 row"),
@@ -123,7 +132,7 @@ def test_study_csv_classification(tmp_path, capsys):
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, message):
-    pd.DataFrame({"a": ["x", "y", "z"] * 4, "y": np.arange(12.0)}).to_csv(tmp_path / "strings.csv", index=False)
+    pd.DataFrame({"a": [f"x{i}" for i in range(12)], "y": np.arange(12.0)}).to_csv(tmp_path / "strings.csv", index=False)
     pd.DataFrame({"a": np.arange(12.0), "y": ["k"] * 12}).to_csv(tmp_path / "single.csv", index=False)
     pd.DataFrame({"a": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 4.0]}).to_csv(tmp_path / "tiny.csv", index=False)
     pd.DataFrame({"a": np.arange(12.0), "y": [1.0] * 11 + [np.nan]}).to_csv(tmp_path / "nan_target.csv", index=False)
@@ -184,3 +193,103 @@ def test_demo_numbers_match_the_lecture(tmp_path):
     mc, se = noise["weight_noise_mc"]
     assert abs(mc - noise["weight_noise_closed"]) < 4 * se
     assert theory.input_noise_equivalent_alpha(0.09, 30) == pytest.approx(noise["equivalent_alpha"])
+
+
+def _classification_csv(tmp_path, positives):
+    rng = np.random.default_rng(1)
+    n = 240
+    X = rng.normal(size=(n, 3))
+    score = X[:, 0] + 0.5 * X[:, 1] + 0.3 * rng.normal(size=n)
+    threshold = np.quantile(score, 1 - positives)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(buy=np.where(score > threshold, "Yes", "No"))
+    path = tmp_path / f"cls{positives}.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_scoring_roc_auc(tmp_path, capsys):
+    path = _classification_csv(tmp_path, 0.4)
+    out = tmp_path / "out"
+    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--scoring", "roc_auc", "--no-figures", "--out", str(out)]) == 0
+    results = pd.read_csv(out / "results.csv").set_index("key")
+    assert set(results["scoring"]) == {"roc_auc"}
+    assert results.loc["baseline", "cv_mean"] == pytest.approx(0.5)  # class priors rank nothing
+    assert results.loc["logistic", "cv_mean"] > 0.9 and results.loc["logistic", "test_score"] > 0.85
+    report = (out / "report.md").read_text()
+    assert "scoring roc_auc" in report and "cross-entropy" in report and "½‖Xw − y‖²" not in report
+
+
+def test_imbalanced_target_switches_to_balanced_accuracy_and_says_why(tmp_path, capsys):
+    path = _classification_csv(tmp_path, 0.1)
+    out = tmp_path / "out"
+    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--no-figures", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "scoring: balanced_accuracy, because the smallest class (Yes) is 10.0% of the rows" in err
+    results = pd.read_csv(out / "results.csv").set_index("key")
+    assert set(results["scoring"]) == {"balanced_accuracy"}
+    assert results.loc["baseline", "cv_mean"] == pytest.approx(0.5)  # the majority class recalls one class of two
+    assert results.loc["logistic", "cv_mean"] > 0.7
+    assert "Scoring is balanced_accuracy because" in (out / "report.md").read_text()
+
+
+def test_identifier_column_dropped_with_warning_and_question_marks_numeric(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    n = 80
+    hp = rng.uniform(50, 200, n)
+    frame = pd.DataFrame({"horsepower": hp.round(1).astype(object), "weight": rng.uniform(1.5, 5, n),
+                          "name": [f"car {i}" for i in range(n)]})
+    frame.loc[[4, 9], "horsepower"] = "?"
+    frame["mpg"] = 45 - 0.1 * hp - 2 * frame["weight"] + rng.normal(0, 0.5, n)
+    frame.to_csv(tmp_path / "auto.csv", index=False)
+    out = tmp_path / "out"
+    assert main(["study", "--data", str(tmp_path / "auto.csv"), "--quick", "--cv", "3", "--no-figures", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: dropped identifier-like text column(s) 'name'" in err
+    assert "numeric: 2 (horsepower, weight)" in err and err.index("numeric: 2") < err.index("[1/")
+    report = (out / "report.md").read_text()
+    assert "dropped: 1 (name: identifier-like, 80 distinct values in 80 rows)" in report
+    results = pd.read_csv(out / "results.csv").set_index("key")
+    assert results.loc["least_squares", "cv_mean"] > 0.9 and results.loc["least_squares", "n_nonzero"] == 2
+
+
+def test_shadowing_skreg_folder_is_one_line_exit_2(tmp_path):
+    """A ``skreg/`` folder in the working directory shadows an installed (editable) skreg."""
+    import skreg as real
+
+    (tmp_path / "skreg").mkdir()
+    (tmp_path / "skreg" / "results.csv").write_text("a\n1\n")
+    root = str(__import__("pathlib").Path(real.__file__).resolve().parent.parent)
+    code = (
+        "import importlib.machinery, importlib.util, os, runpy, sys\n"
+        f"ROOT = {root!r}\n"
+        "sys.path[:] = [p for p in sys.path if os.path.abspath(p or '.') != ROOT]\n"
+        "sys.path.insert(0, os.getcwd())\n"
+        "class Editable:  # what setuptools' editable finder does: map the top-level name to the checkout\n"
+        "    @classmethod\n"
+        "    def find_spec(cls, name, path=None, target=None):\n"
+        "        if name == 'skreg' or name.startswith('skreg.'):\n"
+        "            return importlib.machinery.PathFinder.find_spec(name, [ROOT] if name == 'skreg' else\n"
+        "                [os.path.join(ROOT, *name.split('.')[:-1])])\n"
+        "sys.meta_path.append(Editable)\n"
+        "runpy.run_module('skreg', run_name='__main__', alter_sys=True)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, "study"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "shadows the installed skreg package" in proc.stderr and str(tmp_path / "skreg") in proc.stderr
+
+
+def test_shadowing_folder_detection_in_process(tmp_path, monkeypatch, capsys):
+    import types
+
+    from skreg.__main__ import _shadowing_folder
+
+    assert _shadowing_folder() is None  # the real package
+    namespace = types.ModuleType("skreg")
+    namespace.__path__ = [str(tmp_path / "skreg")]
+    monkeypatch.setitem(sys.modules, "skreg", namespace)
+    assert _shadowing_folder() == str(tmp_path / "skreg")
+    assert main(["study"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "shadows the installed skreg package" in err

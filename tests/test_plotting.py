@@ -85,7 +85,7 @@ def test_display_errors_are_clear():
 def test_import_skreg_does_not_need_matplotlib_and_hint_when_missing():
     code = (
         "import sys; sys.modules['matplotlib'] = None; sys.modules['matplotlib.pyplot'] = None\n"
-        "import skreg, skreg.plotting, skreg._study, skreg._demos\n"
+        "import skreg, skreg.plotting, skreg.study, skreg._demos\n"
         "import pandas as pd\n"
         "from skreg.plotting import EarlyStoppingCurveDisplay\n"
         "h = pd.DataFrame({'step': [1], 'train_loss': [1.0], 'val_loss': [1.0]})\n"

@@ -1,6 +1,7 @@
 """Parameter norm penalties: L2 shrinks small-λ directions, L1 sets coefficients to zero.
 
-Run: python docs/examples/penalties.py   (figure: docs/figures/example_penalties.png)
+Run: python docs/examples/penalties.py [OUT]   (figure: OUT/example_penalties.png; OUT defaults to a
+temporary folder, see _common.py; the guide's copy is docs/figures/example_penalties.png)
 """
 
 import matplotlib.pyplot as plt

@@ -542,7 +542,10 @@ def _sem(values, axis):
         return xp.std(values, axis=axis, correction=1) / math.sqrt(k)
     if k < 2:
         return np.zeros(np.delete(values.shape, axis))
-    return np.std(values, axis=axis, ddof=1) / np.sqrt(k)
+    # scaled first: squared errors of a y near 1e150 would overflow in the variance
+    scale = float(np.max(np.abs(values))) if values.size else 0.0
+    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+    return np.std(values / scale, axis=axis, ddof=1) * (scale / np.sqrt(k))
 
 
 def _min_and_one_se(alphas, mean, sem):

@@ -28,11 +28,28 @@ D_L = ∂(mJ)/∂Z_L = F − Y (or P − Y), and backpropagation is
 where σ' is written in terms of the activation's output A (relu: 1[A > 0], tanh: 1 − A²,
 logistic: A(1 − A), identity: 1), so no pre-activation needs to be kept.  All work
 buffers are allocated once per batch size and reused.
+
+Sample weights s_i (``sample_weight``) turn the batch mean into a weighted mean, with the
+penalty divided by the same Σ s_i (scikit-learn ≥ 1.7's MLP):
+
+    J_B(θ) = [ Σ_{i∈B} s_i ℓ(F_i, Y_i) + Σ_l α_l Ω(W_l) ] / Σ_{i∈B} s_i,
+
+so the output error is D_L = diag(s)(F − Y) / Σ s_i and integer weights act exactly like
+repeated rows.
+
+Inverted dropout (``dropout`` rates p_l, one per weight matrix's input A_l): in training,
+A_l is replaced by Ã_l = A_l ⊙ M_l / (1 − p_l), M_l ~ Bernoulli(1 − p_l) entrywise, fresh for
+every call (p_l realized to 2⁻¹⁶, see ``_dropout_scale``); backpropagation uses Ã_l in ∂J/∂W_l and multiplies D_{l−1} by M_l / (1 − p_l).
+Prediction uses A_l itself (E[Ã_l] = A_l, no rescaling at test time).
+
+X may be a scipy.sparse matrix: the first layer is then a sparse × dense product, X ᵀD
+likewise, and X is never densified (input dropout scales the stored entries only).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 
 __all__ = ["MLPCore", "ACTIVATIONS"]
@@ -75,6 +92,59 @@ class _Buffers:
         self.deltas = [np.empty((m, u), dtype=dtype) for u in layer_units[1:]]
         self.tmp = [np.empty((m, u), dtype=dtype) for u in layer_units[1:-1]]
         self.row = np.empty((m, 1), dtype=dtype)
+        self.dropped = None  # masked hidden activations Ã_l, allocated on first dropout
+
+
+def _dropout_scale(rng, shape, rate, dtype, out=None):
+    """M / (1 − p') with M ~ Bernoulli(1 − p') entrywise: a fresh inverted-dropout mask.
+
+    Each entry compares 16 random bits with round(65536·p), so the realized rate is
+    p' = round(65536·p)/65536 (within 2⁻¹⁷ of p), and the scale 1/(1 − p') keeps
+    E[M/(1 − p')] = 1 exactly.  Four entries per 64-bit draw of the Generator ``rng``'s
+    bit generator: about a quarter of the cost of one uniform float per entry, which
+    keeps dropout's overhead on a training step small.
+    """
+    size = int(np.prod(shape))
+    threshold = int(round(rate * 65536))
+    bits = rng.bit_generator.random_raw(-(-size // 4)).view(np.uint16)[:size].reshape(shape)
+    if out is None:
+        out = np.empty(shape, dtype=np.float32 if dtype == np.float32 else np.float64)
+    np.greater_equal(bits, threshold, out=out)  # 1.0 kept / 0.0 dropped
+    out *= 65536.0 / (65536 - threshold)
+    return out
+
+
+def _matmul_first(X, W, out):
+    """out ← X W for dense or sparse X (sparse × dense: X is never densified)."""
+    if sp.issparse(X):
+        out[...] = X @ W
+    else:
+        np.matmul(X, W, out=out)
+
+
+def _matmul_first_T(X, D, out):
+    """out ← Xᵀ D for dense or sparse X."""
+    if sp.issparse(X):
+        out[...] = X.T @ D
+    else:
+        np.matmul(X.T, D, out=out)
+
+
+def _drop_inputs(X, rate, rng):
+    """X ⊙ M / (1 − p): for sparse X only the stored entries get a mask (the zeros stay
+    zero under any mask), in a new matrix sharing X's index arrays."""
+    if sp.issparse(X):
+        Xc = X.tocsr() if X.format not in ("csr", "csc") else X
+        data = Xc.data * _dropout_scale(rng, Xc.data.shape, rate, Xc.data.dtype)
+        return type(Xc)((data, Xc.indices, Xc.indptr), shape=Xc.shape)
+    return X * _dropout_scale(rng, X.shape, rate, X.dtype)
+
+
+def _as_input(X, dtype):
+    """X as ``dtype``: a dense ndarray, or a sparse matrix kept sparse."""
+    if sp.issparse(X):
+        return X if X.dtype == dtype else X.astype(dtype)
+    return np.asarray(X, dtype=dtype)
 
 
 class MLPCore:
@@ -155,22 +225,32 @@ class MLPCore:
         return buf
 
     # ------------------------------------------------------------------ forward
-    def _forward(self, W, b, X, buf):
+    def _forward(self, W, b, X, buf, masks=None):
+        """F(X); with dropout ``masks`` (scales M_l/(1 − p_l) of the hidden inputs, None
+        where p_l = 0) the masked activations Ã_l go to ``buf.dropped[l − 1]``."""
         A = X
         for l in range(self.n_layers - 1):
             Z = buf.hidden[l]
-            np.matmul(A, W[l], out=Z)
+            if l == 0:
+                _matmul_first(A, W[0], Z)
+            else:
+                np.matmul(A, W[l], out=Z)
             Z += b[l]
             _activate(self.activation, Z)
             A = Z
+            if masks is not None and masks[l + 1] is not None:
+                A = np.multiply(Z, masks[l + 1], out=buf.dropped[l])
         F = buf.output
-        np.matmul(A, W[-1], out=F)
+        if self.n_layers == 1:
+            _matmul_first(A, W[-1], F)
+        else:
+            np.matmul(A, W[-1], out=F)
         F += b[-1]
         return F
 
     def decision_function(self, theta, X):
         """Network output F(X) (pre-softmax scores for the softmax output); a new array."""
-        X = np.asarray(X, dtype=self.dtype)
+        X = _as_input(X, self.dtype)
         W, b = self.unpack(theta)
         return self._forward(W, b, X, _Buffers(X.shape[0], self.layer_units, self.dtype)).copy()
 
@@ -183,19 +263,29 @@ class MLPCore:
             F /= F.sum(axis=1, keepdims=True)
         return F
 
-    def data_loss(self, theta, X, Y):
-        """Mean data loss (1/m) Σᵢ ℓ(F_i, Y_i), no penalty: the validation error."""
-        X = np.asarray(X, dtype=self.dtype)
+    def data_loss(self, theta, X, Y, sample_weight=None, return_output=False):
+        """Mean data loss (1/m) Σᵢ ℓ(F_i, Y_i) (weighted: Σ sᵢℓᵢ / Σ sᵢ), no penalty:
+        the validation error.  With ``return_output`` also F(X) (a buffer view)."""
+        X = _as_input(X, self.dtype)
         W, b = self.unpack(theta)
         buf = _Buffers(X.shape[0], self.layer_units, self.dtype)
         F = self._forward(W, b, X, buf)
-        return self._output_loss(F, Y, buf, buf.deltas[-1]) / X.shape[0]
+        if sample_weight is None:
+            loss = self._output_loss(F, Y, buf, buf.deltas[-1]) / X.shape[0]
+        else:
+            sw = np.asarray(sample_weight, dtype=self.dtype)
+            rows = self._output_loss(F.copy(), Y, buf, buf.deltas[-1], per_row=True)
+            loss = float(np.dot(sw, rows)) / float(sw.sum())
+        return (loss, F) if return_output else loss
 
     # ------------------------------------------------------------------ loss & gradient
-    def _output_loss(self, F, Y, buf, D):
-        """Σᵢ ℓ(F_i, Y_i); leaves the output error D = ∂/∂F of that sum in ``D``."""
+    def _output_loss(self, F, Y, buf, D, per_row=False):
+        """Σᵢ ℓ(F_i, Y_i) (the vector of ℓᵢ when ``per_row``); leaves the output error
+        D = ∂/∂F of that sum in ``D``."""
         if self.output == "identity":
             np.subtract(F, Y, out=D)
+            if per_row:
+                return 0.5 * np.einsum("ij,ij->i", D, D)
             flat = D.reshape(-1)
             return 0.5 * float(np.dot(flat, flat))
         # softmax cross-entropy, rows of Y summing to one: −Σ Y log p = Σ log s − Σ Y·Z
@@ -204,12 +294,16 @@ class MLPCore:
         F -= mx
         np.exp(F, out=D)
         np.sum(D, axis=1, keepdims=True, out=mx)
-        loss = float(np.log(mx).sum()) - float(np.vdot(Y, F))
+        if per_row:
+            loss = np.log(mx[:, 0]) - np.einsum("ij,ij->i", Y, F)
+        else:
+            loss = float(np.log(mx).sum()) - float(np.vdot(Y, F))
         D /= mx
         D -= Y
         return loss
 
-    def loss_grad(self, theta, X, Y, grad, penalties=None):
+    def loss_grad(self, theta, X, Y, grad, penalties=None, sample_weight=None, dropout=None,
+                  rng=None):
         """Batch objective J_B(θ) and its gradient, written into ``grad`` (flat, in place).
 
         J_B(θ) = (1/m)[Σᵢ ℓ(F_i, Y_i) + Σ_l α_l Ω(W_l)]: the data term is a mean over
@@ -228,6 +322,13 @@ class MLPCore:
         penalties : list of penalty objects or None
             One per weight matrix, with ``alpha``, ``value(W)`` = α_l Ω(W) and
             ``gradient(W)`` = α_l ∇Ω(W) (skreg.penalties).  Biases are never penalized.
+        sample_weight : ndarray of shape (m,) or None
+            s_i ≥ 0 with Σ s_i > 0: J_B = [Σ s_i ℓ_i + Σ_l α_l Ω(W_l)] / Σ s_i.
+        dropout : sequence of float or None
+            Inverted-dropout rate p_l of each weight matrix's input (length
+            ``n_layers``, the input features first; 0 = no dropout there).
+        rng : numpy.random.Generator
+            Draws the dropout masks (required when a rate is positive).
 
         Returns
         -------
@@ -237,25 +338,48 @@ class MLPCore:
         W, b = self.unpack(theta)
         gW, gb = self.unpack(grad)
         buf = self._get_buffers(m)
-        F = self._forward(W, b, X, buf)
+        masks = None
+        if dropout is not None and any(p > 0 for p in dropout):
+            if buf.dropped is None:
+                buf.dropped = [np.empty_like(h) for h in buf.hidden]
+                buf.masks = [np.empty_like(h) for h in buf.hidden]
+            masks = [None] + [None if p == 0 else _dropout_scale(rng, (m, u), p, self.dtype, out)
+                              for p, u, out in zip(dropout[1:], self.layer_units[1:-1], buf.masks)]
+            if dropout[0] > 0:
+                X = _drop_inputs(X, dropout[0], rng)
+        F = self._forward(W, b, X, buf, masks)
         D = buf.deltas[-1]
-        loss = self._output_loss(F, Y, buf, D)
-        D *= 1.0 / m
+        if sample_weight is None:
+            loss = self._output_loss(F, Y, buf, D)
+            scale = m
+            D *= 1.0 / m
+        else:
+            sw = np.asarray(sample_weight, dtype=self.dtype)
+            rows = self._output_loss(F, Y, buf, D, per_row=True)
+            loss = float(np.dot(sw, rows))
+            scale = float(sw.sum())
+            D *= (sw * (1.0 / scale))[:, None]
         for l in range(self.n_layers - 1, -1, -1):
-            A_prev = X if l == 0 else buf.hidden[l - 1]
-            np.matmul(A_prev.T, D, out=gW[l])
+            if l == 0:
+                _matmul_first_T(X, D, gW[0])
+            else:
+                A_in = buf.hidden[l - 1] if masks is None or masks[l] is None else buf.dropped[l - 1]
+                np.matmul(A_in.T, D, out=gW[l])
             np.sum(D, axis=0, out=gb[l])
             if l > 0:
+                A_prev = buf.hidden[l - 1]
                 D_prev = buf.deltas[l - 1]
                 np.matmul(D, W[l].T, out=D_prev)
+                if masks is not None and masks[l] is not None:
+                    D_prev *= masks[l]
                 _multiply_derivative(self.activation, A_prev, D_prev, buf.tmp[l - 1])
                 D = D_prev
         if penalties is not None:
             for l, pen in enumerate(penalties):
                 if pen.alpha != 0:
                     loss += float(pen.value(W[l]))
-                    gW[l] += np.asarray(pen.gradient(W[l]), dtype=self.dtype) * (1.0 / m)
-        return loss / m
+                    gW[l] += np.asarray(pen.gradient(W[l]), dtype=self.dtype) * (1.0 / scale)
+        return loss / scale
 
     # ------------------------------------------------------------------ diagnostics
     def output_gradients(self, theta, X):

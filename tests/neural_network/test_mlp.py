@@ -284,7 +284,7 @@ def test_early_stopping_best_goes_through_the_shared_driver():
     X, y = _regression_data(120)
     X_val, y_val = _regression_data(40, seed=5)
     kw = dict(hidden_layer_sizes=(32,), learning_rate_init=0.02, batch_size=30, random_state=0)
-    es = MLPRegressor(early_stopping=True, patience=5, max_iter=300, **kw).fit(
+    es = MLPRegressor(early_stopping=True, patience=5, min_delta=0.0, max_iter=300, **kw).fit(
         X, y, X_val=X_val, y_val=y_val
     )
     assert isinstance(es.history_, pd.DataFrame)
@@ -325,7 +325,7 @@ def test_classifier_early_stopping_and_verbose(capsys):
     assert clf.best_iter_ <= clf.n_iter_
     assert clf.score(X, y) > 0.7
     MLPRegressor((4,), max_iter=2, verbose=True, random_state=0).fit(*_regression_data(20))
-    assert "Epoch 2, loss" in capsys.readouterr().out
+    assert "Iteration 2, loss" in capsys.readouterr().out  # scikit-learn's wording
 
 
 def test_x_val_without_early_stopping_is_an_error():
