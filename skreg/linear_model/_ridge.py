@@ -539,7 +539,9 @@ def _sem(values, axis):
         if k < 2:
             shape = tuple(n for i, n in enumerate(values.shape) if i != axis % values.ndim)
             return xp.zeros(shape, dtype=values.dtype, device=device)
-        return xp.std(values, axis=axis, correction=1) / math.sqrt(k)
+        scale = float(xp.max(xp.abs(values))) if math.prod(values.shape) else 0.0
+        scale = scale if math.isfinite(scale) and scale > 0 else 1.0  # (as below)
+        return xp.std(values / scale, axis=axis, correction=1) * (scale / math.sqrt(k))
     if k < 2:
         return np.zeros(np.delete(values.shape, axis))
     # scaled first: squared errors of a y near 1e150 would overflow in the variance

@@ -395,3 +395,18 @@ def test_numpy_only_options_raise_on_array_api_input(model, match):
             sklearn.clone(model).fit(xp.asarray(X), xp.asarray(y))
         fitted = sklearn.clone(model).fit(X, y)  # NumPy input: the option works
     assert fitted.coef_.shape == (3,)
+
+
+@pytest.mark.parametrize("combo", FLOAT64, ids=_ids(FLOAT64))
+@pytest.mark.parametrize("cv", [None, 4])
+def test_one_standard_error_rule_matches_numpy(combo, cv):
+    """selection='1se': the standard error over LOO samples / folds, in X's namespace."""
+    xp, device = _namespace(combo)
+    X, y, w = _data(60, 8, seed=15)
+    alphas = np.logspace(-2, 3, 12)
+    model = RidgeEigenCV(alphas=alphas, cv=cv, selection="1se")
+    ref, est, _ = _fit_both(model, X, y, w, xp, device)
+    assert ref.alpha_1se_ > ref.alpha_min_  # the rule moves the choice
+    assert (est.alpha_, est.alpha_min_, est.alpha_1se_) == (ref.alpha_, ref.alpha_min_, ref.alpha_1se_)
+    names = ["best_score_", "coef_"] + (["score_path_", "mse_path_"] if cv else [])
+    _assert_attributes_match(ref, est, xp, device, names)
