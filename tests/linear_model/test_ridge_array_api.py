@@ -410,3 +410,16 @@ def test_one_standard_error_rule_matches_numpy(combo, cv):
     assert (est.alpha_, est.alpha_min_, est.alpha_1se_) == (ref.alpha_, ref.alpha_min_, ref.alpha_1se_)
     names = ["best_score_", "coef_"] + (["score_path_", "mse_path_"] if cv else [])
     _assert_attributes_match(ref, est, xp, device, names)
+
+
+def test_auto_solver_beyond_the_budget_raises_for_array_api_input(monkeypatch):
+    """Where NumPy input would switch to Lanczos, array API input says it cannot."""
+    import skreg._sparse as sparse_module
+
+    xp, _ = _array_api_for_tests("array_api_strict", "CPU_DEVICE", "float64")
+    X, y, _ = _data(20, 3, seed=16)
+    monkeypatch.setattr(sparse_module, "MEMORY_BUDGET_BYTES", 8)  # not even a 3 x 3 Gram
+    with config_context(array_api_dispatch=True):
+        with pytest.raises(ValueError, match="with solver='auto' it needs"):
+            RidgeEigen().fit(xp.asarray(X), xp.asarray(y))
+        assert RidgeEigen().fit(X, y).solver_ == "lanczos"  # NumPy input: Lanczos
