@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 import skreg._sparse
+import skreg.linear_model._ridge as ridge_module
 from skreg import RidgeEigen, RidgeEigenCV
 from skreg.theory import ridge_spectral_solution
 
@@ -294,6 +295,12 @@ def test_lanczos_warns_outside_its_krylov_space_and_at_max_iter():
 def test_auto_solver_follows_the_memory_budget(monkeypatch):
     X, y, _ = _problem(60, 30, seed=16)
     assert RidgeEigen().fit(X, y).solver_ == "eigen"
+    # sparse X: the exact path also needs min(n, d) <= EXACT_MAX_SIDE_SPARSE (its n³ time)
+    with monkeypatch.context() as patch:
+        patch.setattr(ridge_module, "EXACT_MAX_SIDE_SPARSE", 29)
+        assert RidgeEigen().fit(X, y).solver_ == "lanczos"
+        assert RidgeEigen().fit(X.toarray(), y).solver_ == "eigen"
+        assert RidgeEigen(solver="eigen").fit(X, y).solver_ == "eigen"
     monkeypatch.setattr(skreg._sparse, "MEMORY_BUDGET_BYTES", 8 * 29 * 29)
     model = RidgeEigen().fit(X, y)
     assert model.solver_ == "lanczos"
