@@ -87,10 +87,18 @@ def _check_dense_for_penalty_factor(X):
         )
 
 
-def _auto_solver(shape):
-    """'eigen' when the d×d Gram or n×n kernel fits the memory budget, else 'lanczos'."""
-    side = min(shape)
-    return "eigen" if _sparse.fits_budget(side, side) else "lanczos"  # budget read at call time
+#: Sparse X only: largest min(n, d) for which solver='auto' takes the exact path (its
+#: eigensolver costs O(min(n, d)³), about 5 s at 3,000; Lanczos takes over beyond).
+EXACT_MAX_SIDE_SPARSE = 3000
+
+
+def _auto_solver(X):
+    """'eigen' when the min(n, d)² Gram or kernel fits the memory budget (and, for a
+    sparse X, min(n, d) ≤ EXACT_MAX_SIDE_SPARSE), else 'lanczos'."""
+    side = min(X.shape)
+    if not _sparse.fits_budget(side, side):  # the budget is read at call time
+        return "lanczos"
+    return "lanczos" if is_sparse(X) and side > EXACT_MAX_SIDE_SPARSE else "eigen"
 
 
 def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
@@ -167,10 +175,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
           serves every α, so ``fit`` and ``path`` together cost about one LSQR/CG
           solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
         - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
-          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585),
-          ``'lanczos'`` otherwise.  On sparse data with both n and d in the
-          thousands, ``'lanczos'`` is usually much faster than the exact
-          decomposition even when it fits (see the user guide, "Sparse and wide data").
+          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585)
+          and, for sparse X, min(n, d) ≤ 3,000 (``EXACT_MAX_SIDE_SPARSE``: beyond
+          it the O(min(n, d)³) eigensolver takes longer than a Lanczos path);
+          ``'lanczos'`` otherwise.
     tol : float, default=1e-6
         ``solver='lanczos'`` only: the bidiagonalization stops when the relative
         residual of the normal equations,
@@ -323,7 +331,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
             factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-            solver = _auto_solver(X.shape) if self.solver == "auto" else self.solver
+            solver = _auto_solver(X) if self.solver == "auto" else self.solver
             if factor is not None:
                 if self.solver == "lanczos":
                     raise ValueError("penalty_factor needs the exact decomposition: use "
@@ -576,8 +584,9 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     when the centred Gram or kernel (min(n, d)² floats) fits
     :data:`skreg._sparse.MEMORY_BUDGET_BYTES`, and raises a ``ValueError`` asking
     for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
-    fit is solved by one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see
-    :class:`RidgeEigen`), and so is the final fit.
+    fit, or for which ``RidgeEigen(solver='auto')`` would choose Lanczos, is solved by
+    one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see :class:`RidgeEigen`),
+    and so is the final fit.
 
     Examples
     --------
@@ -668,7 +677,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         if self.cv is None:
-            if is_sparse(X) and _auto_solver(X.shape) != "eigen":
+            if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
                 side = min(X.shape)
                 raise ValueError(
                     f"Exact leave-one-out (cv=None) on sparse X needs the dense "
@@ -712,7 +721,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
         Returns an object with a ``spectrum`` attribute (a KrylovPath, or a stand-in).
         """
-        if is_sparse(X) and _auto_solver(X.shape) != "eigen":
+        if is_sparse(X) and _auto_solver(X) != "eigen":
             if self._penalty_factor is not None:
                 _check_dense_for_penalty_factor(X)
             return _krylov_for_ridge(X, y, sample_weight, bool(self.fit_intercept), alphas,
