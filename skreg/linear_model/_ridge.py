@@ -324,7 +324,10 @@ def _sem(values, axis):
     k = values.shape[axis]
     if k < 2:
         return np.zeros(np.delete(values.shape, axis))
-    return np.std(values, axis=axis, ddof=1) / np.sqrt(k)
+    # scaled by the largest magnitude: squared errors of a huge y must not overflow
+    scale = np.max(np.abs(values), axis=axis, keepdims=True)
+    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    return np.std(values / scale, axis=axis, ddof=1) / np.sqrt(k) * np.squeeze(scale, axis)
 
 
 def _min_and_one_se(alphas, mean, sem):
@@ -605,18 +608,20 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         def block_sums(Xb, yb, wb):
             squared = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas) ** 2
             per_sample = squared if per_target else squared.mean(axis=2, keepdims=True)
-            return per_sample.sum(axis=1), (per_sample**2).sum(axis=1)  # (m, t) each
+            top = per_sample.max(axis=1)  # (m, t): Σs² kept as top² Σ(s/top)², no overflow
+            top = np.where(top > 0, top, 1.0)
+            return per_sample.sum(axis=1), top, ((per_sample / top[:, None, :]) ** 2).sum(axis=1)
 
         Xd, yd = as_dask_array(X, "X"), as_dask_array(y, "y")
         wd = None if sample_weight is None else as_dask_array(sample_weight, "sample_weight")
         parts = map_row_blocks(block_sums, Xd, yd, wd)
-        totals = np.sum([a for a, _ in parts], axis=0)
-        squares = np.sum([b for _, b in parts], axis=0)
         n = stats.n_samples
-        mean = totals / n
+        mean = np.sum([p[0] for p in parts], axis=0) / n
+        top = np.max([p[1] for p in parts], axis=0)
+        squares = np.sum([(p[1] / top) ** 2 * p[2] for p in parts], axis=0)  # Σs² / top²
         if n > 1:  # std(ddof=1) / √n from the two sums
-            var = np.maximum(squares - n * mean**2, 0.0) / (n - 1)
-            sem = np.sqrt(var / n)
+            var = np.maximum(squares - n * (mean / top) ** 2, 0.0) / (n - 1)
+            sem = top * np.sqrt(var / n)
         else:
             sem = np.zeros_like(mean)
         self._set_selection(alphas, -mean, sem, per_target)
