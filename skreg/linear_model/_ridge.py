@@ -82,8 +82,6 @@ def _check_dense_for_penalty_factor(X):
         )
 
 
-
-
 def _as_path_output(spectrum, coefs, y_ndim):
     """Path arrays shaped like ``coef_`` and ``intercept_`` (one more leading α axis)."""
     intercepts = spectrum.intercept(coefs)
@@ -124,7 +122,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         stays unpenalized).  pⱼ = 0 leaves feature j unpenalized.  The factors are used
         as given: R's glmnet rescales ``penalty.factor`` to sum to n_features, so glmnet's
         factors p correspond to ``penalty_factor=p * len(p) / p.sum()`` (and glmnet's λ
-        is a mean-convention strength besides).  Dense, sparse-free input only.
+        is a mean-convention strength besides).  Dense X only (sparse X raises).
 
     Attributes
     ----------
@@ -373,12 +371,14 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         'min': the α of the best mean CV score (``alpha_min_``). '1se': glmnet's
         one-standard-error rule (``alpha_1se_``), the largest α whose mean score is
         within one standard error of the best, SE = std(fold scores, ddof=1) / √K
-        (glmnet's ``cvsd``).  With ``cv`` given, the fold scores are the K held-out
-        scores of ``scoring`` (``score_path_``; for glmnet's exact rule on the mean
-        squared error pass ``scoring='neg_mean_squared_error'``).  With ``cv=None``
-        the folds are the n single samples: the SE is that of the n per-sample
-        leave-one-out errors wₖeₖ² (what glmnet does with ``nfolds = n``), which needs
-        ``scoring=None``; with ``alpha_per_target`` it is per target.
+        (glmnet's ``cvsd`` for unit weights; folds are not weighted by their sizes).
+        With ``cv`` given, the fold scores are the K held-out scores of ``scoring``
+        (``score_path_``; R² by default, as ``RidgeCV``; for glmnet's rule on the
+        mean squared error pass ``scoring='neg_mean_squared_error'``).  With
+        ``cv=None`` the folds are the n single samples: the SE is that of the n
+        per-sample leave-one-out errors wₖeₖ² (what glmnet does with ``nfolds = n``),
+        which needs ``scoring=None`` (a ValueError otherwise); with
+        ``alpha_per_target`` it is per target.
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
         :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
