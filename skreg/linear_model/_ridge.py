@@ -42,7 +42,6 @@ def _decompose_ridge(X, y, sample_weight, penalty_factor, *, fit_intercept, keep
     """One decomposition of in-memory data, with or without penalty factors."""
     if penalty_factor is None:
         return decompose(X, y, sample_weight, fit_intercept=fit_intercept, keep_left=keep_left)
-    _check_dense_for_penalty_factor(X)
     return decompose_penalized(X, y, penalty_factor, sample_weight,
                                fit_intercept=fit_intercept, keep_left=keep_left)
 
@@ -71,15 +70,6 @@ def _target_alpha(alpha, n_targets):
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise ValueError(f"alpha must be finite and >= 0, got {alpha!r}.")
     return float(values[0]) if values.size == 1 else values
-
-
-def _check_dense_for_penalty_factor(X):
-    if sp.issparse(X):
-        raise ValueError(
-            "penalty_factor is not supported with sparse X yet: pass a dense array, or "
-            "rescale the columns yourself (positive factors p: fit on X / sqrt(p) and "
-            "divide coef_ by sqrt(p))."
-        )
 
 
 def _as_path_output(spectrum, coefs, y_ndim):
@@ -122,7 +112,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         stays unpenalized).  pⱼ = 0 leaves feature j unpenalized.  The factors are used
         as given: R's glmnet rescales ``penalty.factor`` to sum to n_features, so glmnet's
         factors p correspond to ``penalty_factor=p * len(p) / p.sum()`` (and glmnet's λ
-        is a mean-convention strength besides).  Dense X only (sparse X raises).
+        is a mean-convention strength besides).
 
     Attributes
     ----------
@@ -232,8 +222,11 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                     sample_weight,
                     fit_intercept=bool(self.fit_intercept),
                 )
+            elif sp.issparse(X):  # joblib's cache keys dense arrays only
+                spectrum = _spectrum_for_penalized_ridge(
+                    X, y, sample_weight, factor, fit_intercept=bool(self.fit_intercept)
+                )
             else:
-                _check_dense_for_penalty_factor(X)
                 spectrum = cached_call(
                     self.memory, _spectrum_for_penalized_ridge, X, y, sample_weight, factor,
                     fit_intercept=bool(self.fit_intercept),
