@@ -72,6 +72,16 @@ def _target_alpha(alpha, n_targets):
     return float(values[0]) if values.size == 1 else values
 
 
+def _check_solver_for_penalty_factor(estimator):
+    """penalty_factor is implemented by the exact spectral path only (merge hook for ``solver``)."""
+    if estimator.penalty_factor is not None and getattr(estimator, "solver", None) == "lanczos":
+        raise ValueError(
+            "penalty_factor is not supported with solver='lanczos': use solver='eigen' "
+            "(exact; sparse X stays sparse), or fold the factors into X yourself "
+            "(positive factors p: fit on X / sqrt(p), then divide coef_ by sqrt(p))."
+        )
+
+
 def _as_path_output(spectrum, coefs, y_ndim):
     """Path arrays shaped like ``coef_`` and ``intercept_`` (one more leading α axis)."""
     intercepts = spectrum.intercept(coefs)
@@ -206,6 +216,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         self : RidgeEigen
         """
         self.__dict__.pop("_stats", None)  # fit starts afresh; partial_fit accumulates
+        _check_solver_for_penalty_factor(self)
         if is_dask_collection(X):
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
             factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
@@ -632,7 +643,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
             intercepts = spectrum.intercept(coefs)  # (m, t)
             X_test = X[test].astype(np.float64)
-            flat = X_test @ coefs.reshape(n_alphas * n_targets, -1).T  # (n_test, m·t)
+            flat = np.asarray(X_test @ coefs.reshape(n_alphas * n_targets, -1).T)  # (n_test, m·t)
             preds = flat.reshape(-1, n_alphas, n_targets).transpose(1, 0, 2) + intercepts[:, None, :]
             sw_test = None if sample_weight is None else sample_weight[test]
             squared = ((preds - Y[test]) ** 2).mean(axis=2)  # (m, n_test)

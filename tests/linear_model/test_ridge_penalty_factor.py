@@ -339,3 +339,15 @@ def test_noisy_input_marginalize_refuses_factors_instead_of_mixing_them_up():
                                     noise_std=0.0, random_state=0).fit(X, y)
     # zero noise: three copies of the data, so the penalty is relatively three times weaker
     np.testing.assert_allclose(augmented.coef_, _closed_form(X, y, 1.0 / 3, P_MIXED)[0], rtol=1e-8)
+
+
+def test_lanczos_solver_with_factors_is_refused_clearly():
+    """Merge hook: the exact spectral path implements penalty factors, Lanczos does not."""
+    from skreg.linear_model._ridge import _check_solver_for_penalty_factor
+
+    model = RidgeEigen(penalty_factor=P_MIXED)
+    model.solver = "lanczos"  # the parameter the sparse work adds
+    with pytest.raises(ValueError, match="penalty_factor is not supported with solver='lanczos'"):
+        _check_solver_for_penalty_factor(model)
+    model.solver = "eigen"
+    _check_solver_for_penalty_factor(model)  # fine
