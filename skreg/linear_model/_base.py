@@ -257,15 +257,18 @@ class LinearRegressorMixin(RegressorMixin):
         ``spectrum.effective_dof`` (which counts unpenalized columns when there are any).
         """
         alpha = np.asarray(alpha, dtype=np.float64)
+        dof = getattr(spectrum, "effective_dof", None) or (
+            lambda a: spectrum.shrinkage(a).sum(axis=1)
+        )
         if alpha.ndim == 0:
             coef = spectrum.ridge_coef([alpha])[0]
             self.shrinkage_ = spectrum.shrinkage([alpha])[0]
-            self.effective_dof_ = float(spectrum.effective_dof([alpha])[0])
+            self.effective_dof_ = float(dof([alpha])[0])
         else:  # one α per target: row j of coef uses alpha[j]
             all_coef = spectrum.ridge_coef(alpha)
             coef = all_coef[np.arange(alpha.size), np.arange(alpha.size)]
             self.shrinkage_ = spectrum.shrinkage(alpha)
-            self.effective_dof_ = spectrum.effective_dof(alpha)
+            self.effective_dof_ = dof(alpha)
         intercept = spectrum.intercept(coef)
         if y_ndim == 1:
             coef, intercept = coef[0], intercept[0]
