@@ -78,12 +78,18 @@ def main(argv=None):
         persisted_model = RidgeEigen(alpha=1.0).fit(Xp, yp)
         t_persisted = time.perf_counter() - t0
         persisted_peak = peak_rss_mb()
-        t0 = time.perf_counter()
-        es_persisted = EarlyStoppedGD(random_state=0).fit(Xp, yp)
-        t_es_persisted = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        cv_persisted = RidgeEigenCV(alphas=np.logspace(-2, 4, 13), cv=5).fit(Xp, yp)
-        t_cv_persisted = time.perf_counter() - t0
+        # the issue-16 ratios: persisted fits, interleaved, best of 3 (a shared machine)
+        t_ridge_best, t_es_persisted, t_cv_persisted = np.inf, np.inf, np.inf
+        for _ in range(3):
+            t0 = time.perf_counter()
+            RidgeEigen(alpha=1.0).fit(Xp, yp)
+            t_ridge_best = min(t_ridge_best, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            es_persisted = EarlyStoppedGD(random_state=0).fit(Xp, yp)
+            t_es_persisted = min(t_es_persisted, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            cv_persisted = RidgeEigenCV(alphas=np.logspace(-2, 4, 13), cv=5).fit(Xp, yp)
+            t_cv_persisted = min(t_cv_persisted, time.perf_counter() - t0)
         cv_peak = peak_rss_mb()
         del Xp, yp
 
@@ -124,14 +130,15 @@ def main(argv=None):
     print("Issue 16: early stopping and K-fold on the same array")
     print(f"{'EarlyStoppedGD Dask fit [s] (with generation)':<46} {t_es:12.2f}")
     print(f"{'  ratio to the RidgeEigen Dask fit':<46} {t_es / t_dask:12.2f}  <= 1.5")
-    print(f"{'EarlyStoppedGD Dask fit, persisted [s]':<46} {t_es_persisted:12.2f}")
-    print(f"{'  ratio to the persisted RidgeEigen fit':<46} {t_es_persisted / t_persisted:12.2f}  <= 1.5")
+    print(f"{'RidgeEigen Dask fit, persisted, best of 3 [s]':<46} {t_ridge_best:12.2f}")
+    print(f"{'EarlyStoppedGD Dask fit, persisted, best of 3 [s]':<46} {t_es_persisted:12.2f}")
+    print(f"{'  ratio to the persisted RidgeEigen fit':<46} {t_es_persisted / t_ridge_best:12.2f}  <= 1.5")
     print(f"{'  best step / learning rate':<46} {es_persisted.best_iter_:>5d} / {es_persisted.learning_rate_:.3g}")
     same_es = np.abs(es_persisted.coef_ - es_model.coef_).max() / np.abs(es_model.coef_).max()
     print(f"{'  max rel |coef(persisted) - coef(generated)|':<46} {same_es:12.1e}")
     print(f"{'client peak RSS after EarlyStoppedGD [MB]':<46} {es_peak:12.0f}  < 500")
-    print(f"{'RidgeEigenCV(cv=5, 13 alphas), persisted [s]':<46} {t_cv_persisted:12.2f}")
-    print(f"{'  ratio to the persisted RidgeEigen fit':<46} {t_cv_persisted / t_persisted:12.2f}")
+    print(f"{'RidgeEigenCV(cv=5, 13 alphas), persisted, best of 3 [s]':<46} {t_cv_persisted:12.2f}")
+    print(f"{'  ratio to the persisted RidgeEigen fit':<46} {t_cv_persisted / t_ridge_best:12.2f}")
     print(f"{'  alpha_ / best R^2':<46} {cv_persisted.alpha_:>5g} / {cv_persisted.best_score_:.6f}")
     print(f"{'client peak RSS after RidgeEigenCV [MB]':<46} {cv_peak:12.0f}  < 500")
 
