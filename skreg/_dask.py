@@ -247,9 +247,10 @@ def _split_chunk_stats(X, y, w, start, validation_fraction, seed):
     X, y, w = _checked_block(X, y, w)
     held = validation_mask(start, start + X.shape[0], validation_fraction, seed)
     kept = ~held
+    # X[mask] is a fresh copy: centred in place, so a block costs what RidgeEigen's does
     return (
-        GramStats.from_chunk(X[kept], y[kept], None if w is None else w[kept]),
-        GramStats.from_chunk(X[held], y[held], None if w is None else w[held]),
+        GramStats.from_chunk(X[kept], y[kept], None if w is None else w[kept], overwrite_X=True),
+        GramStats.from_chunk(X[held], y[held], None if w is None else w[held], overwrite_X=True),
     )
 
 
@@ -317,11 +318,12 @@ def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
     out = []
     for j in range(k + 1):
         sel = g == j
-        out.append(GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel]))
+        out.append(GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel],
+                                        overwrite_X=True))
     if unweighted_too:
         for j in range(k):
             sel = g == j
-            out.append(GramStats.from_chunk(X[sel], y[sel]))
+            out.append(GramStats.from_chunk(X[sel], y[sel], overwrite_X=True))
     return tuple(out)
 
 

@@ -737,6 +737,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
     eigenvalues_ : ndarray of shape (n_components,)
         λᵢ of the centred Gram matrix X_cᵀX_c (X_wᵀX_w with weights) of the final
         training data (subtrain set for ``'best'``, all data otherwise), descending.
+        ``eigenvalues_``, ``eigenvectors_`` and ``equivalent_alpha_`` are not set for a
+        sparse X whose decomposition exceeds the memory budget (iterative solver).
     eigenvectors_ : ndarray of shape (n_features, n_components)
     equivalent_alpha_ : ndarray of shape (n_components,)
         Per-direction ridge strength aᵢ in the RidgeEigen (sum) convention such that the
@@ -851,7 +853,14 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Sparse CSR/CSC (matrix or array): centred implicitly, never densified; the
+            spectral solver runs when the min(n, d)² Gram or kernel matrix fits the
+            1 GiB budget of :mod:`skreg._sparse`, otherwise (``solver='auto'``) the
+            iterative one.  Dask array or DataFrame: the spectral solver from blockwise
+            Gram statistics, with the split rule of
+            :func:`skreg._dask.validation_mask` (a hash of the global row number and
+            ``random_state``, independent of the chunking).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
             Non-negative weights wₖ of the training rows: the loss descended is the
@@ -859,7 +868,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             centre X and y are weighted.  An integer weight k is k repeated rows; a zero
             weight is an absent row (dropped before the validation split).  The
             validation split (``validation_fraction``) splits the weights with the rows.
-        X_val : array-like of shape (n_val, n_features), default=None
+        X_val : {array-like, sparse matrix, dask array} of shape (n_val, n_features), default=None
             Explicit validation data; then nothing is held out of X, and "all data"
             (Algorithms 7.2, 7.3) is X followed by X_val.
         y_val : array-like of shape (n_val,) or (n_val, n_targets), default=None
