@@ -69,7 +69,7 @@ from sklearn.utils.validation import _check_sample_weight, check_array, validate
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._sparse import MEMORY_BUDGET_BYTES, CenteredDesign, fits_budget, is_sparse, weighted_column_mean
-from .._spectral import Spectrum, _eigh_descending, center_data, decompose, gd_powers
+from .._spectral import center_data, decompose, gd_powers
 from ..early_stopping import run_early_stopping, split_validation
 from ..optim import SGD, iter_minibatches
 from ._base import LinearRegressorMixin, validate_fit_data
@@ -172,40 +172,6 @@ def _design_lambda_max(design):
     return max(float(eigsh(H, k=1, which="LA", v0=v0, return_eigenvectors=False)[0]), 0.0)
 
 
-def _decompose_design(design, yw, y_offset, fit_intercept):
-    """:class:`~skreg._spectral.Spectrum` of an implicit centred design (sparse X).
-
-    The exact decomposition of :func:`skreg._spectral.decompose` (Gram side when n ≥ d,
-    kernel side otherwise, same rank tolerance), with the small matrix built by
-    :meth:`CenteredDesign.gram` / :meth:`CenteredDesign.kernel` from sparse products and
-    rank-one corrections: X is never densified.  Without X_w there is no SVD fallback, so
-    on an X with cond(X) > 10⁵ the smallest directions carry the Gram's relative error
-    eps·λ₁/λᵢ (as a Cholesky solve of the normal equations would).
-    """
-    n, d = design.shape
-    eps = np.finfo(np.float64).eps
-    t = yw.shape[1]
-    if min(n, d) == 0:
-        return Spectrum(np.zeros(0), np.zeros((d, 0)), np.zeros((0, t)), design.X_offset,
-                        y_offset, fit_intercept)
-    if n >= d:
-        lam, V = _eigh_descending(design.gram())
-        tol = max(n, d) * eps * lam[0]
-        lam = np.where(lam > tol, lam, 0.0)
-        rank = int(np.count_nonzero(lam))
-        theta = np.zeros((lam.size, t))
-        theta[:rank] = (V[:, :rank].T @ design.rmatmat(yw)) / lam[:rank, None]
-    else:
-        lam, U = _eigh_descending(design.kernel())
-        tol = max(n, d) * eps * lam[0]
-        keep = lam > tol
-        lam, U = lam[keep], U[:, keep]
-        s = np.sqrt(lam)
-        V = design.rmatmat(U) / s
-        theta = (U.T @ yw) / s[:, None]
-    return Spectrum(lam, V, theta, design.X_offset, y_offset, fit_intercept)
-
-
 # ------------------------------------------------------------------ trainers
 class _Dataset:
     """One training set: its means, the centred data and the decomposition on demand.
@@ -270,13 +236,10 @@ class _Dataset:
     @property
     def spectrum(self):
         if self._spectrum is None:
-            if self.sparse:
-                self._spectrum = _decompose_design(self.Xc, self.yc, self.y_offset,
-                                                   self.fit_intercept)
-            else:
-                self._spectrum = decompose(
-                    self.X, self.y, self.sample_weight, fit_intercept=self.fit_intercept
-                )
+            # dense or sparse (implicit centring, never densified): the one spectral core
+            self._spectrum = decompose(
+                self.X, self.y, self.sample_weight, fit_intercept=self.fit_intercept
+            )
         return self._spectrum
 
     @property
