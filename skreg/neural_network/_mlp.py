@@ -741,7 +741,9 @@ class _BaseMLP(BaseEstimator):
             else:
                 X = np.asarray(X, dtype=dtype)
         trainer = self._make_trainer(core, theta, rng, dtype, dropout)
-        trainer.optimizer = optimizer if optimizer is not None else trainer.new_optimizer()
+        fresh = trainer.new_optimizer()
+        # the stored state continues only with the same optimizer (solver changed: restart)
+        trainer.optimizer = optimizer if type(optimizer) is type(fresh) else fresh
         trainer.noise_rng = noise_rng
         trainer.loss_curve = curve
         Y = trainer.targets(y_enc, train=True)
