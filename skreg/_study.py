@@ -385,13 +385,13 @@ def _p_l1(row, model, ctx):
     if hasattr(model, "alpha_1se_"):
         nnz = dict(zip(model.cv_results_["alpha"], model.cv_results_["n_nonzero"]))
         rules = (
-            f" by {len(model.cv_results_['alpha'])}-α cross-validation (least error; the one-standard-error "
-            f"rule would take α = {model.alpha_1se_:.3g} with {int(nnz[model.alpha_1se_])} nonzero coefficients "
-            f"instead of {int(nnz[model.alpha_min_])})"
+            f" It cross-validated {len(model.cv_results_['alpha'])} α on its own folds: least mean error at "
+            f"α_min = {model.alpha_min_:.3g} ({int(nnz[model.alpha_min_])} nonzero coefficients); the "
+            f"one-standard-error rule gives α_1se = {model.alpha_1se_:.3g} ({int(nnz[model.alpha_1se_])} nonzero)."
         )
     return (
-        f"**{row['estimator']}** (L1, Ω = ‖w‖₁) chose α = {alpha:.3g}{rules} (sum convention, "
-        f"= Lasso(alpha={alpha / ctx['n_train']:.3g})). Every update is the lecture's soft-threshold "
+        f"**{row['estimator']}** (L1, Ω = ‖w‖₁) chose α = {alpha:.3g} (sum convention, "
+        f"= Lasso(alpha={alpha / ctx['n_train']:.3g})).{rules} Every update is the lecture's soft-threshold "
         f"θ̂ᵢ = θ*ᵢ − sign(θ*ᵢ)α/λᵢ or 0, and {ctx['n_features'] - n} of {ctx['n_features']} coefficients are "
         f"exactly zero: L1 is 'hard' and selects features where L2 only shrinks (figure `l1_vs_l2_paths.png`)."
     )
@@ -616,8 +616,8 @@ def _own_params(model, method):
     """Strength the estimator chose itself (own CV, early stopping)."""
     if hasattr(model, "alpha_1se_"):  # L1 CV: both rules, with their nonzero counts
         nnz = dict(zip(model.cv_results_["alpha"], model.cv_results_["n_nonzero"]))
-        return {"alpha_min": model.alpha_min_, "nonzero_min": int(nnz[model.alpha_min_]),
-                "alpha_1se": model.alpha_1se_, "nonzero_1se": int(nnz[model.alpha_1se_])}
+        return {"alpha_min": model.alpha_min_, "nnz_min": int(nnz[model.alpha_min_]),
+                "alpha_1se": model.alpha_1se_, "nnz_1se": int(nnz[model.alpha_1se_])}
     if hasattr(model, "alpha_"):
         return {"alpha": float(model.alpha_)}
     if hasattr(model, "best_iter_") and method.key.startswith("early_stopping"):

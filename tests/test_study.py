@@ -95,3 +95,20 @@ def test_ridge_in_study_matches_standardized_ridge(tmp_path):
     alpha = pipe.named_steps["model"].alpha_
     reference = RidgeEigen(alpha=alpha).fit(StandardScaler().fit_transform(X_train), y)
     np.testing.assert_allclose(pipe.named_steps["model"].coef_, reference.coef_, rtol=1e-10)
+
+
+def test_l1_row_reports_both_cv_rules_with_their_nonzero_counts(tmp_path):
+    chosen = [m for m in METHODS if m.key == "l1"]
+    result = run_study(quick=True, out=tmp_path, methods=chosen, progress=None)
+    model = result.models["l1"].named_steps["model"]
+    assert type(model).__name__ == "SoftThresholdQuadraticCV"
+    nnz = dict(zip(model.cv_results_["alpha"], model.cv_results_["n_nonzero"]))
+    row = result.results.set_index("key").loc["l1"]
+    assert row["best_params"] == (
+        f"alpha_min={model.alpha_min_:.3g}, nnz_min={nnz[model.alpha_min_]}, "
+        f"alpha_1se={model.alpha_1se_:.3g}, nnz_1se={nnz[model.alpha_1se_]}"
+    )
+    assert row["n_nonzero"] == np.count_nonzero(model.coef_) == nnz[model.alpha_min_]
+    assert model.alpha_1se_ >= model.alpha_min_
+    report = (tmp_path / "report.md").read_text()
+    assert f"α_1se = {model.alpha_1se_:.3g} ({nnz[model.alpha_1se_]} nonzero)" in report
