@@ -258,10 +258,7 @@ class _Data:
         if self.w is None:
             return np.mean(resid**2, axis=0)
         w = self.w[rows]
-        total = w.sum()
-        if total <= 0:
-            raise ValueError("A test fold has zero total sample weight: its MSE is undefined.")
-        return (w @ resid**2) / total
+        return (w @ resid**2) / w.sum()  # Σw > 0: checked in fit
 
 
 def _fold_job(data, fit_rows, test_rows, moments, alphas, solver):
@@ -487,6 +484,12 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         ]
         if not folds:
             raise ValueError("cv produced no split.")
+        for k, (train, test) in enumerate(folds):
+            if data.weight(train) <= 0 or data.weight(test) <= 0:
+                raise ValueError(
+                    f"Split {k} has a training or test set of zero total sample weight: its "
+                    "fit or its test error is undefined."
+                )
         everything = np.arange(n_samples)
         left_out = []
         for train, _ in folds:

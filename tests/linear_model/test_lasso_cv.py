@@ -297,3 +297,13 @@ def test_non_partition_folds_in_parallel_threads():
     one = ours(alphas=10, cv=cv, n_jobs=1).fit(X, y)
     two = ours(alphas=10, cv=cv, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(one.mse_path_, two.mse_path_)
+
+
+def test_a_split_of_zero_weight_is_a_clear_error():
+    X, y = TALL
+    sw = np.ones(X.shape[0])
+    sw[:40] = 0.0  # the first KFold(3) test fold weighs nothing
+    est = ours(alphas=5, cv=KFold(3))
+    with pytest.raises(ValueError, match="Split 0 .* zero total sample weight"):
+        est.fit(X, y, sample_weight=sw)
+    assert not hasattr(est, "coef_")
