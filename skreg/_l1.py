@@ -197,8 +197,8 @@ class _Problem:
         self.diag = self._column_sq_norms()
         self.cached = n_samples >= n_features and fits_budget(n_features, n_features)
         self.full = False
+        self.G = None  # allocated when a first Gram column is needed (never by working sets)
         if self.cached:
-            self.G = np.empty((n_features, n_features), order="F")
             self.have = np.zeros(n_features, dtype=bool)
 
     @classmethod
@@ -252,9 +252,14 @@ class _Problem:
                 else:
                     self.G = self.Xw.T @ self.Xw
             elif missing.size:
+                self._allocate()
                 self.G[:, missing] = self._cross(None, missing)
             self.have[:] = True
             self.full = True
+
+    def _allocate(self):
+        if self.G is None:
+            self.G = np.empty((self.n_features, self.n_features), order="F")
 
     def _ensure(self, J):
         """Make the columns J of G available (all of G past _CACHE_FULL·n_features)."""
@@ -266,6 +271,7 @@ class _Problem:
         if self.have.sum() + missing.size >= _CACHE_FULL * self.n_features:
             self.ensure_all()
             return
+        self._allocate()
         self.G[:, missing] = self._cross(None, missing)
         self.have[missing] = True
 
