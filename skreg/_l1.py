@@ -1163,6 +1163,40 @@ def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, al
         w[ws.idx] = w_sub
 
 
+def _least_squares(reduced, target):
+    """The α = 0 solution of one target (minimum norm on the original features), in the
+    coordinates of ``reduced``; None when it would need a matrix beyond the budget.
+
+    At α = 0 the penalty (factors included) vanishes, and the duality gap cannot
+    certify a warm start: with κ = 1 it is max(−cᵀw, 0), 0 as soon as c vanishes on the
+    support, while features outside it still have cⱼ ≠ 0.  So α = 0 is solved
+    directly: w = G⁺q from the Gram matrix when it is (or may be) complete, else
+    w = X_wᵀ K⁺² X_w q with the n×n kernel K = X_wX_wᵀ (= X_w⁺y_w: y_w is not kept).
+    """
+    base = reduced.base if isinstance(reduced, _FactorProblem) else reduced
+    q = base.Q[:, target]
+    if base.cached:
+        base.ensure_all()
+        lam, V = linalg.eigh(base.G)
+        keep = lam > _PINV_RTOL * max(float(lam.max()), 0.0)
+        V, lam = V[:, keep], lam[keep]
+        w = V @ ((V.T @ q) / lam)
+    else:
+        n_samples = (base.design if base.design is not None else base.Xw).shape[0]
+        if not fits_budget(n_samples, n_samples):
+            return None
+        if base.design is not None:
+            K, Xq = base.design.kernel(), base.design.matmat(q[:, None])[:, 0]
+        else:
+            K, Xq = base.Xw @ base.Xw.T, base.Xw @ q
+        lam, U = linalg.eigh(K)
+        keep = lam > _PINV_RTOL * max(float(lam.max()), 0.0)
+        U, lam = U[:, keep], lam[keep]
+        z = U @ ((U.T @ Xq) / lam**2)
+        w = base._rmat(z[:, None])[:, 0]
+    return reduced.reduce(w) if isinstance(reduced, _FactorProblem) else w
+
+
 def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
                positive=False, coef_init=None, warn=True):
     """Solve min ½‖X_w w − y_w‖² + α Σⱼ pⱼ|wⱼ| for every α and every target.
@@ -1240,7 +1274,12 @@ def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
             engine, alpha_prev, ws = None, None, None
             for i in order:
                 a = float(alphas[i])
-                if not reduced.full:  # working sets, carried from one α to the next
+                w_ls = _least_squares(reduced, k) if a == 0 and not positive else None
+                if w_ls is not None:  # α = 0: least squares (the gap cannot certify it)
+                    w, gap, used, converged = w_ls, 0.0, 1, True
+                    if engine is not None:
+                        engine.reset(w)
+                elif not reduced.full:  # working sets, carried from one α to the next
                     w, gap, used, converged, ws = _ws_solve(
                         reduced, k, a, w, tol=tol, max_iter=max_iter, positive=positive,
                         ws=ws, alpha_prev=alpha_prev,

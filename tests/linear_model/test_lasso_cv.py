@@ -463,3 +463,27 @@ def test_one_hot_pipeline():
     np.testing.assert_allclose(est.mse_path_, dense.mse_path_, rtol=1e-7)
     np.testing.assert_allclose(pipe.predict(cats), dense.predict(Xd), rtol=1e-7, atol=1e-8)
     assert pipe.score(cats, y) > 0.7
+
+
+# ------------------------------------------- the L1 core at α = 0 (skreg._l1.solve_path)
+@pytest.mark.parametrize("case", ["tall", "wide", "wide-sparse", "tall-factors", "wide-factors"])
+def test_warm_started_path_down_to_alpha_zero_is_least_squares(case):
+    # the gap max(−cᵀw, 0) vanishes once c = 0 on the support: a warm start at α = 0
+    # used to stop there, off the least-squares solution, and report convergence
+    from sklearn.linear_model import LinearRegression
+
+    X, y = TALL if case.startswith("tall") else WIDE
+    p = None
+    if case.endswith("factors"):
+        p = np.ones(X.shape[1])
+        p[0], p[2] = 0.0, 2.0
+    Xin = sparse.csr_matrix(WIDE_SPARSE[0]) if case == "wide-sparse" else X
+    Xd = WIDE_SPARSE[0] if case == "wide-sparse" else X
+    model = SoftThresholdQuadratic(alpha=1.0, tol=1e-12, penalty_factor=p).fit(Xin, y)
+    coefs, intercepts = model.path([3.0, 0.0])
+    ref = LinearRegression().fit(Xd, y)  # the minimum-norm solution when d > n
+    np.testing.assert_allclose(coefs[1], ref.coef_, rtol=1e-7, atol=1e-9 * np.abs(ref.coef_).max())
+    assert intercepts[1] == pytest.approx(ref.intercept_, rel=1e-7)
+    # and through the CV's full-data path (user grid ending at 0)
+    cv = ours(alphas=[3.0, 0.0], cv=3, penalty_factor=p).fit(Xin, y)
+    assert cv.cv_results_["n_nonzero"][1] == np.count_nonzero(ref.coef_)
