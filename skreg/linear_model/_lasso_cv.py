@@ -51,6 +51,12 @@ are :class:`skreg._gram.GramStats` of sparse row blocks (implicit centring), mer
 the total and subtracted from it per fold; on the rows route each fold is
 :func:`skreg._l1.make_problem` of its rows (implicitly centred working sets).
 
+Dask input
+----------
+One pass over the blocks gives each test fold's Gram statistics
+(:func:`skreg._dask.kfold_gram_stats`); a fold trains on the total minus its own and is
+scored from its statistics (:class:`_StatsData`).  K-fold-like splitters only.
+
 The full-data path
 ------------------
 The data are also fitted along the whole grid (one more job in parallel with the
@@ -69,7 +75,7 @@ from joblib import Parallel, delayed
 from scipy import linalg
 from scipy.linalg import blas
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
@@ -270,6 +276,40 @@ class _Data:
         return (w @ resid**2) / w.sum()  # Σw > 0: checked in fit
 
 
+def _problem_from_stats(stats, fit_intercept):
+    """(_Problem on the centred — or, without intercept, raw — Gram statistics of a
+    :class:`~skreg._gram.GramStats`, the absolute means (zeros without intercept))."""
+    G, Q = stats.gram(fit_intercept)
+    if fit_intercept:
+        x_mean, y_mean = stats.means()
+        yy, mean = stats.Syy, np.concatenate([x_mean, y_mean])
+    else:
+        yy = stats.Syy + stats.weight_sum * stats.means()[1] ** 2
+        mean = np.zeros(G.shape[0] + 1)
+    return _Problem.from_gram(np.array(G, order="F"), Q, yy), mean
+
+
+class _StatsData:
+    """Dask input: the folds are given by Gram statistics only (``skreg._dask``).
+
+    A test fold's error comes from its statistics: with r = (x − x̄_T)ᵀw − (y − ȳ_T)
+    (the model centred at the training means; 0 for both without intercept),
+    Σ wᵢrᵢ² = wᵀS_xx w − 2wᵀS_xy + S_yy with the moments about (x̄_T, ȳ_T).
+    """
+
+    def __init__(self, n_features, fit_intercept):
+        self.c = np.zeros(n_features + 1)
+        self.n_features = n_features
+        self.fit_intercept = fit_intercept
+
+    def test_mse(self, test, coefs, mean):
+        d = self.n_features
+        Sxx, Sxy, Syy = test.scatter_about(mean[:d], mean[d:])
+        ss = (np.einsum("md,de,me->m", coefs, Sxx, coefs) - 2.0 * (coefs @ Sxy[:, 0])
+              + float(Syy[0]))
+        return np.maximum(ss, 0.0) / test.weight_sum
+
+
 class _SparseData:
     """What every fold shares, for sparse X (CSR/CSC): never densified.
 
@@ -301,15 +341,7 @@ class _SparseData:
         return GramStats.from_chunk(self.X[rows], self.y[rows], w, self.shift)
 
     def problem_from_stats(self, stats):
-        """(_Problem on the centred — or, without intercept, raw — Gram statistics, means)."""
-        G, Q = stats.gram(self.fit_intercept)
-        if self.fit_intercept:
-            x_mean, y_mean = stats.means()
-            yy, mean = stats.Syy, np.concatenate([x_mean, y_mean])
-        else:
-            yy = stats.Syy + stats.weight_sum * stats.means()[1] ** 2
-            mean = np.zeros(self.n_features + 1)
-        return _Problem.from_gram(np.array(G, order="F"), Q, yy), mean
+        return _problem_from_stats(stats, self.fit_intercept)
 
     def problem_from_rows(self, rows):
         """(_Problem on the rows, implicitly centred and weighted, means)."""
@@ -529,7 +561,9 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             Sparse X (CSR/CSC matrices or arrays) is never densified: the fold Gram
             statistics come from sparse products with implicit centring when the
             (d+1)×(d+1) matrices fit the memory budget, working sets on each fold's
-            rows otherwise.
+            rows otherwise.  A Dask array is cross-validated from fold Gram statistics
+            in one pass over its blocks (K-fold-like splitters: disjoint test folds,
+            each training set their complement).
         y : array-like of shape (n_samples,)
             A 2-D y with one column is raveled with a ``DataConversionWarning`` (as
             ``LassoCV``); several columns raise a ValueError.
@@ -541,11 +575,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         self : SoftThresholdQuadraticCV
         """
         if is_dask_collection(X) or is_dask_collection(y):
-            # TODO(lead): per-fold GramStats from the blocks (skreg._dask.gram_stats).
-            raise NotImplementedError(
-                "SoftThresholdQuadraticCV does not take Dask collections yet: compute() "
-                "them, or use SoftThresholdQuadratic on the Dask data."
-            )
+            return self._fit_dask(X, y, sample_weight)
         if not isinstance(self.alphas, Integral):
             grid = _check_alpha_grid(self.alphas)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
@@ -624,6 +654,81 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         with _blas_threads(1):  # the paths' products are small: no thread start-up
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
 
+        return self._finish(results, alphas, data.c, X.dtype)
+
+    def _fit_dask(self, X, y, sample_weight):
+        """K-fold on Dask input from fold statistics, in one pass over the blocks.
+
+        ``skreg._dask.kfold_gram_stats`` gives each test fold's Gram statistics; a fold's
+        training statistics are the total minus its own (as ``RidgeEigenCV``'s Dask
+        K-fold), its test errors come from its statistics (:class:`_StatsData`).  The
+        Gram route only: the (d+1)×(d+1) matrices must fit the memory budget.
+        """
+        from .._dask import kfold_gram_stats
+
+        grid = None if isinstance(self.alphas, Integral) else _check_alpha_grid(self.alphas)
+        n_features = X.shape[1] if len(X.shape) == 2 else 0
+        if not n_features or (n_features + 1) ** 2 * 8 * 4 > _GRAM_BUDGET:
+            raise ValueError(
+                f"SoftThresholdQuadraticCV on Dask works from {n_features}x{n_features} "
+                "fold Gram matrices, beyond the memory budget: compute() the arrays."
+            )
+        fold_stats, total, dtype, y_ndim = kfold_gram_stats(self, X, y, sample_weight)
+        if total.Sxy.shape[1] > 1:
+            raise ValueError(
+                f"SoftThresholdQuadraticCV takes one target, got y with {total.Sxy.shape[1]} "
+                "columns: fit one model per column."
+            )
+        if y_ndim == 2:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change "
+                "the shape of y to (n_samples, ), for example using ravel().",
+                DataConversionWarning, stacklevel=3,
+            )
+        if not total.weight_sum > 0:
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        factor = check_penalty_factor(self.penalty_factor, n_features)
+        if self.positive and factor is not None and np.any(factor == 0):
+            raise ValueError(
+                "positive=True cannot be combined with zero penalty factors (unpenalized "
+                "features are fitted by unconstrained least squares); use small positive "
+                "factors instead."
+            )
+        train_stats = []
+        for k, fs in enumerate(fold_stats):
+            if not (fs.weight_sum > 0 and total.weight_sum - fs.weight_sum > 0):
+                raise ValueError(
+                    f"Split {k} has a training or test set of zero total sample weight: its "
+                    "fit or its test error is undefined."
+                )
+            train_stats.append(total.subtract(fs))
+        data = _StatsData(n_features, self.fit_intercept)
+        full_problem, full_mean = _problem_from_stats(total, self.fit_intercept)
+        full_problem = reduce_problem(full_problem, factor)
+        top = alpha_max(full_problem, positive=self.positive)
+        alphas = self._alpha_grid(top, total.weight_sum) if grid is None else grid
+        solver = {"tol": self.tol, "max_iter": self.max_iter, "positive": self.positive}
+        jobs = [
+            delayed(_fold_job)(
+                data, (lambda ts=ts: _problem_from_stats(ts, self.fit_intercept)), fs,
+                alphas * (ts.weight_sum / total.weight_sum), solver, factor,
+            )
+            for ts, fs in zip(train_stats, fold_stats)
+        ]
+        jobs.append(delayed(_fold_job)(
+            data, lambda: (full_problem, full_mean), None, alphas, solver, None
+        ))
+        with _blas_threads(1):
+            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
+        return self._finish(results, alphas, data.c, dtype)
+
+    def _finish(self, results, alphas, c, dtype):
+        """Warn on non-convergence, select α, set the refit's attributes from the full path.
+
+        ``results``: the folds' (mse, failed) and, last, the full data's path; ``c`` the
+        reference point the full data's means are relative to.
+        """
+        n_features = c.size - 1
         failed = [pair for result in results[:-1] for pair in result[1]]
         coefs, gaps, n_iter, failed_full, mean = results[-1]
         failed += failed_full
@@ -634,18 +739,18 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 f"the number of iterations (max_iter={self.max_iter}). Duality gap: "
                 f"{gap:.3e}, tolerance: {tol:.3e}",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         mse_path = np.column_stack([result[0] for result in results[:-1]])
         self._select(alphas, mse_path, np.count_nonzero(coefs, axis=1))
 
         best = int(np.flatnonzero(alphas == self.alpha_)[0])
         coef = coefs[best]
-        self.coef_ = coef.astype(X.dtype, copy=False)
+        self.coef_ = coef.astype(dtype, copy=False)
         if self.fit_intercept:
-            x_mean = data.c[:n_features] + mean[:n_features]
-            y_mean = data.c[n_features] + mean[n_features]
-            self.intercept_ = np.asarray(y_mean - x_mean @ coef).astype(X.dtype)[()]
+            x_mean = c[:n_features] + mean[:n_features]
+            y_mean = c[n_features] + mean[n_features]
+            self.intercept_ = np.asarray(y_mean - x_mean @ coef).astype(dtype)[()]
         else:
             self.intercept_ = 0.0
         self.n_iter_ = int(n_iter[best])

@@ -285,13 +285,39 @@ def test_constant_target_gives_the_empty_model():
     assert est.intercept_ == pytest.approx(2.5)
 
 
-def test_dask_input_is_refused_clearly():
+@pytest.mark.parametrize(
+    "cv", [3, KFold(4, shuffle=True, random_state=3)], ids=["kfold", "shuffled"]
+)
+def test_dask_input_equals_numpy(cv):
     da = pytest.importorskip("dask.array")
     X, y = TALL
-    est = ours(alphas=5, cv=3)
-    with pytest.raises(NotImplementedError, match="Dask"):
+    sw = np.random.default_rng(13).uniform(0.5, 2.0, X.shape[0])
+    p = np.ones(X.shape[1])
+    p[[0, 4]] = 0.0
+    p[1] = 2.0
+    for kw in ({}, {"penalty_factor": p, "selection": "1se"}, {"fit_intercept": False}):
+        ref = ours(alphas=10, cv=cv, **kw).fit(X, y, sample_weight=sw)
+        est = ours(alphas=10, cv=cv, **kw).fit(
+            da.from_array(X, chunks=35), da.from_array(y, chunks=35),
+            sample_weight=da.from_array(sw, chunks=35),
+        )
+        np.testing.assert_allclose(est.alphas_, ref.alphas_, rtol=1e-10)
+        np.testing.assert_allclose(est.mse_path_, ref.mse_path_, rtol=1e-7)
+        assert est.alpha_ == pytest.approx(ref.alpha_, rel=1e-10)
+        np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+        assert est.intercept_ == pytest.approx(ref.intercept_, rel=1e-7, abs=1e-9)
+
+
+def test_dask_refuses_what_it_cannot_do_and_leaves_no_state():
+    da = pytest.importorskip("dask.array")
+    X, y = TALL
+    est = ours(alphas=5, cv=ShuffleSplit(3, test_size=0.2, random_state=0))
+    with pytest.raises(ValueError, match="Dask K-fold needs disjoint test folds"):
         est.fit(da.from_array(X, chunks=40), da.from_array(y, chunks=40))
-    assert not hasattr(est, "coef_")
+    assert not hasattr(est, "coef_") and not hasattr(est, "n_features_in_")
+    with pytest.raises(ValueError, match="one target"):
+        ours(alphas=5, cv=3).fit(da.from_array(X, chunks=40),
+                                 da.from_array(np.c_[y, y], chunks=40))
 
 
 def test_non_partition_folds_in_parallel_threads():
