@@ -328,7 +328,16 @@ def centered_column_sq_norms(design):
     X = design.X
     n = design.shape[0]
     w = np.ones(n) if design.sqrt_sw is None else design.sqrt_sw**2
-    if is_sparse(X):
+    if is_sparse(X) and X.format == "csc":  # one temporary of nnz values, no index copy
+        vals = np.square(X.data, dtype=np.float64)
+        if design.sqrt_sw is not None:
+            vals *= w[X.indices]
+        sq = np.zeros(X.shape[1])
+        starts = X.indptr[:-1]
+        nonempty = np.diff(X.indptr) > 0
+        if vals.size:
+            sq[nonempty] = np.add.reduceat(vals, starts[nonempty])
+    elif is_sparse(X):
         sq = np.asarray(X.multiply(X).T @ w, dtype=np.float64).reshape(-1)
     else:
         sq = np.einsum("ij,ij,i->j", X, X, w)
