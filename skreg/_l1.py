@@ -1219,8 +1219,8 @@ def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
     max_iter : int, default=1000
         Iterations per α and target (a cold first α shares them with its continuation).
     positive : bool, default=False
-    coef_init : ndarray of shape (n_targets, n_features) or None
-        Warm start for the first (largest) α.
+    coef_init : ndarray of shape (n_targets, n_features) or (n_features,), or None
+        Warm start for the first (largest) α, in the original features.
     warn : bool, default=True
         Emit a :class:`~sklearn.exceptions.ConvergenceWarning` when some α or target
         did not reach the tolerance within ``max_iter``.
@@ -1269,7 +1269,7 @@ def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
                 continue
             w = np.zeros(reduced.n_features)
             if coef_init is not None:
-                w0 = np.asarray(coef_init, dtype=np.float64)[k]
+                w0 = np.asarray(coef_init, dtype=np.float64).reshape(n_targets, n_all)[k]
                 w = reduced.reduce(w0) if isinstance(reduced, _FactorProblem) else w0.copy()
             engine, alpha_prev, ws = None, None, None
             for i in order:

@@ -146,3 +146,22 @@ def test_single_fit_forms_no_full_gram(shape, as_sparse):
     assert model._problem.G is None
     ref = Lasso(alpha=0.1 * shape[0] ** 0.5 / shape[0], tol=1e-12, max_iter=100_000).fit(X, y)
     assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("as_sparse", [False, True])
+def test_wide_path_by_working_sets_matches_lasso_path(as_sparse):
+    """n < d: the path warm-starts working sets from α to α (no Gram matrix at all)."""
+    rng = np.random.default_rng(5)
+    n, d = 40, 300
+    X = rng.standard_normal((n, d))
+    X[rng.random((n, d)) < 0.5] = 0.0
+    y = X[:, :6] @ rng.uniform(1.0, 2.0, 6) + 0.1 * rng.standard_normal(n)
+    Xin = sparse.csc_matrix(X) if as_sparse else X
+    model = SoftThresholdQuadratic(tol=1e-12).fit(Xin, y)
+    alphas = model.alpha_max_ * np.array([0.5, 0.1, 0.02])
+    coefs, intercepts = model.path(alphas)
+    assert model._problem.G is None
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    _, ref, _ = lasso_path(Xc, yc, alphas=alphas / n, tol=1e-14, max_iter=200_000)
+    assert_allclose(coefs, ref.T, rtol=1e-6, atol=1e-8)
+    assert_allclose(intercepts, y.mean() - coefs @ X.mean(axis=0), rtol=1e-10)
