@@ -1,32 +1,48 @@
-"""Benchmark: SoftThresholdQuadratic vs scikit-learn's Lasso and lasso_path.
+"""Benchmark: SoftThresholdQuadratic vs scikit-learn's Lasso (and skglm when installed).
 
-Correlated design: AR(1) columns with ρ = 0.9 (corr(xᵢ, xⱼ) = ρ^|i−j|), n = 5000,
-d = 500, 40 true nonzero coefficients, Gaussian noise.  In one run:
+Everything in one run, so the ratios share the machine's load:
 
-* single fits at α = 0.1, 0.01 and 0.001 · α_max, against
-  ``Lasso(alpha=α/n, tol=1e-4)`` (goal: ≤ 1.5× the time, objective no worse);
-* the path over 100 α (``np.geomspace(α_max, 1e-3 α_max, 100)``) against
-  ``lasso_path`` on the centred data (goal: ≤ 1.2×);
-* cross-validation (:func:`cv_rows`): ``SoftThresholdQuadraticCV`` against ``LassoCV``,
-  100 α and the same 5 folds, on n = 10,000 × d = 1,000 and n = 500 × d = 20,000
-  (goal: ≤ 0.3×).
+* single fits (issue 13: goal ≤ 0.6× ``Lasso.fit``, objective no worse):
+  - tall AR(1) design, ρ = 0.9, n = 10,000, d = 1,000, α = 0.05·α_max;
+  - wide AR(1) design, n = 500, d = 20,000, α = 0.05·α_max;
+  - sparse text-like design (issue 12: ≤ 1.0×), n = 10,000, d = 20,000, about 30
+    nonzeros a row with Zipf-like column frequencies, α = 0.01·α_max;
+* the older rows: fits at α = 0.1, 0.01, 0.001·α_max and the 100-α path on AR(1)
+  n = 5,000, d = 500 (``--legacy``);
+* cross-validation (:func:`cv_rows`, issue 13: goal ≤ 0.3×): ``SoftThresholdQuadraticCV``
+  against ``LassoCV``, 100 α and the same ``KFold(5)``, on AR(1) n = 10,000, d = 1,000 and
+  n = 500, d = 20,000 (best of ``--cv-repeat``, default 1: ``LassoCV`` takes about a
+  minute on the wide data; ``--only-cv`` runs these rows alone).
 
-Timings are the best of ``--repeat`` runs (the machine is shared).  Run:
-``python benchmarks/bench_l1.py``.
+``Lasso(alpha=α/n, tol=1e-4)`` is the same problem as
+``SoftThresholdQuadratic(alpha=α, tol=1e-4)``; skglm's ``Lasso`` (if importable; a
+benchmark-only dependency, never skreg's) uses the same α/n and tol.  ΔF/F is the
+relative excess of our objective ½‖Xw + b − y‖² + α‖w‖₁ over scikit-learn's
+(negative: ours is lower).  Times are the best of ``--repeat`` runs after a warm-up
+(skglm's warm-up absorbs its numba compilation), the contenders interleaved.  Run:
+``python benchmarks/bench_l1.py [--repeat 5] [--legacy] [--cv-repeat 1] [--only-cv]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 import warnings
 
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import Lasso, lasso_path
 
 from skreg import SoftThresholdQuadratic
 
+try:  # benchmark-only comparison
+    from skglm import Lasso as SkglmLasso
+except ImportError:  # pragma: no cover
+    SkglmLasso = None
 
+
+# ----------------------------------------------------------------------------- data
 def make_data(n=5000, d=500, rho=0.9, n_nonzero=40, noise=2.0, seed=0):
     """AR(1)-correlated Gaussian design and a sparse linear target."""
     rng = np.random.default_rng(seed)
@@ -43,66 +59,101 @@ def make_data(n=5000, d=500, rho=0.9, n_nonzero=40, noise=2.0, seed=0):
     return X, y
 
 
+def make_text_like(n=10_000, d=20_000, nnz_per_row=30, n_nonzero=200, seed=0):
+    """Sparse CSR counts-like design: Zipf column frequencies, tf-idf-like values."""
+    rng = np.random.default_rng(seed)
+    p = 1.0 / np.arange(1, d + 1) ** 1.1
+    p /= p.sum()
+    cols = rng.choice(d, size=n * nnz_per_row, p=p)
+    rows = np.repeat(np.arange(n), nnz_per_row)
+    vals = rng.uniform(0.1, 1.0, n * nnz_per_row)
+    X = sparse.csr_matrix((vals, (rows, cols)), shape=(n, d))
+    X.sum_duplicates()
+    w = np.zeros(d)
+    support = rng.choice(2000, n_nonzero, replace=False)
+    w[support] = rng.choice([-1.0, 1.0], n_nonzero) * rng.uniform(1.0, 3.0, n_nonzero)
+    y = X @ w + 0.5 * rng.standard_normal(n)
+    return X, y
+
+
+def alpha_max(X, y):
+    """max |X_cᵀy_c| (sum convention), without densifying a sparse X."""
+    yc = y - y.mean()
+    return float(np.abs(np.asarray(X.T @ yc).ravel() - np.asarray(X.mean(axis=0)).ravel() * yc.sum()).max())
+
+
 def objective(X, y, coef, intercept, alpha):
     """½‖Xw + b − y‖² + α‖w‖₁ (the lecture's scaling)."""
-    r = X @ coef + intercept - y
+    r = np.asarray(X @ coef).ravel() + intercept - y
     return 0.5 * float(r @ r) + alpha * float(np.abs(coef).sum())
 
 
-def best_times(func_a, func_b, repeat):
-    """Best wall-clock time of each function, the two interleaved so they share the load."""
-    best = [np.inf, np.inf]
-    out = [None, None]
+# --------------------------------------------------------------------------- timing
+def best_times(funcs, repeat):
+    """Best wall time of each function (one warm-up each), interleaved to share the load."""
+    outs = [func() for func in funcs]  # warm-up: imports, numba compilation, page faults
+    best = [np.inf] * len(funcs)
     for _ in range(repeat):
-        for i, func in enumerate((func_a, func_b)):
+        for i, func in enumerate(funcs):
             start = time.perf_counter()
-            out[i] = func()
+            outs[i] = func()
             best[i] = min(best[i], time.perf_counter() - start)
-    return best[0], out[0], best[1], out[1]
+    return best, outs
 
 
-def main(repeat=10):
+def single_fit_row(name, X, y, frac, goal, repeat):
+    """One single-fit comparison at α = frac·α_max: (name, times, goal, note)."""
+    n = X.shape[0]
+    alpha = frac * alpha_max(X, y)
+    funcs = [
+        lambda: SoftThresholdQuadratic(alpha=alpha, tol=1e-4).fit(X, y),
+        lambda: Lasso(alpha=alpha / n, tol=1e-4).fit(X, y),
+    ]
+    if SkglmLasso is not None:
+        funcs.append(lambda: SkglmLasso(alpha=alpha / n, tol=1e-4).fit(X, y))
+    times, models = best_times(funcs, repeat)
+    f = [objective(X, y, m.coef_, m.intercept_, alpha) for m in models]
+    note = (f"nnz {np.count_nonzero(models[0].coef_)}/{np.count_nonzero(models[1].coef_)}, "
+            f"ΔF/F {(f[0] - f[1]) / f[1]:+.1e}")
+    if SkglmLasso is not None:
+        note += f", skglm ΔF/F {(f[2] - f[1]) / f[1]:+.1e}"
+    return name, times, goal, note
+
+
+# ----------------------------------------------------------------------------- rows
+def single_fit_rows(repeat):
+    """Issue 13's single fits (tall and wide AR(1)) and issue 12's sparse text-like fit."""
+    rows = []
+    X, y = make_data(n=10_000, d=1_000)
+    rows.append(single_fit_row("tall 10000×1000 0.05", X, y, 0.05, 0.6, repeat))
+    X, y = make_data(n=500, d=20_000)
+    rows.append(single_fit_row("wide 500×20000 0.05", X, y, 0.05, 0.6, repeat))
+    X, y = make_text_like()
+    rows.append(single_fit_row("sparse text 0.01", X, y, 0.01, 1.0, repeat))
+    return rows
+
+
+def legacy_rows(repeat):
+    """The first version of this benchmark: AR(1) n = 5,000, d = 500, three α and a path."""
     X, y = make_data()
     n = X.shape[0]
     Xc, yc = X - X.mean(axis=0), y - y.mean()
-    alpha_max = float(np.abs(Xc.T @ yc).max())
-    rows = []
-    warnings.simplefilter("ignore", FutureWarning)
-
-    for frac in (0.1, 0.01, 0.001):
-        alpha = frac * alpha_max
-        t_ours, ours, t_sk, sk = best_times(
-            lambda: SoftThresholdQuadratic(alpha=alpha, tol=1e-4).fit(X, y),
-            lambda: Lasso(alpha=alpha / n, tol=1e-4).fit(X, y),
-            repeat,
-        )
-        f_ours = objective(X, y, ours.coef_, ours.intercept_, alpha)
-        f_sk = objective(X, y, sk.coef_, sk.intercept_, alpha)
-        rows.append(
-            (f"fit α={frac:g}·α_max", t_ours, t_sk, 1.5,
-             f"nnz {np.count_nonzero(ours.coef_)}/{np.count_nonzero(sk.coef_)}, "
-             f"ΔF/F {(f_ours - f_sk) / f_sk:+.1e}")
-        )
-
-    alphas = np.geomspace(alpha_max, 1e-3 * alpha_max, 100)
+    a_max = float(np.abs(Xc.T @ yc).max())
+    rows = [single_fit_row(f"5000×500 {frac:g}", X, y, frac, 1.5, repeat)
+            for frac in (0.1, 0.01, 0.001)]
+    alphas = np.geomspace(a_max, 1e-3 * a_max, 100)
 
     def ours_path():  # includes validation and the Gram matrix, as lasso_path does
-        return SoftThresholdQuadratic(alpha=alpha_max, tol=1e-4).fit(Xc, yc).path(alphas)
+        return SoftThresholdQuadratic(alpha=a_max, tol=1e-4).fit(Xc, yc).path(alphas)
 
-    t_ours, (coefs, _), t_sk, (_, sk_coefs, _) = best_times(
-        ours_path, lambda: lasso_path(Xc, yc, alphas=alphas / n, tol=1e-4), repeat
+    (t_ours, t_sk), ((coefs, _), (_, sk_coefs, _)) = best_times(
+        [ours_path, lambda: lasso_path(Xc, yc, alphas=alphas / n, tol=1e-4)], repeat
     )
     f_ours = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(coefs, alphas)])
     f_sk = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(sk_coefs.T, alphas)])
-    rows.append(
-        ("path, 100 α", t_ours, t_sk, 1.2,
-         f"max ΔF/F {np.max((f_ours - f_sk) / f_sk):+.1e}")
-    )
-
-    print(f"n={X.shape[0]}, d={X.shape[1]}, AR(1) ρ=0.9, 40 nonzeros; best of {repeat}")
-    print(f"{'case':<22}{'skreg (s)':>11}{'sklearn (s)':>13}{'ratio':>8}{'goal':>7}  notes")
-    for name, t_ours, t_sk, goal, note in rows:
-        print(f"{name:<22}{t_ours:>11.4f}{t_sk:>13.4f}{t_ours / t_sk:>8.2f}{goal:>7.1f}  {note}")
+    rows.append(("5000×500 path 100 α", [t_ours, t_sk], 1.2,
+                 f"max ΔF/F {np.max((f_ours - f_sk) / f_sk):+.1e}"))
+    return rows
 
 
 def cv_rows(repeat=1):
@@ -110,49 +161,67 @@ def cv_rows(repeat=1):
 
     Two designs: AR(1) ρ = 0.9 with n = 10,000, d = 1,000 (the fold Grams by subtraction)
     and n = 500, d = 20,000 (working sets on each fold's rows).  Both estimators run with
-    their defaults otherwise (n_jobs=None).  Timings: best of ``repeat`` after a warm-up
-    (``benchmarks/_timing.py``).  Returns (name, t_skreg, t_sklearn, goal, note) rows.
+    their defaults otherwise (n_jobs=None).  Rows as the other tables':
+    (name, [t_skreg, t_sklearn], goal, note).
     """
     from sklearn.linear_model import LassoCV
     from sklearn.model_selection import KFold
 
-    from _timing import best_time_with_result
     from skreg import SoftThresholdQuadraticCV
 
-    rows = []
-    for name, shape in (("CV tall 10000x1000", (10_000, 1_000)), ("CV wide 500x20000", (500, 20_000))):
-        X, y = make_data(n=shape[0], d=shape[1], n_nonzero=min(40, shape[0] // 25))
-        cv = KFold(5)
-        t_ours, ours = best_time_with_result(
-            lambda: SoftThresholdQuadraticCV(alphas=100, cv=cv).fit(X, y), repeat
-        )
+    def lasso_cv(X, y, cv):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # LassoCV's ConvergenceWarning at small α
-            t_sk, sk = best_time_with_result(lambda: LassoCV(alphas=100, cv=cv).fit(X, y), repeat)
-        n = X.shape[0]
+            return LassoCV(alphas=100, cv=cv).fit(X, y)
+
+    rows = []
+    for name, (n, d) in (("CV tall 10000×1000", (10_000, 1_000)),
+                         ("CV wide 500×20000", (500, 20_000))):
+        X, y = make_data(n=n, d=d, n_nonzero=min(40, n // 25))
+        cv = KFold(5)
+        times, (ours, sk) = best_times(
+            [lambda: SoftThresholdQuadraticCV(alphas=100, cv=cv).fit(X, y),
+             lambda: lasso_cv(X, y, cv)], repeat)
         mse_diff = np.max(np.abs(ours.mse_path_ - sk.mse_path_) / sk.mse_path_)
-        rows.append(
-            (name, t_ours, t_sk, 0.3,
-             f"alpha_/n {ours.alpha_ / n:.4g} vs {sk.alpha_:.4g}, max rel Δmse {mse_diff:.1e}, "
-             f"1se nnz {ours.cv_results_['n_nonzero'][ours.alphas_ == ours.alpha_1se_][0]}")
-        )
+        nnz_1se = ours.cv_results_["n_nonzero"][ours.alphas_ == ours.alpha_1se_][0]
+        rows.append((name, times, 0.3,
+                     f"alpha_/n {ours.alpha_ / n:.4g} vs {sk.alpha_:.4g}, "
+                     f"max rel Δmse {mse_diff:.1e}, 1se nnz {nnz_1se}"))
     return rows
 
 
-def print_cv_rows(rows, repeat):
-    print(f"cross-validation, 100 α, KFold(5); best of {repeat} after a warm-up")
-    print(f"{'case':<22}{'skreg (s)':>11}{'sklearn (s)':>13}{'ratio':>8}{'goal':>7}  notes")
-    for name, t_ours, t_sk, goal, note in rows:
-        print(f"{name:<22}{t_ours:>11.3f}{t_sk:>13.3f}{t_ours / t_sk:>8.2f}{goal:>7.1f}  {note}")
+def main(repeat=5, legacy=False, cv_repeat=1, only_cv=False):
+    """Print one table: single fits, the CV rows and (``legacy``) the older rows."""
+    warnings.simplefilter("ignore", FutureWarning)
+    rows = [] if only_cv else single_fit_rows(repeat)
+    rows += cv_rows(cv_repeat)
+    if legacy and not only_cv:
+        rows += legacy_rows(repeat)
+    print_rows(rows, f"best of {repeat} (single fits), {cv_repeat} (CV)")
+
+
+def print_rows(rows, timing):
+    """One table for every row (name, [t_skreg, t_sklearn(, t_skglm)], goal, note)."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{timing} wall s; load average {load:.1f} on {os.cpu_count()} CPUs"
+          f"{'' if SkglmLasso else '; skglm not installed'}")
+    head = f"{'case':<24}{'skreg':>9}{'sklearn':>9}{'ratio':>7}{'goal':>6}"
+    if SkglmLasso is not None:
+        head += f"{'skglm':>9}{'vs skglm':>9}"
+    print(head + "  notes")
+    for name, times, goal, note in rows:
+        line = f"{name:<24}{times[0]:>9.3f}{times[1]:>9.3f}{times[0] / times[1]:>7.2f}{goal:>6.1f}"
+        if SkglmLasso is not None:
+            line += (f"{times[2]:>9.3f}{times[0] / times[2]:>9.2f}" if len(times) > 2 else " " * 18)
+        print(line + "  " + note)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--legacy", action="store_true", help="also the 5000×500 rows and path")
     parser.add_argument("--cv-repeat", type=int, default=1,
                         help="timed runs of the CV rows (LassoCV takes about a minute on the wide data)")
     parser.add_argument("--only-cv", action="store_true", help="run the CV rows only")
     args = parser.parse_args()
-    if not args.only_cv:
-        main(args.repeat)
-    print_cv_rows(cv_rows(args.cv_repeat), args.cv_repeat)
+    main(args.repeat, args.legacy, args.cv_repeat, args.only_cv)

@@ -1,7 +1,8 @@
 """MLP benchmark: skreg.MLPRegressor against sklearn.neural_network.MLPRegressor, one run.
 
 Dense data n=5000, d=20 (plus 2000 test rows), network (64, 64), ReLU, the same seed on
-both sides. Prints one table of ratios measured in this run (best of ``--repeat``), next
+both sides. Prints one table of ratios measured in this run (best of ``--repeat``; the skreg-only
+ratios take turns round by round, see ``interleaved_best``), next
 to the goals of issues 6 and 14:
 
 * Adam (batch 200): per-epoch training time over 30 epochs, skreg / scikit-learn;
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -55,6 +57,21 @@ def theirs(max_iter, **kw):
     kw = {"solver": "adam", "batch_size": BATCH, **kw}
     return SkMLPRegressor(hidden_layer_sizes=HIDDEN, max_iter=max_iter, tol=0.0,
                           n_iter_no_change=max_iter + 1, random_state=0, **kw)
+
+
+def interleaved_best(funcs, repeat):
+    """Best wall time of each function over ``repeat`` rounds, the functions taking turns
+    in every round (after one warm-up round), so that a load change on a shared machine
+    hits all of them alike: the ratios are measured under the same conditions."""
+    for func in funcs.values():  # warm-up
+        func()
+    best = {name: np.inf for name in funcs}
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def partial_epochs(X, y, epochs):
@@ -93,11 +110,14 @@ def main(argv=None):
     E, r, K = args.epochs, args.repeat, args.lbfgs_iter
     warnings.simplefilter("ignore", ConvergenceWarning)
 
-    t_ours = best_time(lambda: ours(E).fit(X, y), r) / E
+    times = interleaved_best({
+        "ours": lambda: ours(E).fit(X, y),
+        "noise": lambda: ours(E, weight_noise=0.01).fit(X, y),
+        "drop": lambda: ours(E, dropout=0.2).fit(X, y),
+        "partial": lambda: partial_epochs(X, y, E),
+    }, r)
+    t_ours, t_noise, t_drop, t_partial = (times[k] / E for k in ("ours", "noise", "drop", "partial"))
     t_sk = best_time(lambda: theirs(E).fit(X, y), r) / E
-    t_noise = best_time(lambda: ours(E, weight_noise=0.01).fit(X, y), r) / E
-    t_drop = best_time(lambda: ours(E, dropout=0.2).fit(X, y), r) / E
-    t_partial = best_time(lambda: partial_epochs(X, y, E), r) / E
 
     lbfgs = dict(solver="lbfgs", batch_size="auto")
     it_ours = per_iteration(lambda: ours(K, **lbfgs), X, y, r)

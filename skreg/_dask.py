@@ -21,6 +21,7 @@ __all__ = [
     "validation_mask",
     "split_gram_stats",
     "kfold_ridge_cv",
+    "kfold_gram_stats",
 ]
 
 
@@ -247,9 +248,10 @@ def _split_chunk_stats(X, y, w, start, validation_fraction, seed):
     X, y, w = _checked_block(X, y, w)
     held = validation_mask(start, start + X.shape[0], validation_fraction, seed)
     kept = ~held
+    # X[mask] is a fresh copy: centred in place, so a block costs what RidgeEigen's does
     return (
-        GramStats.from_chunk(X[kept], y[kept], None if w is None else w[kept]),
-        GramStats.from_chunk(X[held], y[held], None if w is None else w[held]),
+        GramStats.from_chunk(X[kept], y[kept], None if w is None else w[kept], overwrite_X=True),
+        GramStats.from_chunk(X[held], y[held], None if w is None else w[held], overwrite_X=True),
     )
 
 
@@ -317,11 +319,12 @@ def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
     out = []
     for j in range(k + 1):
         sel = g == j
-        out.append(GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel]))
+        out.append(GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel],
+                                        overwrite_X=True))
     if unweighted_too:
         for j in range(k):
             sel = g == j
-            out.append(GramStats.from_chunk(X[sel], y[sel]))
+            out.append(GramStats.from_chunk(X[sel], y[sel], overwrite_X=True))
     return tuple(out)
 
 
@@ -404,3 +407,41 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas):
     estimator.alpha_ = float(alphas[best])
     estimator.best_score_ = float(mean_scores[best])
     return decompose_gram(total, fit_intercept), dtype, y_ndim
+
+
+def kfold_gram_stats(estimator, X, y, sample_weight):
+    """Per-fold Gram statistics of Dask data in one pass (the first half of
+    :func:`kfold_ridge_cv`, for estimators that fit the folds their own way).
+
+    Each block is reduced to the statistics of its rows in each test fold (and of the
+    rows in none), merged per fold by a tree on the cluster; the folds are those of
+    ``check_cv(estimator.cv)`` as in :func:`kfold_ridge_cv` (test folds disjoint, each
+    training set the complement of its test fold).  Fold j's training statistics are
+    then ``total.subtract(fold_stats[j])``.
+
+    Returns
+    -------
+    fold_stats : list of GramStats
+        The (weighted) statistics of each test fold's rows.
+    total : GramStats
+        All rows.
+    dtype, y_ndim
+        As :func:`check_dask_inputs`.
+    """
+    import dask
+
+    X, y, w, dtype, y_ndim = check_dask_inputs(estimator, X, y, sample_weight)
+    if np.isnan(X.shape[0]):
+        X = X.compute_chunk_sizes()
+    n = int(X.shape[0])
+    bounds, groups, k = _kfold_groups(estimator.cv, n)
+    blocks, starts = _row_blocks_and_starts(X, y, w)
+    parts = []
+    for blk, start, stop in zip(blocks, starts, starts[1:] + [n]):
+        g = None if groups is None else groups[start:stop]
+        parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k, False))
+    stats = dask.compute(_tree_reduce(parts, _merge_each))[0]
+    fold_stats, total = list(stats[:k]), stats[k]
+    for fs in fold_stats:
+        total = total.merge(fs)
+    return fold_stats, total, dtype, y_ndim

@@ -65,7 +65,7 @@ class GramStats:
     y_shift: np.ndarray = None
 
     @classmethod
-    def from_chunk(cls, X, y, sample_weight=None, shift=None):
+    def from_chunk(cls, X, y, sample_weight=None, shift=None, overwrite_X=False):
         """Statistics of one chunk, centred at the chunk's own weighted mean.
 
         Parameters
@@ -76,6 +76,9 @@ class GramStats:
         shift : tuple (x_shift, y_shift) or None
             Common reference point of all chunks to be merged; None takes this chunk's
             first row.
+        overwrite_X : bool, default=False
+            Centre a float64 X in place instead of a copy (for a caller's own temporary,
+            e.g. the rows a boolean mask selected).
 
         Returns
         -------
@@ -103,7 +106,11 @@ class GramStats:
         if W <= 0:
             return cls(0.0, n, np.zeros(d), np.zeros(y.shape[1]), np.zeros((d, d)),
                        np.zeros((d, y.shape[1])), np.zeros(y.shape[1]), x_shift, y_shift)
-        Xc = X - x_shift  # one copy of the chunk, centred in place below
+        if overwrite_X and X.flags.writeable:  # the caller's temporary: no second copy
+            Xc = X
+            Xc -= x_shift
+        else:
+            Xc = X - x_shift  # one copy of the chunk, centred in place below
         yc = y - y_shift
         x_mean = np.average(Xc, axis=0, weights=w)
         y_mean = np.average(yc, axis=0, weights=w)

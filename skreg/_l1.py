@@ -19,18 +19,26 @@ for a diagonal quadratic (``L1Penalty.prox``), or restricted to one orthant, whe
 
 Data (:class:`_Problem`, built by :func:`make_problem`)
 -------------------------------------------------------
-* dense X with n_samples ≥ n_features: columns of G are computed when a feature first
-  enters and cached; the whole of G (one symmetric product) only once a quarter of the
-  columns is needed or a path is asked for;
-* dense X with n_features > n_samples, or a d×d Gram beyond the memory budget
-  (``skreg._sparse.MEMORY_BUDGET_BYTES``): no Gram matrix; only blocks
-  X_w[:, S]ᵀX_w[:, W] of the working set, and gradients X_wᵀr;
-* sparse X (CSR/CSC): the same, through :class:`skreg._sparse.CenteredDesign` — the
-  centring is implicit (rank-one corrections, scikit-learn's X_offset), X is never
-  densified; one CSC view of X is used for column blocks (a copy only when X is CSR,
-  as scikit-learn's ``Lasso`` makes);
+* dense X: centred (and weighted) into one Fortran-ordered copy, as scikit-learn
+  centres X;
+* sparse X (CSR/CSC matrices or arrays): never densified, never centred explicitly —
+  :class:`skreg._sparse.CenteredDesign` applies X_w by sparse products and rank-one
+  corrections (scikit-learn's X_offset); one CSC view is used for column blocks (a
+  copy only when X is CSR, as scikit-learn's ``Lasso`` makes);
 * Gram statistics only (G, q, ‖y_w‖², :meth:`_Problem.from_gram`): ``partial_fit``,
   Dask input, cross-validation folds.
+
+Which route (:func:`solve_path`)
+--------------------------------
+* *Working sets* (:func:`_ws_solve`) whenever X is at hand and the whole Gram matrix
+  has not been formed: single fits on tall, wide, dense or sparse X.  An outer
+  iteration costs one gradient X_wᵀr over all features and the new rows of the
+  working set's Gram block G_WW — never the d×d Gram matrix (n = 500, d = 20,000
+  never forms 20,000²).  Each working set is solved by the direct route below.
+* *Direct* (active set on G): when G is complete — Gram statistics, or a path on
+  data with n_samples ≥ n_features whose d×d Gram fits the memory budget
+  (``skreg._sparse.MEMORY_BUDGET_BYTES``; formed once, with threaded BLAS, as
+  :func:`sklearn.linear_model.lasso_path` does).
 
 Penalty factors (:func:`reduce_problem`)
 ----------------------------------------
@@ -54,8 +62,8 @@ and both the primal value (w_U optimal) and the dual value (‖y‖² = ‖y'‖
 those of the original problem: the gap reported is the original problem's gap.
 α_max = max_{j∈P} |X_jᵀr₀|/pⱼ, r₀ the residual of y on the unpenalized features.
 
-The solver (:func:`solve_path`)
--------------------------------
+The direct solver
+-----------------
 1. *Closed form first.*  From a cold start, try the lecture's coordinate-wise solution
    θ̂ⱼ = soft-threshold of θ*ⱼ = qⱼ/Gⱼⱼ at α/Gⱼⱼ.  It is the exact solution when G is
    diagonal (orthogonal design) and is returned when its duality gap says so.
@@ -177,8 +185,8 @@ class _Problem:
         self.diag = self._column_sq_norms()
         self.cached = n_samples >= n_features and fits_budget(n_features, n_features)
         self.full = False
+        self.G = None  # allocated when a first Gram column is needed (never by working sets)
         if self.cached:
-            self.G = np.empty((n_features, n_features), order="F")
             self.have = np.zeros(n_features, dtype=bool)
 
     @classmethod
@@ -232,9 +240,14 @@ class _Problem:
                 else:
                     self.G = self.Xw.T @ self.Xw
             elif missing.size:
+                self._allocate()
                 self.G[:, missing] = self._cross(None, missing)
             self.have[:] = True
             self.full = True
+
+    def _allocate(self):
+        if self.G is None:
+            self.G = np.empty((self.n_features, self.n_features), order="F")
 
     def _ensure(self, J):
         """Make the columns J of G available (all of G past _CACHE_FULL·n_features)."""
@@ -246,6 +259,7 @@ class _Problem:
         if self.have.sum() + missing.size >= _CACHE_FULL * self.n_features:
             self.ensure_all()
             return
+        self._allocate()
         self.G[:, missing] = self._cross(None, missing)
         self.have[missing] = True
 
@@ -255,6 +269,14 @@ class _Problem:
             self._ensure(cols)
             return self.G[np.ix_(rows, cols)]
         return self._cross(rows, cols)
+
+    def columns(self, cols):
+        """G[:, cols] (all rows): from the cache, or one product X_wᵀX_w[:, cols]."""
+        if self.cached:
+            self._ensure(cols)
+            if self.have[cols].all():
+                return self.G[:, cols]
+        return self._cross(None, cols)
 
     def ws_block(self, rows, cols):
         """G[rows][:, cols] without filling the column cache: X_w[:, rows]ᵀX_w[:, cols]
@@ -447,11 +469,12 @@ class _FactorProblem:
         self.n_features = P.size
         Q, yy, diag = base.Q[P], base.yy.copy(), base.diag[P].copy()
         if U.size:
-            G_UU = base.block(U, U)
+            G_U = base.columns(U)  # (n_features, |U|): one product, no gather of X_P
+            G_UU = G_U[U]
             lam, V = linalg.eigh(G_UU)
             keep = lam > _PINV_RTOL * max(float(lam.max()), 0.0)
             self._V, self._lam = V[:, keep], lam[keep]
-            self.G_PU = base.block(P, U)  # (|P|, |U|)
+            self.G_PU = np.ascontiguousarray(G_U[P])  # (|P|, |U|)
             self.M = self._pinv_U(self.G_PU.T)  # G_UU⁺ G_UP, (|U|, |P|)
             self.B_U = self._pinv_U(base.Q[U])  # G_UU⁺ q_U, (|U|, n_targets)
             Q = Q - self.G_PU @ self.B_U
@@ -1140,6 +1163,40 @@ def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, al
         w[ws.idx] = w_sub
 
 
+def _least_squares(reduced, target):
+    """The α = 0 solution of one target (minimum norm on the original features), in the
+    coordinates of ``reduced``; None when it would need a matrix beyond the budget.
+
+    At α = 0 the penalty (factors included) vanishes, and the duality gap cannot
+    certify a warm start: with κ = 1 it is max(−cᵀw, 0), 0 as soon as c vanishes on the
+    support, while features outside it still have cⱼ ≠ 0.  So α = 0 is solved
+    directly: w = G⁺q from the Gram matrix when it is (or may be) complete, else
+    w = X_wᵀ K⁺² X_w q with the n×n kernel K = X_wX_wᵀ (= X_w⁺y_w: y_w is not kept).
+    """
+    base = reduced.base if isinstance(reduced, _FactorProblem) else reduced
+    q = base.Q[:, target]
+    if base.cached:
+        base.ensure_all()
+        lam, V = linalg.eigh(base.G)
+        keep = lam > _PINV_RTOL * max(float(lam.max()), 0.0)
+        V, lam = V[:, keep], lam[keep]
+        w = V @ ((V.T @ q) / lam)
+    else:
+        n_samples = (base.design if base.design is not None else base.Xw).shape[0]
+        if not fits_budget(n_samples, n_samples):
+            return None
+        if base.design is not None:
+            K, Xq = base.design.kernel(), base.design.matmat(q[:, None])[:, 0]
+        else:
+            K, Xq = base.Xw @ base.Xw.T, base.Xw @ q
+        lam, U = linalg.eigh(K)
+        keep = lam > _PINV_RTOL * max(float(lam.max()), 0.0)
+        U, lam = U[:, keep], lam[keep]
+        z = U @ ((U.T @ Xq) / lam**2)
+        w = base._rmat(z[:, None])[:, 0]
+    return reduced.reduce(w) if isinstance(reduced, _FactorProblem) else w
+
+
 def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
                positive=False, coef_init=None, warn=True):
     """Solve min ½‖X_w w − y_w‖² + α Σⱼ pⱼ|wⱼ| for every α and every target.
@@ -1162,8 +1219,8 @@ def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
     max_iter : int, default=1000
         Iterations per α and target (a cold first α shares them with its continuation).
     positive : bool, default=False
-    coef_init : ndarray of shape (n_targets, n_features) or None
-        Warm start for the first (largest) α.
+    coef_init : ndarray of shape (n_targets, n_features) or (n_features,), or None
+        Warm start for the first (largest) α, in the original features.
     warn : bool, default=True
         Emit a :class:`~sklearn.exceptions.ConvergenceWarning` when some α or target
         did not reach the tolerance within ``max_iter``.
@@ -1212,12 +1269,17 @@ def solve_path(problem, alphas, *, penalty_factor=None, tol=1e-4, max_iter=1000,
                 continue
             w = np.zeros(reduced.n_features)
             if coef_init is not None:
-                w0 = np.asarray(coef_init, dtype=np.float64)[k]
+                w0 = np.asarray(coef_init, dtype=np.float64).reshape(n_targets, n_all)[k]
                 w = reduced.reduce(w0) if isinstance(reduced, _FactorProblem) else w0.copy()
             engine, alpha_prev, ws = None, None, None
             for i in order:
                 a = float(alphas[i])
-                if not reduced.full:  # working sets, carried from one α to the next
+                w_ls = _least_squares(reduced, k) if a == 0 and not positive else None
+                if w_ls is not None:  # α = 0: least squares (the gap cannot certify it)
+                    w, gap, used, converged = w_ls, 0.0, 1, True
+                    if engine is not None:
+                        engine.reset(w)
+                elif not reduced.full:  # working sets, carried from one α to the next
                     w, gap, used, converged, ws = _ws_solve(
                         reduced, k, a, w, tol=tol, max_iter=max_iter, positive=positive,
                         ws=ws, alpha_prev=alpha_prev,

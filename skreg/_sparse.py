@@ -211,8 +211,7 @@ class CenteredDesign:
     def gram(self):
         """The centred Gram matrix X_wᵀX_w, dense (n_features, n_features)."""
         Xs = self._weighted_X()
-        G = Xs.T @ Xs
-        G = dense_result(G)
+        G = _dense_product(Xs.T, Xs) if is_sparse(Xs) else np.array(Xs.T @ Xs, dtype=np.float64)
         if self._centred:
             s = self.sqrt_sw
             c = np.asarray(Xs.T @ (np.ones(self.shape[0]) if s is None else s)).reshape(-1)
@@ -226,8 +225,7 @@ class CenteredDesign:
     def kernel(self):
         """The centred kernel matrix X_wX_wᵀ, dense (n_samples, n_samples)."""
         Xs = self._weighted_X()
-        K = Xs @ Xs.T
-        K = dense_result(K)
+        K = _dense_product(Xs, Xs.T) if is_sparse(Xs) else np.array(Xs @ Xs.T, dtype=np.float64)
         if self._centred:
             s = np.ones(self.shape[0]) if self.sqrt_sw is None else self.sqrt_sw
             m = self.X_offset
@@ -330,7 +328,16 @@ def centered_column_sq_norms(design):
     X = design.X
     n = design.shape[0]
     w = np.ones(n) if design.sqrt_sw is None else design.sqrt_sw**2
-    if is_sparse(X):
+    if is_sparse(X) and X.format == "csc":  # one temporary of nnz values, no index copy
+        vals = np.square(X.data, dtype=np.float64)
+        if design.sqrt_sw is not None:
+            vals *= w[X.indices]
+        sq = np.zeros(X.shape[1])
+        starts = X.indptr[:-1]
+        nonempty = np.diff(X.indptr) > 0
+        if vals.size:
+            sq[nonempty] = np.add.reduceat(vals, starts[nonempty])
+    elif is_sparse(X):
         sq = np.asarray(X.multiply(X).T @ w, dtype=np.float64).reshape(-1)
     else:
         sq = np.einsum("ij,ij,i->j", X, X, w)
@@ -339,3 +346,20 @@ def centered_column_sq_norms(design):
         m = design.X_offset
         sq = sq - 2.0 * m * c + float(w.sum()) * m * m
     return np.maximum(sq, 0.0)
+
+
+def _dense_product(A, B, block_bytes=1 << 26):
+    """The dense ndarray A @ B of two sparse matrices, by blocks of rows of A.
+
+    A sparse × sparse product is sparse; when it fills in (a Gram or kernel of text
+    data is nearly dense) its sparse form takes 1.5× the dense one.  Computing and
+    densifying it a block of rows at a time bounds that overhead by ``block_bytes``.
+    """
+    n_rows, n_cols = A.shape[0], B.shape[1]
+    out = np.empty((n_rows, n_cols))
+    step = max(1, block_bytes // (12 * max(n_cols, 1)))
+    # (row blocks of a CSC matrix are sliced in one pass over it: parts, never a whole copy)
+    for start in range(0, n_rows, step):
+        block = A[start : start + step] @ B
+        out[start : start + step] = dense_result(block)
+    return out

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, fields, replace
 import warnings
 
 import numpy as np
-from scipy import linalg
+from scipy import linalg, sparse
 from scipy.linalg import LinAlgWarning
 from threadpoolctl import threadpool_limits
 from sklearn.utils._array_api import (
@@ -855,7 +855,9 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Sparse X is never densified (only its unpenalized columns are); see
+        :func:`_decompose_penalized_sparse`.
     y : ndarray of shape (n_samples,) or (n_samples, n_targets)
     penalty_factor : ndarray of shape (n_features,)
         pⱼ ≥ 0, validated by the caller.
@@ -883,6 +885,9 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
     if y2.ndim == 1:
         y2 = y2[:, None]
     penalized, unpenalized, scale = _split_penalty_factor(penalty_factor)
+    if sparse.issparse(X):
+        return _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale,
+                                           sample_weight, fit_intercept, keep_left)
     Xw, yw, X_offset, y_offset, sqrt_sw = center_data(X, y2, sample_weight, fit_intercept)
     n = Xw.shape[0]
     Xp = Xw if penalized.size == Xw.shape[1] else Xw[:, penalized]  # fresh either way
@@ -915,6 +920,92 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
         X_offset=X_offset, y_offset=y_offset, fit_intercept=fit_intercept,
         sqrt_sw=sqrt_sw if keep_left else None,
         z_leverage=z_leverage if keep_left else None,
+        weight_sum=float(n if sample_weight is None else np.sum(sample_weight)),
+    )
+
+
+def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_weight,
+                                fit_intercept, keep_left):
+    """:func:`decompose_penalized` for sparse X: X is never densified or centred.
+
+    The penalized columns enter through the implicit centred design of X_P D⁻¹
+    (:class:`skreg._sparse.CenteredDesign`); only the unpenalized columns Z are made
+    dense (n × n_unpenalized).  With Q an orthonormal basis of Z_c, X̃ = (I − QQᵀ)X_P D⁻¹
+    is decomposed from its Gram matrix, H̃ = (X_P D⁻¹)ᵀ_w(X_P D⁻¹)_w − (QᵀX_P D⁻¹)ᵀ(QᵀX_P D⁻¹),
+    when n ≥ n_penalized, else from its kernel matrix (I − QQᵀ)K(I − QQᵀ).  Like
+    :func:`decompose_gram` there is no SVD fallback: on cond(X̃) > 10⁵ the smallest
+    directions carry the squared matrix's relative error eps·λ_max/λᵢ.
+    """
+    from ._sparse import CenteredDesign, fits_budget, weighted_column_mean
+
+    n = X.shape[0]
+    X = X.tocsc() if X.format not in ("csr", "csc") else X
+    if fit_intercept:
+        X_offset = weighted_column_mean(X, sample_weight)
+        y_offset = np.average(y2, axis=0, weights=sample_weight)
+    else:
+        X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y2.shape[1])
+    sqrt_sw = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, np.float64))
+    yw = y2 - y_offset
+    if sqrt_sw is not None:
+        yw *= sqrt_sw[:, None]
+    n_p = penalized.size
+    Xp = X[:, penalized] @ sparse.diags(1.0 / scale)
+    design = CenteredDesign(Xp, X_offset[penalized] / scale, sqrt_sw)
+    Zc = np.asarray(X[:, unpenalized].toarray(), dtype=np.float64) - X_offset[unpenalized]
+    if sqrt_sw is not None:
+        Zc *= sqrt_sw[:, None]
+    if unpenalized.size:
+        Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
+        tol_z = max(Zc.shape) * np.finfo(np.float64).eps * (sz[0] if sz.size else 0.0)
+        r = int(np.count_nonzero(sz > tol_z))
+        Q, Vr, sr = Uz[:, :r], Vzt[:r].T, sz[:r]
+    else:
+        r, Q, Vr, sr = 0, np.zeros((n, 0)), np.zeros((0, 0)), np.zeros(0)
+    QtX = design.rmatmat(Q).T  # (r, n_p) = Qᵀ X_P D⁻¹
+    Qty = Q.T @ yw
+    yt = yw - Q @ Qty
+    if fits_budget(n_p, n_p) and n >= n_p:
+        lam, V = _eigh_descending(design.gram() - QtX.T @ QtX) if n_p else (np.zeros(0), np.zeros((0, 0)))
+        U = None
+    elif fits_budget(n, n):
+        K = design.kernel()
+        if r:
+            KQ = K @ Q
+            K = K - KQ @ Q.T - Q @ KQ.T + Q @ (Q.T @ KQ) @ Q.T
+        lam, U = _eigh_descending(K)
+        V = None
+    else:
+        raise ValueError(
+            f"penalty_factor with sparse X needs a dense {min(n, n_p)}×{min(n, n_p)} Gram or "
+            "kernel matrix, above the memory budget (skreg._sparse.MEMORY_BUDGET_BYTES)."
+        )
+    tol = max(n, n_p) * np.finfo(np.float64).eps * (lam[0] if lam.size else 0.0)
+    keep = lam > tol
+    rank = int(np.count_nonzero(keep))
+    s = np.sqrt(lam[:rank])
+    if V is None:  # kernel side: vᵢ = X̃ᵀuᵢ / sᵢ (uᵢ ⊥ Q, so X̃ᵀuᵢ = (X_P D⁻¹)_wᵀuᵢ)
+        lam, U = lam[:rank], U[:, :rank]
+        V = design.rmatmat(U) / s
+        theta = (U.T @ yt) / s[:, None]
+    else:
+        lam = np.where(keep, lam, 0.0)
+        theta = np.zeros((lam.size, yt.shape[1]))
+        theta[:rank] = (V[:, :rank].T @ design.rmatmat(yt)) / lam[:rank, None]
+        if keep_left:
+            U = (design.matmat(V[:, :rank]) - Q @ (QtX @ V[:, :rank])) / s
+    inner = Spectrum(
+        eigenvalues=lam, eigenvectors=V, theta_star=theta, X_offset=np.zeros(n_p),
+        y_offset=np.zeros(yt.shape[1]), fit_intercept=False,
+        left_vectors=np.ascontiguousarray(U[:, :rank]) if keep_left else None,
+        yw=yt if keep_left else None,
+    )
+    return PenalizedSpectrum(
+        inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
+        z_coef=(Vr / sr) @ Qty, z_map=(Vr / sr) @ (QtX * scale), z_gram_pinv=(Vr / sr**2) @ Vr.T,
+        z_rank=r, X_offset=X_offset, y_offset=y_offset, fit_intercept=fit_intercept,
+        sqrt_sw=sqrt_sw if keep_left else None,
+        z_leverage=np.einsum("ij,ij->i", Q, Q) if keep_left and unpenalized.size else None,
         weight_sum=float(n if sample_weight is None else np.sum(sample_weight)),
     )
 

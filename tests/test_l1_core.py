@@ -129,3 +129,39 @@ def test_sparse_column_block_functions_match_dense(weighted, centred):
     v = rng.standard_normal(4)
     assert_allclose(centered_columns_times(design, cols, v), Xw[:, cols] @ v, atol=1e-12)
     assert_allclose(centered_column_sq_norms(design), np.sum(Xw**2, axis=0), atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(400, 60), (40, 600)])
+@pytest.mark.parametrize("as_sparse", [False, True])
+def test_single_fit_forms_no_full_gram(shape, as_sparse):
+    """A single fit works on working-set blocks: no d×d Gram matrix, tall or wide."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal(shape)
+    X[rng.random(shape) < 0.7] = 0.0
+    coef = np.zeros(shape[1])
+    coef[:5] = [3.0, -2.0, 1.5, 1.0, -1.0]
+    y = X @ coef + 0.1 * rng.standard_normal(shape[0])
+    Xin = sparse.csr_matrix(X) if as_sparse else X
+    model = SoftThresholdQuadratic(alpha=0.1 * shape[0] ** 0.5, tol=1e-10).fit(Xin, y)
+    assert model._problem.G is None
+    ref = Lasso(alpha=0.1 * shape[0] ** 0.5 / shape[0], tol=1e-12, max_iter=100_000).fit(X, y)
+    assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("as_sparse", [False, True])
+def test_wide_path_by_working_sets_matches_lasso_path(as_sparse):
+    """n < d: the path warm-starts working sets from α to α (no Gram matrix at all)."""
+    rng = np.random.default_rng(5)
+    n, d = 40, 300
+    X = rng.standard_normal((n, d))
+    X[rng.random((n, d)) < 0.5] = 0.0
+    y = X[:, :6] @ rng.uniform(1.0, 2.0, 6) + 0.1 * rng.standard_normal(n)
+    Xin = sparse.csc_matrix(X) if as_sparse else X
+    model = SoftThresholdQuadratic(tol=1e-12).fit(Xin, y)
+    alphas = model.alpha_max_ * np.array([0.5, 0.1, 0.02])
+    coefs, intercepts = model.path(alphas)
+    assert model._problem.G is None
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    _, ref, _ = lasso_path(Xc, yc, alphas=alphas / n, tol=1e-14, max_iter=200_000)
+    assert_allclose(coefs, ref.T, rtol=1e-6, atol=1e-8)
+    assert_allclose(intercepts, y.mean() - coefs @ X.mean(axis=0), rtol=1e-10)

@@ -148,7 +148,32 @@ def test_dask_ridgecv_loo_equals_numpy(client):
         np.testing.assert_allclose(model.best_score_, ref.best_score_, rtol=1e-9)
         np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-9)
     with pytest.raises(ValueError, match="leave-one-out"):
-        RidgeEigenCV(cv=3).fit(da.from_array(X, chunks=500), da.from_array(y, chunks=500))
+        RidgeEigenCV(store_cv_results=True).fit(da.from_array(X, chunks=500),
+                                                da.from_array(y, chunks=500))
+
+
+def test_dask_kfold_and_early_stopping_on_a_cluster(client):
+    """Issue 16 on worker processes (tasks and statistics pickled): K-fold RidgeEigenCV
+    and EarlyStoppedGD equal their NumPy fits on the same folds / split."""
+    from skreg import EarlyStoppedGD
+    from skreg._dask import validation_mask
+
+    X, y, w = _data(n=2000, offset=1e3)
+    alphas = np.logspace(-3, 4, 15)
+    dX, dy, dw = (da.from_array(X, chunks=(300, X.shape[1])), da.from_array(y, chunks=300),
+                  da.from_array(w, chunks=300))
+    ref = RidgeEigenCV(alphas=alphas, cv=4).fit(X, y, sample_weight=w)
+    model = RidgeEigenCV(alphas=alphas, cv=4).fit(dX, dy, sample_weight=dw)
+    assert model.alpha_ == ref.alpha_
+    np.testing.assert_allclose(model.best_score_, ref.best_score_, rtol=1e-10)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-9)
+    held = validation_mask(0, 2000, 0.2, seed=3)
+    es = EarlyStoppedGD(random_state=3, min_delta=1e-12).fit(dX, dy, sample_weight=dw)
+    es_ref = EarlyStoppedGD(min_delta=1e-12).fit(X[~held], y[~held], sample_weight=w[~held],
+                                                 X_val=X[held], y_val=y[held],
+                                                 sample_weight_val=w[held])
+    assert es.best_iter_ == es_ref.best_iter_
+    np.testing.assert_allclose(es.coef_, es_ref.coef_, rtol=1e-9)
 
 
 def test_dask_dataframe_and_bad_blocks(client):

@@ -289,10 +289,13 @@ class LinearRegressorMixin(RegressorMixin):
         xp, _, device = get_namespace_and_device(spectrum.eigenvalues)
         is_numpy = _is_numpy_namespace(xp)
         alpha = np.asarray(alpha, dtype=np.float64)
+        dof = getattr(spectrum, "effective_dof", None) or (
+            lambda a: spectrum.shrinkage(a).sum(axis=1)
+        )
         if alpha.ndim == 0:
             coef = spectrum.ridge_coef([alpha])[0, ...]
             self.shrinkage_ = spectrum.shrinkage([alpha])[0, ...]
-            self.effective_dof_ = float(spectrum.effective_dof([alpha])[0])
+            self.effective_dof_ = float(dof([alpha])[0])
         else:  # one α per target: row j of coef uses alpha[j]
             all_coef = spectrum.ridge_coef(alpha)
             if is_numpy:
@@ -300,7 +303,7 @@ class LinearRegressorMixin(RegressorMixin):
             else:  # the diagonal of (m = t, t, d), as (t, d)
                 coef = xp.linalg.diagonal(xp.permute_dims(all_coef, (2, 0, 1))).T
             self.shrinkage_ = spectrum.shrinkage(alpha)
-            self.effective_dof_ = spectrum.effective_dof(alpha)
+            self.effective_dof_ = dof(alpha)
         intercept = spectrum.intercept(coef)
         if y_ndim == 1:
             coef, intercept = coef[0, ...], intercept[0, ...]

@@ -69,7 +69,7 @@ from sklearn.utils.validation import _check_sample_weight, check_array, validate
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
 from .._sparse import MEMORY_BUDGET_BYTES, CenteredDesign, fits_budget, is_sparse, weighted_column_mean
-from .._spectral import Spectrum, _eigh_descending, center_data, decompose, gd_powers
+from .._spectral import center_data, decompose, gd_powers
 from ..early_stopping import run_early_stopping, split_validation
 from ..optim import SGD, iter_minibatches
 from ._base import LinearRegressorMixin, validate_fit_data
@@ -172,40 +172,6 @@ def _design_lambda_max(design):
     return max(float(eigsh(H, k=1, which="LA", v0=v0, return_eigenvectors=False)[0]), 0.0)
 
 
-def _decompose_design(design, yw, y_offset, fit_intercept):
-    """:class:`~skreg._spectral.Spectrum` of an implicit centred design (sparse X).
-
-    The exact decomposition of :func:`skreg._spectral.decompose` (Gram side when n ≥ d,
-    kernel side otherwise, same rank tolerance), with the small matrix built by
-    :meth:`CenteredDesign.gram` / :meth:`CenteredDesign.kernel` from sparse products and
-    rank-one corrections: X is never densified.  Without X_w there is no SVD fallback, so
-    on an X with cond(X) > 10⁵ the smallest directions carry the Gram's relative error
-    eps·λ₁/λᵢ (as a Cholesky solve of the normal equations would).
-    """
-    n, d = design.shape
-    eps = np.finfo(np.float64).eps
-    t = yw.shape[1]
-    if min(n, d) == 0:
-        return Spectrum(np.zeros(0), np.zeros((d, 0)), np.zeros((0, t)), design.X_offset,
-                        y_offset, fit_intercept)
-    if n >= d:
-        lam, V = _eigh_descending(design.gram())
-        tol = max(n, d) * eps * lam[0]
-        lam = np.where(lam > tol, lam, 0.0)
-        rank = int(np.count_nonzero(lam))
-        theta = np.zeros((lam.size, t))
-        theta[:rank] = (V[:, :rank].T @ design.rmatmat(yw)) / lam[:rank, None]
-    else:
-        lam, U = _eigh_descending(design.kernel())
-        tol = max(n, d) * eps * lam[0]
-        keep = lam > tol
-        lam, U = lam[keep], U[:, keep]
-        s = np.sqrt(lam)
-        V = design.rmatmat(U) / s
-        theta = (U.T @ yw) / s[:, None]
-    return Spectrum(lam, V, theta, design.X_offset, y_offset, fit_intercept)
-
-
 # ------------------------------------------------------------------ trainers
 class _Dataset:
     """One training set: its means, the centred data and the decomposition on demand.
@@ -270,13 +236,10 @@ class _Dataset:
     @property
     def spectrum(self):
         if self._spectrum is None:
-            if self.sparse:
-                self._spectrum = _decompose_design(self.Xc, self.yc, self.y_offset,
-                                                   self.fit_intercept)
-            else:
-                self._spectrum = decompose(
-                    self.X, self.y, self.sample_weight, fit_intercept=self.fit_intercept
-                )
+            # dense or sparse (implicit centring, never densified): the one spectral core
+            self._spectrum = decompose(
+                self.X, self.y, self.sample_weight, fit_intercept=self.fit_intercept
+            )
         return self._spectrum
 
     @property
@@ -737,6 +700,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
     eigenvalues_ : ndarray of shape (n_components,)
         λᵢ of the centred Gram matrix X_cᵀX_c (X_wᵀX_w with weights) of the final
         training data (subtrain set for ``'best'``, all data otherwise), descending.
+        ``eigenvalues_``, ``eigenvectors_`` and ``equivalent_alpha_`` are not set for a
+        sparse X whose decomposition exceeds the memory budget (iterative solver).
     eigenvectors_ : ndarray of shape (n_features, n_components)
     equivalent_alpha_ : ndarray of shape (n_components,)
         Per-direction ridge strength aᵢ in the RidgeEigen (sum) convention such that the
@@ -851,7 +816,14 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Sparse CSR/CSC (matrix or array): centred implicitly, never densified; the
+            spectral solver runs when the min(n, d)² Gram or kernel matrix fits the
+            1 GiB budget of :mod:`skreg._sparse`, otherwise (``solver='auto'``) the
+            iterative one.  Dask array or DataFrame: the spectral solver from blockwise
+            Gram statistics, with the split rule of
+            :func:`skreg._dask.validation_mask` (a hash of the global row number and
+            ``random_state``, independent of the chunking).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
             Non-negative weights wₖ of the training rows: the loss descended is the
@@ -859,7 +831,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             centre X and y are weighted.  An integer weight k is k repeated rows; a zero
             weight is an absent row (dropped before the validation split).  The
             validation split (``validation_fraction``) splits the weights with the rows.
-        X_val : array-like of shape (n_val, n_features), default=None
+        X_val : {array-like, sparse matrix, dask array} of shape (n_val, n_features), default=None
             Explicit validation data; then nothing is held out of X, and "all data"
             (Algorithms 7.2, 7.3) is X followed by X_val.
         y_val : array-like of shape (n_val,) or (n_val, n_targets), default=None

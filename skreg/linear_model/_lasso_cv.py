@@ -40,6 +40,23 @@ Wide data (n_features > n_samples)
 No d×d matrix is formed: each fold's rows are centred at the fold mean and the same
 solver works on X_T, computing the Gram blocks of its working sets only.
 
+Penalty factors and sparse X
+----------------------------
+Each fold's problem (Gram or rows) is reduced by :func:`skreg._l1.reduce_problem`:
+positive factors rescale the columns, zero factors are projected out (Frisch–Waugh), so
+the solver sees the plain LASSO and the coefficients come back in the original features.
+The grid's α_max is that of the reduced full-data problem (:func:`skreg._l1.alpha_max`).
+Sparse X is read through one CSR view: on the Gram route the held-out blocks' statistics
+are :class:`skreg._gram.GramStats` of sparse row blocks (implicit centring), merged into
+the total and subtracted from it per fold; on the rows route each fold is
+:func:`skreg._l1.make_problem` of its rows (implicitly centred working sets).
+
+Dask input
+----------
+One pass over the blocks gives each test fold's Gram statistics
+(:func:`skreg._dask.kfold_gram_stats`); a fold trains on the total minus its own and is
+scored from its statistics (:class:`_StatsData`).  K-fold-like splitters only.
+
 The full-data path
 ------------------
 The data are also fitted along the whole grid (one more job in parallel with the
@@ -58,13 +75,16 @@ from joblib import Parallel, delayed
 from scipy import linalg
 from scipy.linalg import blas
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
+from .._gram import GramStats
+from .._l1 import _FactorProblem, alpha_max, check_penalty_factor, make_problem, reduce_problem
+from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, validate_fit_data
 from ._lasso import _ActiveSet, _blas_threads, _Problem, _solve
 
@@ -95,26 +115,6 @@ def _check_alpha_grid(alphas):
     return np.sort(np.asarray(values, dtype=np.float64))[::-1]
 
 
-def _check_penalty_factor(penalty_factor, n_features):
-    if penalty_factor is None:
-        return None
-    factor = np.asarray(penalty_factor, dtype=np.float64)
-    if factor.shape != (n_features,):
-        raise ValueError(
-            f"penalty_factor must have shape ({n_features},), got {factor.shape}."
-        )
-    if not np.all(np.isfinite(factor)) or np.any(factor < 0):
-        raise ValueError("penalty_factor must be finite and >= 0.")
-    if np.any(factor == 0):
-        # TODO(lead): wire zero factors (unpenalized features) to the l1 solver's
-        # penalty_factor (skreg/_l1.py); the column rescaling below needs pⱼ > 0.
-        raise NotImplementedError(
-            "penalty_factor with zero entries (unpenalized features) is not supported by "
-            "SoftThresholdQuadraticCV yet; use small positive factors meanwhile."
-        )
-    return factor
-
-
 class _GramProblem(_Problem):
     """A problem given by a full Gram matrix, whose products G w read only the support.
 
@@ -133,26 +133,43 @@ class _GramProblem(_Problem):
 
 
 def _least_squares(problem):
-    """The α = 0 solution (minimum norm when not unique): (w, gap, n_iter, converged)."""
-    if problem.Xw is not None:
-        w = linalg.lstsq(problem.Xw, problem.yw, check_finite=False)[0]
+    """The α = 0 solution (minimum norm when not unique): (w, gap, n_iter, converged).
+
+    With penalty factors the penalty vanishes too, so this is least squares on the
+    original features (``problem.base``), returned in the reduced coordinates.
+    """
+    factored = isinstance(problem, _FactorProblem)
+    base = problem.base if factored else problem
+    if base.Xw is not None:
+        w = linalg.lstsq(base.Xw, base.yw, check_finite=False)[0]
+    elif base.design is not None:  # sparse rows: LSQR from 0 gives the minimum norm
+        from scipy.sparse.linalg import lsqr
+
+        w = lsqr(base.design.as_operator(), base.yw, atol=1e-14, btol=1e-14,
+                 iter_lim=100 * base.n_features)[0]
     else:
-        w = linalg.lstsq(problem.G, problem.Q[:, 0], check_finite=False)[0]
-    return w, 0.0, 1, True
+        w = linalg.lstsq(base.G, base.Q[:, 0], check_finite=False)[0]
+    return (problem.reduce(w) if factored else w), 0.0, 1, True
 
 
 def _path(problem, alphas, *, tol, max_iter, positive):
     """Warm-started LASSO path of one problem over decreasing ``alphas``.
 
-    Returns coefs (n_alphas, n_features), gaps, n_iter (per α) and the list of
-    (gap, tolerance) pairs of the α that did not converge.
+    ``problem`` may carry penalty factors (:func:`skreg._l1.reduce_problem`): the solver
+    works on the reduced plain-L1 problem and the coefficients are returned for the
+    original features.  Returns coefs (n_alphas, n_features), gaps, n_iter (per α)
+    and the list of (gap, tolerance) pairs of the α that did not converge.
     """
     n_features = problem.n_features
-    coefs = np.zeros((alphas.size, n_features))
+    n_all = problem.base.n_features if isinstance(problem, _FactorProblem) else n_features
+    coefs = np.zeros((alphas.size, n_all))
     gaps = np.zeros(alphas.size)
     n_iter = np.zeros(alphas.size, dtype=int)
     failed = []
     w = np.zeros(n_features)
+    if n_features == 0:  # every feature unpenalized: least squares at every α
+        coefs[:] = problem.expand(w, 0)
+        return coefs, gaps, n_iter, failed
     engine = _ActiveSet(problem, positive)
     alpha_prev = None
     for i, alpha in enumerate(alphas):
@@ -167,8 +184,8 @@ def _path(problem, alphas, *, tol, max_iter, positive):
                 positive=positive, alpha_prev=alpha_prev,
             )
         if not converged:
-            failed.append((gaps[i], tol * float(problem.yy[0])))
-        coefs[i] = w
+            failed.append((gaps[i], tol * float(problem.tol_yy[0])))
+        coefs[i] = problem.expand(w, 0)  # original features (factors undone)
         alpha_prev = float(alpha)
     return coefs, gaps, n_iter, failed
 
@@ -181,7 +198,7 @@ class _Data:
     intercept is fitted (so A is centred for all the data), 0 otherwise.
     """
 
-    def __init__(self, X, y, sample_weight, fit_intercept, scale=None):
+    def __init__(self, X, y, sample_weight, fit_intercept):
         n, d = X.shape
         A = np.empty((n, d + 1))
         A[:, :d] = X
@@ -194,8 +211,6 @@ class _Data:
             c += shift
         else:
             c = np.zeros(d + 1)
-        if scale is not None:  # penalty factors: column j divided by pⱼ
-            A[:, :d] /= scale
         self.A = A
         self.c = c
         self.w = sample_weight
@@ -258,18 +273,106 @@ class _Data:
         if self.w is None:
             return np.mean(resid**2, axis=0)
         w = self.w[rows]
-        total = w.sum()
-        if total <= 0:
-            raise ValueError("A test fold has zero total sample weight: its MSE is undefined.")
-        return (w @ resid**2) / total
+        return (w @ resid**2) / w.sum()  # Σw > 0: checked in fit
 
 
-def _fold_job(data, fit_rows, test_rows, moments, alphas, solver):
-    """One fold (or, with test_rows None, all the data): path and test errors."""
-    if moments is not None:
-        problem, mean = data.problem_from_moments(*moments())
+def _problem_from_stats(stats, fit_intercept):
+    """(_Problem on the centred — or, without intercept, raw — Gram statistics of a
+    :class:`~skreg._gram.GramStats`, the absolute means (zeros without intercept))."""
+    G, Q = stats.gram(fit_intercept)
+    if fit_intercept:
+        x_mean, y_mean = stats.means()
+        yy, mean = stats.Syy, np.concatenate([x_mean, y_mean])
     else:
-        problem, mean = data.problem_from_rows(fit_rows)
+        yy = stats.Syy + stats.weight_sum * stats.means()[1] ** 2
+        mean = np.zeros(G.shape[0] + 1)
+    return _Problem.from_gram(np.array(G, order="F"), Q, yy), mean
+
+
+class _StatsData:
+    """Dask input: the folds are given by Gram statistics only (``skreg._dask``).
+
+    A test fold's error comes from its statistics: with r = (x − x̄_T)ᵀw − (y − ȳ_T)
+    (the model centred at the training means; 0 for both without intercept),
+    Σ wᵢrᵢ² = wᵀS_xx w − 2wᵀS_xy + S_yy with the moments about (x̄_T, ȳ_T).
+    """
+
+    def __init__(self, n_features, fit_intercept):
+        self.c = np.zeros(n_features + 1)
+        self.n_features = n_features
+        self.fit_intercept = fit_intercept
+
+    def test_mse(self, test, coefs, mean):
+        d = self.n_features
+        Sxx, Sxy, Syy = test.scatter_about(mean[:d], mean[d:])
+        ss = (np.einsum("md,de,me->m", coefs, Sxx, coefs) - 2.0 * (coefs @ Sxy[:, 0])
+              + float(Syy[0]))
+        return np.maximum(ss, 0.0) / test.weight_sum
+
+
+class _SparseData:
+    """What every fold shares, for sparse X (CSR/CSC): never densified.
+
+    The rows are read from one CSR view (a copy only when X is CSC).  ``c`` is 0: the
+    means are absolute (sparse columns sit near the origin).  Fold Gram statistics
+    are :class:`skreg._gram.GramStats` of sparse row blocks (sparse products plus a
+    rank-one correction, at a common reference row: the origin for X, y₀ for y), a
+    fold's training statistics the total minus its held-out rows' (:meth:`GramStats.subtract`);
+    beyond the memory budget each fold is a working-set problem on its rows, centred
+    implicitly (:func:`skreg._l1.make_problem`).
+    """
+
+    def __init__(self, X, y, sample_weight, fit_intercept):
+        self.X = X.tocsr() if X.format != "csr" else X
+        self.y = np.asarray(y, dtype=np.float64)
+        self.w = sample_weight
+        self.fit_intercept = fit_intercept
+        self.n_features = X.shape[1]
+        self.c = np.zeros(self.n_features + 1)
+        self.shift = (np.zeros(self.n_features), self.y[:1].copy())
+        self.weight_sum = float(X.shape[0] if sample_weight is None else sample_weight.sum())
+
+    def weight(self, rows):
+        return float(rows.size if self.w is None else self.w[rows].sum())
+
+    def stats(self, rows):
+        """GramStats of the rows (at the common reference row)."""
+        w = None if self.w is None else self.w[rows]
+        return GramStats.from_chunk(self.X[rows], self.y[rows], w, self.shift)
+
+    def problem_from_stats(self, stats):
+        return _problem_from_stats(stats, self.fit_intercept)
+
+    def problem_from_rows(self, rows):
+        """(_Problem on the rows, implicitly centred and weighted, means)."""
+        w = None if self.w is None else self.w[rows]
+        y = self.y[rows]
+        problem, (x_mean, y_mean) = make_problem(self.X[rows], y[:, None], w, self.fit_intercept)
+        yw = y - y_mean[0]
+        problem.yw = yw if w is None else yw * np.sqrt(w)  # for α = 0 (least squares)
+        return problem, np.concatenate([x_mean, y_mean])
+
+    def test_mse(self, rows, coefs, mean):
+        """(Weighted) mean squared error on the rows of every coefficient vector."""
+        d = self.n_features
+        support = np.flatnonzero(np.any(coefs != 0, axis=0))
+        offset = mean[d] - coefs[:, support] @ mean[support]
+        X_R = self.X[rows][:, support]
+        resid = np.asarray(X_R @ coefs[:, support].T) + offset - self.y[rows, None]
+        if self.w is None:
+            return np.mean(resid**2, axis=0)
+        w = self.w[rows]
+        return (w @ resid**2) / w.sum()
+
+
+def _fold_job(data, build, test_rows, alphas, solver, factor):
+    """One fold (or, with test_rows None, all the data): path and test errors.
+
+    ``build()`` gives the fold's problem and means; the penalty factors are applied to
+    it here (:func:`skreg._l1.reduce_problem`), so each fold reduces its own problem.
+    """
+    problem, mean = build()
+    problem = reduce_problem(problem, factor)
     coefs, gaps, n_iter, failed = _path(problem, alphas, **solver)
     if test_rows is None:
         return coefs, gaps, n_iter, failed, mean
@@ -295,7 +398,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     alphas : int or array-like of shape (n_alphas,), default=100
         An int m: m strengths geometrically spaced from ``α_max`` down to
         ``eps · α_max``, with α_max = max |X_cᵀW y_c| over the full data (the smallest α
-        giving all-zero coefficients; clipped at 0 when ``positive``).  An array: the
+        giving all-zero coefficients; clipped at 0 when ``positive``; with
+        ``penalty_factor``, see there).  An array: the
         strengths α ≥ 0 themselves, sorted decreasingly.
     eps : float, default=1e-3
         Length of the automatic grid, α_min / α_max.
@@ -315,10 +419,13 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     positive : bool, default=False
         Constrain the coefficients to be ≥ 0.
     penalty_factor : array-like of shape (n_features,), default=None
-        Per-feature factors pⱼ > 0: the penalty becomes α Σⱼ pⱼ|wⱼ| (None: all ones).
-        Used as given (glmnet's ``penalty.factor`` is rescaled to sum to n_features:
-        pass ``p * n_features / p.sum()`` for glmnet's model).  Zero factors
-        (unpenalized features) are not supported yet and raise NotImplementedError.
+        Per-feature factors pⱼ ≥ 0: the penalty becomes α Σⱼ pⱼ|wⱼ| (None: all ones);
+        pⱼ = 0 leaves feature j unpenalized (fitted by least squares with the
+        intercept, on every fold and in the refit).  ``alphas_`` then starts at
+        α_max = max over penalized j of |X_jᵀr₀|/pⱼ, r₀ the residual of y on the
+        unpenalized features.  Used as given (glmnet's ``penalty.factor`` is rescaled
+        to sum to n_features: pass ``p * n_features / p.sum()`` for glmnet's model).
+        Zero factors cannot be combined with ``positive=True``.
     n_jobs : int or None, default=None
         Number of threads running the paths of the folds (and of the full data) at
         once; None means 1 (see :term:`n_jobs`).
@@ -398,6 +505,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     True
     """
 
+    _supports_sparse = True  # CSR/CSC matrices and arrays, never densified
+
     _parameter_constraints: dict = {
         "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "eps": [Interval(Real, 0, None, closed="neither")],
@@ -448,7 +557,13 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Sparse X (CSR/CSC matrices or arrays) is never densified: the fold Gram
+            statistics come from sparse products with implicit centring when the
+            (d+1)×(d+1) matrices fit the memory budget, working sets on each fold's
+            rows otherwise.  A Dask array is cross-validated from fold Gram statistics
+            in one pass over its blocks (K-fold-like splitters: disjoint test folds,
+            each training set their complement).
         y : array-like of shape (n_samples,)
             A 2-D y with one column is raveled with a ``DataConversionWarning`` (as
             ``LassoCV``); several columns raise a ValueError.
@@ -460,11 +575,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         self : SoftThresholdQuadraticCV
         """
         if is_dask_collection(X) or is_dask_collection(y):
-            # TODO(lead): per-fold GramStats from the blocks (skreg._dask.gram_stats).
-            raise NotImplementedError(
-                "SoftThresholdQuadraticCV does not take Dask collections yet: compute() "
-                "them, or use SoftThresholdQuadratic on the Dask data."
-            )
+            return self._fit_dask(X, y, sample_weight)
         if not isinstance(self.alphas, Integral):
             grid = _check_alpha_grid(self.alphas)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
@@ -476,8 +587,15 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 )
             y = column_or_1d(y, warn=True)
         n_samples, n_features = X.shape
-        factor = _check_penalty_factor(self.penalty_factor, n_features)
-        data = _Data(X, y, sample_weight, self.fit_intercept, scale=factor)
+        factor = check_penalty_factor(self.penalty_factor, n_features)
+        if self.positive and factor is not None and np.any(factor == 0):
+            raise ValueError(
+                "positive=True cannot be combined with zero penalty factors (unpenalized "
+                "features are fitted by unconstrained least squares); use small positive "
+                "factors instead."
+            )
+        sparse_X = is_sparse(X)
+        data = (_SparseData if sparse_X else _Data)(X, y, sample_weight, self.fit_intercept)
         if data.weight_sum <= 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
 
@@ -487,6 +605,12 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         ]
         if not folds:
             raise ValueError("cv produced no split.")
+        for k, (train, test) in enumerate(folds):
+            if data.weight(train) <= 0 or data.weight(test) <= 0:
+                raise ValueError(
+                    f"Split {k} has a training or test set of zero total sample weight: its "
+                    "fit or its test error is undefined."
+                )
         everything = np.arange(n_samples)
         left_out = []
         for train, _ in folds:
@@ -499,41 +623,112 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             n_features <= n_samples
             and (n_folds + 2) * (n_features + 1) ** 2 * 8 <= _GRAM_BUDGET
         )
-        moments = [None] * (n_folds + 1)  # callables giving (P, s, W); full data last
+        # callables giving (problem, means relative to data.c); the full data last
         if use_gram:
-            counts = np.bincount(np.concatenate(left_out), minlength=n_samples)
-            if np.all(counts == 1):  # K-fold: the held-out products sum to the full one
-                held = [data.moments(rows) for rows in left_out]
-                full = (sum(h[0] for h in held), sum(h[1] for h in held), data.weight_sum)
-            else:
-                held = [None] * n_folds
-                full = data.moments(everything)
-            moments[-1] = lambda: full
-            for k, ((train, _), rows) in enumerate(zip(folds, left_out)):
-                moments[k] = self._fold_moments(data, full, held[k], train, rows)
-            q_full = full[0][:n_features, n_features] - full[1][:n_features] * (
-                full[1][n_features] / full[2] if self.fit_intercept else 0.0
-            )
+            builders = self._gram_builders(data, folds, left_out, everything, sparse_X)
         else:
-            yw = data.A[:, n_features] if data.w is None else data.w * data.A[:, n_features]
-            q_full = data.A[:, :n_features].T @ yw  # A is centred for all the data
-
+            builders = [
+                (lambda rows=train: data.problem_from_rows(rows)) for train, _ in folds
+            ] + [lambda: data.problem_from_rows(everything)]
+        full_problem, full_mean = builders[-1]()
+        full_problem = reduce_problem(full_problem, factor)
+        # α_max with the factors: max over penalized j of |X_jᵀr₀|/pⱼ (r₀: y after the
+        # unpenalized features), the same reduction as SoftThresholdQuadratic's
+        top = alpha_max(full_problem, positive=self.positive)
         if isinstance(self.alphas, Integral):
-            alphas = self._alpha_grid(q_full, data.weight_sum)
+            alphas = self._alpha_grid(top, data.weight_sum)
         else:
             alphas = grid
 
         solver = {"tol": self.tol, "max_iter": self.max_iter, "positive": self.positive}
         jobs = [
             delayed(_fold_job)(
-                data, train, test, moments[k], alphas * (data.weight(train) / data.weight_sum), solver
+                data, builders[k], test, alphas * (data.weight(train) / data.weight_sum),
+                solver, factor,
             )
             for k, (train, test) in enumerate(folds)
         ]
-        jobs.append(delayed(_fold_job)(data, everything, None, moments[-1], alphas, solver))
+        jobs.append(delayed(_fold_job)(
+            data, lambda: (full_problem, full_mean), None, alphas, solver, None
+        ))
         with _blas_threads(1):  # the paths' products are small: no thread start-up
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
 
+        return self._finish(results, alphas, data.c, X.dtype)
+
+    def _fit_dask(self, X, y, sample_weight):
+        """K-fold on Dask input from fold statistics, in one pass over the blocks.
+
+        ``skreg._dask.kfold_gram_stats`` gives each test fold's Gram statistics; a fold's
+        training statistics are the total minus its own (as ``RidgeEigenCV``'s Dask
+        K-fold), its test errors come from its statistics (:class:`_StatsData`).  The
+        Gram route only: the (d+1)×(d+1) matrices must fit the memory budget.
+        """
+        from .._dask import kfold_gram_stats
+
+        grid = None if isinstance(self.alphas, Integral) else _check_alpha_grid(self.alphas)
+        n_features = X.shape[1] if len(X.shape) == 2 else 0
+        if not n_features or (n_features + 1) ** 2 * 8 * 4 > _GRAM_BUDGET:
+            raise ValueError(
+                f"SoftThresholdQuadraticCV on Dask works from {n_features}x{n_features} "
+                "fold Gram matrices, beyond the memory budget: compute() the arrays."
+            )
+        fold_stats, total, dtype, y_ndim = kfold_gram_stats(self, X, y, sample_weight)
+        if total.Sxy.shape[1] > 1:
+            raise ValueError(
+                f"SoftThresholdQuadraticCV takes one target, got y with {total.Sxy.shape[1]} "
+                "columns: fit one model per column."
+            )
+        if y_ndim == 2:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change "
+                "the shape of y to (n_samples, ), for example using ravel().",
+                DataConversionWarning, stacklevel=3,
+            )
+        if not total.weight_sum > 0:
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        factor = check_penalty_factor(self.penalty_factor, n_features)
+        if self.positive and factor is not None and np.any(factor == 0):
+            raise ValueError(
+                "positive=True cannot be combined with zero penalty factors (unpenalized "
+                "features are fitted by unconstrained least squares); use small positive "
+                "factors instead."
+            )
+        train_stats = []
+        for k, fs in enumerate(fold_stats):
+            if not (fs.weight_sum > 0 and total.weight_sum - fs.weight_sum > 0):
+                raise ValueError(
+                    f"Split {k} has a training or test set of zero total sample weight: its "
+                    "fit or its test error is undefined."
+                )
+            train_stats.append(total.subtract(fs))
+        data = _StatsData(n_features, self.fit_intercept)
+        full_problem, full_mean = _problem_from_stats(total, self.fit_intercept)
+        full_problem = reduce_problem(full_problem, factor)
+        top = alpha_max(full_problem, positive=self.positive)
+        alphas = self._alpha_grid(top, total.weight_sum) if grid is None else grid
+        solver = {"tol": self.tol, "max_iter": self.max_iter, "positive": self.positive}
+        jobs = [
+            delayed(_fold_job)(
+                data, (lambda ts=ts: _problem_from_stats(ts, self.fit_intercept)), fs,
+                alphas * (ts.weight_sum / total.weight_sum), solver, factor,
+            )
+            for ts, fs in zip(train_stats, fold_stats)
+        ]
+        jobs.append(delayed(_fold_job)(
+            data, lambda: (full_problem, full_mean), None, alphas, solver, None
+        ))
+        with _blas_threads(1):
+            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
+        return self._finish(results, alphas, data.c, dtype)
+
+    def _finish(self, results, alphas, c, dtype):
+        """Warn on non-convergence, select α, set the refit's attributes from the full path.
+
+        ``results``: the folds' (mse, failed) and, last, the full data's path; ``c`` the
+        reference point the full data's means are relative to.
+        """
+        n_features = c.size - 1
         failed = [pair for result in results[:-1] for pair in result[1]]
         coefs, gaps, n_iter, failed_full, mean = results[-1]
         failed += failed_full
@@ -544,23 +739,65 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 f"the number of iterations (max_iter={self.max_iter}). Duality gap: "
                 f"{gap:.3e}, tolerance: {tol:.3e}",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         mse_path = np.column_stack([result[0] for result in results[:-1]])
         self._select(alphas, mse_path, np.count_nonzero(coefs, axis=1))
 
         best = int(np.flatnonzero(alphas == self.alpha_)[0])
-        coef = coefs[best] if factor is None else coefs[best] / factor
-        self.coef_ = coef.astype(X.dtype, copy=False)
+        coef = coefs[best]
+        self.coef_ = coef.astype(dtype, copy=False)
         if self.fit_intercept:
-            x_mean = data.c[:n_features] + mean[:n_features]
-            y_mean = data.c[n_features] + mean[n_features]
-            self.intercept_ = np.asarray(y_mean - x_mean @ coef).astype(X.dtype)[()]
+            x_mean = c[:n_features] + mean[:n_features]
+            y_mean = c[n_features] + mean[n_features]
+            self.intercept_ = np.asarray(y_mean - x_mean @ coef).astype(dtype)[()]
         else:
             self.intercept_ = 0.0
         self.n_iter_ = int(n_iter[best])
         self.dual_gap_ = float(gaps[best])
         return self
+
+    @staticmethod
+    def _gram_builders(data, folds, left_out, everything, sparse_X):
+        """Callables giving each fold's Gram problem (and the full data's, last).
+
+        K-fold (the left-out sets partition the rows): the held-out blocks' statistics
+        are computed once, their sum is the full data's, and a fold's training
+        statistics are the full ones minus its held-out block's.  Other splitters: the
+        full statistics directly, each fold by subtraction or directly (when it trains
+        on fewer rows than it leaves out).
+        """
+        n_samples = everything.size
+        counts = np.bincount(np.concatenate(left_out), minlength=n_samples)
+        partition = bool(np.all(counts == 1))
+        if sparse_X:
+            held = [data.stats(rows) for rows in left_out] if partition else [None] * len(folds)
+            if partition:
+                full = held[0]
+                for part in held[1:]:
+                    full = full.merge(part)
+            else:
+                full = data.stats(everything)
+
+            def fold(train, rows, held_k):
+                if rows.size > train.size:
+                    return lambda: data.problem_from_stats(data.stats(train))
+                return lambda: data.problem_from_stats(
+                    full.subtract(held_k if held_k is not None else data.stats(rows)))
+
+            builders = [fold(train, rows, h) for (train, _), rows, h in zip(folds, left_out, held)]
+            return builders + [lambda: data.problem_from_stats(full)]
+        if partition:  # K-fold: the held-out products sum to the full one
+            held = [data.moments(rows) for rows in left_out]
+            full = (sum(h[0] for h in held), sum(h[1] for h in held), data.weight_sum)
+        else:
+            held = [None] * len(folds)
+            full = data.moments(everything)
+        builders = []
+        for k, ((train, _), rows) in enumerate(zip(folds, left_out)):
+            moments = SoftThresholdQuadraticCV._fold_moments(data, full, held[k], train, rows)
+            builders.append(lambda moments=moments: data.problem_from_moments(*moments()))
+        return builders + [lambda: data.problem_from_moments(*full)]
 
     @staticmethod
     def _fold_moments(data, full, held, train, rows):
@@ -574,12 +811,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         return subtract
 
-    def _alpha_grid(self, q_full, weight_sum):
+    def _alpha_grid(self, alpha_max, weight_sum):
         """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric."""
-        if self.positive:
-            alpha_max = max(float(q_full.max()), 0.0) if q_full.size else 0.0
-        else:
-            alpha_max = float(np.abs(q_full).max()) if q_full.size else 0.0
         resolution = np.finfo(np.float64).resolution
         if alpha_max / weight_sum <= resolution:  # y constant: every α gives w = 0
             return np.full(self.alphas, resolution * weight_sum)

@@ -95,7 +95,6 @@ def _decompose_ridge(X, y, sample_weight, penalty_factor, *, fit_intercept, keep
     """One decomposition of in-memory data, with or without penalty factors."""
     if penalty_factor is None:
         return decompose(X, y, sample_weight, fit_intercept=fit_intercept, keep_left=keep_left)
-    _check_dense_for_penalty_factor(X)
     return decompose_penalized(X, y, penalty_factor, sample_weight,
                                fit_intercept=fit_intercept, keep_left=keep_left)
 
@@ -126,19 +125,28 @@ def _target_alpha(alpha, n_targets):
     return float(values[0]) if values.size == 1 else values
 
 
-def _check_dense_for_penalty_factor(X):
-    if sp.issparse(X):
+def _check_solver_for_penalty_factor(estimator):
+    """penalty_factor is implemented by the exact spectral path only (merge hook for ``solver``)."""
+    if estimator.penalty_factor is not None and getattr(estimator, "solver", None) == "lanczos":
         raise ValueError(
-            "penalty_factor is not supported with sparse X yet: pass a dense array, or "
-            "rescale the columns yourself (positive factors p: fit on X / sqrt(p) and "
-            "divide coef_ by sqrt(p))."
+            "penalty_factor is not supported with solver='lanczos': use solver='eigen' "
+            "(exact; sparse X stays sparse), or fold the factors into X yourself "
+            "(positive factors p: fit on X / sqrt(p), then divide coef_ by sqrt(p))."
         )
 
 
-def _auto_solver(shape):
-    """'eigen' when the d×d Gram or n×n kernel fits the memory budget, else 'lanczos'."""
-    side = min(shape)
-    return "eigen" if _sparse.fits_budget(side, side) else "lanczos"  # budget read at call time
+#: Sparse X only: largest min(n, d) for which solver='auto' takes the exact path (its
+#: eigensolver costs O(min(n, d)³), about 5 s at 3,000; Lanczos takes over beyond).
+EXACT_MAX_SIDE_SPARSE = 3000
+
+
+def _auto_solver(X):
+    """'eigen' when the min(n, d)² Gram or kernel fits the memory budget (and, for a
+    sparse X, min(n, d) ≤ EXACT_MAX_SIDE_SPARSE), else 'lanczos'."""
+    side = min(X.shape)
+    if not _sparse.fits_budget(side, side):  # the budget is read at call time
+        return "lanczos"
+    return "lanczos" if is_sparse(X) and side > EXACT_MAX_SIDE_SPARSE else "eigen"
 
 
 def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
@@ -217,10 +225,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
           serves every α, so ``fit`` and ``path`` together cost about one LSQR/CG
           solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
         - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
-          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585),
-          ``'lanczos'`` otherwise.  On sparse data with both n and d in the
-          thousands, ``'lanczos'`` is usually much faster than the exact
-          decomposition even when it fits (see the user guide, "Sparse and wide data").
+          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585)
+          and, for sparse X, min(n, d) ≤ 3,000 (``EXACT_MAX_SIDE_SPARSE``: beyond
+          it the O(min(n, d)³) eigensolver takes longer than a Lanczos path);
+          ``'lanczos'`` otherwise.
     tol : float, default=1e-6
         ``solver='lanczos'`` only: the bidiagonalization stops when the relative
         residual of the normal equations,
@@ -239,8 +247,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         stays unpenalized).  pⱼ = 0 leaves feature j unpenalized.  The factors are used
         as given: R's glmnet rescales ``penalty.factor`` to sum to n_features, so glmnet's
         factors p correspond to ``penalty_factor=p * len(p) / p.sum()`` (and glmnet's λ
-        is a mean-convention strength besides).  Dense NumPy X and ``solver='eigen'`` only
-        (sparse X, array API input or ``solver='lanczos'`` with factors raise a ValueError).
+        is a mean-convention strength besides).  Sparse X stays sparse (penalized
+        columns centred implicitly); ``solver='lanczos'`` with factors raises a
+        ValueError (``'auto'`` takes the exact path), and so does array API input.
 
     Attributes
     ----------
@@ -369,6 +378,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         """
         self.__dict__.pop("_stats", None)  # fit starts afresh; partial_fit accumulates
         self.__dict__.pop("_krylov", None)
+        _check_solver_for_penalty_factor(self)
         solver = "eigen"
         if is_dask_collection(X):  # sufficient statistics: always the exact Gram path
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
@@ -377,11 +387,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
             factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-            solver = _auto_solver(X.shape) if self.solver == "auto" else self.solver
-            if factor is not None:
-                if self.solver == "lanczos":
-                    raise ValueError("penalty_factor needs the exact decomposition: use "
-                                     "solver='eigen' or 'auto'.")
+            solver = _auto_solver(X) if self.solver == "auto" else self.solver
+            if factor is not None:  # the exact path only (lanczos refused above)
                 solver = "eigen"
             _check_array_api_input(X, solver, factor)
             if solver == "lanczos":
@@ -400,8 +407,11 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                     sample_weight,
                     fit_intercept=bool(self.fit_intercept),
                 )
+            elif sp.issparse(X):  # joblib's cache keys dense arrays only
+                spectrum = _spectrum_for_penalized_ridge(
+                    X, y, sample_weight, factor, fit_intercept=bool(self.fit_intercept)
+                )
             else:
-                _check_dense_for_penalty_factor(X)
                 spectrum = cached_call(
                     self.memory, _spectrum_for_penalized_ridge, X, y, sample_weight, factor,
                     fit_intercept=bool(self.fit_intercept),
@@ -539,15 +549,16 @@ def _sem(values, axis):
         if k < 2:
             shape = tuple(n for i, n in enumerate(values.shape) if i != axis % values.ndim)
             return xp.zeros(shape, dtype=values.dtype, device=device)
-        scale = float(xp.max(xp.abs(values))) if math.prod(values.shape) else 0.0
-        scale = scale if math.isfinite(scale) and scale > 0 else 1.0  # (as below)
-        return xp.std(values / scale, axis=axis, correction=1) * (scale / math.sqrt(k))
+        scale = xp.max(xp.abs(values), axis=axis, keepdims=True)  # (as below)
+        scale = xp.where((scale > 0) & xp.isfinite(scale), scale, xp.ones_like(scale))
+        std = xp.std(values / scale, axis=axis, correction=1)
+        return std / math.sqrt(k) * xp.squeeze(scale, axis=axis)
     if k < 2:
         return np.zeros(np.delete(values.shape, axis))
-    # scaled first: squared errors of a y near 1e150 would overflow in the variance
-    scale = float(np.max(np.abs(values))) if values.size else 0.0
-    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
-    return np.std(values / scale, axis=axis, ddof=1) * (scale / np.sqrt(k))
+    # scaled by the largest magnitude: squared errors of a huge y must not overflow
+    scale = np.max(np.abs(values), axis=axis, keepdims=True)
+    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    return np.std(values / scale, axis=axis, ddof=1) / np.sqrt(k) * np.squeeze(scale, axis)
 
 
 def _min_and_one_se(alphas, mean, sem):
@@ -593,12 +604,14 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         'min': the α of the best mean CV score (``alpha_min_``). '1se': glmnet's
         one-standard-error rule (``alpha_1se_``), the largest α whose mean score is
         within one standard error of the best, SE = std(fold scores, ddof=1) / √K
-        (glmnet's ``cvsd``).  With ``cv`` given, the fold scores are the K held-out
-        scores of ``scoring`` (``score_path_``; for glmnet's exact rule on the mean
-        squared error pass ``scoring='neg_mean_squared_error'``).  With ``cv=None``
-        the folds are the n single samples: the SE is that of the n per-sample
-        leave-one-out errors wₖeₖ² (what glmnet does with ``nfolds = n``), which needs
-        ``scoring=None``; with ``alpha_per_target`` it is per target.
+        (glmnet's ``cvsd`` for unit weights; folds are not weighted by their sizes).
+        With ``cv`` given, the fold scores are the K held-out scores of ``scoring``
+        (``score_path_``; R² by default, as ``RidgeCV``; for glmnet's rule on the
+        mean squared error pass ``scoring='neg_mean_squared_error'``).  With
+        ``cv=None`` the folds are the n single samples: the SE is that of the n
+        per-sample leave-one-out errors wₖeₖ² (what glmnet does with ``nfolds = n``),
+        which needs ``scoring=None`` (a ValueError otherwise); with
+        ``alpha_per_target`` it is per target.
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
         :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
@@ -649,8 +662,9 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     when the centred Gram or kernel (min(n, d)² floats) fits
     :data:`skreg._sparse.MEMORY_BUDGET_BYTES`, and raises a ``ValueError`` asking
     for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
-    fit is solved by one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see
-    :class:`RidgeEigen`), and so is the final fit.
+    fit, or for which ``RidgeEigen(solver='auto')`` would choose Lanczos, is solved by
+    one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see :class:`RidgeEigen`),
+    and so is the final fit.
 
     Supports the array API (leave-one-out and K-fold): with
     ``sklearn.set_config(array_api_dispatch=True)`` the selection and the final fit run
@@ -755,7 +769,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
         if self.cv is None:
-            if is_sparse(X) and _auto_solver(X.shape) != "eigen":
+            if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
                 side = min(X.shape)
                 raise ValueError(
                     f"Exact leave-one-out (cv=None) on sparse X needs the dense "
@@ -803,9 +817,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
         Returns an object with a ``spectrum`` attribute (a KrylovPath, or a stand-in).
         """
-        if is_sparse(X) and _auto_solver(X.shape) != "eigen":
-            if self._penalty_factor is not None:
-                _check_dense_for_penalty_factor(X)
+        if is_sparse(X) and self._penalty_factor is None and _auto_solver(X) != "eigen":
             return _krylov_for_ridge(X, y, sample_weight, bool(self.fit_intercept), alphas,
                                      _CV_TOL, None)
         return _Exact(self._decompose(X, y, sample_weight))
@@ -887,18 +899,20 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         def block_sums(Xb, yb, wb):
             squared = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas) ** 2
             per_sample = squared if per_target else squared.mean(axis=2, keepdims=True)
-            return per_sample.sum(axis=1), (per_sample**2).sum(axis=1)  # (m, t) each
+            top = per_sample.max(axis=1)  # (m, t): Σs² kept as top² Σ(s/top)², no overflow
+            top = np.where(top > 0, top, 1.0)
+            return per_sample.sum(axis=1), top, ((per_sample / top[:, None, :]) ** 2).sum(axis=1)
 
         Xd, yd = as_dask_array(X, "X"), as_dask_array(y, "y")
         wd = None if sample_weight is None else as_dask_array(sample_weight, "sample_weight")
         parts = map_row_blocks(block_sums, Xd, yd, wd)
-        totals = np.sum([a for a, _ in parts], axis=0)
-        squares = np.sum([b for _, b in parts], axis=0)
         n = stats.n_samples
-        mean = totals / n
+        mean = np.sum([p[0] for p in parts], axis=0) / n
+        top = np.max([p[1] for p in parts], axis=0)
+        squares = np.sum([(p[1] / top) ** 2 * p[2] for p in parts], axis=0)  # Σs² / top²
         if n > 1:  # std(ddof=1) / √n from the two sums
-            var = np.maximum(squares - n * mean**2, 0.0) / (n - 1)
-            sem = np.sqrt(var / n)
+            var = np.maximum(squares - n * (mean / top) ** 2, 0.0) / (n - 1)
+            sem = top * np.sqrt(var / n)
         else:
             sem = np.zeros_like(mean)
         self._set_selection(alphas, -mean, sem, per_target)

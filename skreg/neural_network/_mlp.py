@@ -132,8 +132,10 @@ class _MLPTrainer:
 
     # --- the trainer protocol -------------------------------------------------------
     def init_params(self):
-        """θ₀ (the same every call: seeded init or the warm-start weights), fresh optimizer."""
+        """θ₀ (the same every call: seeded init or the warm-start weights), fresh optimizer
+        (and, for 'lbfgs', a fresh ``max_fun`` budget: 'retrain' starts over)."""
         self.optimizer = self.new_optimizer()
+        self.n_fun = 0
         return self.theta0.copy()
 
     def new_optimizer(self):
@@ -404,7 +406,7 @@ class _BaseMLP(BaseEstimator):
         targets when ``train``, else the plain ones that the validation loss uses)."""
         raise NotImplementedError
 
-    def _sample_weight(self, sample_weight, X, y_enc):
+    def _sample_weight(self, sample_weight, X, y_enc, incremental=False):
         """Effective sample weights (the classifier multiplies its class weights in)."""
         return _normalized_weights(sample_weight, X, X.dtype)
 
@@ -711,7 +713,7 @@ class _BaseMLP(BaseEstimator):
         dropout = _dropout_rates(self.dropout, len(hidden) + 1)
         X, y_enc, n_outputs = self._validate_targets(X, y, reset=first, classes=classes,
                                                      incremental=True)
-        sw = self._sample_weight(sample_weight, X, y_enc)
+        sw = self._sample_weight(sample_weight, X, y_enc, incremental=True)
         self._check_sparse_noise(X, self._batch_size())
         if first:
             dtype = X.dtype
@@ -739,7 +741,9 @@ class _BaseMLP(BaseEstimator):
             else:
                 X = np.asarray(X, dtype=dtype)
         trainer = self._make_trainer(core, theta, rng, dtype, dropout)
-        trainer.optimizer = optimizer if optimizer is not None else trainer.new_optimizer()
+        fresh = trainer.new_optimizer()
+        # the stored state continues only with the same optimizer (solver changed: restart)
+        trainer.optimizer = optimizer if type(optimizer) is type(fresh) else fresh
         trainer.noise_rng = noise_rng
         trainer.loss_curve = curve
         Y = trainer.targets(y_enc, train=True)
@@ -814,8 +818,9 @@ _COMMON_PARAMS_DOC = """
         ``n_iter_no_change + 1`` (scikit-learn stops after *more than*
         ``n_iter_no_change`` epochs without improvement), used when ``patience`` is None.
     max_fun : int, default=15000
-        'lbfgs' only: maximum number of loss evaluations (over all L-BFGS calls of one
-        fit, as scikit-learn's ``max_fun``).
+        'lbfgs' only: maximum number of loss evaluations (scikit-learn's ``max_fun``;
+        with early stopping, over all L-BFGS calls from one initialization: the search
+        with its continuation, then the retraining).
     momentum : float, default=0.9
         Momentum μ in [0, 1) of solver 'sgd'.
     weight_noise : float, default=0.0
@@ -1251,7 +1256,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _sample_weight(self, sample_weight, X, y_enc, incremental=False):
         if self.class_weight is None:
             return _normalized_weights(sample_weight, X, X.dtype)
-        if isinstance(self.class_weight, str) and getattr(self, "_incremental", False):
+        if isinstance(self.class_weight, str) and incremental:
             raise ValueError(
                 "class_weight='balanced' is not available in partial_fit (a chunk does "
                 "not know the class frequencies): pass "
@@ -1300,7 +1305,6 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         -------
         self : MLPClassifier
         """
-        self._incremental = False
         return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
     @available_if(_BaseMLP._check_partial_fit)
@@ -1326,11 +1330,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         -------
         self : MLPClassifier
         """
-        self._incremental = True
-        try:
-            return self._partial_fit(X, y, sample_weight, classes)
-        finally:
-            del self._incremental
+        return self._partial_fit(X, y, sample_weight, classes)
 
     def predict_proba(self, X):
         """Class probabilities softmax(f(x)).

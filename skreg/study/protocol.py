@@ -419,8 +419,11 @@ def run_study(
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ConvergenceWarning)
                 try:
+                    # the folds are preprocessed here, before dispatch: a transformer's own
+                    # Parallel inside the dispatching generator deadlocks the Dask backend
+                    fold_data = [folds.fold(i, sparse) for i in range(cv)]
                     scores = Parallel(n_jobs=n_jobs)(
-                        delayed(_fit_and_score)(estimator, *folds.fold(i, sparse), scorer) for i in range(cv)
+                        delayed(_fit_and_score)(estimator, *data, scorer) for data in fold_data
                     )
                     prep, Xt, _ = folds.full(sparse)
                     search = clone(estimator).fit(Xt, y_train)

@@ -9,6 +9,9 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.linear_model import LassoCV
 from sklearn.model_selection import KFold, ShuffleSplit, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+from scipy import sparse
 
 from skreg import SoftThresholdQuadratic, SoftThresholdQuadraticCV
 from skreg.linear_model._lasso_cv import _Data
@@ -226,8 +229,10 @@ def test_penalty_factor_validation():
         ours(penalty_factor=-np.ones(X.shape[1])).fit(X, y)
     zero = np.ones(X.shape[1])
     zero[0] = 0.0
-    with pytest.raises(NotImplementedError, match="zero"):
-        ours(penalty_factor=zero).fit(X, y)
+    est = ours(penalty_factor=zero, positive=True)
+    with pytest.raises(ValueError, match="positive=True cannot be combined with zero"):
+        est.fit(X, y)
+    assert not hasattr(est, "coef_")
 
 
 def test_y_with_one_column_is_raveled_as_lasso_cv_does():
@@ -280,13 +285,39 @@ def test_constant_target_gives_the_empty_model():
     assert est.intercept_ == pytest.approx(2.5)
 
 
-def test_dask_input_is_refused_clearly():
+@pytest.mark.parametrize(
+    "cv", [3, KFold(4, shuffle=True, random_state=3)], ids=["kfold", "shuffled"]
+)
+def test_dask_input_equals_numpy(cv):
     da = pytest.importorskip("dask.array")
     X, y = TALL
-    est = ours(alphas=5, cv=3)
-    with pytest.raises(NotImplementedError, match="Dask"):
+    sw = np.random.default_rng(13).uniform(0.5, 2.0, X.shape[0])
+    p = np.ones(X.shape[1])
+    p[[0, 4]] = 0.0
+    p[1] = 2.0
+    for kw in ({}, {"penalty_factor": p, "selection": "1se"}, {"fit_intercept": False}):
+        ref = ours(alphas=10, cv=cv, **kw).fit(X, y, sample_weight=sw)
+        est = ours(alphas=10, cv=cv, **kw).fit(
+            da.from_array(X, chunks=35), da.from_array(y, chunks=35),
+            sample_weight=da.from_array(sw, chunks=35),
+        )
+        np.testing.assert_allclose(est.alphas_, ref.alphas_, rtol=1e-10)
+        np.testing.assert_allclose(est.mse_path_, ref.mse_path_, rtol=1e-7)
+        assert est.alpha_ == pytest.approx(ref.alpha_, rel=1e-10)
+        np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+        assert est.intercept_ == pytest.approx(ref.intercept_, rel=1e-7, abs=1e-9)
+
+
+def test_dask_refuses_what_it_cannot_do_and_leaves_no_state():
+    da = pytest.importorskip("dask.array")
+    X, y = TALL
+    est = ours(alphas=5, cv=ShuffleSplit(3, test_size=0.2, random_state=0))
+    with pytest.raises(ValueError, match="Dask K-fold needs disjoint test folds"):
         est.fit(da.from_array(X, chunks=40), da.from_array(y, chunks=40))
-    assert not hasattr(est, "coef_")
+    assert not hasattr(est, "coef_") and not hasattr(est, "n_features_in_")
+    with pytest.raises(ValueError, match="one target"):
+        ours(alphas=5, cv=3).fit(da.from_array(X, chunks=40),
+                                 da.from_array(np.c_[y, y], chunks=40))
 
 
 def test_non_partition_folds_in_parallel_threads():
@@ -297,3 +328,188 @@ def test_non_partition_folds_in_parallel_threads():
     one = ours(alphas=10, cv=cv, n_jobs=1).fit(X, y)
     two = ours(alphas=10, cv=cv, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(one.mse_path_, two.mse_path_)
+
+
+def test_a_split_of_zero_weight_is_a_clear_error():
+    X, y = TALL
+    sw = np.ones(X.shape[0])
+    sw[:40] = 0.0  # the first KFold(3) test fold weighs nothing
+    est = ours(alphas=5, cv=KFold(3))
+    with pytest.raises(ValueError, match="Split 0 .* zero total sample weight"):
+        est.fit(X, y, sample_weight=sw)
+    assert not hasattr(est, "coef_")
+
+
+# ------------------------------------------------------------ penalty factors with zeros
+def brute_force_mse_path(X, y, alphas, cv, penalty_factor, sample_weight=None, fit_intercept=True):
+    """mse_path_ by one SoftThresholdQuadratic fit per fold and α (at α·W_train/W)."""
+    n = X.shape[0]
+    sw = np.ones(n) if sample_weight is None else sample_weight
+    folds = list(cv.split(X, y))
+    mse = np.zeros((alphas.size, len(folds)))
+    for k, (train, test) in enumerate(folds):
+        scale = sw[train].sum() / sw.sum()
+        for i, alpha in enumerate(alphas):
+            model = SoftThresholdQuadratic(
+                alpha=alpha * scale, tol=1e-12, penalty_factor=penalty_factor,
+                fit_intercept=fit_intercept,
+            ).fit(X[train], y[train], sample_weight=None if sample_weight is None else sw[train])
+            resid = model.predict(X[test]) - y[test]
+            mse[i, k] = np.average(resid**2, weights=sw[test])
+    return mse
+
+
+@pytest.mark.parametrize(
+    "data, weighted, fit_intercept",
+    [(TALL, False, True), (TALL, True, True), (WIDE, False, True), (TALL, False, False)],
+    ids=["tall", "tall-weighted", "wide", "tall-no-intercept"],
+)
+def test_zero_penalty_factors_match_a_brute_force_loop_over_folds(data, weighted, fit_intercept):
+    X, y = data
+    d = X.shape[1]
+    p = np.random.default_rng(8).uniform(0.5, 2.0, d)
+    p[[0, 3]] = 0.0  # unpenalized
+    sw = np.random.default_rng(9).uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    cv = KFold(3, shuffle=True, random_state=2)
+    est = ours(alphas=8, cv=cv, penalty_factor=p, fit_intercept=fit_intercept).fit(
+        X, y, sample_weight=sw)
+    # α_max accounts for the factors and the unpenalized columns: the single fit's
+    full = SoftThresholdQuadratic(alpha=1.0, tol=1e-12, penalty_factor=p,
+                                  fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    assert est.alphas_[0] == pytest.approx(full.alpha_max_, rel=1e-10)
+    # and at α_max only the unpenalized features are nonzero
+    assert est.cv_results_["n_nonzero"][0] == 2
+    ref = brute_force_mse_path(X, y, est.alphas_, cv, p, sw, fit_intercept)
+    np.testing.assert_allclose(est.mse_path_, ref, rtol=1e-7)
+    # the refit is SoftThresholdQuadratic(alpha=alpha_, penalty_factor=p) on all the data
+    refit = SoftThresholdQuadratic(alpha=est.alpha_, tol=1e-12, penalty_factor=p,
+                                   fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(est.coef_, refit.coef_, rtol=1e-6, atol=1e-8)
+    assert est.intercept_ == pytest.approx(refit.intercept_, rel=1e-7, abs=1e-9)
+    assert np.all(est.coef_[[0, 3]] != 0)
+
+
+def test_all_features_unpenalized_is_least_squares_at_every_alpha():
+    X, y = TALL
+    cv = KFold(3)
+    est = ours(alphas=[5.0, 1.0, 0.0], cv=cv, penalty_factor=np.zeros(X.shape[1])).fit(X, y)
+    for k, (train, test) in enumerate(cv.split(X)):
+        coef, *_ = np.linalg.lstsq(np.c_[np.ones(train.size), X[train]], y[train], rcond=None)
+        mse = np.mean((np.c_[np.ones(test.size), X[test]] @ coef - y[test]) ** 2)
+        np.testing.assert_allclose(est.mse_path_[:, k], mse, rtol=1e-9)
+
+
+def test_positive_factors_match_lasso_cv_on_rescaled_columns_wide():
+    X, y = WIDE
+    p = np.random.default_rng(10).uniform(0.3, 3.0, X.shape[1])
+    cv = KFold(3)
+    est = ours(alphas=10, cv=cv, penalty_factor=p).fit(X, y)
+    sk = lasso_cv(alphas=10, cv=cv).fit(X / p, y)
+    np.testing.assert_allclose(est.alphas_, sk.alphas_ * X.shape[0], rtol=1e-12)
+    np.testing.assert_allclose(est.mse_path_, sk.mse_path_, rtol=1e-7)
+    np.testing.assert_allclose(est.coef_, sk.coef_ / p, rtol=1e-6, atol=1e-8)
+
+
+# ---------------------------------------------------------------------------- sparse X
+SPARSE_FORMATS = [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array, sparse.csc_array]
+
+
+def sparsified(data, seed):
+    X, y = data
+    X = X - np.median(X, axis=0)
+    X[np.abs(X) < 0.7] = 0.0  # about half the entries
+    return X, y
+
+
+TALL_SPARSE = sparsified(TALL, 0)
+WIDE_SPARSE = sparsified(WIDE, 1)
+
+
+@pytest.mark.parametrize("fmt", SPARSE_FORMATS)
+@pytest.mark.parametrize("data", [TALL_SPARSE, WIDE_SPARSE], ids=["tall-gram", "wide-rows"])
+def test_sparse_equals_dense(data, fmt):
+    X, y = data
+    sw = np.random.default_rng(11).uniform(0.5, 2.0, X.shape[0])
+    p = np.ones(X.shape[1])
+    p[1] = 0.0
+    p[2] = 3.0
+    cv = KFold(3, shuffle=True, random_state=0)
+    for kw in ({}, {"penalty_factor": p}, {"fit_intercept": False}):
+        dense = ours(alphas=10, cv=cv, **kw).fit(X, y, sample_weight=sw)
+        sp = ours(alphas=10, cv=cv, **kw).fit(fmt(X), y, sample_weight=sw)
+        np.testing.assert_allclose(sp.alphas_, dense.alphas_, rtol=1e-10)
+        np.testing.assert_allclose(sp.mse_path_, dense.mse_path_, rtol=1e-7)
+        assert sp.alpha_ == pytest.approx(dense.alpha_, rel=1e-10)  # the same grid point
+        assert sp.alpha_1se_ == pytest.approx(dense.alpha_1se_, rel=1e-10)
+        np.testing.assert_allclose(sp.coef_, dense.coef_, rtol=1e-6, atol=1e-8)
+        assert sp.intercept_ == pytest.approx(dense.intercept_, rel=1e-7, abs=1e-9)
+        np.testing.assert_allclose(sp.predict(fmt(X)), dense.predict(X), rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("data", [TALL_SPARSE, WIDE_SPARSE], ids=["tall-gram", "wide-rows"])
+def test_sparse_fit_never_densifies_x(data, monkeypatch):
+    X, y = data
+    expected = ours(alphas=8, cv=3).fit(X, y)
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a sparse input was densified")
+
+    for cls in SPARSE_FORMATS:
+        monkeypatch.setattr(cls, "toarray", refuse)
+        monkeypatch.setattr(cls, "todense", refuse)
+    for fmt in (sparse.csr_matrix, sparse.csc_array):
+        est = ours(alphas=8, cv=3).fit(fmt(X), y)
+        np.testing.assert_allclose(est.mse_path_, expected.mse_path_, rtol=1e-7)
+        est.predict(fmt(X))
+
+
+@pytest.mark.parametrize("d", [20, 60], ids=["gram", "rows"])
+def test_sparse_with_alpha_zero_is_least_squares(d):
+    X, y = WIDE_SPARSE  # n = 40: d = 20 takes the Gram route, d = 60 the rows (LSQR)
+    X = X[:, :d]
+    dense = ours(alphas=[10.0, 0.0], cv=3).fit(X, y)
+    sp = ours(alphas=[10.0, 0.0], cv=3).fit(sparse.csr_matrix(X), y)
+    np.testing.assert_allclose(sp.mse_path_, dense.mse_path_, rtol=1e-7)
+    if d < 26:  # n_train = 26 or 27 > d: a unique least-squares fit per fold
+        for k, (train, test) in enumerate(KFold(3).split(X)):
+            coef, *_ = np.linalg.lstsq(np.c_[np.ones(train.size), X[train]], y[train], rcond=None)
+            mse = np.mean((np.c_[np.ones(test.size), X[test]] @ coef - y[test]) ** 2)
+            assert sp.mse_path_[1, k] == pytest.approx(mse, rel=1e-7)
+
+
+def test_one_hot_pipeline():
+    rng = np.random.default_rng(12)
+    cats = rng.integers(0, 12, size=(150, 3))
+    effect = rng.standard_normal(12)
+    y = effect[cats[:, 0]] + 0.5 * effect[cats[:, 1]] + 0.3 * rng.standard_normal(150)
+    pipe = make_pipeline(OneHotEncoder(), ours(alphas=10, cv=3)).fit(cats, y)
+    Xd = OneHotEncoder(sparse_output=False).fit_transform(cats)
+    dense = ours(alphas=10, cv=3).fit(Xd, y)
+    est = pipe[-1]
+    np.testing.assert_allclose(est.mse_path_, dense.mse_path_, rtol=1e-7)
+    np.testing.assert_allclose(pipe.predict(cats), dense.predict(Xd), rtol=1e-7, atol=1e-8)
+    assert pipe.score(cats, y) > 0.7
+
+
+# ------------------------------------------- the L1 core at α = 0 (skreg._l1.solve_path)
+@pytest.mark.parametrize("case", ["tall", "wide", "wide-sparse", "tall-factors", "wide-factors"])
+def test_warm_started_path_down_to_alpha_zero_is_least_squares(case):
+    # the gap max(−cᵀw, 0) vanishes once c = 0 on the support: a warm start at α = 0
+    # used to stop there, off the least-squares solution, and report convergence
+    from sklearn.linear_model import LinearRegression
+
+    X, y = TALL if case.startswith("tall") else WIDE
+    p = None
+    if case.endswith("factors"):
+        p = np.ones(X.shape[1])
+        p[0], p[2] = 0.0, 2.0
+    Xin = sparse.csr_matrix(WIDE_SPARSE[0]) if case == "wide-sparse" else X
+    Xd = WIDE_SPARSE[0] if case == "wide-sparse" else X
+    model = SoftThresholdQuadratic(alpha=1.0, tol=1e-12, penalty_factor=p).fit(Xin, y)
+    coefs, intercepts = model.path([3.0, 0.0])
+    ref = LinearRegression().fit(Xd, y)  # the minimum-norm solution when d > n
+    np.testing.assert_allclose(coefs[1], ref.coef_, rtol=1e-7, atol=1e-9 * np.abs(ref.coef_).max())
+    assert intercepts[1] == pytest.approx(ref.intercept_, rel=1e-7)
+    # and through the CV's full-data path (user grid ending at 0)
+    cv = ours(alphas=[3.0, 0.0], cv=3, penalty_factor=p).fit(Xin, y)
+    assert cv.cv_results_["n_nonzero"][1] == np.count_nonzero(ref.coef_)

@@ -134,7 +134,7 @@ def test_single_column_y_early_stopped_gd_and_other_paths():
 
 
 # ---------------------------------------------------------------- 1-SE rule
-ALPHAS = np.logspace(-2, 4, 13)
+ALPHAS = np.logspace(-2, 4, 49)  # fine enough that 1 SE and ½ SE pick different α
 
 
 def _one_se_by_hand(alphas, fold_scores):
@@ -213,7 +213,7 @@ def test_one_se_needs_a_per_fold_error_and_stale_attributes_go():
     with pytest.raises(ValueError, match="selection='1se' with cv=None needs scoring=None"):
         RidgeEigenCV(selection="1se", scoring="r2").fit(X, y)
     model = RidgeEigenCV(alphas=ALPHAS, cv=4).fit(X, y)
-    assert model.score_path_.shape == model.mse_path_.shape == (13, 4)
+    assert model.score_path_.shape == model.mse_path_.shape == (49, 4)
     model.set_params(cv=None, scoring="r2").fit(X, y)  # LOO with a scorer: no SE defined
     for name in ("alpha_1se_", "score_path_", "mse_path_"):
         assert not hasattr(model, name)

@@ -288,13 +288,35 @@ def test_inputs_not_mutated_and_float32_kept():
     assert m32.coef_.dtype == np.float32 and m32.predict(X.astype(np.float32)).dtype == np.float32
 
 
-def test_sparse_input_with_factors_raises_clearly():
+@pytest.mark.parametrize("shape", [(50, 8), (12, 30)])  # Gram side, kernel side
+@pytest.mark.parametrize("container", ["csr_matrix", "csc_array", "coo_matrix"])
+def test_sparse_input_equals_dense_without_densifying(shape, container):
+    """Ready for sparse RidgeEigen: same coefficients and LOO errors as the dense path."""
     sp = pytest.importorskip("scipy.sparse")
     from skreg.linear_model._ridge import _decompose_ridge
 
-    X, y, _ = _data()
-    with pytest.raises(ValueError, match="penalty_factor is not supported with sparse X"):
-        _decompose_ridge(sp.csr_matrix(X), y, None, P_MIXED, fit_intercept=True)
+    n, d = shape
+    rng = np.random.default_rng(1)
+    Xs = getattr(sp, container)(sp.random(n, d, density=0.3, random_state=2).toarray() * 3 + 0.0)
+    X = Xs.toarray()
+    y = rng.standard_normal((n, 2))
+    sw = rng.uniform(0.2, 2.0, n)
+    # wide: few unpenalized columns, so that no row is fitted by [1, Z] alone
+    p = np.resize(P_MIXED if n > d else [0.0, 1.0, 2.5, 0.2, 4.0, 1.0, 0.5, 3.0], d)
+    alphas = np.array([0.1, 2.0, 40.0])
+    for w in [None, sw]:
+        sparse_spec = _decompose_ridge(Xs, y, w, p, fit_intercept=True, keep_left=True)
+        dense_spec = _decompose_ridge(X, y, w, p, fit_intercept=True, keep_left=True)
+        coefs = sparse_spec.ridge_coef(alphas)
+        np.testing.assert_allclose(coefs, dense_spec.ridge_coef(alphas), rtol=1e-8, atol=1e-10)
+        for j, a in enumerate(alphas):
+            if n < d:  # sparse random Z columns can be rank deficient: no unique closed form
+                break
+            coef, intercept = _closed_form(X, y, a, p, w)
+            np.testing.assert_allclose(coefs[j], coef, rtol=1e-8, atol=1e-10)
+            np.testing.assert_allclose(sparse_spec.intercept(coefs[j]), intercept, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(sparse_spec.loo_residuals(alphas), dense_spec.loo_residuals(alphas),
+                                   rtol=1e-7, atol=1e-10)
 
 
 def test_memory_cache_keys_on_the_factors(tmp_path):
@@ -317,3 +339,15 @@ def test_noisy_input_marginalize_refuses_factors_instead_of_mixing_them_up():
                                     noise_std=0.0, random_state=0).fit(X, y)
     # zero noise: three copies of the data, so the penalty is relatively three times weaker
     np.testing.assert_allclose(augmented.coef_, _closed_form(X, y, 1.0 / 3, P_MIXED)[0], rtol=1e-8)
+
+
+def test_lanczos_solver_with_factors_is_refused_clearly():
+    """Merge hook: the exact spectral path implements penalty factors, Lanczos does not."""
+    from skreg.linear_model._ridge import _check_solver_for_penalty_factor
+
+    model = RidgeEigen(penalty_factor=P_MIXED)
+    model.solver = "lanczos"  # the parameter the sparse work adds
+    with pytest.raises(ValueError, match="penalty_factor is not supported with solver='lanczos'"):
+        _check_solver_for_penalty_factor(model)
+    model.solver = "eigen"
+    _check_solver_for_penalty_factor(model)  # fine

@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 import skreg._sparse
+import skreg.linear_model._ridge as ridge_module
 from skreg import RidgeEigen, RidgeEigenCV
 from skreg.theory import ridge_spectral_solution
 
@@ -294,6 +295,12 @@ def test_lanczos_warns_outside_its_krylov_space_and_at_max_iter():
 def test_auto_solver_follows_the_memory_budget(monkeypatch):
     X, y, _ = _problem(60, 30, seed=16)
     assert RidgeEigen().fit(X, y).solver_ == "eigen"
+    # sparse X: the exact path also needs min(n, d) <= EXACT_MAX_SIDE_SPARSE (its n³ time)
+    with monkeypatch.context() as patch:
+        patch.setattr(ridge_module, "EXACT_MAX_SIDE_SPARSE", 29)
+        assert RidgeEigen().fit(X, y).solver_ == "lanczos"
+        assert RidgeEigen().fit(X.toarray(), y).solver_ == "eigen"
+        assert RidgeEigen(solver="eigen").fit(X, y).solver_ == "eigen"
     monkeypatch.setattr(skreg._sparse, "MEMORY_BUDGET_BYTES", 8 * 29 * 29)
     model = RidgeEigen().fit(X, y)
     assert model.solver_ == "lanczos"
@@ -348,3 +355,16 @@ def test_cv_multitarget_kfold_on_sparse():
     dense = RidgeEigenCV(alphas=[0.1, 1.0, 10.0], cv=3).fit(X.toarray(), Y)
     assert ours.alpha_ == dense.alpha_
     assert ours.best_score_ == pytest.approx(dense.best_score_, rel=1e-10)
+
+
+@pytest.mark.parametrize("scale", [1e150, 1e-150])
+@pytest.mark.parametrize("solver", ["eigen", "lanczos"])
+def test_extreme_magnitudes_sparse(scale, solver):
+    """|x| ~ 1e±150 would over/underflow in the squared matrix: decomposed as X/c."""
+    X, y, _ = _problem(50, 8, seed=22)
+    alpha = 0.1 * scale**2
+    ours = RidgeEigen(alpha=alpha, solver=solver, tol=1e-10).fit(X * scale, y)
+    dense = RidgeEigen(alpha=alpha).fit(X.toarray() * scale, y)
+    assert np.all(np.isfinite(ours.coef_))
+    assert_allclose(ours.coef_, dense.coef_, rtol=1e-8, atol=1e-12 * np.abs(dense.coef_).max())
+    assert ours.intercept_ == pytest.approx(dense.intercept_, rel=1e-10)

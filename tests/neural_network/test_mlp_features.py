@@ -316,7 +316,8 @@ def test_lbfgs_reaches_scikit_learns_loss(Est, SkEst):
 def test_lbfgs_linear_is_ridge_and_options():
     X, y = _regression(100)
     ridge = RidgeEigen(alpha=5.0).fit(X, y)
-    model = MLPRegressor((), solver="lbfgs", alpha=5.0, tol=1e-12, max_iter=500).fit(X, y)
+    model = MLPRegressor((), solver="lbfgs", alpha=5.0, tol=1e-12, max_iter=500,
+                         random_state=0).fit(X, y)
     # L-BFGS-B stops on a relative decrease of 2.2e-9 (scipy's default, as scikit-learn)
     np.testing.assert_allclose(model.coefs_[0][:, 0], ridge.coef_, rtol=2e-4, atol=1e-6)
     with pytest.warns(ConvergenceWarning, match="lbfgs"):
