@@ -63,8 +63,8 @@ def _build_parser():
     study = sub.add_parser(
         "study",
         help="cross-validate every regularizer on a data set and write a report",
-        description="Compare every skreg regularizer, each with its strength tuned by "
-        "cross-validation, on a bundled data set or a CSV file.",
+        description="Compare every skreg regularizer on a bundled data set or a CSV file by one nested "
+        "cross-validation: the same outer folds for every row, each row's tuning inside them.",
     )
     study.add_argument(
         "--data", default="diabetes", help="'diabetes' (default), 'polynomial' or the path of a CSV file"
@@ -80,7 +80,8 @@ def _build_parser():
     study.add_argument("--inner-cv", type=_int, default=None,
                        help="folds of each row's tuning inside an outer fold (default 3; 2 with --quick)")
     study.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (default 0.25)")
-    study.add_argument("--sep", default=None, help="CSV delimiter (default: sniffed among , ; tab |)")
+    study.add_argument("--sep", default=None, help="CSV delimiter (default ','; a file separated by ; tab or | is detected and named in the error); "
+                       "'\\t' is a tab")
     study.add_argument("--na-values", default=None, metavar="TOKEN[,TOKEN]",
                        help="extra missing-value markers (default '?'; '', NA, NaN, null ... always)")
     study.add_argument("--categorical", default=None, metavar="COL[,COL]", help="columns to one-hot encode")
@@ -207,7 +208,7 @@ def main(argv=None):
                     inner_cv=args.inner_cv,
                     test_size=args.test_size,
                     out=args.out,
-                    sep=args.sep,
+                    sep="\t" if args.sep == "\\t" else args.sep,
                     na_values=args.na_values,
                     categorical=args.categorical,
                     drop=args.drop,

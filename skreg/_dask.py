@@ -345,19 +345,20 @@ def _fold_scores(spectrum, test, alphas, scoring):
     return r2.mean(axis=1)
 
 
-def kfold_ridge_cv(estimator, X, y, sample_weight, alphas):
-    """K-fold selection of α for ``RidgeEigenCV`` on Dask: one pass for all folds.
+def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
+    """K-fold scores of ridge for ``RidgeEigenCV`` on Dask: one pass for all folds.
 
     Each block is reduced to the statistics of its rows in each test fold (and of the
-    rows in none); a tree merges them per fold on the cluster.  On the client, fold j's
-    training statistics are the total minus fold j's (:meth:`GramStats.subtract`),
-    decomposed once for every α (:func:`~skreg._spectral.decompose_gram`), and each α
-    is scored on fold j from its statistics: with r = (x − x̄_tr)ᵀw − (y − ȳ_tr),
+    rows in none); a tree merges them per fold on the cluster (:func:`_kfold_pass`).  On
+    the client, fold j's training statistics are the total minus fold j's
+    (:meth:`GramStats.subtract`), decomposed once for every α by ``decompose_stats``
+    (``decompose_gram``, or its penalty-factor form), and each α is scored on fold j
+    from its statistics: with r = (x − x̄_tr)ᵀw − (y − ȳ_tr),
 
         Σ r² = wᵀS_xx w − 2wᵀS_xy + S_yy   (moments about the training means),
 
-    R² = 1 − Σr² / Σ(y − ȳ_fold)², averaged over targets and folds as
-    :func:`sklearn.metrics.r2_score` and ``GridSearchCV`` do.  The folds are those of
+    R² = 1 − Σr² / Σ(y − ȳ_fold)², averaged over targets as
+    :func:`sklearn.metrics.r2_score` does.  The folds are those of
     ``check_cv(estimator.cv)`` (an int is ``KFold`` without shuffling, contiguous rows,
     computed from row numbers without materializing indices); any other splitter is
     materialized once as a row → fold map.  Weights weight the fits; the score is
@@ -365,59 +366,63 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas):
 
     Returns
     -------
-    spectrum : Spectrum of all data, dtype, y_ndim
-        And sets ``alpha_``, ``best_score_``, ``n_features_in_`` on the estimator.
+    scores : ndarray of shape (n_folds, n_alphas)
+    spectrum : the decomposition of all data
+    dtype, y_ndim
+        As :func:`check_dask_inputs` (which also sets ``n_features_in_``).
     """
-    import dask
-
-    from ._spectral import decompose_gram
-
     scoring = estimator.scoring
     if scoring not in (None, "r2", "neg_mean_squared_error"):
         raise ValueError(
             "K-fold on Dask scores from fold statistics: scoring must be None, 'r2' or "
             f"'neg_mean_squared_error', got {scoring!r} (or compute the arrays)."
         )
+    fold_stats, test_stats, total, dtype, y_ndim = _kfold_pass(
+        estimator, X, y, sample_weight, unweighted_too=True)
+    if total.weight_sum <= 0:
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    scores = np.array([
+        _fold_scores(decompose_stats(total.subtract(fs)), ts, alphas, scoring or "r2")
+        for fs, ts in zip(fold_stats, test_stats)
+    ])
+    return scores, decompose_stats(total), dtype, y_ndim
+
+
+def _kfold_pass(estimator, X, y, sample_weight, unweighted_too=False):
+    """One pass over the blocks: the statistics of each test fold, and of all rows.
+
+    Returns ``(fold_stats, test_stats, total, dtype, y_ndim)``: ``test_stats`` are the
+    folds' unweighted statistics when ``unweighted_too`` and there are weights (what
+    an unweighted score needs), else ``fold_stats`` itself.
+    """
+    import dask
+
     X, y, w, dtype, y_ndim = check_dask_inputs(estimator, X, y, sample_weight)
     if np.isnan(X.shape[0]):
         X = X.compute_chunk_sizes()
     n = int(X.shape[0])
     bounds, groups, k = _kfold_groups(estimator.cv, n)
+    unweighted = bool(unweighted_too and w is not None)
     blocks, starts = _row_blocks_and_starts(X, y, w)
     parts = []
     for blk, start, stop in zip(blocks, starts, starts[1:] + [n]):
         g = None if groups is None else groups[start:stop]
-        parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k, w is not None))
+        parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k, unweighted))
     stats = dask.compute(_tree_reduce(parts, _merge_each))[0]
-    fold_stats, rest = stats[:k], stats[k]
-    test_stats = stats[k + 1:] if w is not None else fold_stats
-    total = rest
+    fold_stats, total = list(stats[:k]), stats[k]
+    test_stats = list(stats[k + 1:]) if unweighted else fold_stats
     for fs in fold_stats:
         total = total.merge(fs)
-    if total.weight_sum <= 0:
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    fit_intercept = bool(estimator.fit_intercept)
-    scores = np.array([
-        _fold_scores(decompose_gram(total.subtract(fs), fit_intercept), ts, alphas,
-                     scoring or "r2")
-        for fs, ts in zip(fold_stats, test_stats)
-    ])
-    mean_scores = scores.mean(axis=0)
-    best = int(np.argmax(mean_scores))
-    estimator.alpha_ = float(alphas[best])
-    estimator.best_score_ = float(mean_scores[best])
-    return decompose_gram(total, fit_intercept), dtype, y_ndim
+    return fold_stats, test_stats, total, dtype, y_ndim
 
 
 def kfold_gram_stats(estimator, X, y, sample_weight):
-    """Per-fold Gram statistics of Dask data in one pass (the first half of
-    :func:`kfold_ridge_cv`, for estimators that fit the folds their own way).
+    """Per-fold Gram statistics of Dask data in one pass, for estimators that fit the
+    folds their own way (``SoftThresholdQuadraticCV``).
 
-    Each block is reduced to the statistics of its rows in each test fold (and of the
-    rows in none), merged per fold by a tree on the cluster; the folds are those of
-    ``check_cv(estimator.cv)`` as in :func:`kfold_ridge_cv` (test folds disjoint, each
-    training set the complement of its test fold).  Fold j's training statistics are
-    then ``total.subtract(fold_stats[j])``.
+    The folds are those of ``check_cv(estimator.cv)`` as in :func:`kfold_ridge_cv`
+    (test folds disjoint, each training set the complement of its test fold).  Fold j's
+    training statistics are then ``total.subtract(fold_stats[j])``.
 
     Returns
     -------
@@ -428,20 +433,5 @@ def kfold_gram_stats(estimator, X, y, sample_weight):
     dtype, y_ndim
         As :func:`check_dask_inputs`.
     """
-    import dask
-
-    X, y, w, dtype, y_ndim = check_dask_inputs(estimator, X, y, sample_weight)
-    if np.isnan(X.shape[0]):
-        X = X.compute_chunk_sizes()
-    n = int(X.shape[0])
-    bounds, groups, k = _kfold_groups(estimator.cv, n)
-    blocks, starts = _row_blocks_and_starts(X, y, w)
-    parts = []
-    for blk, start, stop in zip(blocks, starts, starts[1:] + [n]):
-        g = None if groups is None else groups[start:stop]
-        parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k, False))
-    stats = dask.compute(_tree_reduce(parts, _merge_each))[0]
-    fold_stats, total = list(stats[:k]), stats[k]
-    for fs in fold_stats:
-        total = total.merge(fs)
+    fold_stats, _, total, dtype, y_ndim = _kfold_pass(estimator, X, y, sample_weight)
     return fold_stats, total, dtype, y_ndim

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._sparse import CenteredDesign, is_sparse, weighted_column_mean
+from ._sparse import CenteredDesign, implicit_offsets, is_sparse
 from ._spectral import Spectrum
 from ._threads import single_blas_thread
 
@@ -289,16 +289,7 @@ def ridge_krylov(X, y, sample_weight=None, fit_intercept=True, alphas=(1.0,), to
     y2 = np.asarray(y, dtype=np.float64)
     y2 = y2[:, None] if y2.ndim == 1 else y2
     n, d = X.shape
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    sqrt_sw = None if sw is None else np.sqrt(sw)
-    if fit_intercept:
-        X_offset = weighted_column_mean(X, sw)
-        y_offset = np.average(y2, axis=0, weights=sw)
-    else:
-        X_offset, y_offset = np.zeros(d), np.zeros(y2.shape[1])
-    yw = y2 - y_offset
-    if sqrt_sw is not None:
-        yw = yw * sqrt_sw[:, None]
+    X_offset, y_offset, yw, sqrt_sw = implicit_offsets(X, y2, sample_weight, fit_intercept)
     design = CenteredDesign(X if is_sparse(X) else np.asarray(X), X_offset, sqrt_sw)
     alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
     parts = [_single_target(design, yw[:, t], alphas, tol, max_iter) for t in range(yw.shape[1])]

@@ -118,6 +118,7 @@ from ._sparse import (
     weighted_column_mean,
 )
 from .penalties import L1Penalty
+from .penalties import check_penalty_factor as _check_factor
 
 __all__ = [
     "alpha_max",
@@ -423,32 +424,15 @@ def gram_stats_from_sparse(X, y, sample_weight=None, shift=None):
 
 
 def check_penalty_factor(penalty_factor, n_features):
-    """Validate per-feature L1 factors: None (all ones) or finite values ≥ 0.
-
-    Parameters
-    ----------
-    penalty_factor : array-like of shape (n_features,) or None
-    n_features : int
+    """Validated L1 factors (:func:`skreg.penalties.check_penalty_factor`), or None when
+    they are all ones: the plain LASSO, solved without the change of variables.
 
     Returns
     -------
-    ndarray of shape (n_features,) (float64, a new array), or None when all ones.
+    ndarray of shape (n_features,) (float64, a new array), or None.
     """
-    if penalty_factor is None:
-        return None
-    try:
-        factor = np.array(penalty_factor, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"penalty_factor must be an array of non-negative floats: {exc}") from None
-    if factor.ndim != 1 or factor.shape[0] != n_features:
-        raise ValueError(
-            f"penalty_factor must have shape (n_features,) = ({n_features},), got {factor.shape}."
-        )
-    if not np.all(np.isfinite(factor)) or np.any(factor < 0):
-        raise ValueError("penalty_factor must be finite and >= 0.")
-    if np.all(factor == 1.0):
-        return None
-    return factor
+    factor = _check_factor(penalty_factor, n_features)
+    return None if factor is None or np.all(factor == 1.0) else factor
 
 
 class _FactorProblem:

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, fields, replace
 import warnings
 
 import numpy as np
-from scipy import linalg, sparse
+from scipy import sparse
 from scipy.linalg import LinAlgWarning
 from threadpoolctl import threadpool_limits
 from sklearn.utils._array_api import (
@@ -60,7 +60,7 @@ from sklearn.utils._array_api import (
     get_namespace_and_device,
 )
 
-from ._sparse import CenteredDesign, as_float64, is_sparse, weighted_column_mean
+from ._sparse import CenteredDesign, as_float64, implicit_offsets, is_sparse
 from ._threads import single_blas_thread
 
 __all__ = [
@@ -936,19 +936,11 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
     :func:`decompose_gram` there is no SVD fallback: on cond(X̃) > 10⁵ the smallest
     directions carry the squared matrix's relative error eps·λ_max/λᵢ.
     """
-    from ._sparse import CenteredDesign, fits_budget, weighted_column_mean
+    from ._sparse import fits_budget
 
     n = X.shape[0]
     X = X.tocsc() if X.format not in ("csr", "csc") else X
-    if fit_intercept:
-        X_offset = weighted_column_mean(X, sample_weight)
-        y_offset = np.average(y2, axis=0, weights=sample_weight)
-    else:
-        X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y2.shape[1])
-    sqrt_sw = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, np.float64))
-    yw = y2 - y_offset
-    if sqrt_sw is not None:
-        yw *= sqrt_sw[:, None]
+    X_offset, y_offset, yw, sqrt_sw = implicit_offsets(X, y2, sample_weight, fit_intercept)
     n_p = penalized.size
     Xp = X[:, penalized] @ sparse.diags(1.0 / scale)
     design = CenteredDesign(Xp, X_offset[penalized] / scale, sqrt_sw)
@@ -1097,16 +1089,7 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
     """
     n, d = X.shape
     X = as_float64(X)
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    sqrt_sw = None if sw is None else np.sqrt(sw)
-    if fit_intercept:
-        X_offset = weighted_column_mean(X, sw)
-        y_offset = np.average(y2, axis=0, weights=sw)
-    else:
-        X_offset, y_offset = np.zeros(d), np.zeros(y2.shape[1])
-    yw = y2 - y_offset
-    if sqrt_sw is not None:
-        yw = yw * sqrt_sw[:, None]
+    X_offset, y_offset, yw, sqrt_sw = implicit_offsets(X, y2, sample_weight, fit_intercept)
     # extreme magnitudes would over/underflow in the squared matrix: decompose X_w / c
     scale = float(np.max(np.abs(X.data))) if X.nnz else 0.0
     scale *= float(sqrt_sw.max()) if sqrt_sw is not None and sqrt_sw.size else 1.0

@@ -33,7 +33,44 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["L1Penalty", "L2Penalty", "layer_penalties", "make_penalty"]
+__all__ = ["L1Penalty", "L2Penalty", "check_penalty_factor", "layer_penalties", "make_penalty"]
+
+
+def check_penalty_factor(penalty_factor, n_features):
+    """Per-feature penalty factors pⱼ ≥ 0 as a new float array, or None; else a ValueError.
+
+    The factors weight the penalty feature by feature, Ω(w) = Σⱼ pⱼ|wⱼ| (L1) or
+    ½ Σⱼ pⱼwⱼ² (L2); pⱼ = 0 leaves feature j unpenalized (as the intercept always is).
+    ``penalty_factor`` of the linear estimators is validated here.
+
+    Parameters
+    ----------
+    penalty_factor : array-like of shape (n_features,) or None
+    n_features : int
+
+    Returns
+    -------
+    ndarray of shape (n_features,) or None (None given)
+
+    Examples
+    --------
+    >>> check_penalty_factor([0, 1, 2.5], 3).tolist()
+    [0.0, 1.0, 2.5]
+    """
+    if penalty_factor is None:
+        return None
+    try:
+        p = np.array(penalty_factor, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"penalty_factor must be an array of non-negative floats: {exc}") from None
+    if p.shape != (n_features,):
+        raise ValueError(
+            f"penalty_factor must have shape ({n_features},) (one factor per feature of X), "
+            f"got shape {p.shape}."
+        )
+    if not np.all(np.isfinite(p)) or np.any(p < 0):
+        raise ValueError(f"penalty_factor must be finite and >= 0, got {penalty_factor!r}.")
+    return p
 
 
 def _check_alpha(alpha):

@@ -298,6 +298,20 @@ def test_dask_kfold_ridge_equals_numpy_kfold(cv, weighted, scoring):
         assert_allclose(est.intercept_, ref.intercept_, rtol=1e-10)
 
 
+def test_dask_kfold_ridge_one_se_and_penalty_factor_equal_numpy():
+    X, y, w = _data(n=103)
+    factor = np.array([0.0, 1.0, 3.0, 0.5] + [1.0] * (X.shape[1] - 4))
+    kw = dict(alphas=np.logspace(-3, 4, 15), cv=4, selection="1se",
+              scoring="neg_mean_squared_error", penalty_factor=factor)
+    ref = RidgeEigenCV(**kw).fit(X, y, sample_weight=w)
+    est = RidgeEigenCV(**kw).fit(da.from_array(X, chunks=(17, 4)), da.from_array(y, chunks=17),
+                                 sample_weight=da.from_array(w, chunks=17))
+    assert est.alpha_ == ref.alpha_ == ref.alpha_1se_ and est.alpha_1se_ == ref.alpha_1se_
+    assert est.alpha_min_ == ref.alpha_min_ and ref.alpha_1se_ >= ref.alpha_min_
+    assert_allclose(est.score_path_, ref.score_path_, rtol=1e-9)
+    assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-10 * abs(ref.coef_).max())
+
+
 def test_dask_kfold_one_pass_and_clear_errors(monkeypatch):
     X, y, _ = _data()
     dX, dy = da.from_array(X, chunks=(20, 4)), da.from_array(y, chunks=20)

@@ -46,7 +46,7 @@ def diabetes_study(tmp_path_factory):
 def test_study_quick_writes_table_csv_report_and_figures(diabetes_study):
     status, stdout, stderr, out = diabetes_study
     assert status == 0
-    for label in ("RidgeEigenCV (L2)", "SoftThresholdQuadraticCV (L1)", "EarlyStoppedGD (retrain)", "MLPRegressor (weight noise)"):
+    for label in ("RidgeEigenCV (L2)", "SoftThresholdQuadratic (L1)", "EarlyStoppedGD (retrain)", "MLPRegressor (weight noise)"):
         assert label in stdout
     assert "CV score" in stdout and "held-out" in stdout and "mean (baseline)" in stdout
     # the schema comes first, then one progress line per method with its elapsed time

@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 )
 
 from .._dask import is_dask_collection
+from ..penalties import check_penalty_factor
 
 __all__ = [
     "LinearRegressorMixin",
@@ -188,34 +189,6 @@ def check_alphas(alphas, name="alphas"):
         bound = "finite" if not np.isfinite(values[i]) else ">= 0.0"
         raise ValueError(f"{names[i]} == {entries[i]}, must be {bound}.")
     return values
-
-
-def check_penalty_factor(penalty_factor, n_features):
-    """Per-feature penalty factors pⱼ ≥ 0 as a float array, or None; else a clear ValueError.
-
-    Parameters
-    ----------
-    penalty_factor : array-like of shape (n_features,) or None
-    n_features : int
-
-    Returns
-    -------
-    ndarray of shape (n_features,) (a new array) or None
-    """
-    if penalty_factor is None:
-        return None
-    try:
-        p = np.array(penalty_factor, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"penalty_factor must be an array of non-negative floats: {exc}") from None
-    if p.shape != (n_features,):
-        raise ValueError(
-            f"penalty_factor must have shape ({n_features},) (one factor per feature of X), "
-            f"got shape {p.shape}."
-        )
-    if not np.all(np.isfinite(p)) or np.any(p < 0):
-        raise ValueError(f"penalty_factor must be finite and >= 0, got {penalty_factor!r}.")
-    return p
 
 
 class LinearRegressorMixin(RegressorMixin):

@@ -760,7 +760,15 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
                 from .._dask import kfold_ridge_cv
 
-                spectrum, dtype, y_ndim = kfold_ridge_cv(self, X, y, sample_weight, alphas)
+                factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+                scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
+                    self, X, y, sample_weight, alphas,
+                    lambda stats: _decompose_ridge_gram(stats, factor,
+                                                        fit_intercept=self.fit_intercept),
+                )
+                self.score_path_ = scores.T  # (n_alphas, n_folds)
+                self._set_selection(alphas, self.score_path_.mean(axis=1),
+                                    _sem(self.score_path_, axis=1), False)
             else:
                 spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
