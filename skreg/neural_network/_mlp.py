@@ -262,14 +262,6 @@ class _MLPTrainer:
         return result.x.astype(dtype)
 
 
-def _copy_random_state(rng):
-    if rng is None:
-        return None
-    new = np.random.RandomState()
-    new.set_state(rng.get_state())
-    return new
-
-
 def _copy_optimizer(optimizer):
     """A copy of an optimizer from skreg.optim whose state arrays are copies too."""
     if optimizer is None:
@@ -731,8 +723,9 @@ class _BaseMLP(BaseEstimator):
                 )
             core = MLPCore(units, self.activation, self._output, dtype)
             theta = core.pack(self.coefs_, self.intercepts_)
-            # copies, so that a failed call leaves the stored state as it was (atomic)
-            rng = _copy_random_state(getattr(self, "_rng", None)) or check_random_state(self.random_state)
+            # copies (or, for the RandomState, its state restored on failure), so that a
+            # failed call leaves the stored state as it was (atomic)
+            rng = getattr(self, "_rng", None) or check_random_state(self.random_state)
             optimizer = _copy_optimizer(getattr(self, "_optimizer", None))
             noise_rng = copy.deepcopy(getattr(self, "_noise_rng", None))
             curve, n_iter = list(self.loss_curve_), int(self.n_iter_)
@@ -747,8 +740,13 @@ class _BaseMLP(BaseEstimator):
         trainer.noise_rng = noise_rng
         trainer.loss_curve = curve
         Y = trainer.targets(y_enc, train=True)
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"), self._threads(core, X):
-            loss = trainer.epoch(theta, X, Y, sw)
+        rng_state = rng.get_state()
+        try:
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"), self._threads(core, X):
+                loss = trainer.epoch(theta, X, Y, sw)
+        except BaseException:
+            rng.set_state(rng_state)
+            raise
         if self.verbose:
             print(f"Iteration {n_iter + 1}, loss = {loss:.8f}")
         self.n_iter_ = self.best_iter_ = n_iter + 1

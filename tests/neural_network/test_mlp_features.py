@@ -515,3 +515,19 @@ def test_small_products_run_on_one_blas_thread(monkeypatch):
     monkeypatch.setattr(MLPCore, "loss_grad", spy)
     MLPRegressor((16,), max_iter=2, random_state=0).fit(X, y)
     assert threads and set(threads) == {1}
+
+
+def test_failed_partial_fit_changes_nothing():
+    X, y = _regression(64)
+    kw = dict(hidden_layer_sizes=(6,), solver="adam", batch_size=16, random_state=0)
+    stream, reference = MLPRegressor(**kw), MLPRegressor(**kw)
+    for model in (stream, reference):
+        model.partial_fit(X, y)
+    before = dict(vars(stream))
+    with pytest.raises(ValueError, match="non-finite"):
+        stream.partial_fit(X, y * 1e300)  # the loss overflows: a clear error
+    assert vars(stream).keys() == before.keys()
+    assert all(vars(stream)[k] is v for k, v in before.items())
+    stream.partial_fit(X, y)  # optimizer state and minibatch order as if nothing happened
+    reference.partial_fit(X, y)
+    _assert_identical(stream, reference)
