@@ -419,12 +419,10 @@ def run_study(
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ConvergenceWarning)
                 try:
-                    # the folds are preprocessed here, before dispatch: a transformer's own
-                    # Parallel inside the dispatching generator deadlocks the Dask backend
-                    fold_data = [folds.fold(i, sparse) for i in range(cv)]
-                    scores = Parallel(n_jobs=n_jobs)(
-                        delayed(_fit_and_score)(estimator, *data, scorer) for data in fold_data
-                    )
+                    # the folds are preprocessed here, before Parallel dispatches: a preprocessing
+                    # step's own joblib call inside the dispatch would deadlock the Dask backend
+                    data = [folds.fold(i, sparse) for i in range(cv)]
+                    scores = Parallel(n_jobs=n_jobs)(delayed(_fit_and_score)(estimator, *d, scorer) for d in data)
                     prep, Xt, _ = folds.full(sparse)
                     search = clone(estimator).fit(Xt, y_train)
                     best_model = search.best_estimator_ if isinstance(search, GridSearchCV) else search
