@@ -32,6 +32,8 @@ __all__ = [
     "centered_columns_times",
     "centered_gram_block",
     "dense_result",
+    "EXACT_MAX_SIDE_SPARSE",
+    "exact_decomposition_by_default",
     "fits_budget",
     "implicit_offsets",
     "is_sparse",
@@ -44,6 +46,25 @@ __all__ = [
 #: The largest dense d×d Gram or n×n kernel matrix (float64) formed without being asked:
 #: 1 GiB, about 11,585² entries.
 MEMORY_BUDGET_BYTES = 1 << 30
+
+
+#: Sparse X only: the largest min(n, d) for which the estimators take the exact
+#: decomposition by default (``solver='auto'``).  Its eigensolver costs O(min(n, d)³),
+#: about 5 s at 3,000 on 2 cores; beyond, the Krylov (ridge) and iterative (early
+#: stopping) solvers, which only multiply by X, are much faster on sparse data.
+EXACT_MAX_SIDE_SPARSE = 3000
+
+
+def exact_decomposition_by_default(shape, sparse_input):
+    """Whether ``solver='auto'`` decomposes the min(n, d)² Gram or kernel matrix exactly.
+
+    Dense X: when that matrix fits :data:`MEMORY_BUDGET_BYTES`.  Sparse X: also
+    min(n, d) ≤ :data:`EXACT_MAX_SIDE_SPARSE` (read at call time).
+    """
+    side = min(shape)
+    if not fits_budget(side, side):
+        return False
+    return not sparse_input or side <= EXACT_MAX_SIDE_SPARSE
 
 
 def is_sparse(X):

@@ -68,7 +68,14 @@ from sklearn.utils.validation import _check_sample_weight, check_array, validate
 
 from .._atomic import atomic_fit
 from .._dask import is_dask_collection
-from .._sparse import MEMORY_BUDGET_BYTES, CenteredDesign, fits_budget, is_sparse, weighted_column_mean
+from .._sparse import (
+    MEMORY_BUDGET_BYTES,
+    CenteredDesign,
+    exact_decomposition_by_default,
+    fits_budget,
+    is_sparse,
+    weighted_column_mean,
+)
 from .._spectral import center_data, decompose, gd_powers
 from ..early_stopping import run_early_stopping, split_validation
 from ..optim import SGD, iter_minibatches
@@ -228,10 +235,11 @@ class _Dataset:
 
     @property
     def decomposition_fits_budget(self):
-        """Whether the Gram or kernel matrix of a sparse X fits the memory budget (dense
-        X: always, the decomposition is that of :func:`~skreg._spectral.decompose`)."""
+        """Whether the exact decomposition is taken by default: dense X within the memory
+        budget; sparse X also min(n, d) ≤ ``skreg._sparse.EXACT_MAX_SIDE_SPARSE``
+        (:func:`~skreg._sparse.exact_decomposition_by_default`)."""
         n, d = self.X.shape
-        return not self.sparse or fits_budget(min(n, d), min(n, d))
+        return exact_decomposition_by_default((n, d), self.sparse)
 
     @property
     def spectrum(self):
@@ -677,7 +685,9 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         ``'spectral'``: the closed-form trajectory (full batch, no momentum), losses of
         every evaluation from one eigendecomposition, no gradient step.
         ``'iterative'``: the steps through :mod:`skreg.optim`.  ``'auto'``: spectral
-        whenever it applies.  Both give the same iterates (to rounding).
+        whenever it applies and its decomposition is the default (dense X within the
+        1 GiB budget; sparse X also min(n, d) ≤ 3,000, ``skreg._sparse.EXACT_MAX_SIDE_SPARSE``),
+        else iterative.  Both give the same iterates (to rounding).
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split and the minibatch shuffling.
 
@@ -819,8 +829,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Sparse CSR/CSC (matrix or array): centred implicitly, never densified; the
             spectral solver runs when the min(n, d)² Gram or kernel matrix fits the
-            1 GiB budget of :mod:`skreg._sparse`, otherwise (``solver='auto'``) the
-            iterative one.  Dask array or DataFrame: the spectral solver from blockwise
+            1 GiB budget of :mod:`skreg._sparse` (and, with ``solver='auto'``, min(n, d)
+            ≤ 3,000), otherwise (``solver='auto'``) the iterative one.  Dask array or DataFrame: the spectral solver from blockwise
             Gram statistics, with the split rule of
             :func:`skreg._dask.validation_mask` (a hash of the global row number and
             ``random_state``, independent of the chunking).
@@ -898,6 +908,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         # sparse X: the spectral solver needs the dense min(n, d)² Gram or kernel matrix
         m_max = max(min(Xd.shape) for Xd, _ in descended)
         fits = not is_sparse(X64) or fits_budget(m_max, m_max)
+        default = exact_decomposition_by_default((m_max, m_max), is_sparse(X64))
         if self.solver == "spectral" and not fits:
             raise ValueError(
                 f"solver='spectral' on this sparse X needs a dense {m_max}×{m_max} Gram or "
@@ -905,7 +916,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 f"{MEMORY_BUDGET_BYTES / 2**30:.0f} GiB memory budget; use "
                 "solver='iterative' (sparse products only)."
             )
-        use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok and fits)
+        use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok and default)
         common = dict(alpha=float(self.alpha), fit_intercept=bool(self.fit_intercept))
         if use_spectral:
             trainer = _SpectralTrainer(X.shape[1], Y.shape[1], **common)
@@ -943,7 +954,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         self.best_iter_ = int(result.best_iter)
         self.n_iter_ = int(result.n_iter)
         self.history_ = result.history
-        if final.decomposition_fits_budget:  # else: sparse X beyond the budget, no spectrum
+        if final.decomposition_fits_budget or getattr(final, "_spectrum", None) is not None:
             spectrum = final.spectrum
             self.eigenvalues_ = spectrum.eigenvalues
             self.eigenvectors_ = spectrum.eigenvectors

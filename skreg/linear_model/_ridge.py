@@ -135,18 +135,10 @@ def _check_solver_for_penalty_factor(estimator):
         )
 
 
-#: Sparse X only: largest min(n, d) for which solver='auto' takes the exact path (its
-#: eigensolver costs O(min(n, d)³), about 5 s at 3,000; Lanczos takes over beyond).
-EXACT_MAX_SIDE_SPARSE = 3000
-
-
 def _auto_solver(X):
-    """'eigen' when the min(n, d)² Gram or kernel fits the memory budget (and, for a
-    sparse X, min(n, d) ≤ EXACT_MAX_SIDE_SPARSE), else 'lanczos'."""
-    side = min(X.shape)
-    if not _sparse.fits_budget(side, side):  # the budget is read at call time
-        return "lanczos"
-    return "lanczos" if is_sparse(X) and side > EXACT_MAX_SIDE_SPARSE else "eigen"
+    """'eigen' when the exact decomposition is the default for this X
+    (:func:`skreg._sparse.exact_decomposition_by_default`), else 'lanczos'."""
+    return "eigen" if _sparse.exact_decomposition_by_default(X.shape, is_sparse(X)) else "lanczos"
 
 
 def _krylov_for_ridge(X, y, sample_weight, fit_intercept, alphas, tol, max_iter):
@@ -226,7 +218,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
           solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
         - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
           :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585)
-          and, for sparse X, min(n, d) ≤ 3,000 (``EXACT_MAX_SIDE_SPARSE``: beyond
+          and, for sparse X, min(n, d) ≤ 3,000 (``skreg._sparse.EXACT_MAX_SIDE_SPARSE``: beyond
           it the O(min(n, d)³) eigensolver takes longer than a Lanczos path);
           ``'lanczos'`` otherwise.
     tol : float, default=1e-6

@@ -21,7 +21,7 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression
 
 from .._spectral import decompose
-from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
+from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
 from ..neural_network import MLPClassifier, MLPRegressor
 
 __all__ = ["METHODS", "Method", "StudySettings", "alpha_with_dof", "l1_cv_estimator", "methods_for"]
@@ -107,36 +107,24 @@ class Method:
     baseline: bool = False
 
 
-# ----------------------------------------------------------------- the L1 choice
+# ----------------------------------------------------------------- the L1 row
 def l1_cv_estimator():
-    """The L1 row's cross-validated estimator: ``skreg.SoftThresholdQuadraticCV`` or None.
+    """The L1 row's cross-validated estimator class, ``skreg.SoftThresholdQuadraticCV``.
 
-    This is the one place that decides how the L1 row tunes α: with the CV estimator
-    (one warm-started path per inner fold, ``alpha_min_`` and ``alpha_1se_``) when
-    ``skreg`` exports it, otherwise a ``GridSearchCV`` over ``SoftThresholdQuadratic``
-    (the fallback, to drop once the CV estimator is merged).
+    The row tunes α with its own K-fold path (one warm-started path per inner fold) and
+    reports both ``alpha_min_`` and glmnet's ``alpha_1se_``.
     """
-    import skreg
+    from ..linear_model import SoftThresholdQuadraticCV
 
-    return getattr(skreg, "SoftThresholdQuadraticCV", None)
-
-
-def _l1_grid_alphas(s):
-    # fallback only: a geometric grid in the sum convention, scaled by n·std(y) (the
-    # largest useful α of standardized features is at most n·std(y))
-    top = max(s.n_train * s.y_scale, 1e-12)
-    return s.grid(top * np.geomspace(1.0, 1e-4, 13), top * np.geomspace(1.0, 1e-3, 4))
+    return SoftThresholdQuadraticCV
 
 
 def _l1_make(s):
-    cls = l1_cv_estimator()
-    if cls is not None:
-        return cls(alphas=20 if s.quick else 100, cv=s.inner_cv)
-    return SoftThresholdQuadratic()
+    return l1_cv_estimator()(alphas=20 if s.quick else 100, cv=s.inner_cv)
 
 
 def _l1_grid(s):
-    return {} if l1_cv_estimator() is not None else {"alpha": _l1_grid_alphas(s)}
+    return {}  # the CV estimator searches its own α path
 
 
 # ---------------------------------------------------------------------- numbers
@@ -246,18 +234,18 @@ def _describe_ridge(model, Xt, y, s):
 def _describe_l1(model, Xt, y, s):
     # The lecture gives L1 no L2-equivalent α; the lasso's degrees of freedom are the
     # size of its support (Zou, Hastie & Tibshirani 2007), reported as n_nonzero.
-    if hasattr(model, "alpha_min_"):  # SoftThresholdQuadraticCV
-        alphas = np.asarray(model.alphas_, dtype=np.float64)
-        a_min, a_1se = float(model.alpha_min_), float(model.alpha_1se_)
-        nz_min = _n_nonzero(SoftThresholdQuadratic(alpha=a_min).fit(Xt, y).coef_)
-        nz_1se = _n_nonzero(SoftThresholdQuadratic(alpha=a_1se).fit(Xt, y).coef_)
-        return _nan_summary(
-            n_nonzero=_n_nonzero(model.coef_),
-            params={"alpha_min": a_min, "alpha_1se": a_1se},
-            alpha_min=a_min, alpha_1se=a_1se, nonzero_min=nz_min, nonzero_1se=nz_1se,
-            edge=_edge("alpha_min", a_min, alphas, "alphas, eps"),
-        )
-    return _nan_summary(n_nonzero=_n_nonzero(model.coef_))
+    alphas = np.asarray(model.alphas_, dtype=np.float64)
+    a_min, a_1se = float(model.alpha_min_), float(model.alpha_1se_)
+    # the support size at each α of the path, from the CV estimator's full-data path
+    nonzero = np.asarray(model.cv_results_["n_nonzero"])
+    nz_min = int(nonzero[np.flatnonzero(alphas == a_min)[0]])
+    nz_1se = int(nonzero[np.flatnonzero(alphas == a_1se)[0]])
+    return _nan_summary(
+        n_nonzero=_n_nonzero(model.coef_),
+        params={"alpha_min": a_min, "alpha_1se": a_1se},
+        alpha_min=a_min, alpha_1se=a_1se, nonzero_min=nz_min, nonzero_1se=nz_1se,
+        edge=_edge("alpha_min", a_min, alphas, "alphas, eps"),
+    )
 
 
 def _describe_early_stopping(model, Xt, y, s):
@@ -492,7 +480,7 @@ def _default_methods():
         Method(
             "SoftThresholdQuadratic (L1)", "l1", R, make=_l1_make, grid=_l1_grid, describe=_describe_l1,
             lecture=_p_l1, curve_param="alpha",
-            tuning="K-fold path (SoftThresholdQuadraticCV)" if l1_cv_estimator() is not None else "grid search",
+            tuning="K-fold path (SoftThresholdQuadraticCV)",
         ),
     ]
     for strategy in ("best", "retrain", "continue"):

@@ -178,6 +178,21 @@ def test_beyond_the_budget_the_iterative_solver_runs(monkeypatch, no_densify):
         EarlyStoppedGD(solver="spectral").fit(Xs, y)
 
 
+def test_large_sparse_side_takes_the_iterative_solver_by_default(monkeypatch, no_densify):
+    # the same rule as RidgeEigen's solver='auto': a sparse X with min(n, d) above
+    # EXACT_MAX_SIDE_SPARSE is not decomposed (its eigensolver would cost min(n, d)³)
+    Xs, y, _ = _sparse_data(60, 10, seed=8)
+    no_densify()
+    exact = _fit(Xs, y, solver="auto", strategy="retrain")
+    monkeypatch.setattr(skreg._sparse, "EXACT_MAX_SIDE_SPARSE", 9)
+    auto = _fit(Xs, y, solver="auto", strategy="retrain")
+    assert hasattr(exact, "eigenvalues_") and not hasattr(auto, "eigenvalues_")
+    assert_allclose(auto.coef_, exact.coef_, rtol=1e-9, atol=1e-11)
+    spectral = _fit(Xs, y, solver="spectral", strategy="retrain")  # still allowed when asked
+    assert hasattr(spectral, "eigenvalues_")
+    assert_allclose(spectral.coef_, exact.coef_, rtol=1e-12)
+
+
 def test_lambda_max_of_a_large_design_by_lanczos():
     """min(n, d) > 2000: λ₁ by eigsh on X_wᵀX_w, against a known spectrum."""
     s = np.linspace(0.1, 3.0, 2500)

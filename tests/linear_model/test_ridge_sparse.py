@@ -297,7 +297,7 @@ def test_auto_solver_follows_the_memory_budget(monkeypatch):
     assert RidgeEigen().fit(X, y).solver_ == "eigen"
     # sparse X: the exact path also needs min(n, d) <= EXACT_MAX_SIDE_SPARSE (its n³ time)
     with monkeypatch.context() as patch:
-        patch.setattr(ridge_module, "EXACT_MAX_SIDE_SPARSE", 29)
+        patch.setattr(skreg._sparse, "EXACT_MAX_SIDE_SPARSE", 29)
         assert RidgeEigen().fit(X, y).solver_ == "lanczos"
         assert RidgeEigen().fit(X.toarray(), y).solver_ == "eigen"
         assert RidgeEigen(solver="eigen").fit(X, y).solver_ == "eigen"
