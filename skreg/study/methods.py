@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from scipy import sparse
 from scipy import optimize
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression
@@ -180,10 +181,14 @@ def _nan_summary(**kwargs):
 
 
 def _dense(Xt, limit=3000):
-    """Xt as a dense array when its smaller side is at most ``limit`` (else None: too big to decompose)."""
+    """Xt when its smaller side is at most ``limit`` (else None: too big to decompose).
+
+    A sparse Xt stays sparse (every skreg estimator and the spectral core take it);
+    anything else becomes a float array.
+    """
     if min(Xt.shape) > limit:
         return None
-    return Xt.toarray() if hasattr(Xt, "toarray") else np.asarray(Xt, dtype=np.float64)
+    return Xt if sparse.issparse(Xt) else np.asarray(Xt, dtype=np.float64)
 
 
 def _spectrum(Xt, y=None):
@@ -249,6 +254,8 @@ def _describe_l1(model, Xt, y, s):
 
 
 def _describe_early_stopping(model, Xt, y, s):
+    if not hasattr(model, "eigenvalues_"):  # the iterative solver ran (large sparse X)
+        return _nan_summary(n_nonzero=_n_nonzero(model.coef_))
     lam = np.asarray(model.eigenvalues_, dtype=np.float64)
     if model.strategy == "continue":
         # The continued iterate saw the subtrain set for i* steps, then all the data: no
