@@ -185,39 +185,40 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
         EarlyStoppingCurveDisplay.from_estimator(es, ax=ax)
         figures.append(_save(plt, fig, out / "early_stopping_curve.png"))
 
-        lam = np.asarray(es.eigenvalues_)
-        keep = lam > 0
-        eq = np.asarray(es.equivalent_alpha_)
-        plt, fig, (ax1, ax2) = _new_figure(2)
-        n_sub = int(round(len(y_train) * (1 - es.validation_fraction)))
-        taus = np.unique(np.geomspace(1, max(es.n_iter_, 10) * 10, 200).astype(int))
-        lr = es.learning_rate_ / n_sub  # the step on the sum loss
-        for i in np.flatnonzero(keep)[:: max(1, keep.sum() // 5)]:
-            ax1.plot(taus, theory.early_stopping_equivalent_alpha(lam[i], lr, taus), lw=1, label=f"λ = {lam[i]:.3g}")
-        ax1.axvline(es.best_iter_, color="k", ls="--", lw=1, label=f"i* = {es.best_iter_}")
-        ridge_alpha = None
-        if "ridge" in fitted:
-            ridge_alpha = clean_alpha(inner_model(fitted["ridge"][1]).alpha_)
-            ax1.axhline(ridge_alpha, color="C3", lw=1.5, label=f"ridge α (CV) = {ridge_alpha:.3g}")
-        ax1.set_xscale("log")
-        ax1.set_yscale("log")
-        positive = eq[np.isfinite(eq) & (eq > 0)]
-        if positive.size:
-            # six decades below the typical strength: directions far below are "unregularized"
-            floor = (ridge_alpha if ridge_alpha else float(np.median(positive))) * 1e-6
-            low, high = _span(max(positive.min() / 1e3, floor), positive.max() * 1e3, ridge_alpha)
-            ax1.set_ylim(low, high)
-        ax1.set_xlabel("GD steps τ")
-        ax1.set_ylabel("equivalent α = λ(1−ελ)^τ / (1−(1−ελ)^τ)")
-        ax1.set_title("early stopping's equivalent α per direction")
-        ax1.legend(fontsize="x-small")
-        strengths, labels = [eq], [f"early stopping at i* = {es.best_iter_}"]
-        if ridge_alpha is not None:
-            strengths.append(ridge_alpha)
-            labels.append(f"ridge α = {ridge_alpha:.3g} (CV)")
-        ShrinkageSpectrumDisplay(lam, strengths, labels=labels).plot(ax=ax2)
-        ax2.set_title("shrinkage per eigen-direction")
-        figures.append(_save(plt, fig, out / "early_stopping_vs_ridge.png"))
+        if hasattr(es, "eigenvalues_"):  # no decomposition when the iterative solver ran
+            lam = np.asarray(es.eigenvalues_)
+            keep = lam > 0
+            eq = np.asarray(es.equivalent_alpha_)
+            plt, fig, (ax1, ax2) = _new_figure(2)
+            n_sub = int(round(len(y_train) * (1 - es.validation_fraction)))
+            taus = np.unique(np.geomspace(1, max(es.n_iter_, 10) * 10, 200).astype(int))
+            lr = es.learning_rate_ / n_sub  # the step on the sum loss
+            for i in np.flatnonzero(keep)[:: max(1, keep.sum() // 5)]:
+                ax1.plot(taus, theory.early_stopping_equivalent_alpha(lam[i], lr, taus), lw=1, label=f"λ = {lam[i]:.3g}")
+            ax1.axvline(es.best_iter_, color="k", ls="--", lw=1, label=f"i* = {es.best_iter_}")
+            ridge_alpha = None
+            if "ridge" in fitted:
+                ridge_alpha = clean_alpha(inner_model(fitted["ridge"][1]).alpha_)
+                ax1.axhline(ridge_alpha, color="C3", lw=1.5, label=f"ridge α (CV) = {ridge_alpha:.3g}")
+            ax1.set_xscale("log")
+            ax1.set_yscale("log")
+            positive = eq[np.isfinite(eq) & (eq > 0)]
+            if positive.size:
+                # six decades below the typical strength: directions far below are "unregularized"
+                floor = (ridge_alpha if ridge_alpha else float(np.median(positive))) * 1e-6
+                low, high = _span(max(positive.min() / 1e3, floor), positive.max() * 1e3, ridge_alpha)
+                ax1.set_ylim(low, high)
+            ax1.set_xlabel("GD steps τ")
+            ax1.set_ylabel("equivalent α = λ(1−ελ)^τ / (1−(1−ελ)^τ)")
+            ax1.set_title("early stopping's equivalent α per direction")
+            ax1.legend(fontsize="x-small")
+            strengths, labels = [eq], [f"early stopping at i* = {es.best_iter_}"]
+            if ridge_alpha is not None:
+                strengths.append(ridge_alpha)
+                labels.append(f"ridge α = {ridge_alpha:.3g} (CV)")
+            ShrinkageSpectrumDisplay(lam, strengths, labels=labels).plot(ax=ax2)
+            ax2.set_title("shrinkage per eigen-direction")
+            figures.append(_save(plt, fig, out / "early_stopping_vs_ridge.png"))
 
     for key, (values, mean, std, chosen) in curves.items():
         method = fitted[key][0]
