@@ -113,6 +113,7 @@ from ._sparse import (
     centered_column_sq_norms,
     centered_columns_times,
     centered_gram_block,
+    dense_result,
     fits_budget,
     is_sparse,
     weighted_column_mean,
@@ -394,7 +395,7 @@ def gram_stats_from_sparse(X, y, sample_weight=None, shift=None):
     y = np.asarray(y, dtype=np.float64)
     y = y[:, None] if y.ndim == 1 else y
     if shift is None:
-        first = np.asarray(X[[0]].toarray(), dtype=np.float64).reshape(-1) if n else np.zeros(d)
+        first = dense_result(X[[0]]).reshape(-1) if n else np.zeros(d)  # one row, the shift
         shift = (first, y[0].copy() if n else np.zeros(y.shape[1]))
     x_shift, y_shift = (np.asarray(a, dtype=np.float64) for a in shift)
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)

@@ -60,7 +60,7 @@ from sklearn.utils._array_api import (
     get_namespace_and_device,
 )
 
-from ._sparse import CenteredDesign, as_float64, implicit_offsets, is_sparse
+from ._sparse import CenteredDesign, as_float64, dense_result, implicit_offsets, is_sparse
 from ._threads import single_blas_thread
 
 __all__ = [
@@ -393,10 +393,7 @@ class Spectrum:
         -------
         ndarray of shape (m, n_rows, n_targets)
         """
-        y = np.asarray(y, dtype=np.float64)
-        y = y[:, None] if y.ndim == 1 else y
-        sw = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
-        sqrt_sw = np.sqrt(sw)[:, None]
+        y, sw, sqrt_sw = _loo_rows(X, y, sample_weight)
         rank = self.rank
         s = np.sqrt(self.eigenvalues[:rank])
         Xw = (np.asarray(X, dtype=np.float64) - self.X_offset) * sqrt_sw
@@ -404,6 +401,14 @@ class Spectrum:
         yw = (y - self.y_offset) * sqrt_sw
         return _loo_from_rows(U, yw, sw, weight_sum, self.eigenvalues, self.fit_intercept,
                               alphas, uty=s[:, None] * self.theta_star[:rank])
+
+
+def _loo_rows(X, y, sample_weight):
+    """Rows for :meth:`Spectrum.loo_residuals_for`: y as 2-D, their weights and √w (column)."""
+    y = np.asarray(y, dtype=np.float64)
+    y = y[:, None] if y.ndim == 1 else y
+    sw = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+    return y, sw, np.sqrt(sw)[:, None]
 
 
 def _loo_from_rows(U, yw, sw, weight_sum, eigenvalues, fit_intercept, alphas, uty=None,
@@ -793,10 +798,7 @@ class PenalizedSpectrum:
         -------
         ndarray of shape (m, n_rows, n_targets)
         """
-        y = np.asarray(y, dtype=np.float64)
-        y = y[:, None] if y.ndim == 1 else y
-        sw = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
-        sqrt_sw = np.sqrt(sw)[:, None]
+        y, sw, sqrt_sw = _loo_rows(X, y, sample_weight)
         Xc = np.asarray(X, dtype=np.float64) - self.X_offset
         xz = Xc[:, self.unpenalized]
         Xt = sqrt_sw * (Xc[:, self.penalized] - xz @ self.z_map) / self.scale
@@ -944,7 +946,8 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
     n_p = penalized.size
     Xp = X[:, penalized] @ sparse.diags(1.0 / scale)
     design = CenteredDesign(Xp, X_offset[penalized] / scale, sqrt_sw)
-    Zc = np.asarray(X[:, unpenalized].toarray(), dtype=np.float64) - X_offset[unpenalized]
+    # the unpenalized columns only (n × |Z|, dense by nature once centred); X stays sparse
+    Zc = dense_result(X[:, unpenalized]) - X_offset[unpenalized]
     if sqrt_sw is not None:
         Zc *= sqrt_sw[:, None]
     if unpenalized.size:

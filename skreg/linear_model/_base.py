@@ -116,30 +116,13 @@ def validate_dask_fit_data(estimator, X, y, sample_weight=None):
     dtype : numpy dtype of the fitted attributes (float32 kept)
     y_ndim : int
     """
-    from .._dask import as_dask_array, gram_stats
+    from .._dask import check_dask_inputs, gram_stats
 
-    names = np.asarray(getattr(X, "columns", []), dtype=object)
-    if names.size and all(isinstance(name, str) for name in names):
-        estimator.feature_names_in_ = names
-    else:
-        estimator.__dict__.pop("feature_names_in_", None)
-    X = as_dask_array(X, "X")
-    y = as_dask_array(y, "y")
-    if X.ndim != 2:
-        raise ValueError(f"Expected a 2-D dask array for X, got {X.ndim}-D.")
-    if sample_weight is not None:
-        sample_weight = as_dask_array(sample_weight, "sample_weight")
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"Found input variables with inconsistent numbers of samples: "
-                         f"{[X.shape[0], y.shape[0]]}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"Found array with shape {X.shape}; at least one sample and feature are required.")
-    estimator.n_features_in_ = X.shape[1]
+    X, y, sample_weight, dtype, y_ndim = check_dask_inputs(estimator, X, y, sample_weight)
     stats = gram_stats(X, y, sample_weight)
     if stats.weight_sum <= 0:
         raise ValueError("Sample weights must contain at least one non-zero number.")
-    dtype = np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
-    return stats, dtype, y.ndim
+    return stats, dtype, y_ndim
 
 
 def check_alphas(alphas, name="alphas"):
