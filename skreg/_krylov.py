@@ -58,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._sparse import CenteredDesign, implicit_offsets, is_sparse
-from ._spectral import Spectrum
+from ._spectral import Spectrum, design_offset_energy, significant
 from ._threads import single_blas_thread
 
 __all__ = ["BASIS_BUDGET_BYTES", "KrylovPath", "golub_kahan", "ridge_krylov"]
@@ -242,8 +242,7 @@ def _single_target(design, b, alphas, tol, max_iter):
     P, sigma, Qt = np.linalg.svd(B, full_matrices=False)
     # residual of the normal equations: α_{k+1} β_{k+1} e_kᵀ z, z = Q c
     F = (al[k] * be[k]) * Qt[:, k - 1][None, :]
-    cut = max(n, d) * np.finfo(np.float64).eps * (sigma[0] if sigma.size else 0.0)
-    keep = sigma > cut
+    keep = significant(sigma**2, n, d, offset=design_offset_energy(design), method="svd")
     theta = np.where(keep, be[0] * P[0] / np.where(keep, sigma, 1.0), 0.0)
     ritz = np.where(keep, sigma**2, 0.0)
     _rotate_rows_inplace(V, Qt)
@@ -331,8 +330,7 @@ def _rayleigh_ritz(design, bases, yw):
     W = W[s > max(W.shape) * np.finfo(np.float64).eps * s[0]]  # rows orthonormal
     AW = design.matmat(W.T)  # (n, K)
     P, sigma, Zt = np.linalg.svd(AW, full_matrices=False)
-    cut = max(n, d) * np.finfo(np.float64).eps * (sigma[0] if sigma.size else 0.0)
-    keep = sigma > cut
+    keep = significant(sigma**2, n, d, offset=design_offset_energy(design), method="svd")
     inv = np.where(keep, 1.0 / np.where(keep, sigma, 1.0), 0.0)
     theta = (P.T @ yw) * inv[:, None]
     R = design.rmatmat(AW)  # AᵀA W, (d, K)

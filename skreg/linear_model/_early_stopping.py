@@ -76,7 +76,7 @@ from .._sparse import (
     is_sparse,
     weighted_column_mean,
 )
-from .._spectral import center_data, decompose, gd_powers
+from .._spectral import center_data, decompose, gd_powers, null_tolerance
 from ..early_stopping import run_early_stopping, split_validation
 from ..optim import SGD, iter_minibatches
 from ._base import LinearRegressorMixin, validate_fit_data
@@ -122,7 +122,7 @@ def _psd_solve(G, h):
     except np.linalg.LinAlgError:
         pass
     lam, Q = np.linalg.eigh(G)
-    keep = lam > G.shape[0] * np.finfo(np.float64).eps * max(lam[-1], 0.0)
+    keep = lam > null_tolerance(lam[-1], *G.shape)
     Q = Q[:, keep]
     return Q @ ((Q.T @ h) / lam[keep, None])
 
