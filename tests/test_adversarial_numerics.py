@@ -162,3 +162,45 @@ def test_null_tolerance_is_the_documented_rule():
     assert null_tolerance(2.0, 3, 10, eps=1e-7) == 10 * 1e-7 * 2.0
     assert null_tolerance(2.0, 6, 3, method="svd") == (6 * eps) ** 2 * 2.0
     assert null_tolerance(2.0, 6, 3, offset=5.0, method="moments") == 6 * eps * 7.0
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.0])
+def test_issue_example_array_api_route(alpha):
+    xp = pytest.importorskip("array_api_strict")
+    from sklearn import config_context
+
+    ref = _loo_brute(X_ISSUE, Y_ISSUE, alpha, drop=[0])
+    with config_context(array_api_dispatch=True):
+        est = RidgeEigenCV(alphas=[alpha], store_cv_results=True).fit(
+            xp.asarray(X_ISSUE), xp.asarray(Y_ISSUE))
+        loo = np.asarray(est.cv_results_)[:, 0]
+    assert_allclose(loo, ref, rtol=1e-9)
+    assert float(est.effective_dof_) == pytest.approx(2.0 if alpha == 0 else 0.0588424, rel=1e-5)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.0])
+def test_issue_example_moments_routes(alpha):
+    """Dask and partial_fit decompose sufficient statistics: same LOO mean, same dof."""
+    da = pytest.importorskip("dask.array")
+    import dask
+
+    ref = _loo_brute(X_ISSUE, Y_ISSUE, alpha, drop=[0])
+    with dask.config.set(scheduler="synchronous"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", LinAlgWarning)  # H alone: collinear or imprecise
+        est = RidgeEigenCV(alphas=[alpha]).fit(da.from_array(X_ISSUE, chunks=(3, 3)),
+                                               da.from_array(Y_ISSUE, chunks=3))
+        part = RidgeEigen(alpha=alpha)
+        part.partial_fit(X_ISSUE[:3], Y_ISSUE[:3]).partial_fit(X_ISSUE[3:], Y_ISSUE[3:])
+    assert -est.best_score_ == pytest.approx(ref.mean(), rel=1e-9)
+    dense = RidgeEigen(alpha=alpha).fit(X_ISSUE, Y_ISSUE)
+    assert part.effective_dof_ == pytest.approx(dense.effective_dof_, rel=1e-9)
+    assert_allclose(part.coef_, dense.coef_, atol=1e-12)
+
+
+def test_krylov_route_constant_column():
+    X, y, _, _ = _redundant_data("constant", n=40, d=6)
+    ref = RidgeEigen(alpha=0.0).fit(X[:, 1:], y)
+    est = RidgeEigen(alpha=0.0, solver="lanczos", tol=1e-12).fit(sparse.csr_matrix(X), y)
+    assert_allclose(est.coef_[1:], ref.coef_, rtol=1e-8)
+    assert est.coef_[0] == pytest.approx(0.0, abs=1e-8)
+    assert est.effective_dof_ == pytest.approx(5.0, rel=1e-8)
