@@ -67,9 +67,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
 
 from .._atomic import atomic_fit
+from .._config import memory_budget
 from .._dask import is_dask_collection
 from .._sparse import (
-    MEMORY_BUDGET_BYTES,
     CenteredDesign,
     exact_decomposition_by_default,
     fits_budget,
@@ -236,7 +236,7 @@ class _Dataset:
     @property
     def decomposition_fits_budget(self):
         """Whether the exact decomposition is taken by default: dense X within the memory
-        budget; sparse X also min(n, d) ≤ ``skreg._sparse.EXACT_MAX_SIDE_SPARSE``
+        budget; sparse X also min(n, d) ≤ ``skreg.get_config()["exact_max_side_sparse"]``
         (:func:`~skreg._sparse.exact_decomposition_by_default`)."""
         n, d = self.X.shape
         return exact_decomposition_by_default((n, d), self.sparse)
@@ -686,7 +686,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         every evaluation from one eigendecomposition, no gradient step.
         ``'iterative'``: the steps through :mod:`skreg.optim`.  ``'auto'``: spectral
         whenever it applies and its decomposition is the default (dense X within the
-        1 GiB budget; sparse X also min(n, d) ≤ 3,000, ``skreg._sparse.EXACT_MAX_SIDE_SPARSE``),
+        1 GiB budget; sparse X also min(n, d) ≤ 3,000, ``skreg.get_config()["exact_max_side_sparse"]``),
         else iterative.  Both give the same iterates (to rounding).
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split and the minibatch shuffling.
@@ -913,7 +913,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             raise ValueError(
                 f"solver='spectral' on this sparse X needs a dense {m_max}×{m_max} Gram or "
                 f"kernel matrix ({8 * m_max**2 / 2**30:.1f} GiB), above the "
-                f"{MEMORY_BUDGET_BYTES / 2**30:.0f} GiB memory budget; use "
+                f"{memory_budget() / 2**30:.2g} GiB memory budget; use "
                 "solver='iterative' (sparse products only)."
             )
         use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok and default)

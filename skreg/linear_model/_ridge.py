@@ -82,7 +82,7 @@ def _check_array_api_input(X, solver, penalty_factor):
             f"solver='lanczos' takes NumPy/SciPy arrays only, not {xp.__name__} arrays "
             "(array API dispatch runs the exact decomposition, solver='eigen'; with "
             "solver='auto' it needs the min(n, d)² Gram/kernel to fit "
-            "skreg._sparse.MEMORY_BUDGET_BYTES)."
+            "skreg.set_config(memory_budget=...))."
         )
 
 
@@ -217,8 +217,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
           serves every α, so ``fit`` and ``path`` together cost about one LSQR/CG
           solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
         - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
-          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585)
-          and, for sparse X, min(n, d) ≤ 3,000 (``skreg._sparse.EXACT_MAX_SIDE_SPARSE``: beyond
+          the memory budget (:func:`skreg.get_config`, 1 GiB, min(n, d) ≤ 11,585)
+          and, for sparse X, min(n, d) ≤ 3,000 (``skreg.get_config()["exact_max_side_sparse"]``: beyond
           it the O(min(n, d)³) eigensolver takes longer than a Lanczos path);
           ``'lanczos'`` otherwise.
     tol : float, default=1e-6
@@ -230,7 +230,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     max_iter : int or None, default=None
         ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
         min(n_samples, n_features), and a basis of at most 4 GiB,
-        ``skreg._krylov.BASIS_BUDGET_BYTES``).  A
+        4 × the memory budget).  A
         :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
         from being met.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -652,7 +652,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     Sparse X (CSR/CSC) is centred implicitly, never densified.  Leave-one-out needs
     the exact decomposition and its left vectors U = X_w V / s (n × rank): it runs
     when the centred Gram or kernel (min(n, d)² floats) fits
-    :data:`skreg._sparse.MEMORY_BUDGET_BYTES`, and raises a ``ValueError`` asking
+    the memory budget (:func:`skreg.get_config`), and raises a ``ValueError`` asking
     for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
     fit, or for which ``RidgeEigen(solver='auto')`` would choose Lanczos, is solved by
     one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see :class:`RidgeEigen`),
@@ -774,7 +774,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 raise ValueError(
                     f"Exact leave-one-out (cv=None) on sparse X needs the dense "
                     f"{side} x {side} centred Gram/kernel matrix ({8 * side**2 / 2**30:.1f} "
-                    "GiB), more than the memory budget (skreg._sparse.MEMORY_BUDGET_BYTES). "
+                    "GiB), more than the memory budget (skreg.set_config(memory_budget=...)). "
                     "Pass cv=K (e.g. cv=5): K-fold runs one Lanczos path per fold."
                 )
             spectrum = self._select_by_loo(X, y, sample_weight, alphas)

@@ -36,6 +36,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._atomic import atomic_fit
+from .._config import memory_budget
 from .._threads import _blas_threads
 from ..early_stopping import run_early_stopping, split_validation
 from ..noise import add_input_noise, perturb_weights, smooth_labels
@@ -48,7 +49,7 @@ __all__ = ["MLPRegressor", "MLPClassifier"]
 
 # Input noise on sparse X densifies each batch; allowed while one dense batch stays below
 # this many bytes (256 MiB), a ValueError beyond it.
-_SPARSE_NOISE_BUDGET = 2**28
+_SPARSE_NOISE_FRACTION = 0.25  # of the memory budget: 256 MiB by default
 # BLAS threads are limited to one when the largest product of a step has fewer
 # multiply-adds than this (about 10⁸, e.g. 5000 × 64 × 64 = 2·10⁷ is below): threaded BLAS
 # pays off only on larger products, and on a busy machine its threads wait for cores held
@@ -446,11 +447,12 @@ class _BaseMLP(BaseEstimator):
             return
         rows = X.shape[0] if self.solver == "gd" or batch_size is None else min(batch_size, X.shape[0])
         nbytes = rows * X.shape[1] * X.dtype.itemsize
-        if nbytes > _SPARSE_NOISE_BUDGET:
+        limit = memory_budget(_SPARSE_NOISE_FRACTION)
+        if nbytes > limit:
             raise ValueError(
                 f"input_noise on sparse X makes every batch dense: {rows} rows × "
                 f"{X.shape[1]} features = {nbytes / 2**20:.0f} MiB per batch, above the "
-                f"{_SPARSE_NOISE_BUDGET // 2**20} MiB limit. Use dropout (which keeps X "
+                f"{limit // 2**20} MiB limit (a quarter of skreg.get_config()['memory_budget']). Use dropout (which keeps X "
                 "sparse), a smaller batch_size, or fewer features."
             )
 
