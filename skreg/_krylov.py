@@ -234,7 +234,12 @@ def _rotate_rows_inplace(V, Qt, block=1024):
 def _single_target(design, b, alphas, tol, max_iter):
     """Ritz pairs, θ*, residual factor and ‖Aᵀb‖ of one target's Krylov space."""
     n, d = design.shape
-    V, al, be, k, converged = golub_kahan(design, b, alphas, tol, max_iter)
+    # a target beyond 1e±100 would over/underflow in ‖b‖²: run on b/s, scale back
+    s = float(np.max(np.abs(b))) if b.size else 0.0
+    s = s if s > 0 and not 1e-100 < s < 1e100 else 1.0
+    V, al, be, k, converged = golub_kahan(design, b / s if s != 1.0 else b, alphas, tol,
+                                          max_iter)
+    be[0] *= s  # β₁ = ‖b‖ scales with b (so θ* and ‖Aᵀb‖ do); the rest is A's alone
     if k == 0:
         return np.zeros(0), np.zeros((0, d)), np.zeros(0), np.zeros((1, 0)), 0.0, 0, True
     B = np.zeros((k + 1, k))

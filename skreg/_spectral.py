@@ -211,10 +211,8 @@ def center_data(X, y, sample_weight=None, fit_intercept=True):
     if sample_weight is not None:
         sample_weight = xp.asarray(sample_weight, dtype=dtype, device=device)
     if fit_intercept:
-        X_offset = _average(X, axis=0, weights=sample_weight, xp=xp)
-        y_offset = _average(y, axis=0, weights=sample_weight, xp=xp)
-        Xw = X - X_offset
-        yw = y - y_offset
+        Xw, X_offset = _centre(X, sample_weight, xp)
+        yw, y_offset = _centre(y, sample_weight, xp)
     else:
         X_offset = xp.zeros(X.shape[1], dtype=dtype, device=device)
         y_offset = xp.zeros(y.shape[1], dtype=dtype, device=device)
@@ -226,6 +224,47 @@ def center_data(X, y, sample_weight=None, fit_intercept=True):
         Xw *= sqrt_sw[:, None]
         yw *= sqrt_sw[:, None]
     return Xw, yw, X_offset, y_offset, sqrt_sw
+
+
+def _centre(A, sample_weight, xp):
+    """(A − ā, ā) for the weighted column means ā, as a new array.
+
+    With weights the means are taken about the heaviest row r, ā = a_r + avg(A − a_r):
+    a weight of 1e300 makes √w_r amplify the round-off of a plain weighted mean
+    (eps·|ā|, 1e-16) to 1e134 in the centred row, whereas a_r − ā = −avg(A − a_r) is
+    exact to relative precision; the fit is then anchored at the heavy row, the
+    w_r → ∞ limit.  Unit weights keep the plain mean (no shift needed).
+    """
+    if sample_weight is None:
+        mean = _average(A, axis=0, xp=xp)
+        return A - mean, mean
+    ref = _centring_reference(A, sample_weight, xp)
+    centred = A - ref
+    shift = _average(centred, axis=0, weights=sample_weight, xp=xp)
+    centred -= shift
+    return centred, ref + shift
+
+
+def _centring_reference(A, sample_weight, xp):
+    """The row :func:`_centre` takes the means about: the heaviest (0 without weights)."""
+    if sample_weight is None:
+        return xp.zeros_like(A[0, ...])
+    return A[int(xp.argmax(sample_weight)), ...]
+
+
+def centring_energy(X, X_offset, sample_weight=None):
+    """ω of :func:`null_tolerance` for :func:`center_data`'s centring of a dense X.
+
+    The centred entries carry the round-off of the averaged part of the mean,
+    eps·|x̄ − x_ref| (x_ref the row :func:`_centre` shifts by), so ω = Σw‖x̄ − x_ref‖².
+    """
+    xp = _namespace(X)[0]
+    n = X.shape[0]
+    if not n:
+        return 0.0
+    ref = _centring_reference(X, sample_weight, xp)
+    weight_sum = n if sample_weight is None else float(xp.sum(xp.asarray(sample_weight)))
+    return _offset_energy(X_offset - xp.asarray(ref, dtype=X_offset.dtype), weight_sum)
 
 
 def ridge_shrinkage(eigenvalues, alphas):
@@ -651,8 +690,8 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     n_zero = int(fit_intercept and Xw.shape[0] <= Xw.shape[1])
     if scale != 1.0:
         Xw = Xw / scale
-    weight_sum = Xw.shape[0] if sample_weight is None else float(xp.sum(xp.asarray(sample_weight)))
-    lam, V, U, tol = _decompose_matrix(Xw, n_zero, _offset_energy(X_offset, weight_sum, scale))
+    omega = centring_energy(X, X_offset, sample_weight) if fit_intercept else 0.0
+    lam, V, U, tol = _decompose_matrix(Xw, n_zero, omega / scale**2)
     zero = xp.zeros((), dtype=dtype, device=device)
     lam = xp.where(lam > tol, lam, zero)
     rank = int(xp.count_nonzero(lam))

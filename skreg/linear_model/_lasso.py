@@ -43,8 +43,13 @@ from .._l1 import (  # noqa: F401  (re-exported: the private solver API of this 
 )
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
+from ._scaling import fit_if_extreme
 
 __all__ = ["SoftThresholdQuadratic"]
+
+# fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
+_SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "alpha_max_": (1, 1),
+                      "dual_gap_": (0, 2)}
 
 
 class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
@@ -217,6 +222,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
             return self._fit_problem(*self._problem_from_stats(stats), dtype, y_ndim)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        if fit_if_extreme(self, X, y, sample_weight, {"alpha": (1, 1)}, _SCALED_ATTRIBUTES):
+            return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         problem, offsets = make_problem(X, y.reshape(X.shape[0], -1), sample_weight, self.fit_intercept)
         return self._fit_problem(problem, offsets, X.dtype, y.ndim)
 
@@ -343,10 +350,13 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
             top = self.alpha_max_ if self.alpha_max_ > 0 else 1.0
             alphas = np.geomspace(top, 1e-3 * top, 100)
         alphas = check_alphas(alphas)
+        sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the problem of a rescaled fit
         coefs, _, _ = solve_path(
-            self._problem, alphas, tol=self.tol, max_iter=self.max_iter, positive=self.positive
+            self._problem, alphas / (sx * sy), tol=self.tol, max_iter=self.max_iter,
+            positive=self.positive,
         )
-        intercepts = self._intercept(coefs)
+        intercepts = self._intercept(coefs) * sy
+        coefs = coefs * (sy / sx)
         dtype = np.asarray(self.coef_).dtype
         coefs, intercepts = coefs.astype(dtype, copy=False), intercepts.astype(dtype, copy=False)
         if self._y_ndim == 1:

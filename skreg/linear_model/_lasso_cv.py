@@ -87,9 +87,18 @@ from .._gram import GramStats
 from .._l1 import _FactorProblem, alpha_max, check_penalty_factor, make_problem, reduce_problem
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, validate_fit_data
+from ._scaling import fit_if_extreme
 from ._lasso import _ActiveSet, _blas_threads, _Problem, _solve
 
 __all__ = ["SoftThresholdQuadraticCV"]
+
+# fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
+_SCALED_ATTRIBUTES = {
+    "coef_": (-1, 1), "intercept_": (0, 1), "coef_path_": (-1, 1), "intercept_path_": (0, 1),
+    "alphas_": (1, 1), "alpha_": (1, 1), "alpha_min_": (1, 1), "alpha_1se_": (1, 1),
+    "mse_path_": (0, 2), "dual_gap_": (0, 2), "cv_results_.alpha": (1, 1),
+    "cv_results_.*_mse": (0, 2),
+}
 
 # The K+2 (d+1)×(d+1) matrices of the Gram route must fit in this many bytes; beyond it
 # the folds work on their rows of X (Gram blocks of the working sets only).
@@ -586,6 +595,9 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                     "columns: fit one model per column."
                 )
             y = column_or_1d(y, warn=True)
+        grid_param = {} if isinstance(self.alphas, Integral) else {"alphas": (1, 1)}
+        if fit_if_extreme(self, X, y, sample_weight, grid_param, _SCALED_ATTRIBUTES):
+            return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         n_samples, n_features = X.shape
         factor = check_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):

@@ -28,6 +28,7 @@ from .. import _sparse
 from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
 from ._cv import min_and_one_se, standard_error
+from ._scaling import fit_if_extreme
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -732,6 +733,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        # |y| beyond 1e±100: squared errors would overflow (every α ties at inf) or
+        # underflow; select on y/s_y (X scales inside the decomposition)
+        mse = self.scoring is None
+        scaled = {"coef_": (0, 1), "intercept_": (0, 1), "mse_path_": (0, 2),
+                  "cv_results_": (0, 2), "best_score_": (0, 2 if self.cv is None else 0)}
+        if fit_if_extreme(self, X, y, sample_weight, {}, scaled, scale_x=False, scale_y=mse):
+            return self
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
         if self.cv is None:
