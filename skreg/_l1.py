@@ -314,14 +314,16 @@ def _dense_problem(X, y, sample_weight, fit_intercept):
     Fortran order, where a C-ordered gather would stream the whole matrix each time.
     """
     X = np.asarray(X)
-    if fit_intercept:
-        X_offset = np.average(X, axis=0, weights=sample_weight).astype(np.float64, copy=False)
-        y_offset = np.average(y, axis=0, weights=sample_weight)
+    if fit_intercept:  # the one weighted centring (about the heaviest row: 1e300 weights)
+        from ._spectral import weighted_centre
+
+        Xc, X_offset = weighted_centre(np.asarray(X, dtype=np.float64), sample_weight)
+        Xw = np.asfortranarray(Xc)
+        yw, y_offset = weighted_centre(np.asarray(y, dtype=np.float64), sample_weight)
     else:
         X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
-    Xw = np.empty(X.shape, dtype=np.float64, order="F")
-    np.subtract(X, X_offset, out=Xw)
-    yw = y - y_offset
+        Xw = np.array(X, dtype=np.float64, order="F")
+        yw = y - y_offset
     if sample_weight is not None:
         sqrt_sw = np.sqrt(np.asarray(sample_weight, dtype=np.float64))
         Xw *= sqrt_sw[:, None]

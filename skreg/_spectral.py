@@ -86,6 +86,7 @@ __all__ = [
     "decompose_penalized",
     "decompose_gram_penalized",
     "center_data",
+    "weighted_centre",
     "null_tolerance",
     "significant",
     "ridge_shrinkage",
@@ -211,8 +212,8 @@ def center_data(X, y, sample_weight=None, fit_intercept=True):
     if sample_weight is not None:
         sample_weight = xp.asarray(sample_weight, dtype=dtype, device=device)
     if fit_intercept:
-        Xw, X_offset = _centre(X, sample_weight, xp)
-        yw, y_offset = _centre(y, sample_weight, xp)
+        Xw, X_offset = weighted_centre(X, sample_weight, xp)
+        yw, y_offset = weighted_centre(y, sample_weight, xp)
     else:
         X_offset = xp.zeros(X.shape[1], dtype=dtype, device=device)
         y_offset = xp.zeros(y.shape[1], dtype=dtype, device=device)
@@ -226,7 +227,7 @@ def center_data(X, y, sample_weight=None, fit_intercept=True):
     return Xw, yw, X_offset, y_offset, sqrt_sw
 
 
-def _centre(A, sample_weight, xp):
+def weighted_centre(A, sample_weight=None, xp=None):
     """(A − ā, ā) for the weighted column means ā, as a new array.
 
     With weights the means are taken about the heaviest row r, ā = a_r + avg(A − a_r):
@@ -235,6 +236,7 @@ def _centre(A, sample_weight, xp):
     exact to relative precision; the fit is then anchored at the heavy row, the
     w_r → ∞ limit.  Unit weights keep the plain mean (no shift needed).
     """
+    xp = _namespace(A)[0] if xp is None else xp
     if sample_weight is None:
         mean = _average(A, axis=0, xp=xp)
         return A - mean, mean
@@ -246,7 +248,7 @@ def _centre(A, sample_weight, xp):
 
 
 def _centring_reference(A, sample_weight, xp):
-    """The row :func:`_centre` takes the means about: the heaviest (0 without weights)."""
+    """The row :func:`weighted_centre` takes the means about: the heaviest (0 without weights)."""
     if sample_weight is None:
         return xp.zeros_like(A[0, ...])
     return A[int(xp.argmax(sample_weight)), ...]
@@ -256,7 +258,7 @@ def centring_energy(X, X_offset, sample_weight=None):
     """ω of :func:`null_tolerance` for :func:`center_data`'s centring of a dense X.
 
     The centred entries carry the round-off of the averaged part of the mean,
-    eps·|x̄ − x_ref| (x_ref the row :func:`_centre` shifts by), so ω = Σw‖x̄ − x_ref‖².
+    eps·|x̄ − x_ref| (x_ref the row :func:`weighted_centre` shifts by), so ω = Σw‖x̄ − x_ref‖².
     """
     xp = _namespace(X)[0]
     n = X.shape[0]
@@ -691,7 +693,7 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     if scale != 1.0:
         Xw = Xw / scale
     omega = centring_energy(X, X_offset, sample_weight) if fit_intercept else 0.0
-    lam, V, U, tol = _decompose_matrix(Xw, n_zero, omega / scale**2)
+    lam, V, U, tol = _decompose_matrix(Xw, n_zero, omega / scale / scale)
     zero = xp.zeros((), dtype=dtype, device=device)
     lam = xp.where(lam > tol, lam, zero)
     rank = int(xp.count_nonzero(lam))
@@ -1027,9 +1029,11 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
     Xp = Xw if penalized.size == Xw.shape[1] else Xw[:, penalized]  # fresh either way
     Zc = Xw[:, unpenalized]
     weight_sum = float(n if sample_weight is None else np.sum(sample_weight))
+    # the averaged part of the mean, whose round-off the centred columns carry
+    deviation = X_offset - _centring_reference(np.asarray(X, dtype=np.float64), sample_weight, np)
     if unpenalized.size:
         Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
-        omega_z = _offset_energy(X_offset[unpenalized], weight_sum)
+        omega_z = _offset_energy(deviation[unpenalized], weight_sum)
         r = int(np.count_nonzero(significant(sz**2, *Zc.shape, offset=omega_z, method="svd")))
         Q, Vr, sr = Uz[:, :r], Vzt[:r].T, sz[:r]
         QtX, Qty = Q.T @ Xp, Q.T @ yw
@@ -1048,7 +1052,7 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
     Xp /= scale
     # directions removed by centring and by the projection: known zeros of the spectrum
     n_zero = max(0, min(n, penalized.size) - (n - int(fit_intercept) - r))
-    omega_p = _offset_energy(X_offset[penalized] / scale, weight_sum)
+    omega_p = _offset_energy(deviation[penalized] / scale, weight_sum)
     inner = _spectrum_from_centred(Xp, yw, n_zero, keep_left, omega_p)
     return PenalizedSpectrum(
         inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,

@@ -43,7 +43,7 @@ from .._l1 import (  # noqa: F401  (re-exported: the private solver API of this 
 )
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
-from ._scaling import fit_if_extreme
+from ._scaling import check_chunk_scale, fit_if_extreme
 
 __all__ = ["SoftThresholdQuadratic"]
 
@@ -254,13 +254,16 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """
         first = getattr(self, "_stats", None) is None
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight, reset=first)
-        if first:
-            self._stats = _chunk_stats(X, y, sample_weight)
-        else:
-            if y.ndim != self._y_ndim or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]:
-                raise ValueError("y must have the same number of targets in every partial_fit call.")
-            shift = (self._stats.x_shift, self._stats.y_shift)
-            self._stats = self._stats.merge(_chunk_stats(X, y, sample_weight, shift))
+        check_chunk_scale(X, y)
+        self.__dict__.pop("_data_scale", None)  # the statistics are in the data's units
+        if not first and (y.ndim != self._y_ndim
+                          or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]):
+            raise ValueError("y must have the same number of targets in every partial_fit call.")
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
+            stats = _chunk_stats(X, y, sample_weight) if first else self._stats.merge(
+                _chunk_stats(X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)))
+        check_chunk_scale(X, y, stats=stats)
+        self._stats = stats
         previous = None if first else np.asarray(self.coef_, dtype=np.float64)
         return self._fit_problem(*self._problem_from_stats(self._stats), X.dtype, y.ndim,
                                  coef_init=previous)

@@ -199,6 +199,20 @@ def _path(problem, alphas, *, tol, max_iter, positive):
     return coefs, gaps, n_iter, failed
 
 
+def _grid_weight(weight_sum, sample_weight):
+    """Σw for the α grid's "y is constant" test, without a dominant row's weight.
+
+    A row heavier than all the others together is centred away (the fit passes
+    through it) and carries no slope information: with one weight of 1e300, α_max is
+    of the order of the other rows, and α_max/Σw would read as y constant.
+    """
+    if sample_weight is None or sample_weight.size < 2:
+        return weight_sum
+    i = int(np.argmax(sample_weight))
+    rest = float(sample_weight[:i].sum() + sample_weight[i + 1:].sum())  # not Σw − w_i
+    return rest if sample_weight[i] > rest and rest > 0 else weight_sum
+
+
 class _Data:
     """The data shifted to a reference point c, and the weights: what every fold shares.
 
@@ -212,8 +226,8 @@ class _Data:
         A = np.empty((n, d + 1))
         A[:, :d] = X
         A[:, d] = y
-        if fit_intercept:
-            c = A[0].copy()
+        if fit_intercept:  # about the heaviest row (a weight of 1e300: see weighted_centre)
+            c = A[0 if sample_weight is None else int(np.argmax(sample_weight))].copy()
             A -= c
             shift = np.average(A, axis=0, weights=sample_weight)
             A -= shift
@@ -648,7 +662,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         # unpenalized features), the same reduction as SoftThresholdQuadratic's
         top = alpha_max(full_problem, positive=self.positive)
         if isinstance(self.alphas, Integral):
-            alphas = self._alpha_grid(top, data.weight_sum)
+            alphas = self._alpha_grid(top, _grid_weight(data.weight_sum, sample_weight))
         else:
             alphas = grid
 
@@ -819,7 +833,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         def subtract():
             P_R, s_R, W_R = held if held is not None else data.moments(rows)
-            return full[0] - P_R, full[1] - s_R, full[2] - W_R
+            # W_T summed, not subtracted: (1e300 + 19) − 1e300 is 0 in float64
+            return full[0] - P_R, full[1] - s_R, data.weight(train)
 
         return subtract
 

@@ -26,7 +26,7 @@ from sklearn.utils._array_api import _is_numpy_namespace, get_namespace
 
 from .._sparse import is_sparse
 
-__all__ = ["data_scales", "fit_if_extreme"]
+__all__ = ["data_scales", "fit_if_extreme", "check_chunk_scale"]
 
 # magnitudes whose squares (times n ≤ 1e10) stay finite and normal
 _SAFE = (1e-100, 1e100)
@@ -117,6 +117,8 @@ def fit_if_extreme(estimator, X, y, sample_weight, params, attributes, *, scale_
     new = {}
     for name, (px, py) in params.items():
         value = getattr(estimator, name)
+        if isinstance(value, str) or value is None:  # e.g. alphas='auto': data-derived
+            continue
         with np.errstate(over="ignore", under="ignore"):
             scaled = np.ldexp(np.asarray(value, dtype=np.float64), -(px * ex + py * ey))
         if not np.all(np.isfinite(scaled)):
@@ -165,3 +167,32 @@ def _times(value, exponent):
     if isinstance(value, (float, np.floating)):
         return type(value)(np.ldexp(value, exponent))
     return value
+
+
+def check_chunk_scale(X, y=None, stats=None):
+    """ValueError when streamed statistics cannot represent a ``partial_fit`` chunk.
+
+    Streaming accumulates XᵀX (and Xᵀy, ‖y‖²) in the data's own units, so there is
+    no rescaled space to fall back on: values beyond 1e154 overflow once squared (the
+    merged ``stats`` are then not finite), values below 1e-150 underflow.  ``y`` is
+    checked when its square is accumulated (the LASSO's ‖y‖²).
+    """
+    arrays = [("X", X)] + ([("y", y)] if y is not None else [])
+    for name, A in arrays:
+        top = _max_abs(A)
+        if 0.0 < top < 1e-150:
+            _stream_error(name, top)
+    if stats is None:
+        return
+    for name, A, parts in (("X", X, (stats.Sxx,)), ("y", y, (stats.Sxy, stats.Syy))):
+        if A is not None and not all(np.all(np.isfinite(p)) for p in parts):
+            _stream_error(name, _max_abs(A))
+
+
+def _stream_error(name, top):
+    raise ValueError(
+        f"partial_fit got {name} values of magnitude {top:.3g}, too large or too small "
+        "to represent once squared in the streamed Gram statistics (float64 holds "
+        "squares within about 1e+-300). Divide the data by a constant first (fit "
+        "rescales automatically)."
+    )
