@@ -15,9 +15,21 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy import sparse
 from scipy.linalg import LinAlgWarning
-from sklearn.linear_model import RidgeCV
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso, RidgeCV
 
-from skreg import EarlyStoppedGD, RidgeEigen, RidgeEigenCV
+from skreg import (
+    EarlyStoppedGD,
+    NoisyInputRegressor,
+    RidgeEigen,
+    RidgeEigenCV,
+    SoftThresholdQuadratic,
+    SoftThresholdQuadraticCV,
+)
+
+# derandomize: the same examples on every run
+PROPERTY = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 # --- rank decisions ----------------------------------------------------------------
 
@@ -204,3 +216,199 @@ def test_krylov_route_constant_column():
     assert_allclose(est.coef_[1:], ref.coef_, rtol=1e-8)
     assert est.coef_[0] == pytest.approx(0.0, abs=1e-8)
     assert est.effective_dof_ == pytest.approx(5.0, rel=1e-8)
+
+
+@PROPERTY
+@given(n=st.integers(7, 14), d=st.integers(2, 4), seed=st.integers(0, 2**16),
+       value=st.floats(-1e3, 1e3, allow_nan=False).filter(lambda v: v != 0),
+       alpha=st.sampled_from([0.0, 0.01, 1.0, 30.0]), weighted=st.booleans(),
+       as_sparse=st.booleans())
+def test_property_loo_equals_brute_force_with_a_constant_column(n, d, seed, value, alpha,
+                                                                weighted, as_sparse):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, d + 1)
+    X[:, rng.randint(d + 1)] = value  # one constant column anywhere
+    const = int(np.flatnonzero(np.ptp(X, axis=0) == 0)[0])
+    y = rng.randn(n)
+    w = rng.uniform(0.5, 2.0, n) if weighted else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LinAlgWarning)
+        est = RidgeEigenCV(alphas=[alpha], store_cv_results=True).fit(
+            sparse.csr_matrix(X) if as_sparse else X, y, sample_weight=w)
+    ref = _loo_brute(X, y, alpha, w=w, drop=[const])
+    assert_allclose(est.cv_results_[:, 0], ref, rtol=1e-6, atol=1e-9 * np.max(ref))
+
+
+# --- extreme scales ------------------------------------------------------------------
+
+def _scale_data(seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(40, 4)
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.5 * rng.randn(40) + 1.0
+    return X, y
+
+
+_X, _Y = _scale_data()
+# (factory of the estimator at strength a, how its strength scales with (c_x, c_y))
+_SCALED = {
+    "ridge": (lambda a: RidgeEigen(alpha=a), (2, 0)),
+    "ridge sparse": (lambda a: RidgeEigen(alpha=a), (2, 0)),
+    "ridge lanczos": (lambda a: RidgeEigen(alpha=a, solver="lanczos", tol=1e-10), (2, 0)),
+    "lasso": (lambda a: SoftThresholdQuadratic(alpha=a, tol=1e-10), (1, 1)),
+    "lasso cv": (lambda a: SoftThresholdQuadraticCV(cv=3, alphas=10, tol=1e-10), None),
+    "early stopping": (lambda a: EarlyStoppedGD(random_state=0, max_iter=300), None),
+}
+
+
+def _fit_quietly(est, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y)
+
+
+@PROPERTY
+@given(name=st.sampled_from(sorted(_SCALED)), k=st.integers(-300, 300),
+       on_x=st.booleans())
+def test_property_scale_equivariance(name, k, on_x):
+    """Scaling X (or y) by 10^k gives the scaled answer of the unscaled problem."""
+    make, powers = _SCALED[name]
+    c = 10.0**k
+    base = strength = 2.0 if powers is not None else None
+    if powers is not None:
+        px, py = powers
+        with np.errstate(over="ignore"):
+            strength = base * np.float64(c) ** (px if on_x else py)
+        if not (np.isfinite(strength) and strength > 1e-300):  # not representable:
+            base, strength = 0.0, 0.0  # the α = 0 problem instead
+    X, y = (_X * c, _Y) if on_x else (_X, _Y * c)
+    sp = name.endswith("sparse") or name.endswith("lanczos")
+    ref = _fit_quietly(make(base), sparse.csr_matrix(_X) if sp else _X, _Y)
+    got = _fit_quietly(make(strength), sparse.csr_matrix(X) if sp else X, y)
+    factor = 1 / c if on_x else c
+    assert np.all(np.isfinite(got.coef_))
+    assert_allclose(got.coef_ / factor, ref.coef_, rtol=1e-8, atol=1e-10)
+    assert_allclose(got.intercept_ / (1.0 if on_x else c), ref.intercept_, rtol=1e-8, atol=1e-10)
+    if name == "lasso cv":
+        assert got.alpha_ / (c) == pytest.approx(ref.alpha_, rel=1e-8)
+
+
+def test_lasso_issue_example_x_times_1e154_is_not_intercept_only():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # α ≈ 0: the gap's own limit
+        got = SoftThresholdQuadratic(alpha=0.1).fit(_X * 1e154, _Y)
+        ref = SoftThresholdQuadratic(alpha=0.1 / 1e154).fit(_X, _Y)
+    assert_allclose(got.coef_ * 1e154, ref.coef_, rtol=1e-10)
+    assert np.count_nonzero(got.coef_) == 4
+    path, _ = got.path([0.1, 1e154])
+    assert_allclose(path[0], got.coef_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("k", [200, -200, 300, -300])
+def test_ridge_cv_selects_on_the_scaled_errors(k):
+    """y·1e200 squares to inf: the selection must not tie every α at inf."""
+    alphas = [1e-3, 3.0, 30.0, 1e4]
+    rng = np.random.RandomState(3)
+    X = rng.randn(30, 6)
+    y = X[:, 0] + 3.0 * rng.randn(30)  # noisy: an interior α wins
+    for cv in (None, 3):
+        ref = RidgeEigenCV(alphas=alphas, cv=cv).fit(X, y)
+        got = RidgeEigenCV(alphas=alphas, cv=cv).fit(X, y * 10.0**k)
+        assert ref.alpha_ != alphas[0]
+        assert got.alpha_ == ref.alpha_
+        assert_allclose(got.coef_ / 10.0**k, ref.coef_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("k", [-200, -300, 200, 300])
+def test_early_stopping_does_not_stop_at_step_one(k):
+    ref = EarlyStoppedGD(random_state=0, max_iter=300).fit(_X, _Y)
+    got = EarlyStoppedGD(random_state=0, max_iter=300).fit(_X, _Y * 10.0**k)
+    assert ref.best_iter_ > 50 and abs(got.best_iter_ - ref.best_iter_) <= 10
+    assert_allclose(got.coef_ / 10.0**k, ref.coef_, rtol=1e-6)
+    # the losses are reported in the data's units: 1e400 is inf, 1e-400 is 0
+    with np.errstate(over="ignore", under="ignore"):
+        expected = ref.history_.val_loss.to_numpy() * 10.0**k * 10.0**k
+    assert_allclose(got.history_.val_loss.to_numpy()[:50], expected[:50], rtol=1e-6)
+
+
+def test_extreme_alpha_that_cannot_be_represented_is_a_clear_error():
+    with pytest.raises(ValueError, match="too large or too small to represent"):
+        SoftThresholdQuadratic(alpha=1e300).fit(_X * 1e-200, _Y * 1e-200)
+
+
+# --- numerical crashes ---------------------------------------------------------------
+
+def _heavy_row_data():
+    rng = np.random.RandomState(0)
+    X = rng.randn(20, 3)
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.3 * rng.randn(20)
+    w = np.ones(20)
+    w[0] = 1e300
+    return X, y, w
+
+
+def test_one_weight_of_1e300_gives_the_fit_anchored_at_that_row():
+    """The w₀ → ∞ limit: b = y₀ − x₀ᵀw, and w minimizes the other rows' loss about row 0."""
+    X, y, w = _heavy_row_data()
+    Xs, ys = X[1:] - X[0], y[1:] - y[0]
+    ridge_limit = np.linalg.solve(Xs.T @ Xs + np.eye(3), Xs.T @ ys)
+    ridge = RidgeEigen(alpha=1.0).fit(X, y, sample_weight=w)
+    assert_allclose(ridge.coef_, ridge_limit, rtol=1e-10)
+    assert ridge.intercept_ == pytest.approx(y[0] - X[0] @ ridge.coef_, rel=1e-12)
+    lasso_limit = Lasso(alpha=1.0 / 19, fit_intercept=False, tol=1e-12, max_iter=100000).fit(
+        Xs, ys).coef_
+    lasso = SoftThresholdQuadratic(alpha=1.0, tol=1e-12).fit(X, y, sample_weight=w)
+    assert_allclose(lasso.coef_, lasso_limit, rtol=1e-6, atol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        cv = SoftThresholdQuadraticCV(cv=3).fit(X, y, sample_weight=w)
+    assert np.all(np.isfinite(cv.mse_path_)) and np.count_nonzero(cv.coef_) == 3
+    assert cv.intercept_ == pytest.approx(y[0] - X[0] @ cv.coef_, rel=1e-10)
+    for est in (RidgeEigenCV(), RidgeEigenCV(cv=3), RidgeEigen(alpha=1.0, penalty_factor=[0, 1, 1])):
+        est.fit(X, y, sample_weight=w)
+        assert np.all(np.isfinite(est.coef_)) and np.count_nonzero(est.coef_) == 3
+        assert est.intercept_ == pytest.approx(y[0] - X[0] @ est.coef_, rel=1e-10)
+
+
+@pytest.mark.parametrize("tiny", [1e-300, 1e-100, 1e-30])
+def test_negligible_penalty_factor_is_the_unpenalized_limit(tiny):
+    X, y, _ = _heavy_row_data()
+    X = X + [3.0, 0.0, 0.0]
+    pairs = [
+        (lambda p: RidgeEigen(alpha=5.0, penalty_factor=p)),
+        (lambda p: RidgeEigenCV(penalty_factor=p)),
+        (lambda p: SoftThresholdQuadratic(alpha=5.0, penalty_factor=p)),
+        (lambda p: SoftThresholdQuadraticCV(cv=3, penalty_factor=p)),
+    ]
+    for make in pairs:
+        got = make([tiny, 1.0, 1.0]).fit(X, y)
+        ref = make([0.0, 1.0, 1.0]).fit(X, y)
+        assert_allclose(got.coef_, ref.coef_, rtol=1e-10, atol=1e-12)
+        assert got.coef_[0] != 0.0
+    # and a small but resolvable factor is still the generalized ridge it says
+    Xc, yc = X - X.mean(0), y - y.mean()
+    p = np.array([1e-10, 1.0, 1.0])
+    exact = np.linalg.solve(Xc.T @ Xc + 5.0 * np.diag(p), Xc.T @ yc)
+    assert_allclose(RidgeEigen(alpha=5.0, penalty_factor=p).fit(X, y).coef_, exact, rtol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["augment", "marginalize"])
+def test_noise_std_whose_variance_overflows_is_a_clear_error(method):
+    with pytest.raises(ValueError, match=r"noise_std=1e\+200 is too large to represent"):
+        NoisyInputRegressor(noise_std=1e200, method=method).fit(_X, _Y)
+    coef = NoisyInputRegressor(noise_std=1e150, method=method, random_state=0).fit(_X, _Y).coef_
+    assert np.all(np.isfinite(coef)) and np.all(np.abs(coef) < 1e-100)  # all noise
+
+
+@pytest.mark.parametrize("make", [lambda: RidgeEigen(alpha=1.0),
+                                  lambda: SoftThresholdQuadratic(alpha=1.0)])
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_partial_fit_with_an_extreme_chunk_raises_and_keeps_the_state(make, scale):
+    est = make().partial_fit(_X[:20], _Y[:20])
+    coef = est.coef_.copy()
+    with pytest.raises(ValueError, match="too large or too small to represent"):
+        est.partial_fit(_X[20:] * scale, _Y[20:] * scale)
+    assert_allclose(est.coef_, coef, rtol=0)
+    assert est._stats.n_samples == 20
+    full = make().fit(_X, _Y)
+    est.partial_fit(_X[20:], _Y[20:])  # the stream goes on
+    assert_allclose(est.coef_, full.coef_, rtol=1e-6, atol=1e-8)

@@ -199,18 +199,24 @@ def _path(problem, alphas, *, tol, max_iter, positive):
     return coefs, gaps, n_iter, failed
 
 
-def _grid_weight(weight_sum, sample_weight):
-    """Σw for the α grid's "y is constant" test, without a dominant row's weight.
+def _grid_unit(problem, y, sample_weight):
+    """The largest α_max data of this magnitude could have, for the "y is constant" test.
 
-    A row heavier than all the others together is centred away (the fit passes
-    through it) and carries no slope information: with one weight of 1e300, α_max is
-    of the order of the other rows, and α_max/Σw would read as y constant.
+    α_max = maxⱼ|x_jᵀy_w| ≤ maxⱼ‖x_j‖·‖y_w‖ (centred, weighted); with ȳ² added to y's
+    energy, y constant up to the round-off of its mean (‖y_w‖ ~ eps·|ȳ|) reads as
+    α_max/unit ≤ eps, whatever the scale of X and y (the absolute test α_max/Σw ≤ 1e-15
+    reads y·1e-16 as constant).  A row heavier than all the others together is
+    centred away and carries no slope information: its weight is left out of the ȳ²
+    term (one weight of 1e300 would swamp the test).
     """
-    if sample_weight is None or sample_weight.size < 2:
-        return weight_sum
-    i = int(np.argmax(sample_weight))
-    rest = float(sample_weight[:i].sum() + sample_weight[i + 1:].sum())  # not Σw − w_i
-    return rest if sample_weight[i] > rest and rest > 0 else weight_sum
+    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+    i = int(np.argmax(w)) if w.size else 0
+    rest = float(w[:i].sum() + w[i + 1:].sum())  # summed, not Σw − wᵢ (1e300 + 19 − 1e300)
+    weight = rest if w.size > 1 and w[i] > rest > 0 else float(w.sum())
+    y_mean = float(np.average(y, weights=w)) if w.size else 0.0
+    unit = np.sqrt(max(float(np.max(problem.diag, initial=0.0)), 0.0)) * np.sqrt(
+        float(np.sum(problem.yy)) + weight * y_mean**2)
+    return unit if unit > 0 else None
 
 
 class _Data:
@@ -662,7 +668,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         # unpenalized features), the same reduction as SoftThresholdQuadratic's
         top = alpha_max(full_problem, positive=self.positive)
         if isinstance(self.alphas, Integral):
-            alphas = self._alpha_grid(top, _grid_weight(data.weight_sum, sample_weight))
+            alphas = self._alpha_grid(top, data.weight_sum,
+                                      _grid_unit(full_problem, y, sample_weight))
         else:
             alphas = grid
 
@@ -838,11 +845,15 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         return subtract
 
-    def _alpha_grid(self, alpha_max, weight_sum):
-        """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric."""
+    def _alpha_grid(self, alpha_max, weight_sum, unit=None):
+        """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric.
+
+        ``unit`` (:func:`_grid_unit`, default Σw) makes the "y is constant" test
+        α_max/unit ≤ resolution scale-free.
+        """
         resolution = np.finfo(np.float64).resolution
-        if alpha_max / weight_sum <= resolution:  # y constant: every α gives w = 0
-            return np.full(self.alphas, resolution * weight_sum)
+        if alpha_max / (weight_sum if unit is None else unit) <= resolution:  # y constant
+            return np.full(self.alphas, resolution * weight_sum)  # every α gives w = 0
         return np.geomspace(alpha_max, alpha_max * self.eps, num=self.alphas)
 
     def _select(self, alphas, mse_path, n_nonzero):

@@ -26,13 +26,13 @@ from sklearn.utils._array_api import _is_numpy_namespace, get_namespace
 
 from .._sparse import is_sparse
 
-__all__ = ["data_scales", "fit_if_extreme", "check_chunk_scale"]
+__all__ = ["data_scales", "fit_if_extreme", "check_chunk_scale", "max_abs"]
 
 # magnitudes whose squares (times n ≤ 1e10) stay finite and normal
 _SAFE = (1e-100, 1e100)
 
 
-def _max_abs(A):
+def max_abs(A):
     """max|A| over the stored values (0 for an empty array; for an array of another
     array API namespace too: those are fitted as they are)."""
     if not is_sparse(A) and not _is_numpy_namespace(get_namespace(A)[0]):
@@ -45,7 +45,7 @@ def _max_abs(A):
 
 def _scale_of(A):
     """A power of two near max|A| when it lies outside the safe range, else 1."""
-    top = _max_abs(A)
+    top = max_abs(A)
     if top == 0.0 or _SAFE[0] <= top <= _SAFE[1]:
         return 1.0
     return float(np.ldexp(1.0, int(np.frexp(top)[1])))
@@ -179,14 +179,14 @@ def check_chunk_scale(X, y=None, stats=None):
     """
     arrays = [("X", X)] + ([("y", y)] if y is not None else [])
     for name, A in arrays:
-        top = _max_abs(A)
+        top = max_abs(A)
         if 0.0 < top < 1e-150:
             _stream_error(name, top)
     if stats is None:
         return
     for name, A, parts in (("X", X, (stats.Sxx,)), ("y", y, (stats.Sxy, stats.Syy))):
         if A is not None and not all(np.all(np.isfinite(p)) for p in parts):
-            _stream_error(name, _max_abs(A))
+            _stream_error(name, max_abs(A))
 
 
 def _stream_error(name, top):
