@@ -18,14 +18,8 @@ from scipy.linalg import LinAlgWarning
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, RidgeCV
 
-from skreg import (
-    EarlyStoppedGD,
-    NoisyInputRegressor,
-    RidgeEigen,
-    RidgeEigenCV,
-    SoftThresholdQuadratic,
-    SoftThresholdQuadraticCV,
-)
+from skreg import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
+from skreg import SoftThresholdQuadratic, SoftThresholdQuadraticCV
 
 # derandomize: the same examples on every run
 PROPERTY = settings(max_examples=30, deadline=None, derandomize=True, database=None,
