@@ -331,10 +331,7 @@ def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
 def _fold_scores(spectrum, test, alphas, scoring):
     """Score of every α on one test fold from its statistics (R² or −MSE)."""
     coefs = spectrum.ridge_coef(alphas)  # (m, t, d), the model centred at the training means
-    Sxx, Sxy, Syy = test.scatter_about(spectrum.X_offset, spectrum.y_offset)
-    ss_res = (np.einsum("mtd,de,mte->mt", coefs, Sxx, coefs)
-              - 2.0 * np.einsum("mtd,dt->mt", coefs, Sxy) + Syy[None, :])
-    ss_res = np.maximum(ss_res, 0.0)
+    ss_res = test.rss(coefs, spectrum.X_offset, spectrum.y_offset)
     if scoring == "neg_mean_squared_error":
         return -ss_res.mean(axis=1) / test.n_samples
     ss_tot = test.Syy  # about the fold's own mean, as r2_score
