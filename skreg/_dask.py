@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 
+from ._data._checks import check_weight_sum
 from ._gram import GramStats
 
 __all__ = [
@@ -376,8 +377,7 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
         )
     fold_stats, test_stats, total, dtype, y_ndim = _kfold_pass(
         estimator, X, y, sample_weight, unweighted_too=True)
-    if total.weight_sum <= 0:
-        raise ValueError("Sample weights must contain at least one non-zero number.")
+    check_weight_sum(total.weight_sum)
     scores = np.array([
         _fold_scores(decompose_stats(total.subtract(fs)), ts, alphas, scoring or "r2")
         for fs, ts in zip(fold_stats, test_stats)

@@ -19,6 +19,7 @@ from sklearn.utils.validation import _check_sample_weight, check_array, validate
 from .._atomic import atomic_fit
 from .._config import fits_budget, memory_budget
 from .._dask import is_dask_collection
+from .._data._checks import check_weight_sum
 from .._sparse import (
     exact_decomposition_by_default,
     is_sparse,
@@ -419,8 +420,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                     f"(of {tr.n_samples + va.n_samples}); pass X_val and y_val, or use more "
                     "samples."
                 )
-        if tr.weight_sum <= 0:
-            raise ValueError("Sample weights must contain at least one non-zero number.")
+        check_weight_sum(tr.weight_sum)
         strategy = self.strategy
         handle_tr = _Moments(tr)
         handle_val = None if va is None else _Moments(va)

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 __all__ = ["format_table", "markdown_table", "write_report"]
-
-
-def _fmt(value, digits=3):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return "n/a"
-    if not math.isfinite(value):
-        return "n/a"
-    return f"{value:.{digits}g}"
 
 
 def _cells(results):
