@@ -20,7 +20,7 @@ def _cells(results):
         ],
         "CV score": [f"{m:.3f} ± {s:.3f}" for m, s in zip(results["cv_mean"], results["cv_std"])],
         "held-out": results["test_score"].map(lambda v: f"{v:.3f}"),
-        "eq. α": results["equivalent_alpha"].map(_fmt),
+        "eq. α": results["equivalent_alpha"].map(fmt_number),
     }
     if regression:
         columns["dof"] = results["effective_dof"].map(lambda v: "n/a" if not np.isfinite(v) else f"{v:.2f}")
