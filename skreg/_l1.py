@@ -108,6 +108,7 @@ from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ._config import fits_budget
+from ._data._centering import weighted_column_mean, weighted_mean
 from ._threads import _blas_controller, _blas_threads  # noqa: F401  (re-exported)
 from ._sparse import (
     CenteredDesign,
@@ -116,7 +117,6 @@ from ._sparse import (
     centered_gram_block,
     dense_result,
     is_sparse,
-    weighted_column_mean,
 )
 from .penalties import L1Penalty
 from .penalties import check_penalty_factor as _check_factor
@@ -314,16 +314,14 @@ def _dense_problem(X, y, sample_weight, fit_intercept):
     Fortran order, where a C-ordered gather would stream the whole matrix each time.
     """
     X = np.asarray(X)
-    if fit_intercept:  # the one weighted centring (about the heaviest row: 1e300 weights)
-        from ._spectral import weighted_centre
-
-        Xc, X_offset = weighted_centre(np.asarray(X, dtype=np.float64), sample_weight)
-        Xw = np.asfortranarray(Xc)
-        yw, y_offset = weighted_centre(np.asarray(y, dtype=np.float64), sample_weight)
+    if fit_intercept:  # the one weighted mean (about the heaviest row: 1e300 weights)
+        X_offset = weighted_mean(X, sample_weight).astype(np.float64, copy=False)
+        y_offset = weighted_mean(y, sample_weight)
     else:
         X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
-        Xw = np.array(X, dtype=np.float64, order="F")
-        yw = y - y_offset
+    Xw = np.empty(X.shape, dtype=np.float64, order="F")
+    np.subtract(X, X_offset, out=Xw)
+    yw = y - y_offset
     if sample_weight is not None:
         sqrt_sw = np.sqrt(np.asarray(sample_weight, dtype=np.float64))
         Xw *= sqrt_sw[:, None]

@@ -59,23 +59,17 @@ Numerical choices
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
-
 import warnings
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from scipy import sparse
 from scipy.linalg import LinAlgWarning
 from threadpoolctl import threadpool_limits
-from sklearn.utils._array_api import (
-    _average,
-    _is_numpy_namespace,
-    _max_precision_float_dtype,
-    get_namespace_and_device,
-)
 
 from ._config import fits_budget
-from ._sparse import CenteredDesign, as_float64, dense_result, implicit_offsets, is_sparse
+from ._data._centering import array_namespace, center_data, centring_deviation, implicit_offsets
+from ._sparse import CenteredDesign, as_float64, dense_result, is_sparse
 from ._threads import single_blas_thread
 
 __all__ = [
@@ -85,8 +79,6 @@ __all__ = [
     "PenalizedSpectrum",
     "decompose_penalized",
     "decompose_gram_penalized",
-    "center_data",
-    "weighted_centre",
     "null_tolerance",
     "significant",
     "ridge_shrinkage",
@@ -160,7 +152,7 @@ def _offset_energy(X_offset, weight_sum, scale=1.0):
     """ω = Σw‖x̄ / scale‖², the energy centring removed (for :func:`null_tolerance`)."""
     if not X_offset.shape[0]:
         return 0.0
-    xp = _namespace(X_offset)[0]
+    xp = array_namespace(X_offset)[0]
     m = X_offset / scale
     with np.errstate(over="ignore"):
         return min(float(weight_sum) * float(xp.sum(m * m)), np.finfo(np.float64).max)
@@ -172,101 +164,9 @@ def design_offset_energy(design, scale=1.0):
     return _offset_energy(design.X_offset, design.shape[0] if s is None else float(s @ s), scale)
 
 
-def _namespace(*arrays):
-    """``(xp, is_numpy, device, dtype)`` of a computation on ``arrays``.
-
-    NumPy (wrapped by array-api-compat) unless scikit-learn's array API dispatch is on
-    and the arrays belong to another namespace; ``dtype`` is the float type computed in:
-    float64, or float32 on a device without float64.
-    """
-    xp, _, device = get_namespace_and_device(*arrays)
-    return xp, _is_numpy_namespace(xp), device, _max_precision_float_dtype(xp, device)
-
-
 def _contiguous(a, is_numpy):
     """C-contiguous copy for NumPy (fast BLAS on later products); as is otherwise."""
     return np.ascontiguousarray(a) if is_numpy else a
-
-
-def center_data(X, y, sample_weight=None, fit_intercept=True):
-    """Centre X and y at their (weighted) means and scale the rows by √w.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples, n_targets)
-    sample_weight : ndarray of shape (n_samples,) or None
-    fit_intercept : bool
-        When False nothing is centred and the offsets are zero.
-
-    Returns
-    -------
-    Xw, yw : ndarrays
-        ``√w · (X − x̄)`` and ``√w · (y − ȳ)`` (new arrays, inputs untouched).
-    X_offset, y_offset : ndarrays of shape (n_features,) and (n_targets,)
-    sqrt_sw : ndarray of shape (n_samples,) or None
-    """
-    xp, _, device, dtype = _namespace(X)
-    X = xp.asarray(X, dtype=dtype, device=device)
-    y = xp.asarray(y, dtype=dtype, device=device)
-    if sample_weight is not None:
-        sample_weight = xp.asarray(sample_weight, dtype=dtype, device=device)
-    if fit_intercept:
-        Xw, X_offset = weighted_centre(X, sample_weight, xp)
-        yw, y_offset = weighted_centre(y, sample_weight, xp)
-    else:
-        X_offset = xp.zeros(X.shape[1], dtype=dtype, device=device)
-        y_offset = xp.zeros(y.shape[1], dtype=dtype, device=device)
-        Xw = xp.asarray(X, copy=True)
-        yw = xp.asarray(y, copy=True)
-    sqrt_sw = None
-    if sample_weight is not None:
-        sqrt_sw = xp.sqrt(sample_weight)
-        Xw *= sqrt_sw[:, None]
-        yw *= sqrt_sw[:, None]
-    return Xw, yw, X_offset, y_offset, sqrt_sw
-
-
-def weighted_centre(A, sample_weight=None, xp=None):
-    """(A − ā, ā) for the weighted column means ā, as a new array.
-
-    With weights the means are taken about the heaviest row r, ā = a_r + avg(A − a_r):
-    a weight of 1e300 makes √w_r amplify the round-off of a plain weighted mean
-    (eps·|ā|, 1e-16) to 1e134 in the centred row, whereas a_r − ā = −avg(A − a_r) is
-    exact to relative precision; the fit is then anchored at the heavy row, the
-    w_r → ∞ limit.  Unit weights keep the plain mean (no shift needed).
-    """
-    xp = _namespace(A)[0] if xp is None else xp
-    if sample_weight is None:
-        mean = _average(A, axis=0, xp=xp)
-        return A - mean, mean
-    ref = _centring_reference(A, sample_weight, xp)
-    centred = A - ref
-    shift = _average(centred, axis=0, weights=sample_weight, xp=xp)
-    centred -= shift
-    return centred, ref + shift
-
-
-def _centring_reference(A, sample_weight, xp):
-    """The row :func:`weighted_centre` takes the means about: the heaviest (0 without weights)."""
-    if sample_weight is None:
-        return xp.zeros_like(A[0, ...])
-    return A[int(xp.argmax(sample_weight)), ...]
-
-
-def centring_energy(X, X_offset, sample_weight=None):
-    """ω of :func:`null_tolerance` for :func:`center_data`'s centring of a dense X.
-
-    The centred entries carry the round-off of the averaged part of the mean,
-    eps·|x̄ − x_ref| (x_ref the row :func:`weighted_centre` shifts by), so ω = Σw‖x̄ − x_ref‖².
-    """
-    xp = _namespace(X)[0]
-    n = X.shape[0]
-    if not n:
-        return 0.0
-    ref = _centring_reference(X, sample_weight, xp)
-    weight_sum = n if sample_weight is None else float(xp.sum(xp.asarray(sample_weight)))
-    return _offset_energy(X_offset - xp.asarray(ref, dtype=X_offset.dtype), weight_sum)
 
 
 def ridge_shrinkage(eigenvalues, alphas):
@@ -281,7 +181,7 @@ def ridge_shrinkage(eigenvalues, alphas):
     -------
     ndarray of shape (m, r)
     """
-    xp, _, device, dtype = _namespace(eigenvalues)
+    xp, _, device, dtype = array_namespace(eigenvalues)
     lam = xp.asarray(eigenvalues, dtype=dtype, device=device)[None, :]
     alphas = xp.reshape(_as_alphas(alphas, xp, device, dtype), (-1, 1))
     denom = lam + alphas
@@ -415,7 +315,7 @@ class Spectrum:
     @property
     def rank(self):
         """Number of nonzero eigenvalues."""
-        xp = _namespace(self.eigenvalues)[0]
+        xp = array_namespace(self.eigenvalues)[0]
         return int(xp.count_nonzero(self.eigenvalues))
 
     # ---------------------------------------------------------------- filters
@@ -431,7 +331,7 @@ class Spectrum:
         -------
         coef : ndarray of shape (m, n_targets, n_features)
         """
-        xp = _namespace(self.eigenvectors)[0]
+        xp = array_namespace(self.eigenvectors)[0]
         phi = xp.reshape(phi, (1, -1)) if phi.ndim == 1 else phi
         coords = phi[:, :, None] * self.theta_star[None, :, :]  # (m, r, t)
         return xp.permute_dims(self.eigenvectors @ coords, (0, 2, 1))
@@ -439,7 +339,7 @@ class Spectrum:
     def intercept(self, coef):
         """b = ȳ − x̄ᵀŵ for coefficients of shape (..., n_targets, n_features)."""
         if not self.fit_intercept:
-            xp, _, device, dtype = _namespace(coef)
+            xp, _, device, dtype = array_namespace(coef)
             return xp.zeros(coef.shape[:-1], dtype=dtype, device=device)
         return self.y_offset - coef @ self.X_offset
 
@@ -457,7 +357,7 @@ class Spectrum:
         It falls from the rank of X (α = 0) to 0 (α → ∞); the intercept's one degree
         of freedom is not included.
         """
-        xp = _namespace(self.eigenvalues)[0]
+        xp = array_namespace(self.eigenvalues)[0]
         return xp.sum(self.shrinkage(alphas), axis=1)
 
     # ---------------------------------------------------------- leave-one-out
@@ -497,7 +397,7 @@ class Spectrum:
         """
         if self.left_vectors is None:
             raise ValueError("decompose(..., keep_left=True) is needed for LOO errors")
-        xp, _, device, dtype = _namespace(self.left_vectors)
+        xp, _, device, dtype = array_namespace(self.left_vectors)
         n = self.left_vectors.shape[0]
         sw = xp.ones(n, dtype=dtype, device=device) if self.sqrt_sw is None else self.sqrt_sw**2
         return _loo_from_rows(
@@ -555,7 +455,7 @@ def _loo_from_rows(U, yw, sw, weight_sum, eigenvalues, fit_intercept, alphas, ut
     rows whose P_kk falls below 10·max(n, rank)·eps are treated as interpolated, and
     the residuals carry a relative error of about eps·λ_max/(λ_min + α).
     """
-    xp, is_numpy, device, dtype = _namespace(U)
+    xp, is_numpy, device, dtype = array_namespace(U)
     alphas = xp.reshape(_as_alphas(alphas, xp, device, dtype), (-1,))
     n, rank = U.shape
     lam = eigenvalues[:rank]
@@ -591,7 +491,7 @@ def _eigh_descending(A):
     # SciPy's separately bundled OpenBLAS makes the two thread pools spin against each
     # other (measured: 2x slower on 2 cores).  And on one thread: the tridiagonalization
     # is memory-bound, and spinning threads on shared cores cost 10x (skreg._threads).
-    xp, is_numpy, device, dtype = _namespace(A)
+    xp, is_numpy, device, dtype = array_namespace(A)
     if is_numpy:
         with single_blas_thread():
             lam, vec = xp.linalg.eigh(A)
@@ -613,7 +513,7 @@ def _decompose_matrix(Xw, n_structural_zeros=0, offset=0.0):
     direction from the kernel side) and are left out of the conditioning test;
     ``offset`` is ω of :func:`null_tolerance` (the energy centring removed).
     """
-    xp, is_numpy, device, dtype = _namespace(Xw)
+    xp, is_numpy, device, dtype = array_namespace(Xw)
     n, d = Xw.shape
     eps = xp.finfo(dtype).eps
     if min(n, d) == 0:
@@ -675,7 +575,7 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     ...     X - X.mean(0), y - y.mean(), rcond=None)[0]))
     True
     """
-    xp, is_numpy, device, dtype = _namespace(X)
+    xp, is_numpy, device, dtype = array_namespace(X)
     y2 = xp.asarray(y, dtype=dtype, device=device)
     if y2.ndim == 1:
         y2 = y2[:, None]
@@ -692,7 +592,7 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     n_zero = int(fit_intercept and Xw.shape[0] <= Xw.shape[1])
     if scale != 1.0:
         Xw = Xw / scale
-    omega = centring_energy(X, X_offset, sample_weight) if fit_intercept else 0.0
+    omega = _offset_energy(*centring_deviation(X, X_offset, sample_weight)) if fit_intercept else 0.0
     lam, V, U, tol = _decompose_matrix(Xw, n_zero, omega / scale / scale)
     zero = xp.zeros((), dtype=dtype, device=device)
     lam = xp.where(lam > tol, lam, zero)
@@ -1030,7 +930,7 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
     Zc = Xw[:, unpenalized]
     weight_sum = float(n if sample_weight is None else np.sum(sample_weight))
     # the averaged part of the mean, whose round-off the centred columns carry
-    deviation = X_offset - _centring_reference(np.asarray(X, dtype=np.float64), sample_weight, np)
+    deviation = centring_deviation(np.asarray(X, dtype=np.float64), X_offset, sample_weight)[0]
     if unpenalized.size:
         Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
         omega_z = _offset_energy(deviation[unpenalized], weight_sum)

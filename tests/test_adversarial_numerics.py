@@ -154,7 +154,7 @@ def test_early_stopped_gd_constant_column_matches_gd_loop():
             est = EarlyStoppedGD(learning_rate=10.0, strategy=None, max_iter=50,
                                  solver=solver).fit(X, Y_ISSUE, X_val=X_val, y_val=y_val)
             assert_allclose(est.coef_, w, atol=1e-12)
-            assert_allclose(est.history_.val_loss.to_numpy()[-50:], val, rtol=1e-10)
+            assert_allclose(np.asarray(est.history_["val_loss"])[-50:], val, rtol=1e-10)
             # the constant column is no direction: its eigenvalue is an exact zero
             assert est.eigenvalues_[-1] == 0.0
             assert np.count_nonzero(est.eigenvalues_) == 2
@@ -320,8 +320,8 @@ def test_early_stopping_does_not_stop_at_step_one(k):
     assert_allclose(got.coef_ / 10.0**k, ref.coef_, rtol=1e-6)
     # the losses are reported in the data's units: 1e400 is inf, 1e-400 is 0
     with np.errstate(over="ignore", under="ignore"):
-        expected = ref.history_.val_loss.to_numpy() * 10.0**k * 10.0**k
-    assert_allclose(got.history_.val_loss.to_numpy()[:50], expected[:50], rtol=1e-6)
+        expected = np.asarray(ref.history_["val_loss"]) * 10.0**k * 10.0**k
+    assert_allclose(np.asarray(got.history_["val_loss"])[:50], expected[:50], rtol=1e-6)
 
 
 def test_extreme_alpha_that_cannot_be_represented_is_a_clear_error():
