@@ -406,3 +406,16 @@ def test_partial_fit_with_an_extreme_chunk_raises_and_keeps_the_state(make, scal
     full = make().fit(_X, _Y)
     est.partial_fit(_X[20:], _Y[20:])  # the stream goes on
     assert_allclose(est.coef_, full.coef_, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("make", [lambda: RidgeEigen(), lambda: RidgeEigen(solver="lanczos"),
+                                  lambda: SoftThresholdQuadratic(), lambda: RidgeEigenCV(),
+                                  lambda: SoftThresholdQuadraticCV(cv=3)])
+def test_sparse_x_with_one_weight_of_1e300_is_a_clear_error(make):
+    """Implicit centring cannot resolve the other rows: say so (dense X works, above)."""
+    X, y, w = _heavy_row_data()
+    with pytest.raises(ValueError, match="sparse X is centred implicitly"):
+        make().fit(sparse.csr_matrix(X), y, sample_weight=w)
+    w[0] = 1e6  # a large but resolvable weight: sparse = dense
+    assert_allclose(make().fit(sparse.csr_matrix(X), y, sample_weight=w).coef_,
+                    make().fit(X, y, sample_weight=w).coef_, rtol=1e-6, atol=1e-9)

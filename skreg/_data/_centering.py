@@ -27,7 +27,7 @@ from sklearn.utils._array_api import (
 
 __all__ = [
     "array_namespace", "center_data", "centring_deviation", "implicit_offsets",
-    "weighted_centre", "weighted_column_mean", "weighted_mean",
+    "weighted_centre", "weighted_column_mean", "weighted_mean", "check_implicit_weights",
 ]
 
 
@@ -47,7 +47,32 @@ def weighted_column_mean(X, sample_weight=None):
     if sample_weight is None:  # accumulated in float64 whatever X's dtype
         return np.asarray(X.sum(axis=0, dtype=np.float64)).reshape(-1) / X.shape[0]
     w = np.asarray(sample_weight, dtype=np.float64)
+    if not isinstance(X, np.ndarray):  # sparse: centred implicitly, from uncentred sums
+        check_implicit_weights(w)
     return np.asarray(X.T @ w, dtype=np.float64).reshape(-1) / w.sum()
+
+
+def check_implicit_weights(sample_weight):
+    """ValueError when one weight swamps the rest beyond what implicit centring resolves.
+
+    A sparse X is centred implicitly (XᵀWX − W x̄x̄ᵀ, √w(Xv − 1x̄ᵀv)): the heaviest row's
+    share of those sums cancels, leaving a relative error of about eps·w_max/Σ_others in
+    what the other rows contribute.  Beyond 10⁻⁶ (w_max > 4.5e9·Σ_others, e.g. one
+    weight of 1e300) the fit would be silently wrong; a dense X is centred exactly about
+    the heaviest row instead (:func:`weighted_centre`).
+    """
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.size < 2:
+        return
+    i = int(np.argmax(w))
+    rest = float(w[:i].sum() + w[i + 1:].sum())  # summed, not Σw − w_max
+    if w[i] * np.finfo(np.float64).eps > 1e-6 * rest:
+        raise ValueError(
+            f"sample_weight has one weight ({w[i]:.3g}) of {w[i] / rest if rest else np.inf:.3g} "
+            "times the total of the others: a sparse X is centred implicitly from "
+            "uncentred sums, which cannot resolve the other rows next to it. Pass X as a "
+            "dense array (centred exactly about the heaviest row), or rescale the weights."
+        )
 
 
 def implicit_offsets(X, y, sample_weight=None, fit_intercept=True):
