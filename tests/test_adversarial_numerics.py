@@ -419,3 +419,26 @@ def test_sparse_x_with_one_weight_of_1e300_is_a_clear_error(make):
     w[0] = 1e6  # a large but resolvable weight: sparse = dense
     assert_allclose(make().fit(sparse.csr_matrix(X), y, sample_weight=w).coef_,
                     make().fit(X, y, sample_weight=w).coef_, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["constant", "duplicated", "nearly constant"])
+@pytest.mark.parametrize("as_sparse", [False, True])
+def test_early_stopped_gd_matches_gd_loop_on_redundant_columns(kind, as_sparse):
+    X, y, _, _ = _redundant_data(kind, n=30, d=4)
+    X_val, y_val, _, _ = _redundant_data(kind, n=12, d=4, seed=1)
+    if kind != "nearly constant":  # the same redundancy in the validation rows
+        X_val[:, 0] = X[0, 0] if kind == "constant" else X_val[:, 0]
+    xm, ym = X.mean(0), y.mean()
+    Xc, yc = X - xm, y - ym
+    lr = 1.0 / np.linalg.eigvalsh(Xc.T @ Xc / len(y))[-1]
+    w, val = np.zeros(X.shape[1]), []
+    for _ in range(40):  # the brute force: plain GD on the mean loss
+        w = w - lr * Xc.T @ (Xc @ w - yc) / len(y)
+        val.append(0.5 * np.mean((X_val @ w + ym - xm @ w - y_val) ** 2))
+    fit_X = sparse.csr_matrix(X) if as_sparse else X
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LinAlgWarning)
+        est = EarlyStoppedGD(learning_rate=lr, strategy=None, max_iter=40, solver="spectral").fit(
+            fit_X, y, X_val=X_val, y_val=y_val)
+    assert_allclose(est.coef_, w, rtol=1e-8, atol=1e-10)
+    assert_allclose(np.asarray(est.history_["val_loss"])[-40:], val, rtol=1e-8)
