@@ -129,7 +129,7 @@ def null_tolerance(lam_max, n_rows, n_cols, eps=None, *, offset=0.0, method="gra
 
     Examples
     --------
-    >>> null_tolerance(1.0, 6, 3) == 6 * np.finfo(np.float64).eps
+    >>> bool(null_tolerance(1.0, 6, 3) == 6 * np.finfo(np.float64).eps)
     True
     """
     eps = np.finfo(np.float64).eps if eps is None else float(eps)

@@ -291,9 +291,9 @@ def test_lasso_issue_example_x_times_1e154_is_not_intercept_only():
         warnings.simplefilter("ignore", ConvergenceWarning)  # α ≈ 0: the gap's own limit
         got = SoftThresholdQuadratic(alpha=0.1).fit(_X * 1e154, _Y)
         ref = SoftThresholdQuadratic(alpha=0.1 / 1e154).fit(_X, _Y)
+        path, _ = got.path([0.1, 1e154])
     assert_allclose(got.coef_ * 1e154, ref.coef_, rtol=1e-10)
     assert np.count_nonzero(got.coef_) == 4
-    path, _ = got.path([0.1, 1e154])
     assert_allclose(path[0], got.coef_, rtol=1e-10)
 
 
