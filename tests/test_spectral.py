@@ -539,3 +539,31 @@ def test_property_penalized_ridge_is_the_weighted_solve(seed, n, p, alpha):
     c, b = ridge_direct(X, y, alpha, sw, True, p)
     assert_allclose(coef, c, rtol=1e-6, atol=1e-7)
     assert_allclose(spec.intercept(coef), b, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("fmt", [np.asarray, sparse.csr_matrix])
+def test_all_zero_penalty_factors_are_least_squares(fmt):
+    X, y, sw = _data(20, 3, weighted=True)
+    spec = decompose_penalized(fmt(X), y, np.zeros(3), sw, keep_left=True)
+    assert spec.rank == 0 and spec.z_rank == 3
+    c, b = ridge_direct(X, y, 0.0, sw)
+    coef = spec.ridge_coef([1.0, 100.0])
+    assert_allclose(coef, np.stack([c, c]), rtol=1e-9, atol=1e-11)
+    assert_allclose(spec.intercept(coef[0]), b, rtol=1e-9, atol=1e-11)
+    assert_allclose(spec.effective_dof([1.0]), [3.0])
+    assert_allclose(spec.loo_residuals([1.0])[0], loo_brute(X, y, 0.0, sw), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("fmt", [np.asarray, sparse.csr_matrix])
+def test_penalized_zero_weights_are_dropped_rows(fmt):
+    X, y, _ = _data(20, 6)
+    sw = np.ones(20)
+    sw[[3, 8]] = 0.0
+    keep = sw > 0
+    spec = decompose_penalized(fmt(X), y, PENALTY, sw, keep_left=True)
+    ref = decompose_penalized(X[keep], y[keep], PENALTY)
+    assert_allclose(spec.ridge_coef(ALPHAS), ref.ridge_coef(ALPHAS), rtol=1e-8, atol=1e-10)
+    loo = spec.loo_residuals([1.0])[0]
+    assert_allclose(loo[~keep], 0.0, atol=1e-14)
+    assert_allclose(loo[keep], loo_brute(X[keep], y[keep], 1.0, penalty=PENALTY),
+                    rtol=1e-7, atol=1e-9)
