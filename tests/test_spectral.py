@@ -95,7 +95,7 @@ def test_ridge_shrinkage_table_and_zero_over_zero():
 
 @pytest.mark.parametrize("steps", [[0, 1, 2, 3, 10], [1, 4, 25]])
 def test_gd_powers_match_the_direct_power(steps):
-    rate = np.array([0.0, 1e-3, 0.3, 1.0, 1.4, 1.9])
+    rate = np.array([0.0, 1e-3, 0.3, 1.0, 1.4, 1.9, 2.5])  # 2.5: divergent, still exact
     power, one_minus = gd_powers(rate, steps)
     expected = (1.0 - rate[None, :]) ** np.asarray(steps, float)[:, None]
     assert_allclose(power, expected, rtol=1e-12, atol=1e-15)
@@ -567,3 +567,21 @@ def test_penalized_zero_weights_are_dropped_rows(fmt):
     assert_allclose(loo[~keep], 0.0, atol=1e-14)
     assert_allclose(loo[keep], loo_brute(X[keep], y[keep], 1.0, penalty=PENALTY),
                     rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("penalty", [None, PENALTY], ids=["plain", "factors"])
+def test_loo_from_sufficient_statistics_matches_refitting(penalty, fit_intercept):
+    # the Dask route: decompose from the moments, then residuals block by block
+    X, y, sw = _data(24, 6, weighted=True)
+    stats = GramStats.from_chunk(X[:10], y[:10], sw[:10]).merge(
+        GramStats.from_chunk(X[10:], y[10:], sw[10:]))
+    spec = (decompose_gram(stats, fit_intercept) if penalty is None
+            else decompose_gram_penalized(stats, penalty, fit_intercept))
+    alphas = [0.1, 3.0]
+    loo = np.concatenate([spec.loo_residuals_for(X[i:i + 9], y[i:i + 9], sw[i:i + 9],
+                                                 stats.weight_sum, alphas)
+                          for i in range(0, 24, 9)], axis=1)
+    for i, a in enumerate(alphas):
+        assert_allclose(loo[i], loo_brute(X, y, a, sw, fit_intercept, penalty),
+                        rtol=1e-7, atol=1e-9)
