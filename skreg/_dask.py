@@ -7,9 +7,11 @@ passed a Dask collection, which is detected without importing dask.
 from __future__ import annotations
 
 import sys
+from numbers import Number
 
 import numpy as np
 
+from ._checks import check_fold_scores, check_split_weight, check_weight_values
 from ._gram import GramStats
 
 __all__ = [
@@ -56,8 +58,7 @@ def _checked_block(X, y, w):
         raise ValueError("Input contains NaN or infinity (found in a dask block).")
     if w is not None:
         w = np.asarray(w, dtype=np.float64)
-        if np.any(w < 0):
-            raise ValueError("Negative values in data passed to `sample_weight`.")
+        check_weight_values(w)
     return X, y, w
 
 
@@ -163,7 +164,12 @@ def check_dask_inputs(estimator, X, y, sample_weight=None, *, reset=True, names=
     y = as_dask_array(y, names[1])
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D dask array for {names[0]}, got {X.ndim}-D.")
-    if sample_weight is not None:
+    if isinstance(sample_weight, Number):  # as scikit-learn: a scalar weighs every row
+        import dask.array as da
+
+        check_weight_values(sample_weight)
+        sample_weight = da.full(X.shape[0], float(sample_weight), chunks=(X.chunks[0],))
+    elif sample_weight is not None:
         sample_weight = as_dask_array(sample_weight, "sample_weight")
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"Found input variables with inconsistent numbers of samples: "
@@ -381,10 +387,16 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
         estimator, X, y, sample_weight, unweighted_too=True)
     if total.weight_sum <= 0:
         raise ValueError("Sample weights must contain at least one non-zero number.")
+    for k, fs in enumerate(fold_stats):
+        check_split_weight(k, total.weight_sum - fs.weight_sum)
     scores = np.array([
         _fold_scores(decompose_stats(total.subtract(fs)), ts, alphas, scoring or "r2")
         for fs, ts in zip(fold_stats, test_stats)
     ])
+    sizes = [int(ts.n_samples) for ts in test_stats]
+    if scoring in (None, "r2"):  # as r2_score: undefined on fewer than two samples
+        scores[np.asarray(sizes) < 2, :] = np.nan
+    check_fold_scores(scores.T, sizes, scoring or "r2")
     return scores, decompose_stats(total), dtype, y_ndim
 
 

@@ -14,12 +14,9 @@ from sklearn.utils._array_api import (
     get_namespace_and_device,
     move_to,
 )
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._checks import check_sample_weight
 from .._dask import is_dask_collection
 from ..penalties import check_penalty_factor
 
@@ -82,14 +79,15 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
             y_numeric=True,
             reset=reset,
         )
+        if isinstance(y, np.ndarray) and y.dtype.kind in "USO":  # numeric text, as Ridge
+            y = y.astype(np.float64)  # (a non-numeric string raises NumPy's ValueError)
         if y.ndim == 2 and y.shape[1] == 0:
             raise ValueError("y has 0 targets; at least one is required.")
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
+            sample_weight = check_sample_weight(
                 sample_weight,
                 X,
                 dtype=_max_precision_float_dtype(xp, device) if is_array_api else np.float64,
-                ensure_non_negative=True,
             )
     except BaseException:
         for key in _INPUT_ATTRIBUTES:

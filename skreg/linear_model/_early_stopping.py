@@ -64,9 +64,10 @@ from scipy import linalg
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from .._atomic import atomic_fit
+from .._checks import check_sample_weight
 from .._dask import is_dask_collection
 from .._sparse import (
     MEMORY_BUDGET_BYTES,
@@ -1053,9 +1054,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 f"(as y), got shape {np.shape(y_val)}."
             )
         if sample_weight_val is not None:
-            sample_weight_val = _check_sample_weight(
-                sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
-            )
+            sample_weight_val = check_sample_weight(sample_weight_val, X_val, dtype=np.float64)
         return _as_float64(X_val), Y_val, sample_weight_val
 
     def _check_learning_rate(self, datasets):

@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._cache import cached_call
 from .._atomic import atomic_fit
+from .._checks import check_fold_scores, check_split_weight
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._krylov import ridge_krylov
@@ -752,11 +753,11 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
                 from .._dask import kfold_ridge_cv
 
-                factor = check_penalty_factor(self.penalty_factor, X.shape[1])
                 scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
                     self, X, y, sample_weight, alphas,
-                    lambda stats: _decompose_ridge_gram(stats, factor,
-                                                        fit_intercept=self.fit_intercept),
+                    lambda stats: _decompose_ridge_gram(
+                        stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
+                        fit_intercept=self.fit_intercept),
                 )
                 self.score_path_ = scores.T  # (n_alphas, n_folds)
                 self._set_selection(alphas, self.score_path_.mean(axis=1),
@@ -925,9 +926,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         scorer = check_scoring(self, scoring=self.scoring or "r2")
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
-        fold_scores, fold_mse = [], []
-        for train, test in cv.split(X, y):
+        fold_scores, fold_mse, test_sizes = [], [], []
+        for k, (train, test) in enumerate(cv.split(X, y)):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
+            if sw is not None:
+                check_split_weight(k, float(xp.sum(sw)))
+            test_sizes.append(len(test))
             spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
                                        sw, alphas).spectrum
             coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
@@ -953,6 +957,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             )
         self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
+        check_fold_scores(self.score_path_, test_sizes, self.scoring or "r2")
         mean = self.score_path_.mean(axis=1)
         self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), False)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace

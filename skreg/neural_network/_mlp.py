@@ -33,9 +33,10 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._atomic import atomic_fit
+from .._checks import check_sample_weight
 from .._threads import _blas_threads
 from ..early_stopping import run_early_stopping, split_validation
 from ..noise import add_input_noise, perturb_weights, smooth_labels
@@ -295,7 +296,7 @@ def _normalized_weights(sample_weight, X, dtype):
     common factor, so equal weights are exactly the unweighted fit)."""
     if sample_weight is None:
         return None
-    sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
+    sw = check_sample_weight(sample_weight, X, dtype=dtype)
     if sw.size and not sw.any():
         raise ValueError("sample_weight sums to zero: at least one weight must be positive.")
     if sw.size == 0 or np.all(sw == sw[0]):
@@ -1273,8 +1274,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                     f"class_weight has labels {unknown} that are not classes of y "
                     f"({list(self.classes_)})."
                 )
-        sw = np.ones(X.shape[0], dtype=X.dtype) if sample_weight is None else _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        sw = np.ones(X.shape[0], dtype=X.dtype) if sample_weight is None else check_sample_weight(
+            sample_weight, X, dtype=X.dtype
         )
         return _normalized_weights(sw * weights[np.asarray(y_enc)].astype(X.dtype), X, X.dtype)
 
