@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Ridge
 
-from skreg import RidgeEigen, RidgeEigenCV
+from skreg import RidgeEigen, RidgeEigenCV, theory
 from skreg.utils import all_estimators
 
 da = pytest.importorskip("dask.array")
@@ -111,3 +111,92 @@ def test_ridge_cv_folds_too_small_to_score_say_the_largest_cv(dask):
     model = RidgeEigenCV(cv=20, scoring="neg_mean_squared_error").fit(X, y)
     assert np.isfinite(model.best_score_)
     assert np.isfinite(RidgeEigenCV(cv=10).fit(X, y).best_score_)
+
+
+# ----------------------------------------------------------------- theory
+_THEORY_ARGS = {  # a valid call of every closed form
+    "ridge_spectral_solution": {"X": np.eye(2), "y": [1.0, 2.0], "alpha": 0.5},
+    "l2_shrink": {"theta_star": [2.0, 1.0], "lam": [1.0, 3.0], "alpha": 1.0},
+    "soft_threshold": {"theta_star": [2.0, 1.0], "lam": [1.0, 3.0], "alpha": 1.0},
+    "early_stopping_iterate": {"theta_0": 0.0, "theta_star": 1.0, "lam": 1.0,
+                               "learning_rate": 0.1, "n_steps": 3},
+    "early_stopping_equivalent_alpha": {"lam": [1.0, 2.0], "learning_rate": 0.1, "n_steps": 3},
+    "input_noise_equivalent_alpha": {"noise_var": 0.1, "n_samples": 10},
+    "weight_noise_penalty": {"grad_f": [[1.0, 2.0]], "noise_std": 0.1},
+    "dropout_equivalent_penalty": {"X": np.eye(2), "coef": [1.0, 1.0], "rate": 0.5},
+}
+
+
+@pytest.mark.parametrize("name, arg", [(f, a) for f, kw in sorted(_THEORY_ARGS.items()) for a in kw])
+def test_theory_refuses_nan_in_every_argument(name, arg):
+    function, kwargs = getattr(theory, name), _THEORY_ARGS[name]
+    assert np.all(np.isfinite(function(**kwargs)))  # the valid call works
+    bad = dict(kwargs)
+    bad[arg] = np.where(np.ones_like(np.asarray(kwargs[arg], dtype=float), dtype=bool), np.nan, 0.0)
+    with pytest.raises(ValueError, match=f"^{arg} contains NaN"):
+        function(**bad)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: theory.l2_shrink([1.0], [2.0], -1.0), r"alpha must be >= 0 \(a strength\), got -1"),
+        (lambda: theory.soft_threshold([1.0], [2.0], -1.0), "alpha must be >= 0"),
+        (lambda: theory.ridge_spectral_solution(np.eye(2), [1.0, 2.0], [1.0, -2.0]), "alpha must be >= 0"),
+        (lambda: theory.l2_shrink([1.0, 1.0], [2.0, -1e-3], 1.0), "lam must be >= 0 .*eigenvalues"),
+        (lambda: theory.soft_threshold([1.0], [-2.0], 1.0), "lam must be > 0 .*eigenvalues"),
+        (lambda: theory.early_stopping_iterate(0.0, 1.0, -1.0, 0.1, 3), "lam must be >= 0"),
+        (lambda: theory.early_stopping_equivalent_alpha(-1.0, 0.1, 3), "lam must be >= 0"),
+        (lambda: theory.early_stopping_equivalent_alpha(1.0, -0.1, 3), "learning_rate must be > 0"),
+        (lambda: theory.early_stopping_equivalent_alpha(1.0, 0.1, -3), "n_steps must be >= 0"),
+        (lambda: theory.input_noise_equivalent_alpha(-0.1, 10), "noise_var must be >= 0"),
+        (lambda: theory.input_noise_equivalent_alpha(0.1, -10), "n_samples must be >= 0"),
+        (lambda: theory.weight_noise_penalty([1.0, 2.0], -0.1), "noise_std must be >= 0"),
+        (lambda: theory.dropout_equivalent_penalty(np.eye(2), [1.0, 1.0], 1.0), "rate must be < 1"),
+        (lambda: theory.dropout_equivalent_penalty(np.eye(2), [1.0, 1.0], -0.5), "rate must be >= 0"),
+        (lambda: theory.l2_shrink([np.inf], [1.0], 1.0), "theta_star contains infinity"),
+    ],
+)
+def test_theory_refuses_negative_strengths_and_eigenvalues(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_theory_imports_nothing_of_skreg():
+    import ast
+
+    tree = ast.parse(inspect.getsource(theory))
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in imported if m.startswith(("skreg", "."))] and all(
+        n.level == 0 for n in ast.walk(tree) if isinstance(n, ast.ImportFrom))
+
+
+# ----------------------------------------------------------------- displays
+def test_path_display_feature_names_must_match_the_coefficients():
+    from skreg.plotting import RegularizationPathDisplay
+
+    with pytest.raises(ValueError, match="feature_names has 2 entries but there are 3 coefficients"):
+        RegularizationPathDisplay(np.logspace(-2, 2, 5), np.ones((5, 3)), feature_names=["a", "b"])
+    with pytest.raises(ValueError, match="feature_names must be a list of 3 names"):
+        RegularizationPathDisplay(np.logspace(-2, 2, 5), np.ones((5, 3)), feature_names="abc")
+    with pytest.raises(ValueError, match="one row per alpha"):
+        RegularizationPathDisplay(np.logspace(-2, 2, 4), np.ones((5, 3)))
+    X, y = _data()
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    with pytest.raises(ValueError, match="feature_names has 4 entries but there are 3"):
+        RegularizationPathDisplay.from_estimator(RidgeEigen().fit(X, y), feature_names=list("abcd"))
+    display = RegularizationPathDisplay.from_estimator(RidgeEigen().fit(X, y), feature_names=list("abc"))
+    assert [line.get_label() for line in display.lines_] == ["a", "b", "c"]
+
+
+def test_spectrum_display_labels_must_match_the_curves():
+    from skreg.plotting import ShrinkageSpectrumDisplay
+
+    with pytest.raises(ValueError, match="labels has 1 entries but there are 2 curves"):
+        ShrinkageSpectrumDisplay([4.0, 1.0], [1.0, 2.0], labels=["one"])
+    display = ShrinkageSpectrumDisplay([4.0, 1.0], [1.0, 2.0], labels=["one", "two"])
+    np.testing.assert_allclose(display.shrinkage, [[0.8, 0.5], [4 / 6, 1 / 3]])
