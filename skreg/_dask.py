@@ -17,6 +17,7 @@ from ._gram import GramStats
 __all__ = [
     "is_dask_collection",
     "as_dask_array",
+    "finite_blocks",
     "check_dask_inputs",
     "gram_stats",
     "map_row_blocks",
@@ -51,11 +52,28 @@ def as_dask_array(obj, name):
     return obj
 
 
+def _finite_block(block, name="X"):
+    """The block, or NumPy's ValueError for non-finite input, naming the array."""
+    if not np.all(np.isfinite(block)):
+        what = "NaN" if np.any(np.isnan(block)) else "infinity"
+        raise ValueError(f"Input {name} contains {what} (found in a dask block).")
+    return block
+
+
+def finite_blocks(X, name="X"):
+    """``X`` with every block checked for NaN and infinity when it is computed (lazily).
+
+    What ``predict`` does to a Dask X: NumPy input raises on NaN, so a Dask input must
+    too (at compute time, with the same words) instead of returning NaN predictions.
+    """
+    from functools import partial
+
+    return X.map_blocks(partial(_finite_block, name=name), dtype=X.dtype)
+
+
 def _checked_block(X, y, w):
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
-        raise ValueError("Input contains NaN or infinity (found in a dask block).")
+    X = _finite_block(np.asarray(X, dtype=np.float64), "X")
+    y = _finite_block(np.asarray(y, dtype=np.float64), "y")
     if w is not None:
         w = np.asarray(w, dtype=np.float64)
         check_weight_values(w)

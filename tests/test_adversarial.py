@@ -200,3 +200,24 @@ def test_spectrum_display_labels_must_match_the_curves():
         ShrinkageSpectrumDisplay([4.0, 1.0], [1.0, 2.0], labels=["one"])
     display = ShrinkageSpectrumDisplay([4.0, 1.0], [1.0, 2.0], labels=["one", "two"])
     np.testing.assert_allclose(display.shrinkage, [[0.8, 0.5], [4 / 6, 1 / 3]])
+
+
+# ----------------------------------------------------------------- Dask predict
+@pytest.mark.parametrize("value, message", [(np.nan, "Input X contains NaN"),
+                                            (np.inf, "Input X contains infinity")])
+def test_dask_predict_with_non_finite_x_raises_as_numpy(value, message):
+    from skreg import NoisyInputRegressor, SoftThresholdQuadratic
+
+    X, y = _data()
+    bad = X.copy()
+    bad[7, 1] = value
+    for model in (RidgeEigen(), SoftThresholdQuadratic(alpha=0.1),
+                  NoisyInputRegressor(method="marginalize")):
+        model.fit(X, y)
+        with pytest.raises(ValueError, match=message):
+            model.predict(bad)  # NumPy
+        lazy = model.predict(da.from_array(bad, chunks=4))  # lazy: nothing computed yet
+        with pytest.raises(ValueError, match=message + r" \(found in a dask block\)"):
+            lazy.compute()
+        np.testing.assert_allclose(model.predict(da.from_array(X, chunks=4)).compute(),
+                                   model.predict(X), rtol=1e-12)

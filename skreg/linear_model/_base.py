@@ -195,7 +195,7 @@ class LinearRegressorMixin(RegressorMixin):
         """
         check_is_fitted(self)
         if is_dask_collection(X):  # lazy: a dask array in, a dask array out
-            from .._dask import as_dask_array
+            from .._dask import as_dask_array, finite_blocks
 
             names = getattr(X, "columns", None)
             expected = getattr(self, "feature_names_in_", None)
@@ -205,6 +205,7 @@ class LinearRegressorMixin(RegressorMixin):
             if X.ndim != 2 or X.shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {X.shape[-1]} features, but {type(self).__name__} "
                                  f"is expecting {self.n_features_in_} features as input.")
+            X = finite_blocks(X, "X")  # NaN raises at compute, as NumPy input raises now
         else:
             check_same_namespace(X, self, attribute="coef_", method="predict")
             xp, is_array_api = get_namespace(X)
