@@ -221,3 +221,45 @@ def test_dask_predict_with_non_finite_x_raises_as_numpy(value, message):
             lazy.compute()
         np.testing.assert_allclose(model.predict(da.from_array(X, chunks=4)).compute(),
                                    model.predict(X), rtol=1e-12)
+
+
+# ----------------------------------------------------------------- state
+@pytest.mark.parametrize("noise", [{}, {"weight_noise": 0.05, "input_noise": 0.05}])
+def test_interrupted_partial_fit_leaves_the_random_stream_as_it_was(monkeypatch, noise):
+    from skreg import MLPRegressor
+    from skreg.neural_network import _mlp
+
+    X, y = _data(n=40)
+    params = dict(hidden_layer_sizes=(5,), solver="sgd", batch_size=8, random_state=0, **noise)
+    plain = MLPRegressor(**params).partial_fit(X, y).partial_fit(X, y)
+    model = MLPRegressor(**params).partial_fit(X, y)
+    before = {k: v for k, v in vars(model).items()}
+    state = model._rng.get_state()
+    original = _mlp._BaseMLP._set_fitted
+
+    def interrupted(self, *args, **kwargs):  # the epoch has run and drawn its shuffles
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_mlp._BaseMLP, "_set_fitted", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        model.partial_fit(X, y)
+    monkeypatch.setattr(_mlp._BaseMLP, "_set_fitted", original)
+    assert vars(model).keys() == before.keys() and all(vars(model)[k] is before[k] for k in before)
+    after = model._rng.get_state()
+    assert after[0] == state[0] and np.array_equal(after[1], state[1]) and after[2:] == state[2:]
+    model.partial_fit(X, y)  # continues exactly as if the interrupted call never happened
+    for a, b in zip(model.coefs_, plain.coefs_):
+        np.testing.assert_array_equal(a, b)
+    assert model.loss_curve_ == plain.loss_curve_
+
+
+def test_failed_fit_restores_a_user_random_state_instance():
+    from skreg import MLPRegressor
+
+    X, y = _data(n=40)
+    rs = np.random.RandomState(3)
+    state = rs.get_state()
+    with pytest.raises(ValueError, match="sample_weight contains NaN"):
+        MLPRegressor(hidden_layer_sizes=(3,), random_state=rs, max_iter=5).fit(
+            X, y, sample_weight=np.r_[np.nan, np.ones(39)])
+    assert np.array_equal(rs.get_state()[1], state[1]) and rs.get_state()[2] == state[2]
