@@ -263,3 +263,25 @@ def test_failed_fit_restores_a_user_random_state_instance():
         MLPRegressor(hidden_layer_sizes=(3,), random_state=rs, max_iter=5).fit(
             X, y, sample_weight=np.r_[np.nan, np.ones(39)])
     assert np.array_equal(rs.get_state()[1], state[1]) and rs.get_state()[2] == state[2]
+
+
+# ----------------------------------------------------------------- array API
+def test_per_target_alpha_in_the_namespace_of_x():
+    xp = pytest.importorskip("array_api_strict")
+    import sklearn
+    from sklearn.utils._array_api import move_to
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(20, 3)), rng.normal(size=(20, 2))
+    want = Ridge(alpha=np.array([1.0, 10.0])).fit(X, Y)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = RidgeEigen(alpha=xp.asarray([1.0, 10.0])).fit(xp.asarray(X), xp.asarray(Y))
+        ref = Ridge(alpha=xp.asarray([1.0, 10.0]), solver="svd").fit(xp.asarray(X), xp.asarray(Y))
+        pred = model.predict(xp.asarray(X))
+        with pytest.raises(ValueError, match="Number of targets and number of penalties"):
+            RidgeEigen(alpha=xp.asarray([1.0, 2.0, 3.0])).fit(xp.asarray(X), xp.asarray(Y))
+    assert isinstance(model.coef_, type(xp.asarray([1.0])))
+    coef = move_to(model.coef_, xp=np, device="cpu")
+    np.testing.assert_allclose(coef, want.coef_, rtol=1e-10)
+    np.testing.assert_allclose(coef, move_to(ref.coef_, xp=np, device="cpu"), rtol=1e-10)
+    np.testing.assert_allclose(move_to(pred, xp=np, device="cpu"), want.predict(X), rtol=1e-10)

@@ -111,8 +111,12 @@ def _target_alpha(alpha, n_targets):
     """``alpha`` as a float, or one α per target as scikit-learn's ``Ridge`` takes it.
 
     An array of size 1 is the same α for every target; size n_targets gives target j
-    its own α; any other size is a ValueError (as ``Ridge``).
+    its own α; any other size is a ValueError (as ``Ridge``).  An array of another
+    namespace (array API dispatch: an α per target given in X's namespace, as
+    ``Ridge`` accepts it) is read on the host: it only scales the spectral filter.
     """
+    if hasattr(alpha, "__array_namespace__") and not isinstance(alpha, np.ndarray):
+        alpha = move_to(alpha, xp=np, device="cpu")
     if np.ndim(alpha) == 0:
         return float(alpha)
     values = np.asarray(alpha, dtype=np.float64).ravel()
@@ -191,9 +195,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alpha : float or ndarray of shape (n_targets,), default=1.0
+    alpha : float or array-like of shape (n_targets,), default=1.0
         L2 strength α ≥ 0. ``alpha=0`` is least squares (minimum-norm solution on
-        rank-deficient data).  An array gives each target its own α, as in ``Ridge``.
+        rank-deficient data).  An array gives each target its own α, as in ``Ridge``
+        (under array API dispatch it may be an array of X's namespace).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by centring X and y.
     memory : None, str or joblib.Memory, default=None
@@ -331,7 +336,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray],
+        "alpha": [Interval(Real, 0, None, closed="left"), "array-like"],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "solver": [StrOptions({"auto", "eigen", "lanczos"})],
@@ -386,7 +391,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             _check_array_api_input(X, solver, factor)
             if solver == "lanczos":
                 self._krylov = _krylov_for_ridge(
-                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(np.asarray(self.alpha, dtype=np.float64)),
+                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(_target_alpha(self.alpha, y.shape[1] if y.ndim == 2 else 1)),
                     self.tol, self.max_iter,
                 )
                 spectrum = self._krylov.spectrum
