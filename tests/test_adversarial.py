@@ -7,12 +7,15 @@ that names the problem, or the correct numbers (against scikit-learn or a direct
 
 import contextlib
 import inspect
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.linear_model import Ridge
 
+import skreg
 from skreg import RidgeEigen, RidgeEigenCV, theory
+from skreg.study import StudyError
 from skreg.utils import all_estimators
 
 da = pytest.importorskip("dask.array")
@@ -285,3 +288,150 @@ def test_per_target_alpha_in_the_namespace_of_x():
     np.testing.assert_allclose(coef, want.coef_, rtol=1e-10)
     np.testing.assert_allclose(coef, move_to(ref.coef_, xp=np, device="cpu"), rtol=1e-10)
     np.testing.assert_allclose(move_to(pred, xp=np, device="cpu"), want.predict(X), rtol=1e-10)
+
+
+# ----------------------------------------------------------------- the command line
+def _table(path, n=40, **columns):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 2))
+    frame = {"a": X[:, 0], "b": X[:, 1], "y": X @ [1.0, 2.0] + rng.normal(size=n)}
+    frame.update({k: (v(frame) if callable(v) else v) for k, v in columns.items()})
+    pd.DataFrame(frame).to_csv(path, index=False)
+    return path
+
+
+def _one_line_error(capsys, argv):
+    from skreg.__main__ import main
+
+    status = main(["study", "--quick", "--no-figures"] + argv)
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert err.count("\n") == 1 and err.startswith("skreg: error: ") and "Traceback" not in err, err
+    return err.strip()[len("skreg: error: "):]  # one line: nothing was fitted or printed before it
+
+
+@pytest.fixture
+def csv(tmp_path):
+    return _table(tmp_path / "ok.csv")
+
+
+@pytest.mark.parametrize("out, message", [
+    ("{tmp}/afile", r"^--out '.*afile' is a file, not a folder$"),
+    ("{tmp}/afile/sub", r"^--out '.*afile/sub' cannot be used as the output folder: Not a directory$"),
+    ("/proc/skreg-x", r"^--out '/proc/skreg-x' cannot be used as the output folder: No such file or directory$"),
+])
+def test_cli_output_folder_is_checked_before_the_study(capsys, tmp_path, csv, out, message):
+    import re
+
+    (tmp_path / "afile").write_text("x")
+    err = _one_line_error(capsys, ["--data", str(csv), "--out", out.format(tmp=tmp_path)])
+    assert re.search(message, err), err
+
+
+def test_cli_output_folder_is_created(capsys, tmp_path, csv):
+    from skreg.__main__ import main
+
+    out = tmp_path / "new" / "deeper"
+    assert main(["study", "--quick", "--no-figures", "--data", str(csv), "--out", str(out)]) == 0
+    assert (out / "results.csv").exists() and (out / "report.md").exists()
+
+
+@pytest.mark.parametrize("columns, args, message", [
+    ({"a": 1.0, "b": 2.0}, [], r"^every feature column of ok\.csv is constant \(a, b\): there is nothing to learn"),
+    ({"a": lambda f: f["a"] * 1e307}, [], r"^column 'a' has values up to 2\.\d+e\+307: too large to standardize"),
+    ({"y": lambda f: f["y"] * 1e300}, [], r"^target 'y' has values up to .*e\+300: too large to standardize"),
+    ({}, ["--inner-cv", "30"], r"^--inner-cv 30 is too many folds for the 24 rows of the smallest outer "
+                               r"training fold \(--cv 5 of 30 training rows.*largest usable --inner-cv is 12$"),
+    ({}, ["--cv", "30"], r"^--cv 30 leaves 1 row in an outer test fold of the 30 training rows, too few to "
+                         r"score r2: the largest usable --cv is 15$"),
+    ({}, ["--cv", "31"], r"30 left for training .* fewer than the 31 cross-validation folds"),
+    ({}, ["--cv", "20", "--test-size", "0.5"], r"^--cv 20 leaves 1 row in an outer test fold of the 20 training "
+                                               r"rows, too few to score r2: the largest usable --cv is 10$"),
+    ({}, ["--random-state", "-1"], r"^--random-state must be an integer from 0 to 4294967294 .*got -1$"),
+    ({}, ["--random-state", str(2**32 - 1)], r"^--random-state must be an integer from 0 to 4294967294"),
+    ({}, ["--random-state", str(2**32)], r"^--random-state must be an integer .*got 4294967296$"),
+    ({}, ["--n-jobs", "0"], r"^--n-jobs must be a non-zero integer .*got 0$"),
+    ({}, ["--sep", ";;"], r"^--sep must be one character, got ';;'$"),
+])
+def test_cli_bad_input_one_line_before_any_fit(capsys, tmp_path, columns, args, message):
+    import re
+
+    csv = _table(tmp_path / "ok.csv", **columns)
+    err = _one_line_error(capsys, ["--data", str(csv), "--out", str(tmp_path / "o")] + args)
+    assert re.search(message, err), err
+    assert not (tmp_path / "o" / "results.csv").exists()
+
+
+def test_cli_random_state_at_the_largest_valid_seed_runs(capsys, tmp_path, csv):
+    from skreg.__main__ import main
+
+    assert main(["study", "--quick", "--no-figures", "--data", str(csv), "--out", str(tmp_path / "o"),
+                 "--random-state", str(2**32 - 2)]) == 0
+
+
+def test_cli_integer_target_beyond_int64_is_not_cast(capsys, tmp_path):
+    path = tmp_path / "big.csv"
+    rows = [f"{i * 0.1},{(-1) ** i * 0.3},{[1, 99999999999999999999][i % 2]}" for i in range(40)]
+    path.write_text("a,b,y\n" + "\n".join(rows) + "\n")
+    err = _one_line_error(capsys, ["--data", str(path), "--out", str(tmp_path / "o")])
+    assert err.startswith("target 'y' has integer class labels beyond the 64-bit range (e.g. "
+                          "99999999999999999999)") and "use --task 'regression'" in err, err
+    # within int64 but beyond 2**53 (where float64 merges neighbours): kept exactly
+    from skreg.study import load_dataset
+
+    labels = [2**62 + 1, 2**62 + 2]
+    rows = [f"{i * 0.1},{(-1) ** i * 0.3},{labels[i % 2]}" for i in range(40)]
+    path.write_text("a,b,y\n" + "\n".join(rows) + "\n")
+    data = load_dataset(str(path))
+    assert data.task == "classification" and sorted(set(data.y.tolist())) == labels
+
+
+def test_cli_decimal_comma_file_says_so_and_reads_with_decimal(capsys, tmp_path):
+    path = tmp_path / "comma.csv"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = X @ [1.0, 2.0] + 0.1 * rng.normal(size=40)
+    rows = [f"{a:.4f};{b:.4f};{t:.4f}".replace(".", ",") for a, b, t in zip(X[:, 0], X[:, 1], y)]
+    path.write_text("a;b;y\n" + "\n".join(rows) + "\n")
+    err = _one_line_error(capsys, ["--data", str(path), "--sep", ";", "--out", str(tmp_path / "o")])
+    assert err.startswith("column 'a' of comma.csv holds numbers written with a decimal-comma (e.g. ")
+    assert "pass --decimal ','" in err
+    from skreg.study import load_dataset, run_study
+
+    with pytest.raises(StudyError, match="pass decimal=','"):  # the Python API names its argument
+        run_study(str(path), sep=";", out=None, progress=False)
+    data = load_dataset(str(path), sep=";", decimal=",")
+    assert data.numeric == ["a", "b"]
+    np.testing.assert_allclose(data.X["a"], np.round(X[:, 0], 4))
+
+
+def test_cli_reads_a_pipe_without_losing_its_start(tmp_path, csv):
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    out = tmp_path / "o"
+    proc = subprocess.run([sys.executable, "-m", "skreg", "study", "--data", "/dev/stdin", "--quick",
+                           "--no-figures", "--out", str(out)], input=csv.read_text(), capture_output=True,
+                          text=True, cwd=tmp_path, timeout=300,
+                          env={**__import__("os").environ, "PYTHONPATH": str(Path(skreg.__file__).parents[1])})
+    assert proc.returncode == 0, proc.stderr
+    assert "40 rows" in proc.stderr  # every row of the stream reached the study
+    assert len(pd.read_csv(out / "results.csv")) > 5
+
+
+def test_run_study_errors_name_its_own_arguments(tmp_path, csv):
+    from skreg.study import run_study
+
+    (tmp_path / "afile").write_text("x")
+    cases = [({"out": str(tmp_path / "afile")}, r"^out='.*afile' is a file, not a folder$"),
+             ({"inner_cv": 30}, r"^inner_cv=30 is too many folds .*\(cv=5 of 30 .*usable inner_cv is 12$"),
+             ({"random_state": 2**32 - 1}, r"^random_state must be an integer from 0 to 4294967294"),
+             ({"n_jobs": 0}, r"^n_jobs must be a non-zero integer"),
+             ({"sep": ";;"}, r"^sep must be one character")]
+    for kwargs, message in cases:
+        with pytest.raises(StudyError, match=message):
+            run_study(str(csv), quick=True, progress=False, **{"out": None, **kwargs})
