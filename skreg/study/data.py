@@ -354,6 +354,39 @@ def _is_integer_valued(values):
     return bool(np.all(np.isfinite(values)) and np.all(values == np.round(values)))
 
 
+def _typed_target(y, target, task):
+    """(the target as numbers or class labels, the task), or a StudyError."""
+    number = _as_number(y)
+    numeric_target = number is not None and not pd.api.types.is_bool_dtype(y)
+    if number is not None:
+        _check_finite(number, target)
+    if task == "auto":
+        if not numeric_target:
+            task = "classification"
+        elif _is_integer_valued(number) and number.nunique() <= 10:
+            task = "classification"
+        else:
+            task = "regression"
+    if task == "regression":
+        if not numeric_target:
+            raise StudyError(f"target {target!r} is not numeric; use task='classification'", names=("task",))
+        _check_scalable(number, target, "target")
+        y = number.rename(target)
+    else:
+        if numeric_target and _is_integer_valued(number):
+            y = _integer_labels(y, number, target).rename(target)
+        elif numeric_target:
+            y = number.rename(target)
+        else:
+            y = y.astype(str).str.strip().rename(target)
+        classes = pd.unique(y)
+        if len(classes) < 2:
+            raise StudyError(
+                f"target {target!r} has a single class ({plain(classes[0])}); classification needs two or more"
+            )
+    return y, task
+
+
 def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, categorical=None, drop=None,
                  sep=None, random_state=0, decimal=None):
     """Load the study's table, type its columns and decide the task.
@@ -475,34 +508,7 @@ def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, c
         raise StudyError(f"every feature column of {name} is constant ({_names(X.columns)}): there is nothing "
                          "to learn from")
 
-    number = _as_number(y)
-    numeric_target = number is not None and not pd.api.types.is_bool_dtype(y)
-    if number is not None:
-        _check_finite(number, target)
-    if task == "auto":
-        if not numeric_target:
-            task = "classification"
-        elif _is_integer_valued(number) and number.nunique() <= 10:
-            task = "classification"
-        else:
-            task = "regression"
-    if task == "regression":
-        if not numeric_target:
-            raise StudyError(f"target {target!r} is not numeric; use task='classification'", names=("task",))
-        _check_scalable(number, target, "target")
-        y = number.rename(target)
-    else:
-        if numeric_target and _is_integer_valued(number):
-            y = _integer_labels(y, number, target).rename(target)
-        elif numeric_target:
-            y = number.rename(target)
-        else:
-            y = y.astype(str).str.strip().rename(target)
-        classes = pd.unique(y)
-        if len(classes) < 2:
-            raise StudyError(
-                f"target {target!r} has a single class ({plain(classes[0])}); classification needs two or more"
-            )
+    y, task = _typed_target(y, target, task)
     return Dataset(name, X, y, task, numeric, cats, dropped, notes)
 
 
