@@ -11,7 +11,7 @@ from numbers import Number
 
 import numpy as np
 
-from ._checks import check_fold_scores, check_split_weight, check_weight_values
+from ._data._checks import check_fold_scores, check_split_weight, check_weight_sum, check_weight_values
 from ._gram import GramStats
 
 __all__ = [
@@ -355,10 +355,7 @@ def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
 def _fold_scores(spectrum, test, alphas, scoring):
     """Score of every α on one test fold from its statistics (R² or −MSE)."""
     coefs = spectrum.ridge_coef(alphas)  # (m, t, d), the model centred at the training means
-    Sxx, Sxy, Syy = test.scatter_about(spectrum.X_offset, spectrum.y_offset)
-    ss_res = (np.einsum("mtd,de,mte->mt", coefs, Sxx, coefs)
-              - 2.0 * np.einsum("mtd,dt->mt", coefs, Sxy) + Syy[None, :])
-    ss_res = np.maximum(ss_res, 0.0)
+    ss_res = test.rss(coefs, spectrum.X_offset, spectrum.y_offset)
     if scoring == "neg_mean_squared_error":
         return -ss_res.mean(axis=1) / test.n_samples
     ss_tot = test.Syy  # about the fold's own mean, as r2_score
@@ -403,8 +400,7 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
         )
     fold_stats, test_stats, total, dtype, y_ndim = _kfold_pass(
         estimator, X, y, sample_weight, unweighted_too=True)
-    if total.weight_sum <= 0:
-        raise ValueError("Sample weights must contain at least one non-zero number.")
+    check_weight_sum(total.weight_sum)
     for k, fs in enumerate(fold_stats):
         check_split_weight(k, total.weight_sum - fs.weight_sum)
     scores = np.array([

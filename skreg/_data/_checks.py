@@ -1,12 +1,10 @@
-"""Checks shared by every estimator and core: one rule, one message each.
+"""Checks on the data every estimator shares, each with its one message.
 
 Sample weights are checked here once, whatever form they come in: a scalar (which
 scikit-learn's ``_check_sample_weight`` broadcasts without looking at it), a NumPy or
 array-API array, or a block of a Dask array (checked inside the block, on the worker).
 The messages are scikit-learn's, so a user sees the same text from every estimator.
 """
-
-from __future__ import annotations
 
 from numbers import Number
 
@@ -17,9 +15,24 @@ __all__ = [
     "check_fold_scores",
     "check_sample_weight",
     "check_split_weight",
+    "check_weight_sum",
     "check_weight_values",
     "largest_usable_cv",
 ]
+
+ZERO_WEIGHT_MESSAGE = "Sample weights must contain at least one non-zero number."
+
+
+def check_weight_sum(weight_sum):
+    """Raise the one ValueError for data whose total sample weight is not positive.
+
+    Parameters
+    ----------
+    weight_sum : float
+        Σw of the rows a fit would see (NaN counts as not positive).
+    """
+    if not weight_sum > 0:
+        raise ValueError(ZERO_WEIGHT_MESSAGE)
 
 
 def check_weight_values(sample_weight):
