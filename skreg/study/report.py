@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._pipeline import fmt_number
+
 __all__ = ["format_table", "markdown_table", "write_report"]
 
 
