@@ -37,6 +37,7 @@ setup(
             # array API tests (PyTorch is never an extra: its tests run where it is
             # installed and skip otherwise)
             "array-api-strict>=2.6",
+            "skops>=0.10",
         ],
         "plot": ["matplotlib>=3.6"],
         "dask": ["dask[array,dataframe,distributed]>=2023.1"],

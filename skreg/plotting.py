@@ -373,7 +373,7 @@ class EarlyStoppingCurveDisplay:
 
     Parameters
     ----------
-    history : pandas.DataFrame
+    history : dict of str to ndarray or pandas.DataFrame
         Columns ``step``, ``train_loss``, ``val_loss`` and optionally ``phase``
         (the ``history_`` of :class:`~skreg.EarlyStoppedGD` or the MLPs).
     best_iter : int or None, default=None
@@ -449,18 +449,20 @@ class EarlyStoppingCurveDisplay:
         h = self.history
         step = np.asarray(h["step"], dtype=np.float64)
         self.lines_ = []
+        validated = False
         for column, label in (("train_loss", "training loss"), ("val_loss", "validation loss")):
             if column in h:
                 values = np.asarray(h[column], dtype=np.float64)
                 mask = np.isfinite(values)
+                if not mask.any():  # no validation curve (e.g. an MLP without early stopping)
+                    continue
+                validated |= column == "val_loss"
                 (line,) = ax.plot(step[mask], values[mask], label=label)
                 self.lines_.append(line)
-        if "phase" in h and h["phase"].nunique() > 1:
-            phases = np.asarray(h["phase"])
-            change = np.flatnonzero(phases[1:] != phases[:-1])
-            for k in change:
-                ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
-        if self.best_iter is not None:
+        phases = np.asarray(h["phase"]) if "phase" in h else np.zeros(0)
+        for k in np.flatnonzero(phases[1:] != phases[:-1]):
+            ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
+        if self.best_iter is not None and validated:  # i* is a validation optimum
             ax.axvline(float(self.best_iter), color="k", ls="--", lw=1, label=f"i* = {int(self.best_iter)}")
         if log_y:
             ax.set_yscale("log")
