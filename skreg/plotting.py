@@ -531,7 +531,9 @@ class CVCurveDisplay:
     """
 
     def __init__(self, alphas, mean_test_mse, sem_test_mse, *, alpha_min=None, alpha_1se=None,
-                 n_nonzero=None, estimator_name=None):
+                 n_nonzero=None, estimator_name=None, yscale="linear", ylim=None):
+        self.yscale = yscale
+        self.ylim = ylim
         self.alphas = np.asarray(alphas, dtype=np.float64)
         self.mean_test_mse = np.asarray(mean_test_mse, dtype=np.float64)
         self.sem_test_mse = np.asarray(sem_test_mse, dtype=np.float64)
@@ -541,7 +543,7 @@ class CVCurveDisplay:
         self.estimator_name = estimator_name
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None):
+    def from_estimator(cls, estimator, *, ax=None, yscale="linear", ylim=None, **kwargs):
         """Plot the CV curve of a fitted :class:`~skreg.SoftThresholdQuadraticCV`.
 
         Parameters
@@ -551,6 +553,13 @@ class CVCurveDisplay:
             ``sem_test_mse``, optionally ``n_nonzero``), ``alpha_min_`` and
             ``alpha_1se_``.
         ax : matplotlib Axes or None, default=None
+        yscale : {'linear', 'log'}, default='linear'
+            Scale of the error axis ('log' for wide data, where the errors at large α
+            dwarf the minimum).
+        ylim : (float, float) or None, default=None
+            Limits of the error axis.
+        **kwargs
+            Passed to matplotlib's ``errorbar``.
 
         Returns
         -------
@@ -572,10 +581,12 @@ class CVCurveDisplay:
             alpha_1se=getattr(model, "alpha_1se_", None),
             n_nonzero=results.get("n_nonzero"),
             estimator_name=type(model).__name__,
+            yscale=yscale,
+            ylim=ylim,
         )
-        return display.plot(ax=ax)
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None, *, n_top_ticks=8):
+    def plot(self, ax=None, *, n_top_ticks=8, **kwargs):
         """Draw the curve, its error bars, both rules and the nonzero counts.
 
         Parameters
@@ -583,6 +594,8 @@ class CVCurveDisplay:
         ax : matplotlib Axes or None, default=None
         n_top_ticks : int, default=8
             How many nonzero counts to write along the top axis.
+        **kwargs
+            Passed to matplotlib's ``errorbar`` (over the defaults).
 
         Returns
         -------
@@ -591,11 +604,14 @@ class CVCurveDisplay:
         ax, fig = _get_ax(ax)
         keep = self.alphas > 0  # a log axis cannot show α = 0
         alphas = self.alphas[keep]
-        self.errorbar_ = ax.errorbar(
-            alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep], fmt="o", ms=3,
-            color="tab:red", ecolor="0.6", elinewidth=1, capsize=2, label="mean CV error ± 1 SE",
-        )
+        style = dict(fmt="o", ms=3, color="tab:red", ecolor="0.6", elinewidth=1, capsize=2,
+                     label="mean CV error ± 1 SE")
+        self.errorbar_ = ax.errorbar(alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep],
+                                     **{**style, **kwargs})
         ax.set_xscale("log")
+        ax.set_yscale(self.yscale)
+        if self.ylim is not None:
+            ax.set_ylim(*self.ylim)
         self.lines_ = []
         for value, name, style in ((self.alpha_min, "α_min", "--"), (self.alpha_1se, "α_1se", ":")):
             if value is not None and value > 0:
