@@ -1014,7 +1014,7 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
         )
     omega = design_offset_energy(design)
     keep = significant(lam, n, n_p, offset=omega, method="moments")
-    _warn_if_grey(np.where(keep, lam, 0.0), omega)
+    _check_moments_rank(lam, np.where(keep, lam, 0.0), omega)
     rank = int(np.count_nonzero(keep))
     s = np.sqrt(lam[:rank])
     if V is None:  # kernel side: vᵢ = X̃ᵀuᵢ / sᵢ (uᵢ ⊥ Q, so X̃ᵀuᵢ = (X_P D⁻¹)_wᵀuᵢ)
@@ -1149,8 +1149,9 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
         lam, U = _eigh_descending(design.kernel())
         V = None
     omega = design_offset_energy(design)  # the uncentred energy: round-off is relative to it
-    lam = np.where(significant(lam, n, d, offset=omega, method="moments"), lam, 0.0)
-    _warn_if_grey(lam, omega, scale)
+    kept = np.where(significant(lam, n, d, offset=omega, method="moments"), lam, 0.0)
+    _check_moments_rank(lam, kept, omega, scale)
+    lam = kept
     rank = int(np.count_nonzero(lam))
     s = np.sqrt(lam[:rank])
     if V is None:  # kernel side: keep the nonzero directions, uᵢ = X_wᵀ Uᵢ / sᵢ
@@ -1178,9 +1179,22 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
     )
 
 
-def _warn_if_grey(lam, omega, scale=1.0):
-    """LinAlgWarning when an implicitly centred Gram/kernel (sparse X) keeps directions
-    whose eigenvalue is below (λ_max + ω)/10¹⁰: their relative error exceeds 10⁻⁶."""
+def _check_moments_rank(raw, lam, omega, scale=1.0):
+    """The rank of an implicitly centred Gram/kernel (sparse X), said out loud.
+
+    ValueError when the data have directions (λ_max > 0) but every one lies below the
+    round-off the centring leaves (ρ·ω: a column whose mean is huge next to its
+    spread, e.g. 1e8 + U(−½, ½)); LinAlgWarning when kept directions lie below
+    (λ_max + ω)/10¹⁰, where their relative error exceeds 10⁻⁶.
+    """
+    if raw.size and raw[0] > 0 and not lam[0] > 0:
+        raise ValueError(
+            "A sparse X is centred implicitly from uncentred sums, and here every "
+            f"direction (largest eigenvalue {raw[0] * scale**2:.3g}) is below the round-off "
+            f"of that centring ({omega * scale**2:.3g}·n·eps: a column's mean is too large "
+            "next to its spread). Centre or rescale those columns, or pass X as a dense "
+            "array (centred exactly)."
+        )
     if not (lam.size and lam[0] > 0):
         return
     grey = (lam > 0) & (lam < (lam[0] + omega) / _GRAM_MAX_CONDITION)

@@ -442,3 +442,15 @@ def test_early_stopped_gd_matches_gd_loop_on_redundant_columns(kind, as_sparse):
             fit_X, y, X_val=X_val, y_val=y_val)
     assert_allclose(est.coef_, w, rtol=1e-8, atol=1e-10)
     assert_allclose(np.asarray(est.history_["val_loss"])[-40:], val, rtol=1e-8)
+
+
+def test_sparse_column_whose_mean_swamps_its_spread_is_a_clear_error():
+    rng = np.random.default_rng(0)
+    Z = rng.integers(-512, 512, (200, 3)) / 1024.0
+    y = Z @ np.array([1.0, 2.0, 3.0]) + 0.1 * rng.standard_normal(200)
+    X = Z.copy()
+    X[:, 0] += 1e8  # the centred Gram from uncentred sums loses every digit
+    with pytest.raises(ValueError, match="below the round-off of that centring"):
+        RidgeEigen(alpha=1.0).fit(sparse.csr_matrix(X), y)
+    dense = RidgeEigen(alpha=1.0).fit(X, y).coef_  # centred exactly: the right answer
+    assert_allclose(dense, RidgeEigen(alpha=1.0).fit(Z, y).coef_, rtol=1e-6)
