@@ -51,6 +51,7 @@ __all__ = [
     "EarlyStoppingResult",
     "run_early_stopping",
     "split_validation",
+    "history_frame",
     "stack_rows",
     "take_rows",
     "validation_split",
@@ -74,16 +75,55 @@ class Trainer(Protocol):
     """
 
     def init_params(self):
-        """Fresh θ₀ (and fresh optimizer state), deterministic for the trainer's seed."""
+        """Fresh θ₀ (and fresh optimizer state), deterministic for the trainer's seed.
+
+        Returns
+        -------
+        params : object
+        """
 
     def train(self, params, X, y, n_steps):
-        """Run ``n_steps`` training steps on (X, y) from ``params``; return the new params."""
+        """Run ``n_steps`` training steps on (X, y) from ``params``.
+
+        Parameters
+        ----------
+        params : object
+            The current θ (the trainer may update it in place).
+        X, y : object
+            The data of the phase (subtrain, or all data).
+        n_steps : int
+            How many steps to run (≥ 1).
+
+        Returns
+        -------
+        params : object
+            θ after the steps.
+        """
 
     def loss(self, params, X, y) -> float:
-        """J(θ; X, y): the validation error, and Algorithm 7.3's ε on the subtrain set."""
+        """J(θ; X, y): the validation error, and Algorithm 7.3's ε on the subtrain set.
+
+        Parameters
+        ----------
+        params : object
+        X, y : object
+
+        Returns
+        -------
+        float
+        """
 
     def copy(self, params):
-        """An independent snapshot of ``params``."""
+        """An independent snapshot of ``params``.
+
+        Parameters
+        ----------
+        params : object
+
+        Returns
+        -------
+        object
+        """
 
 
 @dataclass
@@ -100,8 +140,10 @@ class EarlyStoppingResult:
         (``max_iter`` when ``strategy=None``).
     n_iter : int
         Total number of training steps run, over all phases.
-    history : pandas.DataFrame
-        One row per evaluation, columns ``step`` (training steps behind the evaluated θ:
+    history : dict of str to ndarray
+        One entry per evaluation (Keras' ``History.history`` shape, plain NumPy arrays so
+        that a fitted model pickles and ``skops``-saves anywhere; :func:`history_frame`
+        gives the DataFrame view): ``step`` (training steps behind the evaluated θ:
         in the ``'retrain'`` phase counted from the re-initialisation, in the
         ``'continue'`` phase from θ₀ through θ*), ``train_loss`` (J on the data trained
         in that phase), ``val_loss`` (J on the validation set; NaN without one) and
@@ -119,7 +161,7 @@ class EarlyStoppingResult:
     params: Any
     best_iter: int
     n_iter: int
-    history: pd.DataFrame
+    history: dict
     converged: bool
     n_steps: int = 0
     target_loss: float = float("nan")
@@ -228,8 +270,41 @@ def _record(rows, phase, verbose):
 
 
 def _history(rows):
-    frame = pd.DataFrame(rows, columns=["step", "train_loss", "val_loss", "phase"])
-    return frame.astype({"step": "int64", "train_loss": "float64", "val_loss": "float64", "phase": "object"})
+    """The evaluation rows as a dict of NumPy arrays (fixed-width strings for ``phase``)."""
+    columns = list(zip(*rows)) if rows else [(), (), (), ()]
+    return {
+        "step": np.asarray(columns[0], dtype=np.int64),
+        "train_loss": np.asarray(columns[1], dtype=np.float64),
+        "val_loss": np.asarray(columns[2], dtype=np.float64),
+        "phase": np.asarray(columns[3], dtype=str) if rows else np.zeros(0, dtype="<U8"),
+    }
+
+
+def history_frame(history):
+    """A training history (``history_`` of an early-stopped estimator) as a DataFrame.
+
+    Parameters
+    ----------
+    history : dict of str to ndarray
+        ``step``, ``train_loss``, ``val_loss`` and ``phase``, one entry per evaluation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per evaluation, the columns in that order (``phase`` as Python strings).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> history = {"step": np.array([1, 2]), "train_loss": np.array([2.0, 1.0]),
+    ...            "val_loss": np.array([2.5, 2.0]), "phase": np.array(["search", "search"])}
+    >>> history_frame(history).shape
+    (2, 4)
+    """
+    frame = pd.DataFrame({key: np.asarray(history[key]) for key in history})
+    if "phase" in frame:
+        frame["phase"] = frame["phase"].astype(object)
+    return frame
 
 
 def _evaluation_steps(first, stride, last):
@@ -285,9 +360,10 @@ def run_early_stopping(
     trainer : Trainer
         Provides ``init_params``, ``train``, ``loss`` and ``copy`` (and optionally the
         vectorized ``trajectory_losses``, see the module docstring).
-    X_train, y_train :
-        The subtrain set (what θ is trained on during the search).
-    X_val, y_val :
+    X_train, y_train : object
+        The subtrain set (what θ is trained on during the search), in whatever form
+        the trainer takes.
+    X_val, y_val : object or None
         The validation set (may be None only for ``strategy=None``).
     strategy : {'best', 'retrain', 'continue'} or None, default='best'
         Algorithm 7.1, 7.2 or 7.3; None trains ``max_iter`` steps on all data.
@@ -301,7 +377,7 @@ def run_early_stopping(
         Bound on the steps of the search (and, for ``'continue'``, on the total steps of
         search plus continuation); None runs exactly this many steps.  Must be at least
         ``eval_every`` (except for None).
-    X_all, y_all : default=None
+    X_all, y_all : object or None, default=None
         All data for ``'retrain'``, ``'continue'`` and None (typically the subtrain and
         validation sets together).  When None, the concatenation of the subtrain and
         validation sets (for None: the subtrain set).
@@ -426,8 +502,18 @@ def run_early_stopping(
 
 
 def stack_rows(a, b):
-    """``a`` followed by ``b`` along the rows: arrays, sparse matrices (CSR, nothing
-    densified), pandas objects (a fresh index), or ``a`` itself for scalar toy problems."""
+    """``a`` followed by ``b`` along the rows.
+
+    Parameters
+    ----------
+    a, b : array-like, sparse matrix, pandas object, scalar or None
+        Arrays, sparse matrices (CSR, nothing densified), pandas objects (a fresh index),
+        or scalars for toy problems (``a`` is returned).
+
+    Returns
+    -------
+    stacked : same kind as ``a`` (CSR when either is sparse), or None when ``a`` is None
+    """
     if a is None:
         return None
     if sparse.issparse(a) or sparse.issparse(b):
@@ -440,7 +526,18 @@ def stack_rows(a, b):
 
 
 def take_rows(a, idx):
-    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None)."""
+    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None).
+
+    Parameters
+    ----------
+    a : array-like, sparse matrix, pandas object, scalar or None
+    idx : ndarray of int
+        Row positions.
+
+    Returns
+    -------
+    rows : same kind as ``a`` (scalars and None unchanged)
+    """
     if a is None or np.ndim(a) == 0 and not sparse.issparse(a):
         return a
     if isinstance(a, pd.DataFrame | pd.Series):

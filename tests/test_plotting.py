@@ -68,9 +68,9 @@ def test_early_stopping_curve_marks_best_iter():
     display = EarlyStoppingCurveDisplay.from_estimator(model)
     assert display.best_iter == model.best_iter_
     train, val = display.lines_
-    np.testing.assert_allclose(val.get_ydata(), model.history_["val_loss"])
-    best_row = model.history_.loc[model.history_["step"] == model.best_iter_, "val_loss"].iloc[0]
-    assert best_row == pytest.approx(model.history_["val_loss"].min())
+    np.testing.assert_allclose(val.get_ydata(), model.history_frame()["val_loss"])
+    best_row = model.history_frame().loc[model.history_frame()["step"] == model.best_iter_, "val_loss"].iloc[0]
+    assert best_row == pytest.approx(model.history_frame()["val_loss"].min())
     labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert f"i* = {model.best_iter_}" in labels
 
@@ -117,7 +117,7 @@ def test_cv_curve_display_marks_both_rules_and_counts_nonzeros():
 
     model = SoftThresholdQuadraticCV(alphas=30, cv=5).fit(XS, y)
     display = CVCurveDisplay.from_estimator(make_pipeline(StandardScaler(), model))
-    line, caps, (bars,) = display.errorbar_.lines[0], display.errorbar_.lines[1], display.errorbar_.lines[2]
+    line, (bars,) = display.errorbar_.lines[0], display.errorbar_.lines[2]
     np.testing.assert_allclose(line.get_xdata(), model.alphas_)
     np.testing.assert_allclose(line.get_ydata(), model.cv_results_["mean_test_mse"])
     # each error bar spans mean ± SE

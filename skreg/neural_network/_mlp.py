@@ -25,8 +25,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import validate_data
 
+from .._data._checks import check_sample_weight
 from ..noise import smooth_labels
 from ._base import _BaseMLP
 from ._trainer import _normalized_weights
@@ -127,9 +128,10 @@ _COMMON_ATTRS_DOC = """
         Mean training objective of every epoch (penalty included, noise as sampled).
     loss_ : float
         Last entry of ``loss_curve_``.
-    history_ : pandas.DataFrame
-        Columns step, train_loss, val_loss, phase: the early-stopping record, or one
-        row per epoch (val_loss NaN) without early stopping.
+    history_ : dict of str to ndarray
+        ``step``, ``train_loss``, ``val_loss``, ``phase`` (plain NumPy arrays; a DataFrame
+        by ``history_frame()``): the early-stopping record, or one entry per epoch
+        (val_loss NaN) without early stopping.
     best_iter_ : int
         Epoch of the returned weights (i* with early stopping, else ``n_iter_``).
     n_iter_ : int
@@ -419,8 +421,6 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         weight_noise=0.0,
         input_noise=0.0,
         dropout=0.0,
-        label_smoothing=0.0,
-        class_weight=None,
         early_stopping=False,
         validation_fraction=0.1,
         patience=None,
@@ -429,6 +429,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         random_state=None,
         verbose=False,
         warm_start=False,
+        label_smoothing=0.0,
+        class_weight=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -531,8 +533,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                     f"class_weight has labels {unknown} that are not classes of y "
                     f"({list(self.classes_)})."
                 )
-        sw = np.ones(X.shape[0], dtype=X.dtype) if sample_weight is None else _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        sw = np.ones(X.shape[0], dtype=X.dtype) if sample_weight is None else check_sample_weight(
+            sample_weight, X, dtype=X.dtype
         )
         return _normalized_weights(sw * weights[np.asarray(y_enc)].astype(X.dtype), X, X.dtype)
 
