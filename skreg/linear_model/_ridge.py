@@ -28,6 +28,7 @@ from .._krylov import ridge_krylov
 from .. import _sparse
 from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
+from .._criteria import dof_grid, gcv_criterion, least_squares_rss
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -35,6 +36,9 @@ from ._base import (
     validate_dask_fit_data,
     validate_fit_data,
 )
+from ._cv import min_and_one_se as _min_and_one_se
+from ._cv import standard_error as _sem
+from ._cv import warn_at_grid_edge
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -83,6 +87,18 @@ def _check_array_api_input(X, solver, penalty_factor):
             "(array API dispatch runs the exact decomposition, solver='eigen'; with "
             "solver='auto' it needs the min(n, d)² Gram/kernel to fit "
             "skreg._sparse.MEMORY_BUDGET_BYTES)."
+        )
+
+
+def _check_exact_fits(X, what):
+    """ValueError when a sparse X's exact decomposition would not fit the memory budget."""
+    if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
+        side = min(X.shape)
+        raise ValueError(
+            f"{what} on sparse X needs the dense {side} x {side} centred Gram/kernel "
+            f"matrix ({8 * side**2 / 2**30:.1f} GiB), more than the memory budget "
+            "(skreg._sparse.MEMORY_BUDGET_BYTES). Pass cv=K (e.g. cv=5): K-fold runs one "
+            "Lanczos path per fold."
         )
 
 
@@ -533,65 +549,44 @@ class _IdentityRegressor(RegressorMixin, BaseEstimator):
         return predictions
 
 
-def _sem(values, axis):
-    """Standard error of the mean over ``axis``: std(ddof=1) / √K (glmnet's cvsd); 0 if K < 2."""
-    k = values.shape[axis]
-    xp, _, device = get_namespace_and_device(values)
-    if not _is_numpy_namespace(xp):  # array API: the same, in values' namespace
-        if k < 2:
-            shape = tuple(n for i, n in enumerate(values.shape) if i != axis % values.ndim)
-            return xp.zeros(shape, dtype=values.dtype, device=device)
-        scale = xp.max(xp.abs(values), axis=axis, keepdims=True)  # (as below)
-        scale = xp.where((scale > 0) & xp.isfinite(scale), scale, xp.ones_like(scale))
-        std = xp.std(values / scale, axis=axis, correction=1)
-        return std / math.sqrt(k) * xp.squeeze(scale, axis=axis)
-    if k < 2:
-        return np.zeros(np.delete(values.shape, axis))
-    # scaled by the largest magnitude: squared errors of a huge y must not overflow
-    scale = np.max(np.abs(values), axis=axis, keepdims=True)
-    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
-    return np.std(values / scale, axis=axis, ddof=1) / np.sqrt(k) * np.squeeze(scale, axis)
-
-
-def _min_and_one_se(alphas, mean, sem):
-    """Indices of the best mean score and of the one-standard-error choice.
-
-    ``mean`` and ``sem`` have shape (n_alphas, k) (k targets or 1).  The best index is
-    the first maximum (as ``RidgeCV``); the 1-SE index is that of the largest α whose
-    mean score is at least the best mean minus the best α's standard error.
-    """
-    best = np.argmax(mean, axis=0)
-    cols = np.arange(mean.shape[1])
-    within = mean >= (mean[best, cols] - sem[best, cols])[None, :]
-    one_se = np.argmax(np.where(within, alphas[:, None], -np.inf), axis=0)
-    return best, one_se
-
-
 class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     """Ridge regression with α chosen by cross-validation from one decomposition.
 
     With ``cv=None`` the exact leave-one-out errors of every α come from one
-    eigendecomposition of the full data (no refit); with ``cv`` given, each fold is
-    decomposed once and every α is evaluated from it.
+    eigendecomposition of the full data (no refit); ``cv='gcv'`` ranks the α by
+    generalized cross-validation from the same decomposition; with ``cv`` folds,
+    each fold is decomposed once and every α is evaluated from it.
 
     Parameters
     ----------
-    alphas : float or array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+    alphas : float, array-like of shape (n_alphas,) or 'auto', default=(0.1, 1.0, 10.0)
         Candidate strengths α ≥ 0 (0 and tiny values are allowed, see Notes).  A
         scalar is a grid of one value; entries must be real numbers (a string raises
-        ``TypeError``, as in ``RidgeCV``).
+        ``TypeError``, as in ``RidgeCV``).  ``'auto'``: 50 strengths read off the
+        spectrum of the full data, at which the degrees of freedom Σλᵢ/(λᵢ + α) run
+        evenly from 0.5 to rank − 0.5 (``skreg._criteria.dof_grid``), so the grid
+        cannot stop short of the optimum.  When the selected α is the smallest or
+        largest value of a user grid (of two or more values) a ``UserWarning`` names
+        the end and the remedy; never for ``'auto'``.
     fit_intercept : bool, default=True
-    cv : int, cross-validation generator, iterable or None, default=None
-        None: efficient leave-one-out. Otherwise as in ``GridSearchCV``.
+    cv : int, cross-validation generator, iterable, 'gcv' or None, default=None
+        None: efficient leave-one-out. ``'gcv'``: generalized cross-validation,
+        GCV(α) = n·RSS(α)/(n − dof(α))² (Golub, Heath and Wahba 1979), with dof the
+        trace of the hat matrix (the intercept counted) and the sample weights
+        normalized to mean 1 (n the number of samples); ``best_score_`` is
+        −GCV(``alpha_``); ``selection='1se'`` and a ``scoring`` are refused (one
+        number per α has no spread to take a standard error of).  Otherwise folds
+        as in ``GridSearchCV``.
     scoring : str, callable or None, default=None
         With ``cv=None``: None scores −mean(wₖ eₖ²) of the leave-one-out residuals
         (as ``RidgeCV``); a scorer scores the leave-one-out predictions. With ``cv``:
         None is R² (the estimator's ``score``), as ``GridSearchCV``.
     alpha_per_target : bool, default=False
-        Choose one α per target (``cv=None`` only).
+        Choose one α per target, with every ``cv`` (leave-one-out, GCV, K folds): the
+        same α as fitting each target on its own.
     store_cv_results : bool, default=False
         Keep the leave-one-out squared errors (or predictions when ``scoring`` is
-        set) in ``cv_results_`` (``cv=None`` only).
+        set) in ``cv_results_`` (``cv=None``), or the GCV values (``cv='gcv'``).
     selection : {'min', '1se'}, default='min'
         'min': the α of the best mean CV score (``alpha_min_``). '1se': glmnet's
         one-standard-error rule (``alpha_1se_``), the largest α whose mean score is
@@ -620,11 +615,16 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         standard error.  Set when it is defined: with ``cv`` given, or with
         ``cv=None`` and ``scoring=None``.
     best_score_ : float or ndarray of shape (n_targets,)
-        Mean CV score of ``alpha_``.
-    cv_results_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
-        Only with ``store_cv_results=True``.
-    score_path_ : ndarray of shape (n_alphas, n_folds)
-        With ``cv`` given: the score of each α on each held-out fold.
+        Mean CV score of ``alpha_`` (−GCV(``alpha_``) with ``cv='gcv'``).
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid searched: ``alphas`` as an array, or the ``'auto'`` grid.
+    cv_results_ : ndarray
+        Only with ``store_cv_results=True``.  ``cv=None``: shape (n_samples, n_alphas)
+        or (n_samples, n_targets, n_alphas).  ``cv='gcv'``: GCV(α), shape (n_alphas,)
+        or (n_alphas, n_targets) (one column per target for 2-D y).
+    score_path_ : ndarray of shape (n_alphas, n_folds) or (n_alphas, n_folds, n_targets)
+        With ``cv`` folds: the score of each α on each held-out fold (per target
+        with ``alpha_per_target``).
     mse_path_ : ndarray of shape (n_alphas, n_folds)
         With ``cv`` given: the mean squared error of each α on each held-out fold,
         weighted by the fold's sample weights and averaged over targets (as
@@ -683,9 +683,9 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     _supports_sparse = True
 
     _parameter_constraints: dict = {
-        "alphas": ["array-like", Interval(Real, 0, None, closed="left")],
+        "alphas": ["array-like", Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "fit_intercept": ["boolean"],
-        "cv": ["cv_object"],
+        "cv": ["cv_object", StrOptions({"gcv"})],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
         "alpha_per_target": ["boolean"],
         "store_cv_results": ["boolean"],
@@ -735,58 +735,100 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigenCV
         """
-        alphas = check_alphas(self.alphas)
-        if self.cv is not None and self.store_cv_results:
-            raise ValueError("cv!=None and store_cv_results=True are incompatible")
-        if self.cv is not None and self.alpha_per_target:
-            raise ValueError("cv!=None and alpha_per_target=True are incompatible")
-        if self.cv is None and self.selection == "1se" and self.scoring is not None:
-            raise ValueError(
-                "selection='1se' with cv=None needs scoring=None: the standard error is "
-                "taken over the n per-sample leave-one-out squared errors, which a general "
-                "scorer does not define. Use scoring=None, or cv=K folds with the scorer."
-            )
-        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_"):
+        alphas = None if isinstance(self.alphas, str) else check_alphas(self.alphas)
+        self._check_cv_options()
+        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_", "alphas_"):
             self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
-            if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
-                from .._dask import kfold_ridge_cv
-
-                factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-                scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
-                    self, X, y, sample_weight, alphas,
-                    lambda stats: _decompose_ridge_gram(stats, factor,
-                                                        fit_intercept=self.fit_intercept),
-                )
-                self.score_path_ = scores.T  # (n_alphas, n_folds)
-                self._set_selection(alphas, self.score_path_.mean(axis=1),
-                                    _sem(self.score_path_, axis=1), False)
-            else:
-                spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
-            self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
+            self._fit_dask(X, y, sample_weight, alphas)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
-        if self.cv is None:
-            if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
-                side = min(X.shape)
-                raise ValueError(
-                    f"Exact leave-one-out (cv=None) on sparse X needs the dense "
-                    f"{side} x {side} centred Gram/kernel matrix ({8 * side**2 / 2**30:.1f} "
-                    "GiB), more than the memory budget (skreg._sparse.MEMORY_BUDGET_BYTES). "
-                    "Pass cv=K (e.g. cv=5): K-fold runs one Lanczos path per fold."
-                )
-            spectrum = self._select_by_loo(X, y, sample_weight, alphas)
+        if self.cv is None or self.cv == "gcv":
+            _check_exact_fits(X, "cv='gcv'" if self.cv == "gcv" else "Exact leave-one-out (cv=None)")
+            select = self._select_by_loo if self.cv is None else self._select_by_gcv
+            spectrum = select(X, y, sample_weight, alphas)
         else:
-            self._select_by_folds(X, y, sample_weight, alphas)
-            spectrum = self._fold_path(X, y, sample_weight, [self.alpha_]).spectrum
+            spectrum = self._select_by_folds(X, y, sample_weight, alphas)
+        if alphas is not None:
+            warn_at_grid_edge(alphas, self.alpha_, type(self).__name__)
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
         if isinstance(self.alpha_, np.ndarray):  # one α per target: in X's namespace
             xp, _, device = get_namespace_and_device(X)
             self.alpha_ = xp.asarray(self.alpha_, device=device)
             self.best_score_ = xp.asarray(self.best_score_, device=device)
         return self
+
+    def _check_cv_options(self):
+        """Clear errors for settings that do not go together."""
+        folds = self.cv is not None and not isinstance(self.cv, str)
+        if folds and self.store_cv_results:
+            raise ValueError("cv=K folds and store_cv_results=True are incompatible "
+                             "(store_cv_results needs cv=None or cv='gcv')")
+        if isinstance(self.cv, str) and self.selection == "1se":
+            raise ValueError(
+                "selection='1se' is not offered for cv='gcv': GCV gives one number per "
+                "alpha, with no spread over folds to take a standard error of. Use "
+                "selection='min', or cv=None / cv=K for the 1-SE rule."
+            )
+        if isinstance(self.cv, str) and self.scoring is not None:
+            raise ValueError(
+                "cv='gcv' ranks alphas by the GCV criterion itself; scoring must be None "
+                "(use cv=None or cv=K to score with a scorer)."
+            )
+        if self.cv is None and self.selection == "1se" and self.scoring is not None:
+            raise ValueError(
+                "selection='1se' with cv=None needs scoring=None: the standard error is "
+                "taken over the n per-sample leave-one-out squared errors, which a general "
+                "scorer does not define. Use scoring=None, or cv=K folds with the scorer."
+            )
+
+    def _fit_dask(self, X, y, sample_weight, alphas):
+        """Dask input: K folds from fold statistics (one pass), or leave-one-out."""
+        if alphas is None or self.cv == "gcv" or (self.cv is not None and self.alpha_per_target):
+            raise ValueError(
+                "Dask input supports a given alphas grid with leave-one-out (cv=None) or K "
+                "folds without alpha_per_target; alphas='auto', cv='gcv' and per-target "
+                "K-fold need the data in memory (compute the arrays)."
+            )
+        if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
+            from .._dask import kfold_ridge_cv
+
+            factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+            scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
+                self, X, y, sample_weight, alphas,
+                lambda stats: _decompose_ridge_gram(stats, factor,
+                                                    fit_intercept=self.fit_intercept),
+            )
+            self.score_path_ = scores.T  # (n_alphas, n_folds)
+            self._set_selection(alphas, self.score_path_.mean(axis=1),
+                                _sem(self.score_path_, axis=1), False)
+        else:
+            spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
+        self.alphas_ = alphas
+        warn_at_grid_edge(alphas, self.alpha_, type(self).__name__, stacklevel=6)
+        self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
+
+    def _grid(self, spectrum, alphas):
+        """The user's grid, or the 'auto' grid of the spectrum; stored as ``alphas_``."""
+        self.alphas_ = dof_grid(spectrum.eigenvalues) if alphas is None else alphas
+        return self.alphas_
+
+    def _select_by_gcv(self, X, y, sample_weight, alphas):
+        """Generalized cross-validation from one decomposition (``skreg._criteria``)."""
+        _check_numpy_only(X, "cv='gcv'")
+        spectrum = self._decompose(X, y, sample_weight)
+        alphas = self._grid(spectrum, alphas)
+        n = X.shape[0]
+        weight_sum = float(n if sample_weight is None else np.sum(sample_weight))
+        rss0 = least_squares_rss(spectrum, X, y, sample_weight)
+        gcv = gcv_criterion(spectrum, alphas, rss0, n, weight_sum)  # (m, t)
+        per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
+        self._set_selection(alphas, -(gcv if per_target else gcv.mean(axis=1)), None, per_target)
+        if self.store_cv_results:
+            self.cv_results_ = (gcv[:, 0] if y.ndim == 1 else gcv).astype(X.dtype)
+        return spectrum
 
     def _decompose(self, X, y, sample_weight, keep_left=False):
         return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
@@ -824,6 +866,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     def _select_by_loo(self, X, y, sample_weight, alphas):
         spectrum = self._decompose(X, y, sample_weight, keep_left=True)
+        alphas = self._grid(spectrum, alphas)
         xp, _, device = get_namespace_and_device(X)
         is_numpy = _is_numpy_namespace(xp)
         n_samples = X.shape[0]
@@ -919,8 +962,20 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         return spectrum, dtype, y_ndim
 
     def _select_by_folds(self, X, y, sample_weight, alphas):
+        """K-fold selection; returns the decomposition of the full data at ``alpha_``."""
         xp, _, device = get_namespace_and_device(X)
         is_numpy = _is_numpy_namespace(xp)
+        full = None
+        if alphas is None:  # 'auto': the grid of the full data's spectrum
+            if is_sparse(X) and self._penalty_factor is None and _auto_solver(X) != "eigen":
+                raise ValueError(
+                    "alphas='auto' reads the grid off the exact spectrum, but this sparse X "
+                    "takes the Lanczos route (beyond skreg._sparse.EXACT_MAX_SIDE_SPARSE or "
+                    "the memory budget). Pass an explicit alphas grid."
+                )
+            full = _Exact(self._decompose(X, y, sample_weight))
+        alphas = self._grid(None if full is None else full.spectrum, alphas)
+        per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
         cv = check_cv(self.cv)
         scorer = check_scoring(self, scoring=self.scoring or "r2")
         Y = xp.reshape(y, (y.shape[0], -1))
@@ -945,16 +1000,24 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             else:
                 fold_mse.append(_to_host(xp.mean(squared, axis=1), is_numpy))
             y_test = _rows(y, test, xp, device)
+            if per_target:  # (m, t): column j scored alone, as a fit of target j alone
+                fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], y_test[:, j])
+                                     for j in range(n_targets)] for i in range(n_alphas)])
+                continue
             fold_scores.append(
                 [
                     scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, y_test)
                     for p in (preds[i, ...] for i in range(n_alphas))
                 ]
             )
-        self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
+        # (m, K), or (m, K, t) per target
+        self.score_path_ = np.moveaxis(np.asarray(fold_scores, dtype=np.float64), 0, 1)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
         mean = self.score_path_.mean(axis=1)
-        self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), False)
+        self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), per_target)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace
             self.score_path_ = xp.asarray(self.score_path_, device=device)
             self.mse_path_ = xp.asarray(self.mse_path_, device=device)
+        if full is None:
+            full = self._fold_path(X, y, sample_weight, np.atleast_1d(self.alpha_))
+        return full.spectrum
