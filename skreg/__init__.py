@@ -8,22 +8,26 @@ data the risk sees (noise on inputs, outputs, weights).
 __version__ = "0.1.0"
 
 from .linear_model import (
+    BayesianRidgeEigen,
     EarlyStoppedGD,
     NoisyInputRegressor,
     RidgeEigen,
     RidgeEigenCV,
+    RidgeEigenIC,
     SoftThresholdQuadratic,
     SoftThresholdQuadraticCV,
 )
 from .neural_network import MLPClassifier, MLPRegressor
 
 __all__ = [
+    "BayesianRidgeEigen",
     "EarlyStoppedGD",
     "MLPClassifier",
     "MLPRegressor",
     "NoisyInputRegressor",
     "RidgeEigen",
     "RidgeEigenCV",
+    "RidgeEigenIC",
     "SoftThresholdQuadratic",
     "SoftThresholdQuadraticCV",
     "__version__",

@@ -188,8 +188,9 @@ def dof_grid(eigenvalues, n_alphas=50):
 
     The penalized degrees of freedom fall monotonically from r (α = 0) to 0, so the
     targets 0.5 … r − 0.5 (0.1 … 0.9 for r = 1) are met by exactly one α each,
-    found by bisection on log α inside the bracket [λ_min/(4r), 2rλ_max]
-    (dof ≥ r − 0.5 below it, ≤ 0.5 above it).  No grid read off the spectrum can miss
+    found by bisection on log α inside a bracket where dof is above the largest
+    target at one end and below the smallest at the other (rλ/(λ + α) ≥ t ⟺
+    α ≤ λ(r − t)/t, with λ = λ_min resp. λ_max).  No grid read off the spectrum can miss
     the optimum by being too narrow: it spans the whole range of model sizes.
 
     Parameters
@@ -215,8 +216,9 @@ def dof_grid(eigenvalues, n_alphas=50):
         return np.ones(n_alphas)
     lo_t, hi_t = (0.5, r - 0.5) if r >= 2 else (0.1, 0.9)
     targets = np.linspace(hi_t, lo_t, n_alphas)  # dof descending = α ascending
-    lo = np.full(n_alphas, math.log(lam.min() / (4 * r)))
-    hi = np.full(n_alphas, math.log(2 * r * lam.max()))
+    # r·λ/(λ + α) ≥ t ⟺ α ≤ λ(r − t)/t: a bracket with a factor 2 to spare
+    lo = np.full(n_alphas, math.log(lam.min() * (r - hi_t) / hi_t / 2))
+    hi = np.full(n_alphas, math.log(2 * lam.max() * (r - lo_t) / lo_t))
     for _ in range(64):
         mid = 0.5 * (lo + hi)
         dof = (lam[None, :] / (lam[None, :] + np.exp(mid)[:, None])).sum(axis=1)

@@ -716,7 +716,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.array_api_support = self.penalty_factor is None  # factors: NumPy only
+        # penalty factors and GCV: NumPy only
+        tags.array_api_support = self.penalty_factor is None and self.cv != "gcv"
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -754,8 +755,10 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         if alphas is not None:
             warn_at_grid_edge(alphas, self.alpha_, type(self).__name__)
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
+        xp, _, device = get_namespace_and_device(X)
+        if not _is_numpy_namespace(xp):  # the grid is a fitted array: in X's namespace
+            self.alphas_ = xp.asarray(self.alphas_, device=device)
         if isinstance(self.alpha_, np.ndarray):  # one α per target: in X's namespace
-            xp, _, device = get_namespace_and_device(X)
             self.alpha_ = xp.asarray(self.alpha_, device=device)
             self.best_score_ = xp.asarray(self.best_score_, device=device)
         return self
@@ -811,9 +814,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
 
     def _grid(self, spectrum, alphas):
-        """The user's grid, or the 'auto' grid of the spectrum; stored as ``alphas_``."""
-        self.alphas_ = dof_grid(spectrum.eigenvalues) if alphas is None else alphas
-        return self.alphas_
+        """The user's grid, or the 'auto' grid of the spectrum; stored as ``alphas_``
+        (in the namespace of the fit, on its device)."""
+        if alphas is None:
+            xp, _, _ = get_namespace_and_device(spectrum.eigenvalues)
+            alphas = dof_grid(_to_host(spectrum.eigenvalues, _is_numpy_namespace(xp)))
+        self.alphas_ = alphas
+        return alphas
 
     def _select_by_gcv(self, X, y, sample_weight, alphas):
         """Generalized cross-validation from one decomposition (``skreg._criteria``)."""
@@ -994,12 +1001,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             preds = xp.permute_dims(xp.reshape(flat, (-1, n_alphas, n_targets)), (1, 0, 2))
             preds = preds + intercepts[:, None, :]
             sw_test = None if sample_weight is None else _rows(sample_weight, test, xp, device)
-            squared = xp.mean((preds - _rows(Y, test, xp, device)) ** 2, axis=2)  # (m, n_test)
+            Y_test = xp.astype(_rows(Y, test, xp, device), preds.dtype)  # (integer y, array API)
+            squared = xp.mean((preds - Y_test) ** 2, axis=2)  # (m, n_test)
             if sw_test is not None and float(xp.sum(sw_test)) > 0:
                 fold_mse.append(_to_host(squared @ sw_test / xp.sum(sw_test), is_numpy))
             else:
                 fold_mse.append(_to_host(xp.mean(squared, axis=1), is_numpy))
-            y_test = _rows(y, test, xp, device)
+            y_test = Y_test[:, 0] if y.ndim == 1 else Y_test
             if per_target:  # (m, t): column j scored alone, as a fit of target j alone
                 fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], y_test[:, j])
                                      for j in range(n_targets)] for i in range(n_alphas)])
