@@ -1,11 +1,14 @@
-"""The one selection module: standard error, the min and 1-SE rules, the grid-edge warning.
+"""The one model-selection rule module: standard error, least error and the 1-SE rule.
 
-Every estimator that picks a strength from a grid of scores (``RidgeEigenCV`` with
-leave-one-out, GCV or K folds, ``RidgeEigenIC``) goes through these functions, so the
-rules read the same everywhere.
+Every CV estimator (ridge, L1, logistic) scores each α on K folds, then chooses
+
+- ``'min'``: the α of the best mean score (the first one on ties, as ``RidgeCV``);
+- ``'1se'``: glmnet's one-standard-error rule, the largest α whose mean score is within
+  one standard error of the best, SE = std(fold scores, ddof=1) / √K (glmnet's cvsd).
+
+Scores are "larger is better" here; an error (MSE) is passed negated.  A chosen α at an
+end of a user grid raises one warning, worded the same everywhere (``warn_at_grid_edge``).
 """
-
-from __future__ import annotations
 
 import math
 import warnings
@@ -13,7 +16,7 @@ import warnings
 import numpy as np
 from sklearn.utils._array_api import _is_numpy_namespace, get_namespace_and_device
 
-__all__ = ["standard_error", "min_and_one_se", "warn_at_grid_edge"]
+__all__ = ["min_and_one_se", "standard_error", "warn_at_grid_edge"]
 
 
 def standard_error(values, axis):

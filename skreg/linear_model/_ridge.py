@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from numbers import Integral, Real
 
@@ -36,9 +35,7 @@ from ._base import (
     validate_dask_fit_data,
     validate_fit_data,
 )
-from ._cv import min_and_one_se as _min_and_one_se
-from ._cv import standard_error as _sem
-from ._cv import warn_at_grid_edge
+from ._cv import min_and_one_se, standard_error, warn_at_grid_edge
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -86,7 +83,7 @@ def _check_array_api_input(X, solver, penalty_factor):
             f"solver='lanczos' takes NumPy/SciPy arrays only, not {xp.__name__} arrays "
             "(array API dispatch runs the exact decomposition, solver='eigen'; with "
             "solver='auto' it needs the min(n, d)² Gram/kernel to fit "
-            "skreg._sparse.MEMORY_BUDGET_BYTES)."
+            "skreg.set_config(memory_budget=...))."
         )
 
 
@@ -97,7 +94,7 @@ def _check_exact_fits(X, what):
         raise ValueError(
             f"{what} on sparse X needs the dense {side} x {side} centred Gram/kernel "
             f"matrix ({8 * side**2 / 2**30:.1f} GiB), more than the memory budget "
-            "(skreg._sparse.MEMORY_BUDGET_BYTES). Pass cv=K (e.g. cv=5): K-fold runs one "
+            "(skreg.set_config(memory_budget=...)). Pass cv=K (e.g. cv=5): K-fold runs one "
             "Lanczos path per fold."
         )
 
@@ -233,8 +230,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
           serves every α, so ``fit`` and ``path`` together cost about one LSQR/CG
           solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
         - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
-          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585)
-          and, for sparse X, min(n, d) ≤ 3,000 (``skreg._sparse.EXACT_MAX_SIDE_SPARSE``: beyond
+          the memory budget (:func:`skreg.get_config`, 1 GiB, min(n, d) ≤ 11,585)
+          and, for sparse X, min(n, d) ≤ 3,000 (``skreg.get_config()["exact_max_side_sparse"]``: beyond
           it the O(min(n, d)³) eigensolver takes longer than a Lanczos path);
           ``'lanczos'`` otherwise.
     tol : float, default=1e-6
@@ -246,7 +243,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     max_iter : int or None, default=None
         ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
         min(n_samples, n_features), and a basis of at most 4 GiB,
-        ``skreg._krylov.BASIS_BUDGET_BYTES``).  A
+        4 × the memory budget).  A
         :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
         from being met.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -652,7 +649,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     Sparse X (CSR/CSC) is centred implicitly, never densified.  Leave-one-out needs
     the exact decomposition and its left vectors U = X_w V / s (n × rank): it runs
     when the centred Gram or kernel (min(n, d)² floats) fits
-    :data:`skreg._sparse.MEMORY_BUDGET_BYTES`, and raises a ``ValueError`` asking
+    the memory budget (:func:`skreg.get_config`), and raises a ``ValueError`` asking
     for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
     fit, or for which ``RidgeEigen(solver='auto')`` would choose Lanczos, is solved by
     one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see :class:`RidgeEigen`),
@@ -806,7 +803,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             )
             self.score_path_ = scores.T  # (n_alphas, n_folds)
             self._set_selection(alphas, self.score_path_.mean(axis=1),
-                                _sem(self.score_path_, axis=1), False)
+                                standard_error(self.score_path_, axis=1), False)
         else:
             spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
         self.alphas_ = alphas
@@ -845,7 +842,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         """alpha_min_, alpha_1se_ (when ``sem`` is given), alpha_ and best_score_."""
         mean2 = mean.reshape(len(alphas), -1)
         sem2 = np.zeros_like(mean2) if sem is None else sem.reshape(len(alphas), -1)
-        best, one_se = _min_and_one_se(alphas, mean2, sem2)
+        best, one_se = min_and_one_se(alphas, mean2, sem2)
         chosen = one_se if self.selection == "1se" else best
         cols = np.arange(mean2.shape[1])
         if per_target:
@@ -885,7 +882,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             # per-sample errors: the n "folds" of leave-one-out, for the 1-SE rule
             per_sample = squared if per_target else xp.mean(squared, axis=2)  # (m, n[, t])
             scores = -xp.mean(per_sample, axis=1)
-            sem = _sem(per_sample, axis=1)
+            sem = standard_error(per_sample, axis=1)
             results = squared
             if not is_numpy:  # m (× t) numbers: select on the host
                 scores, sem = _to_host(scores, False), _to_host(sem, False)
@@ -977,7 +974,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if is_sparse(X) and self._penalty_factor is None and _auto_solver(X) != "eigen":
                 raise ValueError(
                     "alphas='auto' reads the grid off the exact spectrum, but this sparse X "
-                    "takes the Lanczos route (beyond skreg._sparse.EXACT_MAX_SIDE_SPARSE or "
+                    "takes the Lanczos route (beyond skreg.get_config()['exact_max_side_sparse'] or "
                     "the memory budget). Pass an explicit alphas grid."
                 )
             full = _Exact(self._decompose(X, y, sample_weight))
@@ -1022,7 +1019,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.score_path_ = np.moveaxis(np.asarray(fold_scores, dtype=np.float64), 0, 1)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
         mean = self.score_path_.mean(axis=1)
-        self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), per_target)
+        self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), per_target)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace
             self.score_path_ = xp.asarray(self.score_path_, device=device)
             self.mse_path_ = xp.asarray(self.mse_path_, device=device)
