@@ -53,7 +53,9 @@ def min_and_one_se(alphas, mean, sem):
     return best, one_se
 
 
-def warn_at_grid_edge(alphas, chosen, estimator_name, stacklevel=5):
+def warn_at_grid_edge(alphas, chosen, estimator_name, stacklevel=5,
+                      automatic="alphas='auto' (a grid read off the spectrum that spans every "
+                                "model size)"):
     """UserWarning when the chosen α is the smallest or largest of a user grid.
 
     A grid that tops out (or bottoms out) at the chosen value may have cut off the
@@ -70,6 +72,8 @@ def warn_at_grid_edge(alphas, chosen, estimator_name, stacklevel=5):
     stacklevel : int, default=5
         Points the warning at the user's ``fit`` call (through ``fit``'s two
         decorators).
+    automatic : str
+        The estimator's automatic grid, named in the remedy.
     """
     alphas = np.asarray(alphas, dtype=np.float64)
     if np.unique(alphas).size < 2:
@@ -84,8 +88,7 @@ def warn_at_grid_edge(alphas, chosen, estimator_name, stacklevel=5):
         warnings.warn(
             f"{estimator_name}: the selected alpha{which} is the {end} value of the grid "
             f"(alpha={value:.4g}); the optimum may lie {side} it. Extend alphas {side} "
-            f"{value:.4g}, or pass alphas='auto' (a grid read off the spectrum that spans "
-            "every model size).",
+            f"{value:.4g}, or pass {automatic}.",
             UserWarning,
             stacklevel=stacklevel,
         )
