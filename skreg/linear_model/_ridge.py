@@ -638,6 +638,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     sklearn.linear_model.RidgeCV : same selection (same ``alpha_`` and ``best_score_``
         for alphas > 0) by the dual formula.
     RidgeEigen : fixed α.
+    RidgeEigenIC : α by AIC or BIC from the same decomposition.
+    BayesianRidgeEigen : α by the evidence (MacKay), with posterior uncertainty.
 
     Notes
     -----

@@ -166,9 +166,9 @@ class RidgeEigenIC(SingleTargetRegressorMixin, BaseEstimator):
         dof = ridge_dof(spectrum, grid)
         if self.noise_variance is None and np.any(rss <= 0):
             raise ValueError(
-                f"alphas {grid[rss <= 0][:5]} interpolate the data (RSS = 0, dof = n = {n}): "
-                "n*log(RSS/n) is undefined there. Remove them, use alphas='auto', or pass "
-                "noise_variance."
+                f"alphas {grid[rss <= 0][:5]} fit the data exactly (RSS = 0: the model "
+                f"interpolates the n = {n} samples, or y is constant): n*log(RSS/n) is "
+                "undefined there. Remove them, use alphas='auto', or pass noise_variance."
             )
         crit = information_criterion(rss, dof, n, self.criterion, self.noise_variance)
         best = int(np.argmin(crit))

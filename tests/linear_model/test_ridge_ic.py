@@ -116,7 +116,7 @@ def test_p_greater_than_n_works(criterion):
     k = 2.0 if criterion == "aic" else math.log(len(y))
     ref = len(y) * np.log(rss / len(y)) + k * dof
     np.testing.assert_allclose(model.criterion_[[10, 30]], ref, rtol=1e-7)
-    with pytest.raises(ValueError, match="interpolate the data"):
+    with pytest.raises(ValueError, match="fit the data exactly"):
         RidgeEigenIC([0.0, 1.0], criterion=criterion).fit(X, y)
 
 
