@@ -207,7 +207,7 @@ def dof_grid(eigenvalues, n_alphas=50):
     >>> lam = np.array([10.0, 1.0, 0.1])
     >>> alphas = dof_grid(lam, 5)
     >>> np.round((lam / (lam + alphas[:, None])).sum(axis=1), 6)
-    array([2.5 , 2.  , 1.5 , 1.  , 0.5 ])
+    array([2.5, 2. , 1.5, 1. , 0.5])
     """
     lam = np.asarray(eigenvalues, dtype=np.float64)
     lam = lam[lam > 0]
