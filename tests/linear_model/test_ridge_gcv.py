@@ -195,3 +195,9 @@ def test_kfold_per_target_one_se():
         single = RidgeEigenCV(alphas=alphas, cv=5, selection="1se").fit(X, Y[:, j])
         assert per.alpha_1se_[j] == single.alpha_1se_
         assert per.alpha_[j] == single.alpha_
+
+
+def test_kfold_per_target_refuses_nan_fold_scores():
+    X, Y, _ = _data(12, 3, t=2)
+    with pytest.raises(ValueError, match="r2 score is NaN"):
+        RidgeEigenCV(alphas=[0.1, 1.0], cv=12, alpha_per_target=True).fit(X, Y)
