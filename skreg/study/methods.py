@@ -504,16 +504,9 @@ def _mlp_common(s, batch_size=64):
     )
 
 
-def _default_methods():
-    R, C = "regression", "classification"
-    none = lambda s: {}  # noqa: E731
-    methods = [
-        Method("mean (baseline)", "baseline", R, make=lambda s: DummyRegressor(strategy="mean"), grid=none,
-               describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
-        Method("majority class (baseline)", "baseline", C, make=lambda s: DummyClassifier(strategy="prior"),
-               grid=none, describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
-        Method("least squares (unregularized)", "least_squares", R, make=lambda s: RidgeEigen(alpha=0.0), grid=none,
-               describe=_describe_ols, lecture=_p_ols, tuning="none"),
+def _ridge_methods(R, none):
+    """The L2 rows that choose α themselves: leave-one-out, BIC, the evidence."""
+    return [
         Method(
             "RidgeEigenCV (L2)", "ridge", R,
             make=lambda s: RidgeEigenCV(alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
@@ -525,6 +518,20 @@ def _default_methods():
         Method("BayesianRidgeEigen (L2, evidence)", "bayesian_ridge", R, make=lambda s: BayesianRidgeEigen(),
                grid=none, describe=_describe_self_tuned_ridge, lecture=_p_bayesian_ridge,
                tuning="evidence maximization"),
+    ]
+
+
+def _default_methods():
+    R, C = "regression", "classification"
+    none = lambda s: {}  # noqa: E731
+    methods = [
+        Method("mean (baseline)", "baseline", R, make=lambda s: DummyRegressor(strategy="mean"), grid=none,
+               describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
+        Method("majority class (baseline)", "baseline", C, make=lambda s: DummyClassifier(strategy="prior"),
+               grid=none, describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
+        Method("least squares (unregularized)", "least_squares", R, make=lambda s: RidgeEigen(alpha=0.0), grid=none,
+               describe=_describe_ols, lecture=_p_ols, tuning="none"),
+        *_ridge_methods(R, none),
         Method(
             "SoftThresholdQuadratic (L1)", "l1", R, make=_l1_make, grid=_l1_grid, describe=_describe_l1,
             lecture=_p_l1, curve_param="alpha",
