@@ -23,6 +23,7 @@ from .._criteria import (
 from .._spectral import decompose
 from ._base import _sparse_formats
 from ._ridge_ic import SingleTargetRegressorMixin
+from ._scaling import data_scales
 
 __all__ = ["BayesianRidgeEigen"]
 
@@ -108,7 +109,8 @@ class BayesianRidgeEigen(SingleTargetRegressorMixin, BaseEstimator):
     posterior covariance is complete also for p > n: directions outside the row
     space of X_c keep the prior variance 1/λ_w.  ``predict(X, return_std=True)``
     returns √(1/β + 1/(βn) + (x − x̄)ᵀΣ(x − x̄)), the middle term being the
-    intercept's posterior variance (absent without intercept).
+    intercept's posterior variance (absent without intercept).  The Gamma hyperpriors
+    are not scale-free: X or y beyond 1e±100 raises a ``ValueError`` (rescale first).
 
     Examples
     --------
@@ -168,6 +170,13 @@ class BayesianRidgeEigen(SingleTargetRegressorMixin, BaseEstimator):
         self : BayesianRidgeEigen
         """
         X, y, sample_weight = self._validate_single_target(X, y, sample_weight)
+        if data_scales(X, y) != (1.0, 1.0):
+            raise ValueError(
+                "BayesianRidgeEigen: X or y lies beyond 1e±100. The Gamma hyperpriors "
+                "(alpha_1, alpha_2, lambda_1, lambda_2) are not scale-free, so the evidence "
+                "there is dominated by them or overflows; rescale X and y first (e.g. "
+                "StandardScaler, TransformedTargetRegressor)."
+            )
         n, d = X.shape
         if sample_weight is not None:
             sample_weight = sample_weight * (n / np.sum(sample_weight))

@@ -13,7 +13,8 @@ from .._atomic import atomic_fit
 from .._criteria import dof_grid, information_criterion, least_squares_rss, ridge_dof, ridge_rss
 from ._base import LinearRegressorMixin, check_alphas, check_penalty_factor, validate_fit_data
 from ._cv import warn_at_grid_edge
-from ._ridge import _check_exact_fits, _check_numpy_only, _decompose_ridge
+from ._ridge import _SCALED_ATTRIBUTES, _check_exact_fits, _check_numpy_only, _decompose_ridge
+from ._scaling import fit_if_extreme
 
 __all__ = ["RidgeEigenIC"]
 
@@ -104,7 +105,8 @@ class RidgeEigenIC(SingleTargetRegressorMixin, BaseEstimator):
     RSS(α) = RSS₀ + Σᵢ (α/(λᵢ + α))² bᵢ² with RSS₀ the least-squares residual
     computed once from the data.  A user grid that contains an α at which the model
     interpolates the data (RSS = 0, e.g. α = 0 with p ≥ n) raises a ``ValueError``
-    when σ² is profiled out (log 0).
+    when σ² is profiled out (log 0).  X or y beyond 1e±100 is fitted on rescaled data
+    and mapped back (``skreg.linear_model._scaling``), so the criteria stay finite.
 
     Examples
     --------
@@ -152,6 +154,12 @@ class RidgeEigenIC(SingleTargetRegressorMixin, BaseEstimator):
         """
         alphas = None if isinstance(self.alphas, str) else check_alphas(self.alphas)
         X, y, sample_weight = self._validate_single_target(X, y, sample_weight)
+        scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alphas_=(2, 0), noise_variance_=(0, 2))
+        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0), "noise_variance": (0, 2)},
+                          scaled):  # beyond 1e±100: fitted on X/s_x, y/s_y, mapped back
+            if self.noise_variance is None:  # n·log(RSS/n) moves by n·log(s_y²)
+                self.criterion_ = self.criterion_ + X.shape[0] * 2 * np.log(self._data_scale[1])
+            return self
         factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         spectrum = _decompose_ridge(X, y, sample_weight, factor,
                                     fit_intercept=bool(self.fit_intercept))

@@ -175,3 +175,10 @@ def test_float32_pickle_and_convergence_warning():
         BayesianRidgeEigen().fit(X, np.c_[y, y])
     with pytest.raises(ValueError, match="alpha_init"):
         BayesianRidgeEigen(alpha_init=-1.0).fit(X, y)
+
+
+@pytest.mark.parametrize("sx, sy", [(1e150, 1.0), (1.0, 1e150), (1e-150, 1.0)])
+def test_extreme_scales_are_a_clear_error(sx, sy):
+    X, y, _ = _data(30, 3, seed=8)
+    with pytest.raises(ValueError, match="beyond 1e±100.*not scale-free"):
+        BayesianRidgeEigen().fit(X * sx, y * sy)

@@ -141,3 +141,20 @@ def test_bad_input():
         RidgeEigenIC().fit(X, np.c_[y, y])
     with pytest.raises(ValueError, match="alphas\\[1\\] == -1"):
         RidgeEigenIC([1.0, -1]).fit(X, y)
+
+
+@pytest.mark.parametrize("sx, sy", [(1e150, 1.0), (1.0, 1e150), (1e-150, 1e-150)])
+@pytest.mark.parametrize("noise_variance", [None, 0.5])
+def test_extreme_scales_are_equivariant(sx, sy, noise_variance):
+    X, y, sw = _data(seed=7)
+    nv = None if noise_variance is None else noise_variance * sy**2
+    ref = RidgeEigenIC(noise_variance=noise_variance).fit(X, y, sample_weight=sw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = RidgeEigenIC(noise_variance=nv).fit(X * sx, y * sy, sample_weight=sw)
+    np.testing.assert_allclose(got.alphas_, ref.alphas_ * sx**2, rtol=1e-10)
+    assert got.alpha_ == pytest.approx(ref.alpha_ * sx**2, rel=1e-10)
+    np.testing.assert_allclose(got.coef_, ref.coef_ * sy / sx, rtol=1e-9)
+    shift = len(y) * np.log(sy**2) if noise_variance is None else 0.0
+    np.testing.assert_allclose(got.criterion_, ref.criterion_ + shift, rtol=1e-9)
+    assert got.noise_variance_ == pytest.approx(ref.noise_variance_ * sy**2, rel=1e-9)
