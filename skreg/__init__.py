@@ -9,22 +9,26 @@ __version__ = "0.1.0"
 
 from ._config import config_context, get_config, set_config
 from .linear_model import (
+    BayesianRidgeEigen,
     EarlyStoppedGD,
     NoisyInputRegressor,
     RidgeEigen,
     RidgeEigenCV,
+    RidgeEigenIC,
     SoftThresholdQuadratic,
     SoftThresholdQuadraticCV,
 )
 from .neural_network import MLPClassifier, MLPRegressor
 
 __all__ = [
+    "BayesianRidgeEigen",
     "EarlyStoppedGD",
     "MLPClassifier",
     "MLPRegressor",
     "NoisyInputRegressor",
     "RidgeEigen",
     "RidgeEigenCV",
+    "RidgeEigenIC",
     "SoftThresholdQuadratic",
     "SoftThresholdQuadraticCV",
     "__version__",

@@ -6,12 +6,12 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor, RidgeEigen
+from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
 from skreg.utils import all_estimators, expected_failed_checks
 
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
+WEIGHTED = {"BayesianRidgeEigen", "RidgeEigen", "RidgeEigenCV", "RidgeEigenIC", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
             "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor"}
 
 
@@ -22,6 +22,8 @@ def _instances():
         NoisyInputRegressor(method="marginalize"),
         EarlyStoppedGD(strategy=None),
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
+        RidgeEigenCV(cv="gcv", alphas="auto"),
+        RidgeEigenCV(cv=3, alpha_per_target=True),
         MLPRegressor(solver="lbfgs"),
         MLPClassifier(solver="lbfgs"),
     ]
@@ -30,12 +32,14 @@ def _instances():
 def test_registry_lists_public_estimators():
     names = {name for name, _ in all_estimators()}
     assert names >= {
+        "BayesianRidgeEigen",
         "EarlyStoppedGD",
         "MLPClassifier",
         "MLPRegressor",
         "NoisyInputRegressor",
         "RidgeEigen",
         "RidgeEigenCV",
+        "RidgeEigenIC",
         "SoftThresholdQuadratic",
         "SoftThresholdQuadraticCV",
     }

@@ -1,10 +1,12 @@
 """Linear estimators: each one a spectral filter of least squares, or an L1 solve."""
 
+from ._bayesian_ridge import BayesianRidgeEigen
 from ._early_stopping import EarlyStoppedGD
 from ._lasso import SoftThresholdQuadratic
 from ._lasso_cv import SoftThresholdQuadraticCV
 from ._noise import NoisyInputRegressor
 from ._ridge import RidgeEigen, RidgeEigenCV
+from ._ridge_ic import RidgeEigenIC
 
-__all__ = ["EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic",
-           "SoftThresholdQuadraticCV"]
+__all__ = ["BayesianRidgeEigen", "EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen",
+           "RidgeEigenCV", "RidgeEigenIC", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV"]

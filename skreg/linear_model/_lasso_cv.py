@@ -88,6 +88,7 @@ from .._gram import GramStats
 from .._l1 import _FactorProblem, alpha_max, check_penalty_factor, make_problem, reduce_problem
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, validate_fit_data
+from ._cv import warn_at_grid_edge
 from ._scaling import fit_if_extreme
 from ._lasso import _ActiveSet, _blas_threads, _Problem, _solve
 
@@ -430,7 +431,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         ``eps · α_max``, with α_max = max |X_cᵀW y_c| over the full data (the smallest α
         giving all-zero coefficients; clipped at 0 when ``positive``; with
         ``penalty_factor``, see there).  An array: the
-        strengths α ≥ 0 themselves, sorted decreasingly.
+        strengths α ≥ 0 themselves, sorted decreasingly; a chosen α at the smallest or
+        largest value of such a grid (of two or more values) raises a ``UserWarning``.
     eps : float, default=1e-3
         Length of the automatic grid, α_min / α_max.
     cv : int, cross-validation generator or iterable, default=5
@@ -863,6 +865,9 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         self.alpha_min_ = float(alphas[i_min])
         self.alpha_1se_ = float(alphas[i_1se])
         self.alpha_ = self.alpha_min_ if self.selection == "min" else self.alpha_1se_
+        if not isinstance(self.alphas, Integral):  # a user grid (the automatic one spans α_max)
+            warn_at_grid_edge(alphas, self.alpha_, type(self).__name__, stacklevel=7,
+                              automatic="an int alphas (a grid from alpha_max down)")
         results = {
             "alpha": alphas.copy(),
             "mean_test_mse": mean,

@@ -29,7 +29,7 @@ from .. import _sparse
 from .._sparse import is_sparse
 from .._penalized_spectral import decompose_gram_penalized, decompose_penalized
 from .._spectral import decompose, decompose_gram
-from ._cv import min_and_one_se, standard_error
+from .._criteria import dof_grid, gcv_criterion, least_squares_rss
 from ._scaling import check_chunk_scale, fit_if_extreme
 
 # fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
@@ -41,6 +41,7 @@ from ._base import (
     validate_dask_fit_data,
     validate_fit_data,
 )
+from ._cv import min_and_one_se, standard_error, warn_at_grid_edge
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -89,6 +90,18 @@ def _check_array_api_input(X, solver, penalty_factor):
             "(array API dispatch runs the exact decomposition, solver='eigen'; with "
             "solver='auto' it needs the min(n, d)² Gram/kernel to fit "
             "skreg.set_config(memory_budget=...))."
+        )
+
+
+def _check_exact_fits(X, what):
+    """ValueError when a sparse X's exact decomposition would not fit the memory budget."""
+    if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
+        side = min(X.shape)
+        raise ValueError(
+            f"{what} on sparse X needs the dense {side} x {side} centred Gram/kernel "
+            f"matrix ({8 * side**2 / 2**30:.1f} GiB), more than the memory budget "
+            "(skreg.set_config(memory_budget=...)). Pass cv=K (e.g. cv=5): K-fold runs one "
+            "Lanczos path per fold."
         )
 
 
@@ -557,27 +570,40 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     """Ridge regression with α chosen by cross-validation from one decomposition.
 
     With ``cv=None`` the exact leave-one-out errors of every α come from one
-    eigendecomposition of the full data (no refit); with ``cv`` given, each fold is
-    decomposed once and every α is evaluated from it.
+    eigendecomposition of the full data (no refit); ``cv='gcv'`` ranks the α by
+    generalized cross-validation from the same decomposition; with ``cv`` folds,
+    each fold is decomposed once and every α is evaluated from it.
 
     Parameters
     ----------
-    alphas : float or array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+    alphas : float, array-like of shape (n_alphas,) or 'auto', default=(0.1, 1.0, 10.0)
         Candidate strengths α ≥ 0 (0 and tiny values are allowed, see Notes).  A
         scalar is a grid of one value; entries must be real numbers (a string raises
-        ``TypeError``, as in ``RidgeCV``).
+        ``TypeError``, as in ``RidgeCV``).  ``'auto'``: 50 strengths read off the
+        spectrum of the full data, at which the degrees of freedom Σλᵢ/(λᵢ + α) run
+        evenly from 0.5 to rank − 0.5 (``skreg._criteria.dof_grid``), so the grid
+        cannot stop short of the optimum.  When the selected α is the smallest or
+        largest value of a user grid (of two or more values) a ``UserWarning`` names
+        the end and the remedy; never for ``'auto'``.
     fit_intercept : bool, default=True
-    cv : int, cross-validation generator, iterable or None, default=None
-        None: efficient leave-one-out. Otherwise as in ``GridSearchCV``.
+    cv : int, cross-validation generator, iterable, 'gcv' or None, default=None
+        None: efficient leave-one-out. ``'gcv'``: generalized cross-validation,
+        GCV(α) = n·RSS(α)/(n − dof(α))² (Golub, Heath and Wahba 1979), with dof the
+        trace of the hat matrix (the intercept counted) and the sample weights
+        normalized to mean 1 (n the number of samples); ``best_score_`` is
+        −GCV(``alpha_``); ``selection='1se'`` and a ``scoring`` are refused (one
+        number per α has no spread to take a standard error of).  Otherwise folds
+        as in ``GridSearchCV``.
     scoring : str, callable or None, default=None
         With ``cv=None``: None scores −mean(wₖ eₖ²) of the leave-one-out residuals
         (as ``RidgeCV``); a scorer scores the leave-one-out predictions. With ``cv``:
         None is R² (the estimator's ``score``), as ``GridSearchCV``.
     alpha_per_target : bool, default=False
-        Choose one α per target (``cv=None`` only).
+        Choose one α per target, with every ``cv`` (leave-one-out, GCV, K folds): the
+        same α as fitting each target on its own.
     store_cv_results : bool, default=False
         Keep the leave-one-out squared errors (or predictions when ``scoring`` is
-        set) in ``cv_results_`` (``cv=None`` only).
+        set) in ``cv_results_`` (``cv=None``), or the GCV values (``cv='gcv'``).
     selection : {'min', '1se'}, default='min'
         'min': the α of the best mean CV score (``alpha_min_``). '1se': glmnet's
         one-standard-error rule (``alpha_1se_``), the largest α whose mean score is
@@ -606,11 +632,16 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         standard error.  Set when it is defined: with ``cv`` given, or with
         ``cv=None`` and ``scoring=None``.
     best_score_ : float or ndarray of shape (n_targets,)
-        Mean CV score of ``alpha_``.
-    cv_results_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
-        Only with ``store_cv_results=True``.
-    score_path_ : ndarray of shape (n_alphas, n_folds)
-        With ``cv`` given: the score of each α on each held-out fold.
+        Mean CV score of ``alpha_`` (−GCV(``alpha_``) with ``cv='gcv'``).
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid searched: ``alphas`` as an array, or the ``'auto'`` grid.
+    cv_results_ : ndarray
+        Only with ``store_cv_results=True``.  ``cv=None``: shape (n_samples, n_alphas)
+        or (n_samples, n_targets, n_alphas).  ``cv='gcv'``: GCV(α), shape (n_alphas,)
+        or (n_alphas, n_targets) (one column per target for 2-D y).
+    score_path_ : ndarray of shape (n_alphas, n_folds) or (n_alphas, n_folds, n_targets)
+        With ``cv`` folds: the score of each α on each held-out fold (per target
+        with ``alpha_per_target``).
     mse_path_ : ndarray of shape (n_alphas, n_folds)
         With ``cv`` given: the mean squared error of each α on each held-out fold,
         weighted by the fold's sample weights and averaged over targets (as
@@ -627,6 +658,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     sklearn.linear_model.RidgeCV : same selection (same ``alpha_`` and ``best_score_``
         for alphas > 0) by the dual formula.
     RidgeEigen : fixed α.
+    RidgeEigenIC : α by AIC or BIC from the same decomposition.
+    BayesianRidgeEigen : α by the evidence (MacKay), with posterior uncertainty.
 
     Notes
     -----
@@ -669,9 +702,9 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     _supports_sparse = True
 
     _parameter_constraints: dict = {
-        "alphas": ["array-like", Interval(Real, 0, None, closed="left")],
+        "alphas": ["array-like", Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "fit_intercept": ["boolean"],
-        "cv": ["cv_object"],
+        "cv": ["cv_object", StrOptions({"gcv"})],
         "scoring": [StrOptions(set(get_scorer_names())), callable, None],
         "alpha_per_target": ["boolean"],
         "store_cv_results": ["boolean"],
@@ -702,7 +735,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.array_api_support = self.penalty_factor is None  # factors: NumPy only
+        # penalty factors and GCV: NumPy only
+        tags.array_api_support = self.penalty_factor is None and self.cv != "gcv"
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -721,65 +755,114 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         -------
         self : RidgeEigenCV
         """
-        alphas = check_alphas(self.alphas)
-        if self.cv is not None and self.store_cv_results:
-            raise ValueError("cv!=None and store_cv_results=True are incompatible")
-        if self.cv is not None and self.alpha_per_target:
-            raise ValueError("cv!=None and alpha_per_target=True are incompatible")
+        alphas = None if isinstance(self.alphas, str) else check_alphas(self.alphas)
+        self._check_cv_options()
+        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_", "alphas_"):
+            self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
+        if is_dask_collection(X):
+            self._fit_dask(X, y, sample_weight, alphas)
+            return self
+        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        # beyond 1e±100 squared errors would overflow (every α ties at inf) or underflow
+        mse_scored = self.cv is None or self.cv == "gcv"
+        scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alpha_min_=(2, 0), alpha_1se_=(2, 0),
+                      alphas_=(2, 0), mse_path_=(0, 2), cv_results_=(0, 2),
+                      best_score_=(0, 2 if mse_scored else 0))
+        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0)}, scaled,
+                          scale_y=self.scoring is None):  # a custom score: y as it is
+            return self
+        self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
+        _check_array_api_input(X, "eigen", self._penalty_factor)
+        if mse_scored:
+            _check_exact_fits(X, "cv='gcv'" if self.cv == "gcv" else "Exact leave-one-out (cv=None)")
+            select = self._select_by_loo if self.cv is None else self._select_by_gcv
+            spectrum = select(X, y, sample_weight, alphas)
+        else:
+            spectrum = self._select_by_folds(X, y, sample_weight, alphas)
+        if alphas is not None:
+            warn_at_grid_edge(alphas, self.alpha_, type(self).__name__)
+        self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
+        xp, _, device = get_namespace_and_device(X)
+        if not _is_numpy_namespace(xp):  # the grid is a fitted array: in X's namespace
+            self.alphas_ = xp.asarray(self.alphas_, device=device)
+        if isinstance(self.alpha_, np.ndarray):  # one α per target: in X's namespace
+            self.alpha_ = xp.asarray(self.alpha_, device=device)
+            self.best_score_ = xp.asarray(self.best_score_, device=device)
+        return self
+
+    def _check_cv_options(self):
+        """Clear errors for settings that do not go together."""
+        folds = self.cv is not None and not isinstance(self.cv, str)
+        if folds and self.store_cv_results:
+            raise ValueError("cv=K folds and store_cv_results=True are incompatible "
+                             "(store_cv_results needs cv=None or cv='gcv')")
+        if isinstance(self.cv, str) and self.selection == "1se":
+            raise ValueError(
+                "selection='1se' is not offered for cv='gcv': GCV gives one number per "
+                "alpha, with no spread over folds to take a standard error of. Use "
+                "selection='min', or cv=None / cv=K for the 1-SE rule."
+            )
+        if isinstance(self.cv, str) and self.scoring is not None:
+            raise ValueError(
+                "cv='gcv' ranks alphas by the GCV criterion itself; scoring must be None "
+                "(use cv=None or cv=K to score with a scorer)."
+            )
         if self.cv is None and self.selection == "1se" and self.scoring is not None:
             raise ValueError(
                 "selection='1se' with cv=None needs scoring=None: the standard error is "
                 "taken over the n per-sample leave-one-out squared errors, which a general "
                 "scorer does not define. Use scoring=None, or cv=K folds with the scorer."
             )
-        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_"):
-            self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
-        if is_dask_collection(X):
-            if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
-                from .._dask import kfold_ridge_cv
 
-                scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
-                    self, X, y, sample_weight, alphas,
-                    lambda stats: _decompose_ridge_gram(
-                        stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
-                        fit_intercept=self.fit_intercept),
-                )
-                self.score_path_ = scores.T  # (n_alphas, n_folds)
-                self._set_selection(alphas, self.score_path_.mean(axis=1),
-                                    standard_error(self.score_path_, axis=1), False)
-            else:
-                spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
-            self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
-            return self
-        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
-        # beyond 1e±100 squared errors would overflow (every α ties at inf) or underflow
-        scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alpha_min_=(2, 0), alpha_1se_=(2, 0),
-                      mse_path_=(0, 2), cv_results_=(0, 2),
-                      best_score_=(0, 2 if self.cv is None else 0))
-        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0)}, scaled,
-                          scale_y=self.scoring is None):  # a custom score: y as it is
-            return self
-        self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-        _check_array_api_input(X, "eigen", self._penalty_factor)
-        if self.cv is None:
-            if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
-                side = min(X.shape)
-                raise ValueError(
-                    f"Exact leave-one-out (cv=None) on sparse X needs the dense "
-                    f"{side} x {side} centred Gram/kernel matrix ({8 * side**2 / 2**30:.1f} "
-                    "GiB), more than the memory budget (skreg.set_config(memory_budget=...)). "
-                    "Pass cv=K (e.g. cv=5): K-fold runs one Lanczos path per fold."
-                )
-            spectrum = self._select_by_loo(X, y, sample_weight, alphas)
+    def _fit_dask(self, X, y, sample_weight, alphas):
+        """Dask input: K folds from fold statistics (one pass), or leave-one-out."""
+        if alphas is None or self.cv == "gcv" or (self.cv is not None and self.alpha_per_target):
+            raise ValueError(
+                "Dask input supports a given alphas grid with leave-one-out (cv=None) or K "
+                "folds without alpha_per_target; alphas='auto', cv='gcv' and per-target "
+                "K-fold need the data in memory (compute the arrays)."
+            )
+        if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
+            from .._dask import kfold_ridge_cv
+
+            scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
+                self, X, y, sample_weight, alphas,
+                lambda stats: _decompose_ridge_gram(
+                    stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
+                    fit_intercept=self.fit_intercept),
+            )
+            self.score_path_ = scores.T  # (n_alphas, n_folds)
+            self._set_selection(alphas, self.score_path_.mean(axis=1),
+                                standard_error(self.score_path_, axis=1), False)
         else:
-            self._select_by_folds(X, y, sample_weight, alphas)
-            spectrum = self._fold_path(X, y, sample_weight, [self.alpha_]).spectrum
-        self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
-        if isinstance(self.alpha_, np.ndarray):  # one α per target: in X's namespace
-            xp, _, device = get_namespace_and_device(X)
-            self.alpha_ = xp.asarray(self.alpha_, device=device)
-            self.best_score_ = xp.asarray(self.best_score_, device=device)
-        return self
+            spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
+        self.alphas_ = alphas
+        warn_at_grid_edge(alphas, self.alpha_, type(self).__name__, stacklevel=6)
+        self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
+
+    def _grid(self, spectrum, alphas):
+        """The user's grid, or the 'auto' grid of the spectrum; stored as ``alphas_``
+        (in the namespace of the fit, on its device)."""
+        if alphas is None:
+            xp, _, _ = get_namespace_and_device(spectrum.eigenvalues)
+            alphas = dof_grid(_to_host(spectrum.eigenvalues, _is_numpy_namespace(xp)))
+        self.alphas_ = alphas
+        return alphas
+
+    def _select_by_gcv(self, X, y, sample_weight, alphas):
+        """Generalized cross-validation from one decomposition (``skreg._criteria``)."""
+        _check_numpy_only(X, "cv='gcv'")
+        spectrum = self._decompose(X, y, sample_weight)
+        alphas = self._grid(spectrum, alphas)
+        n = X.shape[0]
+        weight_sum = float(n if sample_weight is None else np.sum(sample_weight))
+        rss0 = least_squares_rss(spectrum, X, y, sample_weight)
+        gcv = gcv_criterion(spectrum, alphas, rss0, n, weight_sum)  # (m, t)
+        per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
+        self._set_selection(alphas, -(gcv if per_target else gcv.mean(axis=1)), None, per_target)
+        if self.store_cv_results:
+            self.cv_results_ = (gcv[:, 0] if y.ndim == 1 else gcv).astype(X.dtype)
+        return spectrum
 
     def _decompose(self, X, y, sample_weight, keep_left=False):
         return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
@@ -817,6 +900,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     def _select_by_loo(self, X, y, sample_weight, alphas):
         spectrum = self._decompose(X, y, sample_weight, keep_left=True)
+        alphas = self._grid(spectrum, alphas)
         xp, _, device = get_namespace_and_device(X)
         is_numpy = _is_numpy_namespace(xp)
         n_samples = X.shape[0]
@@ -912,8 +996,20 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         return spectrum, dtype, y_ndim
 
     def _select_by_folds(self, X, y, sample_weight, alphas):
+        """K-fold selection; returns the decomposition of the full data at ``alpha_``."""
         xp, _, device = get_namespace_and_device(X)
         is_numpy = _is_numpy_namespace(xp)
+        full = None
+        if alphas is None:  # 'auto': the grid of the full data's spectrum
+            if is_sparse(X) and self._penalty_factor is None and _auto_solver(X) != "eigen":
+                raise ValueError(
+                    "alphas='auto' reads the grid off the exact spectrum, but this sparse X "
+                    "takes the Lanczos route (beyond skreg.get_config()['exact_max_side_sparse'] or "
+                    "the memory budget). Pass an explicit alphas grid."
+                )
+            full = _Exact(self._decompose(X, y, sample_weight))
+        alphas = self._grid(None if full is None else full.spectrum, alphas)
+        per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
         cv = check_cv(self.cv)
         scorer = check_scoring(self, scoring=self.scoring or "r2")
         Y = xp.reshape(y, (y.shape[0], -1))
@@ -935,23 +1031,33 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             preds = xp.permute_dims(xp.reshape(flat, (-1, n_alphas, n_targets)), (1, 0, 2))
             preds = preds + intercepts[:, None, :]
             sw_test = None if sample_weight is None else _rows(sample_weight, test, xp, device)
-            squared = xp.mean((preds - _rows(Y, test, xp, device)) ** 2, axis=2)  # (m, n_test)
+            Y_test = xp.astype(_rows(Y, test, xp, device), preds.dtype)  # (integer y, array API)
+            squared = xp.mean((preds - Y_test) ** 2, axis=2)  # (m, n_test)
             if sw_test is not None and float(xp.sum(sw_test)) > 0:
                 fold_mse.append(_to_host(squared @ sw_test / xp.sum(sw_test), is_numpy))
             else:
                 fold_mse.append(_to_host(xp.mean(squared, axis=1), is_numpy))
-            y_test = _rows(y, test, xp, device)
+            y_test = Y_test[:, 0] if y.ndim == 1 else Y_test
+            if per_target:  # (m, t): column j scored alone, as a fit of target j alone
+                fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], y_test[:, j])
+                                     for j in range(n_targets)] for i in range(n_alphas)])
+                continue
             fold_scores.append(
                 [
                     scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, y_test)
                     for p in (preds[i, ...] for i in range(n_alphas))
                 ]
             )
-        self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
+        # (m, K), or (m, K, t) per target
+        self.score_path_ = np.moveaxis(np.asarray(fold_scores, dtype=np.float64), 0, 1)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
-        check_fold_scores(self.score_path_, test_sizes, self.scoring or "r2")
+        by_fold = np.moveaxis(self.score_path_, 1, -1).reshape(-1, len(test_sizes))  # (m[·t], K)
+        check_fold_scores(by_fold, test_sizes, self.scoring or "r2")
         mean = self.score_path_.mean(axis=1)
-        self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), False)
+        self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), per_target)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace
             self.score_path_ = xp.asarray(self.score_path_, device=device)
             self.mse_path_ = xp.asarray(self.mse_path_, device=device)
+        if full is None:
+            full = self._fold_path(X, y, sample_weight, np.atleast_1d(self.alpha_))
+        return full.spectrum

@@ -21,7 +21,14 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression
 
 from .._spectral import decompose, null_tolerance
-from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
+from ..linear_model import (
+    BayesianRidgeEigen,
+    EarlyStoppedGD,
+    NoisyInputRegressor,
+    RidgeEigen,
+    RidgeEigenCV,
+    RidgeEigenIC,
+)
 from ..neural_network import MLPClassifier, MLPRegressor
 from ._pipeline import fmt_number
 
@@ -230,6 +237,16 @@ def _describe_ridge(model, Xt, y, s):
     )
 
 
+def _describe_self_tuned_ridge(model, Xt, y, s):
+    """RidgeEigenIC (the 'auto' grid spans every model size: no edge) and BayesianRidgeEigen."""
+    return _nan_summary(
+        equivalent_alpha=clean_alpha(model.alpha_),
+        effective_dof=float(model.effective_dof_),
+        n_nonzero=_n_nonzero(model.coef_),
+        params={"alpha": float(model.alpha_)},
+    )
+
+
 def _describe_l1(model, Xt, y, s):
     # The lecture gives L1 no L2-equivalent α; the lasso's degrees of freedom are the
     # size of its support (Zou, Hastie & Tibshirani 2007), reported as n_nonzero.
@@ -340,6 +357,27 @@ def _p_ridge(row, model, ctx):
         f"half){zeros}, so the effective degrees of freedom are {row['effective_dof']:.2f}. This is the "
         "lecture's 'the regularization removes the influence of the data in the direction of small variance' "
         "(figure `ridge_path.png`)."
+    )
+
+
+def _p_ridge_ic(row, model, ctx):
+    return (
+        f"**{row['estimator']}** scored 50 strengths read off the spectrum (the degrees of freedom "
+        f"Σλᵢ/(λᵢ + α) running evenly from 0.5 to rank − 0.5) by BIC = n·log(RSS/n) + log(n)·dof, every one "
+        f"from the same eigendecomposition, and chose α = {clean_alpha(model.alpha_):.3g} "
+        f"({row['effective_dof']:.2f} effective degrees of freedom): no folds, no refit, the penalty on model "
+        "size doing the work that held-out data do for cross-validation."
+    )
+
+
+def _p_bayesian_ridge(row, model, ctx):
+    return (
+        f"**{row['estimator']}** reads L2 as a Gaussian prior w ~ N(0, I/λ_w) (the lecture's MAP view) and "
+        f"chose the weight and noise precisions by maximizing the evidence (MacKay's fixed point, "
+        f"{model.n_iter_} O(rank) steps on the eigenvalues): α = λ_w/β = {clean_alpha(model.alpha_):.3g}, "
+        f"with γ = {row['effective_dof']:.2f} well-determined parameters. It also reports how sure the fit "
+        f"is: posterior standard deviations of the coefficients from {np.min(model.coef_std_):.3g} to "
+        f"{np.max(model.coef_std_):.3g}."
     )
 
 
@@ -466,6 +504,23 @@ def _mlp_common(s, batch_size=64):
     )
 
 
+def _ridge_methods(R, none):
+    """The L2 rows that choose α themselves: leave-one-out, BIC, the evidence."""
+    return [
+        Method(
+            "RidgeEigenCV (L2)", "ridge", R,
+            make=lambda s: RidgeEigenCV(alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
+            grid=none, describe=_describe_ridge, lecture=_p_ridge, tuning="leave-one-out (RidgeEigenCV)",
+        ),
+        Method("RidgeEigenIC (L2, BIC)", "ridge_bic", R, make=lambda s: RidgeEigenIC(criterion="bic"),
+               grid=none, describe=_describe_self_tuned_ridge, lecture=_p_ridge_ic,
+               tuning="information criterion (BIC)"),
+        Method("BayesianRidgeEigen (L2, evidence)", "bayesian_ridge", R, make=lambda s: BayesianRidgeEigen(),
+               grid=none, describe=_describe_self_tuned_ridge, lecture=_p_bayesian_ridge,
+               tuning="evidence maximization"),
+    ]
+
+
 def _default_methods():
     R, C = "regression", "classification"
     none = lambda s: {}  # noqa: E731
@@ -476,11 +531,7 @@ def _default_methods():
                grid=none, describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
         Method("least squares (unregularized)", "least_squares", R, make=lambda s: RidgeEigen(alpha=0.0), grid=none,
                describe=_describe_ols, lecture=_p_ols, tuning="none"),
-        Method(
-            "RidgeEigenCV (L2)", "ridge", R,
-            make=lambda s: RidgeEigenCV(alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
-            grid=none, describe=_describe_ridge, lecture=_p_ridge, tuning="leave-one-out (RidgeEigenCV)",
-        ),
+        *_ridge_methods(R, none),
         Method(
             "SoftThresholdQuadratic (L1)", "l1", R, make=_l1_make, grid=_l1_grid, describe=_describe_l1,
             lecture=_p_l1, curve_param="alpha",
