@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from .linear_model import (
     EarlyStoppedGD,
     NoisyInputRegressor,
+    PenalizedLogisticRegression,
     RidgeEigen,
     RidgeEigenCV,
     SoftThresholdQuadratic,
@@ -22,6 +23,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "NoisyInputRegressor",
+    "PenalizedLogisticRegression",
     "RidgeEigen",
     "RidgeEigenCV",
     "SoftThresholdQuadratic",

@@ -31,7 +31,8 @@ EXPECTED_FAILURES = {
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
 WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
-            "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor"}
+            "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor",
+            "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV"}
 
 
 def _instances():
