@@ -24,7 +24,7 @@ Sparse X is never densified: products go through X and Xᵀ, centring is implici
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, log_expit, logsumexp, softmax
+from scipy.special import expit, log_expit
 
 from ._sparse import as_float64, dense_result, is_sparse
 
@@ -78,7 +78,10 @@ class CrossEntropy:
     # ---------------------------------------------------------------- products
     def linear(self, W, b):
         """η = X Wᵀ + b, of shape (n_samples, n_outputs)."""
-        eta = np.asarray(self.X @ W.T, dtype=np.float64)
+        if self.binary:  # a matrix-vector product (gemv), not a one-column gemm
+            eta = np.asarray(self.X @ W[0], dtype=np.float64).reshape(-1, 1)
+        else:
+            eta = np.asarray(self.X @ W.T, dtype=np.float64)
         return eta + b
 
     def matvec_cols(self, cols, v):
@@ -87,10 +90,14 @@ class CrossEntropy:
 
     def rmat(self, R):
         """Xᵀ R for R of shape (n_samples, m): an (n_features, m) ndarray."""
+        if R.shape[1] == 1:
+            return np.asarray(self.X.T @ R[:, 0], dtype=np.float64).reshape(-1, 1)
         return np.asarray(self.X.T @ R, dtype=np.float64)
 
     def columns(self, cols):
         """X[:, cols] (a CSC slice for sparse X, a gather for dense X)."""
+        if cols is not None and len(cols) == self.n_features:  # sorted: all columns
+            cols = None
         if not self.sparse:
             return self.X if cols is None else self.X[:, cols]
         if self._csc is None:
@@ -100,7 +107,10 @@ class CrossEntropy:
     # ------------------------------------------------------------ the datafit
     def proba(self, eta):
         """P: the sigmoid (n, 1) or the softmax (n, K) of η."""
-        return expit(eta) if self.binary else softmax(eta, axis=1)
+        if self.binary:
+            return expit(eta)
+        E = np.exp(eta - eta.max(axis=1, keepdims=True))
+        return E / E.sum(axis=1, keepdims=True)
 
     def value(self, eta):
         """R = Σᵢ sᵢ ℓ(yᵢ, ηᵢ)."""
@@ -108,8 +118,17 @@ class CrossEntropy:
             e, y = eta[:, 0], self.Y[:, 0]
             # log(1 + e^η) − yη = −log σ(η) + (1 − y)η, stable for large |η|
             return float(self.s @ (-log_expit(e) + (1.0 - y) * e))
-        per_row = logsumexp(eta, axis=1) - np.einsum("ij,ij->i", self.Y, eta)
-        return float(self.s @ per_row)
+        return self.value_and_proba(eta)[0]
+
+    def value_and_proba(self, eta):
+        """(R, P) with one exponential of η (the L-BFGS inner loop)."""
+        if self.binary:
+            return self.value(eta), expit(eta)
+        shifted = eta - eta.max(axis=1, keepdims=True)
+        E = np.exp(shifted)
+        total = E.sum(axis=1)
+        per_row = np.log(total) - np.einsum("ij,ij->i", self.Y, shifted)
+        return float(self.s @ per_row), E / total[:, None]
 
     def residual(self, P):
         """The weighted residuals S(P − Y), of shape (n, n_outputs)."""
@@ -146,13 +165,14 @@ class CrossEntropy:
             xbar = np.asarray(Xs.T @ D, dtype=np.float64).reshape(-1) / d_sum
         else:
             xbar = np.zeros(Xs.shape[1])
-        if not self.sparse:
-            A = (Xs - xbar) * np.sqrt(D)[:, None]
-            return A.T @ A, xbar
         sqrt_d = np.sqrt(D)
-        A = Xs.multiply(sqrt_d[:, None]).tocsc()
-        G = dense_result(A.T @ A)
-        G -= d_sum * np.outer(xbar, xbar)
+        if not self.sparse:
+            A = Xs * sqrt_d[:, None]
+            G = A.T @ A  # one symmetric product (syrk)
+        else:
+            A = Xs.multiply(sqrt_d[:, None]).tocsc()
+            G = dense_result(A.T @ A)
+        G -= d_sum * np.outer(xbar, xbar)  # the weighted centring, as a rank-one correction
         return G, xbar
 
     def hessp(self, P, V, vb):
@@ -202,3 +222,7 @@ class CrossEntropy:
         if self.fit_intercept:
             H -= Hb @ np.linalg.pinv(Hbb, hermitian=True, rcond=1e-12) @ Hb.T
         return H
+
+    def subset(self, rows):
+        """The datafit of the rows ``rows`` (a cross-validation fold)."""
+        return CrossEntropy(self.X[rows], self.Y[rows], self.s[rows], self.fit_intercept)

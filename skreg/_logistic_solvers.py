@@ -269,8 +269,9 @@ def fit_lbfgs(datafit, alpha, factor, W, b, *, tol, max_iter):
         bx = x[K * d:] if fit_b else np.zeros(K)
         eta = datafit.linear(Wx, bx)
         fw = factor * Wx
-        val = datafit.value(eta) + 0.5 * alpha * float(np.sum(fw * Wx))
-        gW, gb = datafit.gradient(datafit.proba(eta))
+        val, P = datafit.value_and_proba(eta)
+        val += 0.5 * alpha * float(np.sum(fw * Wx))
+        gW, gb = datafit.gradient(P)
         grad = np.concatenate([(gW + alpha * fw).ravel(), gb if fit_b else []])
         return val * scale, grad * scale
 

@@ -6,7 +6,15 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor, RidgeEigen
+from skreg import (
+    EarlyStoppedGD,
+    MLPClassifier,
+    MLPRegressor,
+    NoisyInputRegressor,
+    PenalizedLogisticRegression,
+    PenalizedLogisticRegressionCV,
+    RidgeEigen,
+)
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -38,7 +46,11 @@ WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresho
 def _instances():
     # every estimator with its defaults, the exact (marginalized) input noise,
     # gradient descent without the random validation split, and the MLPs' L-BFGS
-    return [cls() for _, cls in all_estimators()] + [
+    # (PenalizedLogisticRegressionCV on a 10-α grid: its default 100 α × 5 folds would
+    # fit 500 models in each of the ~80 checks), the prox-Newton (elastic-net) solver
+    return [cls() for name, cls in all_estimators() if name != "PenalizedLogisticRegressionCV"] + [
+        PenalizedLogisticRegressionCV(alphas=10),
+        PenalizedLogisticRegression(l1_ratio=0.5),
         NoisyInputRegressor(method="marginalize"),
         EarlyStoppedGD(strategy=None),
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included

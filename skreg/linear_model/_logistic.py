@@ -22,15 +22,58 @@ from ._base import check_alphas
 
 __all__ = ["PenalizedLogisticRegression"]
 
-# 'auto' takes Newton steps on the d×d weighted Hessian up to this many features
-_NEWTON_MAX_FEATURES = 1000
+# 'auto' takes Newton steps on the d×d weighted Hessian (per class) up to this many
+# features: one Hessian costs n·d² where an L-BFGS iteration costs 2·n·d·K
+_NEWTON_MAX_FEATURES = 50
 # effective_dof_ / shrinkage_ are computed when the Hessian has at most this many rows
 _DOF_MAX_SIZE = 4096
 # α_max of a pure L2 grid: the α_max of this l1_ratio (glmnet)
 _L2_GRID_RATIO = 1e-3
 
 
-class PenalizedLogisticRegression(LinearClassifierMixin, BaseEstimator):
+class LogisticPredictMixin(LinearClassifierMixin):
+    """``predict_proba`` / ``predict_log_proba`` of a fitted sigmoid or softmax model."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def predict_proba(self, X):
+        """Class probabilities: the sigmoid (two classes) or the softmax of the scores.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        return softmax(self._class_scores(X), axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed stably.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        return log_softmax(self._class_scores(X), axis=1)
+
+    def _class_scores(self, X):
+        """One score per class: (0, η) for two classes, the decision function else."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            scores = np.column_stack([np.zeros_like(scores), scores])
+        return scores
+
+
+class PenalizedLogisticRegression(LogisticPredictMixin, BaseEstimator):
     """Logistic regression with the lecture's L2, L1 and elastic-net penalties.
 
     Minimizes, in the sum convention (α = 1/C of scikit-learn's ``LogisticRegression``),
@@ -68,8 +111,9 @@ class PenalizedLogisticRegression(LinearClassifierMixin, BaseEstimator):
         (L2 only); 'prox-newton': glmnet's quadratic approximation, each a weighted
         LASSO on Gram statistics solved by skreg's L1 core with working sets (any
         l1_ratio); 'lbfgs': L-BFGS (L2 only).  'auto' takes 'prox-newton' when
-        l1_ratio > 0 and alpha > 0, else 'newton' for two classes and at most
-        1,000 features, else 'lbfgs'; the choice is ``solver_``.
+        l1_ratio > 0 and alpha > 0, else 'newton' up to 50 features (one
+        Hessian costs n·d², an L-BFGS iteration 2·n·d·K), else 'lbfgs'; the choice
+        is ``solver_``.
     verbose : int, default=0
         Print the solver, the iterations and the objective at the end of ``fit``.
 
@@ -158,11 +202,6 @@ class PenalizedLogisticRegression(LinearClassifierMixin, BaseEstimator):
         self.solver = solver
         self.verbose = verbose
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
-
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
@@ -190,46 +229,27 @@ class PenalizedLogisticRegression(LinearClassifierMixin, BaseEstimator):
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self._datafit = datafit
         self._set_solution(W, b, dtype)
-        self._set_dof(datafit, W, b)
+        self._dof = None
         if self.verbose:
             print(f"[PenalizedLogisticRegression] solver={solver} n_iter={n_iter}")
         return self
 
     def _datafit_of(self, X, y, sample_weight):
-        """Validate (X, y, weights): the CrossEntropy datafit and the output dtype."""
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
-                             dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        encoder = LabelEncoder()
-        y_idx = encoder.fit_transform(y)
-        classes = encoder.classes_
-        if classes.size < 2:
-            raise ValueError(
-                "PenalizedLogisticRegression needs samples of at least 2 classes in the "
-                f"data, but the data contains only one class: {classes[0]!r}."
-            )
-        sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
-        cw = compute_class_weight(self.class_weight, classes=classes, y=y, sample_weight=sample_weight)
-        s = sw * cw[y_idx]
-        if not s.sum() > 0:
-            raise ValueError("The sample weights (times the class weights) are all zero.")
-        Y = (y_idx[:, None] == 1).astype(np.float64) if classes.size == 2 else (
-            y_idx[:, None] == np.arange(classes.size)).astype(np.float64)
-        self.classes_ = classes
-        factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-        self._factor = np.ones(X.shape[1]) if factor is None else factor
-        return CrossEntropy(X, Y, s, self.fit_intercept), X.dtype
+        datafit, dtype, self._factor = logistic_datafit(self, X, y, sample_weight)
+        return datafit, dtype
 
-    def _choose_solver(self, datafit):
-        l1 = self.l1_ratio > 0 and self.alpha > 0
+    def _choose_solver(self, datafit, alpha=None, l1_ratio=None):
+        alpha = self.alpha if alpha is None else alpha
+        l1_ratio = self.l1_ratio if l1_ratio is None else l1_ratio
+        l1 = l1_ratio > 0 and alpha > 0
         if self.solver == "auto":
             if l1:
                 return "prox-newton"
-            return "newton" if datafit.binary and datafit.n_features <= _NEWTON_MAX_FEATURES else "lbfgs"
+            return "newton" if datafit.n_features <= _NEWTON_MAX_FEATURES else "lbfgs"
         if l1 and self.solver in ("newton", "lbfgs"):
             raise ValueError(
                 f"solver={self.solver!r} handles the L2 penalty only (l1_ratio=0), got "
-                f"l1_ratio={self.l1_ratio}; use solver='prox-newton' (or 'auto')."
+                f"l1_ratio={l1_ratio}; use solver='prox-newton' (or 'auto')."
             )
         return self.solver
 
@@ -260,47 +280,28 @@ class PenalizedLogisticRegression(LinearClassifierMixin, BaseEstimator):
         self.intercept_ = b.astype(dtype) if self.fit_intercept else np.zeros(W.shape[0], dtype=dtype)
         self._warm_classes = self.classes_
 
-    def _set_dof(self, datafit, W, b):
-        self.effective_dof_ = self.shrinkage_ = None
-        if self.l1_ratio > 0 or W.size > _DOF_MAX_SIZE:
-            return
-        H = datafit.profiled_hessian(datafit.proba(datafit.linear(W, b)))
-        f = np.tile(self._factor, W.shape[0])
-        self.shrinkage_, self.effective_dof_ = hessian_shrinkage(H, f, self.alpha)
+    @property
+    def effective_dof_(self):
+        """tr(H(H + αF)⁻¹) at the solution (l1_ratio = 0; computed on first access)."""
+        return self._spectral_summary()[1]
 
-    # ------------------------------------------------------------ prediction
-    def predict_proba(self, X):
-        """Class probabilities: the sigmoid (two classes) or the softmax of the scores.
+    @property
+    def shrinkage_(self):
+        """λᵢ/(λᵢ + α) of F^{-1/2} H F^{-1/2}, decreasing (computed on first access)."""
+        return self._spectral_summary()[0]
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-        """
-        return softmax(self._class_scores(X), axis=1)
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`, computed stably.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-        """
-        return log_softmax(self._class_scores(X), axis=1)
-
-    def _class_scores(self, X):
-        """One score per class: (0, η) for two classes, the decision function else."""
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            scores = np.column_stack([np.zeros_like(scores), scores])
-        return scores
+    def _spectral_summary(self):
+        check_is_fitted(self)
+        if self._dof is None:
+            W = np.asarray(self.coef_, dtype=np.float64)
+            if self.l1_ratio > 0 or W.size > _DOF_MAX_SIZE:
+                self._dof = (None, None)
+            else:
+                datafit = self._datafit
+                P = datafit.proba(datafit.linear(W, np.asarray(self.intercept_, dtype=np.float64)))
+                f = np.tile(self._factor, W.shape[0])
+                self._dof = hessian_shrinkage(datafit.profiled_hessian(P), f, self.alpha)
+        return self._dof
 
     # ------------------------------------------------------------------ path
     def path(self, alphas=None):
@@ -328,25 +329,54 @@ class PenalizedLogisticRegression(LinearClassifierMixin, BaseEstimator):
             top = top if top > 0 else 1.0
             alphas = np.geomspace(top, 1e-3 * top, 100)
         alphas = check_alphas(alphas)
-        coefs, intercepts = solve_logistic_path(self, datafit, alphas, self.l1_ratio, self._factor)
+        coefs, intercepts, _ = solve_logistic_path(self, datafit, alphas, self.l1_ratio, self._factor)
         dtype = self.coef_.dtype
         return coefs.astype(dtype, copy=False), intercepts.astype(dtype, copy=False)
 
 
+
+def logistic_datafit(est, X, y, sample_weight):
+    """Validate (X, y, weights) for ``est``: (CrossEntropy datafit, output dtype, factors).
+
+    Sets ``classes_``, ``n_features_in_`` (and ``feature_names_in_``) on ``est``; reads
+    its ``class_weight``, ``penalty_factor`` and ``fit_intercept``.
+    """
+    X, y = validate_data(est, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
+    check_classification_targets(y)
+    encoder = LabelEncoder()
+    y_idx = encoder.fit_transform(y)
+    classes = encoder.classes_
+    if classes.size < 2:
+        raise ValueError(
+            f"{type(est).__name__} needs samples of at least 2 classes in the data, but "
+            f"the data contains only one class: {classes[0]!r}."
+        )
+    sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    cw = compute_class_weight(est.class_weight, classes=classes, y=y, sample_weight=sample_weight)
+    s = sw * cw[y_idx]
+    if not s.sum() > 0:
+        raise ValueError("The sample weights (times the class weights) are all zero.")
+    n_out = 1 if classes.size == 2 else classes.size
+    Y = (y_idx[:, None] == (np.array([1]) if n_out == 1 else np.arange(n_out))).astype(np.float64)
+    est.classes_ = classes
+    factor = check_penalty_factor(est.penalty_factor, X.shape[1])
+    factor = np.ones(X.shape[1]) if factor is None else factor
+    return CrossEntropy(X, Y, s, est.fit_intercept), X.dtype, factor
+
 def solve_logistic_path(est, datafit, alphas, l1_ratio, factor):
-    """(coefs, intercepts) for every α (decreasing order, warm-started), given order."""
+    """(coefs, intercepts, n_iters) for every α (decreasing order, warm-started), given order."""
     order = np.argsort(-alphas, kind="stable")
     shape = (datafit.n_outputs, datafit.n_features)
     coefs = np.zeros((alphas.size,) + shape)
     intercepts = np.zeros((alphas.size, shape[0]))
+    n_iters = np.zeros(alphas.size, dtype=np.int32)
     W, b = np.zeros(shape), np.zeros(shape[0])
     for i in order:
         a = float(alphas[i])
-        solver = "prox-newton" if (l1_ratio > 0 and a > 0) else (
-            "lbfgs" if est.solver == "lbfgs" else "newton")
-        W, b, _ = est._solve(datafit, solver, a, l1_ratio, factor, W, b)
+        solver = est._choose_solver(datafit, a, l1_ratio)
+        W, b, n_iters[i] = est._solve(datafit, solver, a, l1_ratio, factor, W, b)
         coefs[i], intercepts[i] = W, b
-    return coefs, intercepts
+    return coefs, intercepts, n_iters
 
 
 def logistic_alpha_max(datafit, l1_ratio, factor):
