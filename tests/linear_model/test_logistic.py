@@ -1,5 +1,7 @@
 """PenalizedLogisticRegression against scikit-learn's LogisticRegression(C=1/alpha)."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -207,7 +209,11 @@ def test_sparse_never_densified(monkeypatch):
 
     monkeypatch.setattr(type(X), "toarray", forbidden)
     monkeypatch.setattr(type(X), "todense", forbidden)
+    tracemalloc.start()
     model = PenalizedLogisticRegression(alpha=1.0, l1_ratio=1.0).fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < X.shape[0] * X.shape[1] * 8 / 8  # an eighth of one dense float64 copy
     assert model.coef_.shape == (1, 4000) and np.count_nonzero(model.coef_) < 4000
     l2 = PenalizedLogisticRegression(alpha=1.0).fit(X, y)
     assert l2.solver_ == "lbfgs"
