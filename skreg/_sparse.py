@@ -14,8 +14,8 @@ decomposes:
     kernel  X_wX_wᵀ = √W (XXᵀ − (Xx̄)1ᵀ − 1(Xx̄)ᵀ + ‖x̄‖² 11ᵀ) √W            (n × n)
 
 Sample weights scale a copy of the nonzero *values* only (the index arrays are
-shared), never a copy of X's structure.  :data:`MEMORY_BUDGET_BYTES` is the largest dense
-Gram or kernel matrix an estimator forms on its own; beyond it the Krylov solvers take
+shared), never a copy of X's structure.  The memory budget (:func:`skreg.get_config`) is the
+largest dense Gram or kernel matrix an estimator forms on its own; beyond it the Krylov solvers take
 over (``RidgeEigen(solver='lanczos')``).
 """
 
@@ -25,70 +25,36 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import LinearOperator
 
+from ._config import exact_max_side_sparse, fits_budget
+
 __all__ = [
-    "MEMORY_BUDGET_BYTES",
     "CenteredDesign",
     "centered_column_sq_norms",
     "centered_columns_times",
     "centered_gram_block",
     "dense_result",
-    "EXACT_MAX_SIDE_SPARSE",
     "exact_decomposition_by_default",
-    "fits_budget",
-    "implicit_offsets",
     "is_sparse",
     "as_float64",
     "row_scaled",
     "sparse_signature_arrays",
-    "weighted_column_mean",
 ]
-
-#: The largest dense d×d Gram or n×n kernel matrix (float64) formed without being asked:
-#: 1 GiB, about 11,585² entries.
-MEMORY_BUDGET_BYTES = 1 << 30
-
-
-#: Sparse X only: the largest min(n, d) for which the estimators take the exact
-#: decomposition by default (``solver='auto'``).  Its eigensolver costs O(min(n, d)³),
-#: about 5 s at 3,000 on 2 cores; beyond, the Krylov (ridge) and iterative (early
-#: stopping) solvers, which only multiply by X, are much faster on sparse data.
-EXACT_MAX_SIDE_SPARSE = 3000
-
 
 def exact_decomposition_by_default(shape, sparse_input):
     """Whether ``solver='auto'`` decomposes the min(n, d)² Gram or kernel matrix exactly.
 
-    Dense X: when that matrix fits :data:`MEMORY_BUDGET_BYTES`.  Sparse X: also
-    min(n, d) ≤ :data:`EXACT_MAX_SIDE_SPARSE` (read at call time).
+    Dense X: when that matrix fits the memory budget (:func:`skreg.get_config`).  Sparse
+    X: also min(n, d) ≤ ``exact_max_side_sparse`` (both read at call time).
     """
     side = min(shape)
     if not fits_budget(side, side):
         return False
-    return not sparse_input or side <= EXACT_MAX_SIDE_SPARSE
+    return not sparse_input or side <= exact_max_side_sparse()
 
 
 def is_sparse(X):
     """True for a SciPy sparse matrix or sparse array (CSR, CSC, ...)."""
     return sparse.issparse(X)
-
-
-def fits_budget(n_rows, n_cols, itemsize=8, budget=None):
-    """Whether a dense ``n_rows × n_cols`` matrix fits the memory budget.
-
-    Parameters
-    ----------
-    n_rows, n_cols : int
-    itemsize : int, default=8
-        Bytes per entry (float64).
-    budget : int or None
-        Bytes; :data:`MEMORY_BUDGET_BYTES` when None.
-
-    Returns
-    -------
-    bool
-    """
-    budget = MEMORY_BUDGET_BYTES if budget is None else budget
-    return int(n_rows) * int(n_cols) * int(itemsize) <= budget
 
 
 def as_float64(X):
@@ -143,46 +109,6 @@ def dense_result(M):
     out = np.zeros(M.shape, dtype=np.float64)
     np.add.at(out, (coo.row, coo.col), coo.data)
     return out
-
-
-def weighted_column_mean(X, sample_weight=None):
-    """x̄ = XᵀW1 / Σw for dense or sparse X, as a float64 ndarray of shape (n_features,)."""
-    if sample_weight is None:  # accumulated in float64 whatever X's dtype
-        return np.asarray(X.sum(axis=0, dtype=np.float64)).reshape(-1) / X.shape[0]
-    w = np.asarray(sample_weight, dtype=np.float64)
-    return np.asarray(X.T @ w, dtype=np.float64).reshape(-1) / w.sum()
-
-
-def implicit_offsets(X, y, sample_weight=None, fit_intercept=True):
-    """What implicit centring needs besides X: x̄, ȳ, the centred √w-scaled y, and √w.
-
-    Parameters
-    ----------
-    X : sparse matrix or ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples, n_targets)
-    sample_weight : ndarray of shape (n_samples,) or None
-    fit_intercept : bool
-        When False the offsets are zero.
-
-    Returns
-    -------
-    X_offset : ndarray of shape (n_features,)
-    y_offset : ndarray of shape (n_targets,)
-    yw : ndarray of shape (n_samples, n_targets)
-        √w (y − ȳ), a new array.
-    sqrt_sw : ndarray of shape (n_samples,) or None
-    """
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    sqrt_sw = None if sw is None else np.sqrt(sw)
-    if fit_intercept:
-        X_offset = weighted_column_mean(X, sw)
-        y_offset = np.average(y, axis=0, weights=sw)
-    else:
-        X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
-    yw = y - y_offset
-    if sqrt_sw is not None:
-        yw = yw * sqrt_sw[:, None]
-    return X_offset, y_offset, yw, sqrt_sw
 
 
 class CenteredDesign:

@@ -37,6 +37,29 @@ def _pyplot():
     return plt
 
 
+def save_figure(fig, path, *, tight_layout=False):
+    """Write ``fig`` to ``path`` as a 90-dpi PNG, close it, and return the path.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or pathlib.Path
+    tight_layout : bool, default=False
+        Call ``fig.tight_layout()`` first.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from pathlib import Path
+
+    if tight_layout:
+        fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    _pyplot().close(fig)
+    return Path(path)
+
+
 def _get_ax(ax):
     if ax is None:
         plt = _pyplot()
@@ -44,6 +67,16 @@ def _get_ax(ax):
     else:
         _pyplot()
     return ax, ax.figure
+
+
+def _check_length(name, values, expected, what):
+    """ValueError unless ``values`` (None allowed) has one entry per ``what``."""
+    if values is None:
+        return
+    if isinstance(values, str) or np.ndim(values) != 1:
+        raise ValueError(f"{name} must be a list of {expected} names, one for each of the {what}.")
+    if len(values) != expected:
+        raise ValueError(f"{name} has {len(values)} entries but there are {expected} {what}.")
 
 
 def _final_step(estimator):
@@ -108,6 +141,12 @@ class RegularizationPathDisplay:
     def __init__(self, alphas, coefs, *, feature_names=None, chosen_alpha=None, estimator_name=None, penalty=None):
         self.alphas = np.asarray(alphas, dtype=np.float64)
         self.coefs = np.asarray(coefs, dtype=np.float64)
+        if self.alphas.ndim != 1 or self.coefs.ndim != 2 or len(self.alphas) != len(self.coefs):
+            raise ValueError(
+                f"coefs must have shape (n_alphas, n_features) with one row per alpha; got alphas "
+                f"of shape {self.alphas.shape} and coefs of shape {self.coefs.shape}."
+            )
+        _check_length("feature_names", feature_names, self.coefs.shape[1], "coefficients (columns of coefs)")
         self.feature_names = feature_names
         self.chosen_alpha = chosen_alpha
         self.estimator_name = estimator_name
@@ -251,6 +290,7 @@ class ShrinkageSpectrumDisplay:
             self.alphas = list(alphas)
         else:
             self.alphas = list(np.atleast_1d(np.asarray(alphas, dtype=np.float64)))
+        _check_length("labels", labels, len(self.alphas), "curves (entries of alphas)")
         self.labels = labels
         lam = self.eigenvalues
         rows = []
@@ -333,7 +373,7 @@ class EarlyStoppingCurveDisplay:
 
     Parameters
     ----------
-    history : pandas.DataFrame
+    history : dict of str to ndarray or pandas.DataFrame
         Columns ``step``, ``train_loss``, ``val_loss`` and optionally ``phase``
         (the ``history_`` of :class:`~skreg.EarlyStoppedGD` or the MLPs).
     best_iter : int or None, default=None
@@ -409,18 +449,20 @@ class EarlyStoppingCurveDisplay:
         h = self.history
         step = np.asarray(h["step"], dtype=np.float64)
         self.lines_ = []
+        validated = False
         for column, label in (("train_loss", "training loss"), ("val_loss", "validation loss")):
             if column in h:
                 values = np.asarray(h[column], dtype=np.float64)
                 mask = np.isfinite(values)
+                if not mask.any():  # no validation curve (e.g. an MLP without early stopping)
+                    continue
+                validated |= column == "val_loss"
                 (line,) = ax.plot(step[mask], values[mask], label=label)
                 self.lines_.append(line)
-        if "phase" in h and h["phase"].nunique() > 1:
-            phases = np.asarray(h["phase"])
-            change = np.flatnonzero(phases[1:] != phases[:-1])
-            for k in change:
-                ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
-        if self.best_iter is not None:
+        phases = np.asarray(h["phase"]) if "phase" in h else np.zeros(0)
+        for k in np.flatnonzero(phases[1:] != phases[:-1]):
+            ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
+        if self.best_iter is not None and validated:  # i* is a validation optimum
             ax.axvline(float(self.best_iter), color="k", ls="--", lw=1, label=f"i* = {int(self.best_iter)}")
         if log_y:
             ax.set_yscale("log")
@@ -489,7 +531,9 @@ class CVCurveDisplay:
     """
 
     def __init__(self, alphas, mean_test_mse, sem_test_mse, *, alpha_min=None, alpha_1se=None,
-                 n_nonzero=None, estimator_name=None):
+                 n_nonzero=None, estimator_name=None, yscale="linear", ylim=None):
+        self.yscale = yscale
+        self.ylim = ylim
         self.alphas = np.asarray(alphas, dtype=np.float64)
         self.mean_test_mse = np.asarray(mean_test_mse, dtype=np.float64)
         self.sem_test_mse = np.asarray(sem_test_mse, dtype=np.float64)
@@ -499,7 +543,7 @@ class CVCurveDisplay:
         self.estimator_name = estimator_name
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None):
+    def from_estimator(cls, estimator, *, ax=None, yscale="linear", ylim=None, **kwargs):
         """Plot the CV curve of a fitted :class:`~skreg.SoftThresholdQuadraticCV`.
 
         Parameters
@@ -509,6 +553,13 @@ class CVCurveDisplay:
             ``sem_test_mse``, optionally ``n_nonzero``), ``alpha_min_`` and
             ``alpha_1se_``.
         ax : matplotlib Axes or None, default=None
+        yscale : {'linear', 'log'}, default='linear'
+            Scale of the error axis ('log' for wide data, where the errors at large α
+            dwarf the minimum).
+        ylim : (float, float) or None, default=None
+            Limits of the error axis.
+        **kwargs
+            Passed to matplotlib's ``errorbar``.
 
         Returns
         -------
@@ -530,10 +581,12 @@ class CVCurveDisplay:
             alpha_1se=getattr(model, "alpha_1se_", None),
             n_nonzero=results.get("n_nonzero"),
             estimator_name=type(model).__name__,
+            yscale=yscale,
+            ylim=ylim,
         )
-        return display.plot(ax=ax)
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None, *, n_top_ticks=8):
+    def plot(self, ax=None, *, n_top_ticks=8, **kwargs):
         """Draw the curve, its error bars, both rules and the nonzero counts.
 
         Parameters
@@ -541,6 +594,8 @@ class CVCurveDisplay:
         ax : matplotlib Axes or None, default=None
         n_top_ticks : int, default=8
             How many nonzero counts to write along the top axis.
+        **kwargs
+            Passed to matplotlib's ``errorbar`` (over the defaults).
 
         Returns
         -------
@@ -549,11 +604,14 @@ class CVCurveDisplay:
         ax, fig = _get_ax(ax)
         keep = self.alphas > 0  # a log axis cannot show α = 0
         alphas = self.alphas[keep]
-        self.errorbar_ = ax.errorbar(
-            alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep], fmt="o", ms=3,
-            color="tab:red", ecolor="0.6", elinewidth=1, capsize=2, label="mean CV error ± 1 SE",
-        )
+        style = dict(fmt="o", ms=3, color="tab:red", ecolor="0.6", elinewidth=1, capsize=2,
+                     label="mean CV error ± 1 SE")
+        self.errorbar_ = ax.errorbar(alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep],
+                                     **{**style, **kwargs})
         ax.set_xscale("log")
+        ax.set_yscale(self.yscale)
+        if self.ylim is not None:
+            ax.set_ylim(*self.ylim)
         self.lines_ = []
         for value, name, style in ((self.alpha_min, "α_min", "--"), (self.alpha_1se, "α_1se", ":")):
             if value is not None and value > 0:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from numbers import Integral, Real
 
@@ -22,12 +21,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._cache import cached_call
 from .._atomic import atomic_fit
+from .._data._checks import check_fold_scores, check_split_weight
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._krylov import ridge_krylov
 from .. import _sparse
 from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
+from ._cv import min_and_one_se, standard_error
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -82,7 +83,7 @@ def _check_array_api_input(X, solver, penalty_factor):
             f"solver='lanczos' takes NumPy/SciPy arrays only, not {xp.__name__} arrays "
             "(array API dispatch runs the exact decomposition, solver='eigen'; with "
             "solver='auto' it needs the min(n, d)² Gram/kernel to fit "
-            "skreg._sparse.MEMORY_BUDGET_BYTES)."
+            "skreg.set_config(memory_budget=...))."
         )
 
 
@@ -110,8 +111,12 @@ def _target_alpha(alpha, n_targets):
     """``alpha`` as a float, or one α per target as scikit-learn's ``Ridge`` takes it.
 
     An array of size 1 is the same α for every target; size n_targets gives target j
-    its own α; any other size is a ValueError (as ``Ridge``).
+    its own α; any other size is a ValueError (as ``Ridge``).  An array of another
+    namespace (array API dispatch: an α per target given in X's namespace, as
+    ``Ridge`` accepts it) is read on the host: it only scales the spectral filter.
     """
+    if hasattr(alpha, "__array_namespace__") and not isinstance(alpha, np.ndarray):
+        alpha = move_to(alpha, xp=np, device="cpu")
     if np.ndim(alpha) == 0:
         return float(alpha)
     values = np.asarray(alpha, dtype=np.float64).ravel()
@@ -190,9 +195,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alpha : float or ndarray of shape (n_targets,), default=1.0
+    alpha : float or array-like of shape (n_targets,), default=1.0
         L2 strength α ≥ 0. ``alpha=0`` is least squares (minimum-norm solution on
-        rank-deficient data).  An array gives each target its own α, as in ``Ridge``.
+        rank-deficient data).  An array gives each target its own α, as in ``Ridge``
+        (under array API dispatch it may be an array of X's namespace).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by centring X and y.
     memory : None, str or joblib.Memory, default=None
@@ -217,8 +223,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
           serves every α, so ``fit`` and ``path`` together cost about one LSQR/CG
           solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
         - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
-          :data:`skreg._sparse.MEMORY_BUDGET_BYTES` (1 GiB, min(n, d) ≤ 11,585)
-          and, for sparse X, min(n, d) ≤ 3,000 (``skreg._sparse.EXACT_MAX_SIDE_SPARSE``: beyond
+          the memory budget (:func:`skreg.get_config`, 1 GiB, min(n, d) ≤ 11,585)
+          and, for sparse X, min(n, d) ≤ 3,000 (``skreg.get_config()["exact_max_side_sparse"]``: beyond
           it the O(min(n, d)³) eigensolver takes longer than a Lanczos path);
           ``'lanczos'`` otherwise.
     tol : float, default=1e-6
@@ -230,7 +236,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     max_iter : int or None, default=None
         ``solver='lanczos'`` only: the largest Krylov dimension per target (None:
         min(n_samples, n_features), and a basis of at most 4 GiB,
-        ``skreg._krylov.BASIS_BUDGET_BYTES``).  A
+        4 × the memory budget).  A
         :class:`~sklearn.exceptions.ConvergenceWarning` says when it stops ``tol``
         from being met.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -330,7 +336,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray],
+        "alpha": [Interval(Real, 0, None, closed="left"), "array-like"],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "solver": [StrOptions({"auto", "eigen", "lanczos"})],
@@ -385,7 +391,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             _check_array_api_input(X, solver, factor)
             if solver == "lanczos":
                 self._krylov = _krylov_for_ridge(
-                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(np.asarray(self.alpha, dtype=np.float64)),
+                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(_target_alpha(self.alpha, y.shape[1] if y.ndim == 2 else 1)),
                     self.tol, self.max_iter,
                 )
                 spectrum = self._krylov.spectrum
@@ -533,40 +539,6 @@ class _IdentityRegressor(RegressorMixin, BaseEstimator):
         return predictions
 
 
-def _sem(values, axis):
-    """Standard error of the mean over ``axis``: std(ddof=1) / √K (glmnet's cvsd); 0 if K < 2."""
-    k = values.shape[axis]
-    xp, _, device = get_namespace_and_device(values)
-    if not _is_numpy_namespace(xp):  # array API: the same, in values' namespace
-        if k < 2:
-            shape = tuple(n for i, n in enumerate(values.shape) if i != axis % values.ndim)
-            return xp.zeros(shape, dtype=values.dtype, device=device)
-        scale = xp.max(xp.abs(values), axis=axis, keepdims=True)  # (as below)
-        scale = xp.where((scale > 0) & xp.isfinite(scale), scale, xp.ones_like(scale))
-        std = xp.std(values / scale, axis=axis, correction=1)
-        return std / math.sqrt(k) * xp.squeeze(scale, axis=axis)
-    if k < 2:
-        return np.zeros(np.delete(values.shape, axis))
-    # scaled by the largest magnitude: squared errors of a huge y must not overflow
-    scale = np.max(np.abs(values), axis=axis, keepdims=True)
-    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
-    return np.std(values / scale, axis=axis, ddof=1) / np.sqrt(k) * np.squeeze(scale, axis)
-
-
-def _min_and_one_se(alphas, mean, sem):
-    """Indices of the best mean score and of the one-standard-error choice.
-
-    ``mean`` and ``sem`` have shape (n_alphas, k) (k targets or 1).  The best index is
-    the first maximum (as ``RidgeCV``); the 1-SE index is that of the largest α whose
-    mean score is at least the best mean minus the best α's standard error.
-    """
-    best = np.argmax(mean, axis=0)
-    cols = np.arange(mean.shape[1])
-    within = mean >= (mean[best, cols] - sem[best, cols])[None, :]
-    one_se = np.argmax(np.where(within, alphas[:, None], -np.inf), axis=0)
-    return best, one_se
-
-
 class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     """Ridge regression with α chosen by cross-validation from one decomposition.
 
@@ -652,7 +624,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     Sparse X (CSR/CSC) is centred implicitly, never densified.  Leave-one-out needs
     the exact decomposition and its left vectors U = X_w V / s (n × rank): it runs
     when the centred Gram or kernel (min(n, d)² floats) fits
-    :data:`skreg._sparse.MEMORY_BUDGET_BYTES`, and raises a ``ValueError`` asking
+    the memory budget (:func:`skreg.get_config`), and raises a ``ValueError`` asking
     for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
     fit, or for which ``RidgeEigen(solver='auto')`` would choose Lanczos, is solved by
     one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see :class:`RidgeEigen`),
@@ -752,15 +724,15 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
                 from .._dask import kfold_ridge_cv
 
-                factor = check_penalty_factor(self.penalty_factor, X.shape[1])
                 scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
                     self, X, y, sample_weight, alphas,
-                    lambda stats: _decompose_ridge_gram(stats, factor,
-                                                        fit_intercept=self.fit_intercept),
+                    lambda stats: _decompose_ridge_gram(
+                        stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
+                        fit_intercept=self.fit_intercept),
                 )
                 self.score_path_ = scores.T  # (n_alphas, n_folds)
                 self._set_selection(alphas, self.score_path_.mean(axis=1),
-                                    _sem(self.score_path_, axis=1), False)
+                                    standard_error(self.score_path_, axis=1), False)
             else:
                 spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
@@ -774,7 +746,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 raise ValueError(
                     f"Exact leave-one-out (cv=None) on sparse X needs the dense "
                     f"{side} x {side} centred Gram/kernel matrix ({8 * side**2 / 2**30:.1f} "
-                    "GiB), more than the memory budget (skreg._sparse.MEMORY_BUDGET_BYTES). "
+                    "GiB), more than the memory budget (skreg.set_config(memory_budget=...)). "
                     "Pass cv=K (e.g. cv=5): K-fold runs one Lanczos path per fold."
                 )
             spectrum = self._select_by_loo(X, y, sample_weight, alphas)
@@ -796,7 +768,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         """alpha_min_, alpha_1se_ (when ``sem`` is given), alpha_ and best_score_."""
         mean2 = mean.reshape(len(alphas), -1)
         sem2 = np.zeros_like(mean2) if sem is None else sem.reshape(len(alphas), -1)
-        best, one_se = _min_and_one_se(alphas, mean2, sem2)
+        best, one_se = min_and_one_se(alphas, mean2, sem2)
         chosen = one_se if self.selection == "1se" else best
         cols = np.arange(mean2.shape[1])
         if per_target:
@@ -835,7 +807,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             # per-sample errors: the n "folds" of leave-one-out, for the 1-SE rule
             per_sample = squared if per_target else xp.mean(squared, axis=2)  # (m, n[, t])
             scores = -xp.mean(per_sample, axis=1)
-            sem = _sem(per_sample, axis=1)
+            sem = standard_error(per_sample, axis=1)
             results = squared
             if not is_numpy:  # m (× t) numbers: select on the host
                 scores, sem = _to_host(scores, False), _to_host(sem, False)
@@ -925,9 +897,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         scorer = check_scoring(self, scoring=self.scoring or "r2")
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
-        fold_scores, fold_mse = [], []
-        for train, test in cv.split(X, y):
+        fold_scores, fold_mse, test_sizes = [], [], []
+        for k, (train, test) in enumerate(cv.split(X, y)):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
+            if sw is not None:
+                check_split_weight(k, float(xp.sum(sw)))
+            test_sizes.append(len(test))
             spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
                                        sw, alphas).spectrum
             coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
@@ -953,8 +928,9 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             )
         self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
+        check_fold_scores(self.score_path_, test_sizes, self.scoring or "r2")
         mean = self.score_path_.mean(axis=1)
-        self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), False)
+        self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), False)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace
             self.score_path_ = xp.asarray(self.score_path_, device=device)
             self.mse_path_ = xp.asarray(self.mse_path_, device=device)

@@ -6,6 +6,8 @@ import tracemalloc
 import warnings
 
 import numpy as np
+
+import skreg._config
 import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
@@ -16,7 +18,7 @@ from sklearn.preprocessing import OneHotEncoder
 import skreg._sparse
 from skreg import EarlyStoppedGD
 from skreg._sparse import CenteredDesign
-from skreg.linear_model._early_stopping import _design_lambda_max
+from skreg.linear_model._trainers import _design_lambda_max
 from skreg.theory import early_stopping_equivalent_alpha
 
 FORMATS = [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array, sparse.csc_array]
@@ -91,7 +93,7 @@ def test_sparse_fit_equals_dense_fit(fmt, shape, solver, no_densify):
             assert sp.best_iter_ == dense.best_iter_ and sp.n_iter_ == dense.n_iter_
             assert_allclose(sp.coef_, dense.coef_, rtol=1e-10, atol=1e-12 * abs(dense.coef_).max())
             assert_allclose(sp.intercept_, dense.intercept_, rtol=1e-10)
-            assert_allclose(sp.history_.val_loss, dense.history_.val_loss, rtol=1e-10)
+            assert_allclose(sp.history_frame()["val_loss"], dense.history_frame()["val_loss"], rtol=1e-10)
             assert_allclose(sp.eigenvalues_, dense.eigenvalues_, rtol=1e-10,
                             atol=1e-12 * dense.eigenvalues_[0])
             assert_allclose(sp.predict(fmt(Xs)), dense.predict(X_dense), rtol=1e-10)
@@ -120,7 +122,7 @@ def test_sparse_explicit_validation_set_and_mixed_formats(no_densify):
                 A, y_tr, X_val=B, y_val=y_val)
             assert est.best_iter_ == ref.best_iter_
             assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-13)
-            assert_allclose(est.history_.val_loss, ref.history_.val_loss, rtol=1e-10)
+            assert_allclose(est.history_frame()["val_loss"], ref.history_frame()["val_loss"], rtol=1e-10)
 
 
 def test_sparse_gd_matches_an_explicit_loop_and_theory():
@@ -169,7 +171,7 @@ def test_beyond_the_budget_the_iterative_solver_runs(monkeypatch, no_densify):
     inside = _fit(Xs, y, solver="auto", strategy="retrain")
     assert hasattr(inside, "eigenvalues_")
     iterative = _fit(Xs, y, solver="iterative", strategy="retrain")
-    monkeypatch.setattr(skreg._sparse, "MEMORY_BUDGET_BYTES", 8 * 9**2)  # below 10×10
+    monkeypatch.setitem(skreg._config._CONFIG, "memory_budget", 8 * 9**2)  # below 10×10
     beyond = _fit(Xs, y, solver="auto", strategy="retrain")
     assert not hasattr(beyond, "eigenvalues_")  # no decomposition was made
     assert_allclose(beyond.coef_, iterative.coef_, rtol=1e-12)
@@ -180,11 +182,11 @@ def test_beyond_the_budget_the_iterative_solver_runs(monkeypatch, no_densify):
 
 def test_large_sparse_side_takes_the_iterative_solver_by_default(monkeypatch, no_densify):
     # the same rule as RidgeEigen's solver='auto': a sparse X with min(n, d) above
-    # EXACT_MAX_SIDE_SPARSE is not decomposed (its eigensolver would cost min(n, d)³)
+    # skreg.get_config()["exact_max_side_sparse"] is not decomposed (its eigensolver would cost min(n, d)³)
     Xs, y, _ = _sparse_data(60, 10, seed=8)
     no_densify()
     exact = _fit(Xs, y, solver="auto", strategy="retrain")
-    monkeypatch.setattr(skreg._sparse, "EXACT_MAX_SIDE_SPARSE", 9)
+    monkeypatch.setitem(skreg._config._CONFIG, "exact_max_side_sparse", 9)
     auto = _fit(Xs, y, solver="auto", strategy="retrain")
     assert hasattr(exact, "eigenvalues_") and not hasattr(auto, "eigenvalues_")
     assert_allclose(auto.coef_, exact.coef_, rtol=1e-9, atol=1e-11)
