@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._atomic import atomic_fit
 from ._base import check_alphas
+from ._cv import min_and_one_se, standard_error
 from ._logistic import (
     LogisticPredictMixin,
     PenalizedLogisticRegression,
@@ -30,18 +31,6 @@ def _check_l1_ratios(l1_ratio):
             (values < 0) | (values > 1)):
         raise ValueError(f"l1_ratio must be a float or a list of floats in [0, 1], got {l1_ratio!r}.")
     return values
-
-
-def select_alpha(alphas, mean, sem):
-    """(i_min, i_1se) for scores where higher is better.
-
-    i_min: the best mean score (the largest α in a tie); i_1se: glmnet's ``lambda.1se``,
-    the largest α whose mean score is within one standard error of the best.
-    """
-    best = np.max(mean)
-    i_min = int(np.flatnonzero(mean == best)[np.argmax(alphas[mean == best])])
-    within = np.flatnonzero(mean >= mean[i_min] - sem[i_min])
-    return i_min, int(within[np.argmax(alphas[within])])
 
 
 def _fold_scores(inner, datafit, train, test, alphas, l1_ratio, factor, scorer, X, y, sw, strength):
@@ -101,7 +90,7 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         The grid of the chosen l1_ratio (decreasing).
     cv_results_ : dict of arrays
         One row per (l1_ratio, alpha): ``l1_ratio``, ``alpha``, ``mean_test_score``,
-        ``std_test_score``, ``sem_test_score`` (std/√(n_folds − 1)), ``n_nonzero``
+        ``std_test_score``, ``sem_test_score`` (std(ddof=1)/√n_folds), ``n_nonzero``
         (features with a nonzero coefficient, median over the folds) and
         ``split{k}_test_score``.
     coef_path_ : ndarray of shape coef_.shape + (n_alphas,)
@@ -119,8 +108,9 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
 
     Notes
     -----
-    The 1-SE rule uses sem = std/√(n_folds − 1) of the fold scores, as the other skreg
-    CV estimators.
+    Selection goes through :mod:`skreg.linear_model._cv`, the rule module of every skreg
+    CV estimator: the first best mean score ('min'), and the largest α within one
+    standard error std(ddof=1)/√K of it ('1se').
 
     Examples
     --------
@@ -233,9 +223,10 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         n_folds = scores.shape[2]
         mean = scores.mean(axis=2)
         std = scores.std(axis=2)
-        sem = std / np.sqrt(n_folds - 1) if n_folds > 1 else np.zeros_like(std)
+        sem = standard_error(scores, axis=2)
         r_best = int(np.argmax(mean.max(axis=1)))
-        i_min, i_1se = select_alpha(grids[r_best], mean[r_best], sem[r_best])
+        best, one_se = min_and_one_se(grids[r_best], mean[r_best][:, None], sem[r_best][:, None])
+        i_min, i_1se = int(best[0]), int(one_se[0])
         alphas = grids[r_best]
         self.l1_ratio_ = float(l1_ratios[r_best])
         self.alphas_ = alphas
