@@ -172,7 +172,8 @@ class CrossEntropy:
         else:
             A = Xs.multiply(sqrt_d[:, None]).tocsc()
             G = dense_result(A.T @ A)
-        G -= d_sum * np.outer(xbar, xbar)  # the weighted centring, as a rank-one correction
+        if self.fit_intercept:  # the weighted centring, as a rank-one correction
+            G -= d_sum * np.outer(xbar, xbar)
         return G, xbar
 
     def hessp(self, P, V, vb):

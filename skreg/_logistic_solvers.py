@@ -41,8 +41,8 @@ from ._logistic_core import penalty_value
 
 __all__ = ["fit_lbfgs", "fit_prox_newton", "kkt_violation", "check_not_separated"]
 
-# the first working set of a class block has at least this many features
-_WS_MIN = 10
+# a working set adds up to max(this, the support's size) violators at a time
+_WS_MIN = 100
 _ARMIJO = 1e-4
 _MAX_BACKTRACK = 40
 _ROUNDING = 1e-13
@@ -81,7 +81,7 @@ def check_not_separated(datafit, eta):
         )
 
 
-def _objective(datafit, eta, W, alpha, l1_ratio, factor):
+def _penalized_objective(datafit, eta, W, alpha, l1_ratio, factor):
     return datafit.value(eta) + penalty_value(W, alpha, l1_ratio, factor)
 
 
@@ -107,7 +107,8 @@ def _solve_quadratic(G, q, yy, alpha_l1, factor, w0, tol_abs):
             return linalg.cho_solve(linalg.cho_factor(G, check_finite=False), q, check_finite=False)
         except linalg.LinAlgError:  # α = 0 on collinear columns: the minimum-norm step
             return linalg.lstsq(G, q, cond=1e-12, check_finite=False)[0]
-    problem = _Problem.from_gram(G, q[:, None], np.array([max(yy, 1e-300)]))
+    # G is symmetric: its transpose is the Fortran-ordered array from_gram wants (no copy)
+    problem = _Problem.from_gram(G.T, q[:, None], np.array([max(yy, 1e-300)]))
     pf = None if np.all(factor == 1) else factor
     tol = min(1e-6, max(tol_abs / max(yy, 1e-300), 1e-13))
     coefs, _, _ = solve_path(problem, [alpha_l1], penalty_factor=pf, tol=tol, max_iter=1000,
@@ -129,7 +130,9 @@ def _class_step(datafit, state, k, g, gb, P, alpha, l1_ratio, factor, tol_abs):
     yy = datafit.working_response_sq(eta_w + b[k], datafit.residual(P)[:, k], D)
     fc = factor[cols]
     q = H @ wc - (g[cols] - xbar * gb)
-    G = H + np.diag(l2 * fc)
+    G = H  # H is a new array: the L2 part goes on its diagonal in place
+    if l2 > 0:
+        G[np.diag_indices_from(G)] += l2 * fc
     w_new = _solve_quadratic(G, q, yy, alpha * l1_ratio, fc, wc, 0.01 * tol_abs**2 / max(np.max(np.diag(G), initial=1.0), 1e-300))
     delta = w_new - wc
     db = (-gb / d_sum - float(xbar @ delta)) if datafit.fit_intercept and d_sum > 0 else 0.0
@@ -144,7 +147,7 @@ def _class_step(datafit, state, k, g, gb, P, alpha, l1_ratio, factor, tol_abs):
         W_try[k, cols] = wc + t * delta
         eta_try = eta.copy()
         eta_try[:, k] += t * d_eta
-        obj_try = _objective(datafit, eta_try, W_try, alpha, l1_ratio, factor)
+        obj_try = _penalized_objective(datafit, eta_try, W_try, alpha, l1_ratio, factor)
         # at t = 1 an increase within rounding of the objective is accepted: near the
         # solution the decrease of a full (prox-)Newton step is below its resolution
         slack = _ROUNDING * abs(obj) if t == 1.0 else 0.0
@@ -221,7 +224,7 @@ def fit_prox_newton(datafit, alpha, l1_ratio, factor, W, b, *, tol, max_iter):
     """
     W, b = np.array(W, dtype=np.float64), np.array(b, dtype=np.float64)
     eta = datafit.linear(W, b)
-    state = {"eta": eta, "W": W, "b": b, "obj": _objective(datafit, eta, W, alpha, l1_ratio, factor)}
+    state = {"eta": eta, "W": W, "b": b, "obj": _penalized_objective(datafit, eta, W, alpha, l1_ratio, factor)}
     tol_abs = tol * datafit.weight_sum
     n_iter, converged = 0, False
     while True:

@@ -33,7 +33,7 @@ def _check_l1_ratios(l1_ratio):
     return values
 
 
-def _fold_scores(inner, datafit, train, test, alphas, l1_ratio, factor, scorer, X, y, sw, strength):
+def _fold_path_scores(inner, datafit, train, test, alphas, l1_ratio, factor, scorer, X, y, sw, strength):
     """Scores (n_alphas,) and nonzero counts of one fold's warm-started path."""
     coefs, intercepts, n_iters = solve_logistic_path(inner, datafit.subset(train), alphas * strength,
                                                      l1_ratio, factor)
@@ -187,7 +187,7 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         grids = [self._grid(datafit, r, factor) for r in l1_ratios]
         jobs = [(r, k) for r in range(l1_ratios.size) for k in range(len(folds))]
         out = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fold_scores)(inner, datafit, folds[k][0], folds[k][1], grids[r], l1_ratios[r],
+            delayed(_fold_path_scores)(inner, datafit, folds[k][0], folds[k][1], grids[r], l1_ratios[r],
                                   factor, scorer, X_arr, y_arr, sw,
                                   datafit.s[folds[k][0]].sum() / datafit.weight_sum)
             for r, k in jobs)
