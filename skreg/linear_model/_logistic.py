@@ -5,9 +5,10 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.linear_model._base import LinearClassifierMixin, SparseCoefMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -31,8 +32,8 @@ _DOF_MAX_SIZE = 4096
 _L2_GRID_RATIO = 1e-3
 
 
-class LogisticPredictMixin(LinearClassifierMixin):
-    """``predict_proba`` / ``predict_log_proba`` of a fitted sigmoid or softmax model."""
+class LogisticPredictMixin(LinearClassifierMixin, SparseCoefMixin):
+    """``predict_proba`` / ``predict_log_proba`` (and ``sparsify``) of a sigmoid or softmax model."""
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -258,6 +259,7 @@ class PenalizedLogisticRegression(LogisticPredictMixin, BaseEstimator):
         old = getattr(self, "coef_", None)
         if (self.warm_start and old is not None and np.shape(old) == shape
                 and np.array_equal(getattr(self, "_warm_classes", None), self.classes_)):
+            old = old.toarray() if sparse.issparse(old) else old  # after sparsify()
             return np.array(old, dtype=np.float64), np.array(self.intercept_, dtype=np.float64)
         return np.zeros(shape), np.zeros(shape[0])
 
@@ -293,7 +295,8 @@ class PenalizedLogisticRegression(LogisticPredictMixin, BaseEstimator):
     def _spectral_summary(self):
         check_is_fitted(self)
         if self._dof is None:
-            W = np.asarray(self.coef_, dtype=np.float64)
+            W = self.coef_.toarray() if sparse.issparse(self.coef_) else self.coef_
+            W = np.asarray(W, dtype=np.float64)
             if self.l1_ratio > 0 or W.size > _DOF_MAX_SIZE:
                 self._dof = (None, None)
             else:

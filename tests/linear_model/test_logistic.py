@@ -217,3 +217,13 @@ def test_sparse_never_densified(monkeypatch):
     assert model.coef_.shape == (1, 4000) and np.count_nonzero(model.coef_) < 4000
     l2 = PenalizedLogisticRegression(alpha=1.0).fit(X, y)
     assert l2.solver_ == "lbfgs"
+
+
+def test_sparsify_keeps_predictions_and_warm_start():
+    X, y = _data(2, seed=12)
+    model = PenalizedLogisticRegression(alpha=20.0, l1_ratio=1.0, warm_start=True).fit(X, y)
+    dense = model.predict_proba(X)
+    model.sparsify()
+    assert sparse.issparse(model.coef_)
+    assert np.allclose(model.predict_proba(X), dense)
+    assert model.fit(X, y).n_iter_[0] <= 1
