@@ -13,9 +13,10 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._atomic import atomic_fit
+from .._data._checks import check_sample_weight, check_weight_sum
 from .._logistic_core import CrossEntropy
 from .._logistic_solvers import fit_lbfgs, fit_prox_newton, warn_not_converged
 from ..penalties import check_penalty_factor
@@ -354,11 +355,10 @@ def logistic_datafit(est, X, y, sample_weight):
             f"{type(est).__name__} needs samples of at least 2 classes in the data, but "
             f"the data contains only one class: {classes[0]!r}."
         )
-    sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    sw = check_sample_weight(sample_weight, X, dtype=np.float64)
     cw = compute_class_weight(est.class_weight, classes=classes, y=y, sample_weight=sample_weight)
     s = sw * cw[y_idx]
-    if not s.sum() > 0:
-        raise ValueError("The sample weights (times the class weights) are all zero.")
+    check_weight_sum(float(s.sum()))
     n_out = 1 if classes.size == 2 else classes.size
     Y = (y_idx[:, None] == (np.array([1]) if n_out == 1 else np.arange(n_out))).astype(np.float64)
     est.classes_ = classes
