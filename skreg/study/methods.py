@@ -20,7 +20,7 @@ from scipy import optimize, sparse
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression
 
-from .._spectral import decompose
+from .._spectral import decompose, null_tolerance
 from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
 from ..neural_network import MLPClassifier, MLPRegressor
 from ._pipeline import fmt_number
@@ -135,7 +135,7 @@ def _n_nonzero(coef):
 
 def _positive(lam):
     lam = np.asarray(lam, dtype=np.float64)
-    return lam[lam > max(lam.max(initial=0.0), 0.0) * lam.size * np.finfo(np.float64).eps]
+    return lam[lam > null_tolerance(lam.max(initial=0.0), lam.size, lam.size)]
 
 
 def _dof_at(eigenvalues, alpha):
