@@ -33,8 +33,8 @@ _DOF_MAX_SIZE = 4096
 _L2_GRID_RATIO = 1e-3
 
 
-class LogisticPredictMixin(LinearClassifierMixin, SparseCoefMixin):
-    """``predict_proba`` / ``predict_log_proba`` (and ``sparsify``) of a sigmoid or softmax model."""
+class LogisticPredictMixin(LinearClassifierMixin):
+    """``predict_proba`` / ``predict_log_proba`` of a fitted sigmoid or softmax model."""
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -75,7 +75,7 @@ class LogisticPredictMixin(LinearClassifierMixin, SparseCoefMixin):
         return scores
 
 
-class PenalizedLogisticRegression(LogisticPredictMixin, BaseEstimator):
+class PenalizedLogisticRegression(LogisticPredictMixin, SparseCoefMixin, BaseEstimator):
     """Logistic regression with the lecture's L2, L1 and elastic-net penalties.
 
     Minimizes, in the sum convention (α = 1/C of scikit-learn's ``LogisticRegression``),
