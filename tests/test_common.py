@@ -6,19 +6,33 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
+from skreg import (
+    EarlyStoppedGD,
+    MLPClassifier,
+    MLPRegressor,
+    NoisyInputRegressor,
+    PenalizedLogisticRegression,
+    PenalizedLogisticRegressionCV,
+    RidgeEigen,
+    RidgeEigenCV,
+)
 from skreg.utils import all_estimators, expected_failed_checks
 
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"BayesianRidgeEigen", "RidgeEigen", "RidgeEigenCV", "RidgeEigenIC", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
-            "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor"}
+WEIGHTED = {"BayesianRidgeEigen", "RidgeEigen", "RidgeEigenCV", "RidgeEigenIC", "SoftThresholdQuadratic",
+            "SoftThresholdQuadraticCV", "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier",
+            "MLPRegressor", "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV"}
 
 
 def _instances():
     # every estimator with its defaults, the exact (marginalized) input noise,
     # gradient descent without the random validation split, and the MLPs' L-BFGS
-    return [cls() for _, cls in all_estimators()] + [
+    # (PenalizedLogisticRegressionCV on a 10-α grid: its default 100 α × 5 folds would
+    # fit 500 models in each of the ~80 checks), the prox-Newton (elastic-net) solver
+    return [cls() for name, cls in all_estimators() if name != "PenalizedLogisticRegressionCV"] + [
+        PenalizedLogisticRegressionCV(alphas=10),
+        PenalizedLogisticRegression(l1_ratio=0.5),
         NoisyInputRegressor(method="marginalize"),
         EarlyStoppedGD(strategy=None),
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included

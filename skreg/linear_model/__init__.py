@@ -3,10 +3,13 @@
 from ._bayesian_ridge import BayesianRidgeEigen
 from ._early_stopping import EarlyStoppedGD
 from ._lasso import SoftThresholdQuadratic
+from ._logistic import PenalizedLogisticRegression
+from ._logistic_cv import PenalizedLogisticRegressionCV
 from ._lasso_cv import SoftThresholdQuadraticCV
 from ._noise import NoisyInputRegressor
 from ._ridge import RidgeEigen, RidgeEigenCV
 from ._ridge_ic import RidgeEigenIC
 
-__all__ = ["BayesianRidgeEigen", "EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen",
+__all__ = ["BayesianRidgeEigen", "EarlyStoppedGD", "NoisyInputRegressor",
+           "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV", "RidgeEigen",
            "RidgeEigenCV", "RidgeEigenIC", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV"]
