@@ -12,6 +12,8 @@ from .linear_model import (
     NoisyInputRegressor,
     RidgeEigen,
     RidgeEigenCV,
+    RidgeEigenClassifier,
+    RidgeEigenClassifierCV,
     SoftThresholdQuadratic,
     SoftThresholdQuadraticCV,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "NoisyInputRegressor",
     "RidgeEigen",
     "RidgeEigenCV",
+    "RidgeEigenClassifier",
+    "RidgeEigenClassifierCV",
     "SoftThresholdQuadratic",
     "SoftThresholdQuadraticCV",
     "__version__",

@@ -30,7 +30,7 @@ EXPECTED_FAILURES = {
 }
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
+WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "RidgeEigenClassifier", "RidgeEigenClassifierCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
             "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor"}
 
 
@@ -63,6 +63,8 @@ def test_registry_lists_public_estimators():
         "NoisyInputRegressor",
         "RidgeEigen",
         "RidgeEigenCV",
+        "RidgeEigenClassifier",
+        "RidgeEigenClassifierCV",
         "SoftThresholdQuadratic",
         "SoftThresholdQuadraticCV",
     }

@@ -5,6 +5,8 @@ from ._lasso import SoftThresholdQuadratic
 from ._lasso_cv import SoftThresholdQuadraticCV
 from ._noise import NoisyInputRegressor
 from ._ridge import RidgeEigen, RidgeEigenCV
+from ._ridge_classifier import RidgeEigenClassifier, RidgeEigenClassifierCV
 
-__all__ = ["EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic",
+__all__ = ["EarlyStoppedGD", "NoisyInputRegressor", "RidgeEigen", "RidgeEigenCV",
+           "RidgeEigenClassifier", "RidgeEigenClassifierCV", "SoftThresholdQuadratic",
            "SoftThresholdQuadraticCV"]

@@ -729,7 +729,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
-            Used in every fit; with ``cv=None`` also in the score (as ``RidgeCV``).
+            Used in every fit and in the score (as ``RidgeCV``; with ``cv`` given, when
+            the scorer takes ``sample_weight``, as ``GridSearchCV`` forwards it).
 
         Returns
         -------
@@ -787,6 +788,16 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self.alpha_ = xp.asarray(self.alpha_, device=device)
             self.best_score_ = xp.asarray(self.best_score_, device=device)
         return self
+
+    # hooks for RidgeEigenClassifierCV (skreg.linear_model._ridge_classifier): the
+    # default K-fold score, the splitter and how a scorer sees made predictions
+    _default_fold_scoring = "r2"
+
+    def _cv_splits(self, X, y):
+        return check_cv(self.cv).split(X, y)
+
+    def _score_predictions(self, scorer, predictions, y_true, **kwargs):
+        return scorer(_IdentityRegressor(), predictions, y_true, **kwargs)
 
     def _decompose(self, X, y, sample_weight, keep_left=False):
         return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
@@ -865,7 +876,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 target = y2[:, 0] if y.ndim == 1 else y2
                 scores = np.array(
                     [
-                        scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, target, **kwargs)
+                        self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, target,
+                                                **kwargs)
                         for p in (predictions[i, ...] for i in range(predictions.shape[0]))
                     ]
                 )
@@ -921,12 +933,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     def _select_by_folds(self, X, y, sample_weight, alphas):
         xp, _, device = get_namespace_and_device(X)
         is_numpy = _is_numpy_namespace(xp)
-        cv = check_cv(self.cv)
-        scorer = check_scoring(self, scoring=self.scoring or "r2")
+        scorer = check_scoring(self, scoring=self.scoring or self._default_fold_scoring)
+        weighted_score = sample_weight is not None and getattr(
+            scorer, "_accept_sample_weight", lambda: False)()
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
         fold_scores, fold_mse = [], []
-        for train, test in cv.split(X, y):
+        for train, test in self._cv_splits(X, y):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
             spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
                                        sw, alphas).spectrum
@@ -945,9 +958,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             else:
                 fold_mse.append(_to_host(xp.mean(squared, axis=1), is_numpy))
             y_test = _rows(y, test, xp, device)
+            # weighted held-out scores, as GridSearchCV (scikit-learn >= 1.8) scores RidgeCV's
+            score_kw = {"sample_weight": sw_test} if weighted_score else {}
             fold_scores.append(
                 [
-                    scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, y_test)
+                    self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, y_test,
+                                            **score_kw)
                     for p in (preds[i, ...] for i in range(n_alphas))
                 ]
             )
