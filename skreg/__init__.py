@@ -7,6 +7,7 @@ data the risk sees (noise on inputs, outputs, weights).
 
 __version__ = "0.1.0"
 
+from ._config import config_context, get_config, set_config
 from .linear_model import (
     EarlyStoppedGD,
     NoisyInputRegressor,
@@ -31,4 +32,7 @@ __all__ = [
     "SoftThresholdQuadratic",
     "SoftThresholdQuadraticCV",
     "__version__",
+    "config_context",
+    "get_config",
+    "set_config",
 ]

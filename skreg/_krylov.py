@@ -1,7 +1,7 @@
 """The Krylov core: Golub–Kahan bidiagonalization, one Krylov space for every ridge α.
 
 When the d×d Gram or n×n kernel of the centred design X_w = √W(X − 1x̄ᵀ) does not fit
-the memory budget (:data:`skreg._sparse.MEMORY_BUDGET_BYTES`), the spectral idea of
+the memory budget (:func:`skreg.get_config`), the spectral idea of
 :mod:`skreg._spectral` still holds in a Krylov space.  Golub–Kahan bidiagonalization
 of A = X_w started from b = y_w (the centred, √w-scaled target) builds, after k steps,
 
@@ -57,15 +57,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._config import memory_budget
 from ._sparse import CenteredDesign, implicit_offsets, is_sparse
 from ._spectral import Spectrum
 from ._threads import single_blas_thread
 
-__all__ = ["BASIS_BUDGET_BYTES", "KrylovPath", "golub_kahan", "ridge_krylov"]
+__all__ = ["KrylovPath", "golub_kahan", "ridge_krylov"]
 
 #: Largest Lanczos basis (d × k float64, the model's Ritz vectors) built without an
-#: explicit ``max_iter``: 4 GiB.
-BASIS_BUDGET_BYTES = 1 << 32
+#: explicit ``max_iter``: 4 × the memory budget (4 GiB by default).
+_BASIS_FRACTION = 4.0
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class KrylovPath:
 
 def _max_krylov_dim(n, d, max_iter):
     """The largest useful Krylov dimension: rank bound, memory budget, ``max_iter``."""
-    by_memory = max(1, BASIS_BUDGET_BYTES // (8 * max(d, 1)) - 1)
+    by_memory = max(1, memory_budget(_BASIS_FRACTION) // (8 * max(d, 1)) - 1)
     k = min(n, d, by_memory)
     return k if max_iter is None else min(k, int(max_iter))
 
@@ -133,7 +134,7 @@ def _golub_kahan(design, b, alphas, tol=1e-6, max_iter=None):
     tol : float
         Bound on res(α) = ‖Aᵀ(b − Aŵ) − αŵ‖ / ‖Aᵀb‖.
     max_iter : int or None
-        Largest Krylov dimension (None: min(n, d), within :data:`BASIS_BUDGET_BYTES`).
+        Largest Krylov dimension (None: min(n, d), within 4 × the memory budget).
 
     Returns
     -------

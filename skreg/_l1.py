@@ -37,7 +37,7 @@ Which route (:func:`solve_path`)
   never forms 20,000²).  Each working set is solved by the direct route below.
 * *Direct* (active set on G): when G is complete — Gram statistics, or a path on
   data with n_samples ≥ n_features whose d×d Gram fits the memory budget
-  (``skreg._sparse.MEMORY_BUDGET_BYTES``; formed once, with threaded BLAS, as
+  (``skreg.get_config()["memory_budget"]``; formed once, with threaded BLAS, as
   :func:`sklearn.linear_model.lasso_path` does).
 
 Penalty factors (:func:`reduce_problem`)
@@ -107,6 +107,7 @@ import numpy as np
 from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
+from ._config import fits_budget
 from ._threads import _blas_controller, _blas_threads  # noqa: F401  (re-exported)
 from ._sparse import (
     CenteredDesign,
@@ -114,7 +115,6 @@ from ._sparse import (
     centered_columns_times,
     centered_gram_block,
     dense_result,
-    fits_budget,
     is_sparse,
     weighted_column_mean,
 )
@@ -390,7 +390,7 @@ def gram_stats_from_sparse(X, y, sample_weight=None, shift=None):
     if not fits_budget(d, d):
         raise ValueError(
             f"partial_fit on sparse data accumulates a {d}x{d} Gram matrix, beyond the "
-            "memory budget (skreg._sparse.MEMORY_BUDGET_BYTES); use fit on all the data."
+            "memory budget (skreg.set_config(memory_budget=...)); use fit on all the data."
         )
     y = np.asarray(y, dtype=np.float64)
     y = y[:, None] if y.ndim == 1 else y

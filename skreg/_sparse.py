@@ -14,8 +14,8 @@ decomposes:
     kernel  X_wX_wᵀ = √W (XXᵀ − (Xx̄)1ᵀ − 1(Xx̄)ᵀ + ‖x̄‖² 11ᵀ) √W            (n × n)
 
 Sample weights scale a copy of the nonzero *values* only (the index arrays are
-shared), never a copy of X's structure.  :data:`MEMORY_BUDGET_BYTES` is the largest dense
-Gram or kernel matrix an estimator forms on its own; beyond it the Krylov solvers take
+shared), never a copy of X's structure.  The memory budget (:func:`skreg.get_config`) is the
+largest dense Gram or kernel matrix an estimator forms on its own; beyond it the Krylov solvers take
 over (``RidgeEigen(solver='lanczos')``).
 """
 
@@ -25,16 +25,15 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import LinearOperator
 
+from ._config import exact_max_side_sparse, fits_budget
+
 __all__ = [
-    "MEMORY_BUDGET_BYTES",
     "CenteredDesign",
     "centered_column_sq_norms",
     "centered_columns_times",
     "centered_gram_block",
     "dense_result",
-    "EXACT_MAX_SIDE_SPARSE",
     "exact_decomposition_by_default",
-    "fits_budget",
     "implicit_offsets",
     "is_sparse",
     "as_float64",
@@ -43,52 +42,21 @@ __all__ = [
     "weighted_column_mean",
 ]
 
-#: The largest dense d×d Gram or n×n kernel matrix (float64) formed without being asked:
-#: 1 GiB, about 11,585² entries.
-MEMORY_BUDGET_BYTES = 1 << 30
-
-
-#: Sparse X only: the largest min(n, d) for which the estimators take the exact
-#: decomposition by default (``solver='auto'``).  Its eigensolver costs O(min(n, d)³),
-#: about 5 s at 3,000 on 2 cores; beyond, the Krylov (ridge) and iterative (early
-#: stopping) solvers, which only multiply by X, are much faster on sparse data.
-EXACT_MAX_SIDE_SPARSE = 3000
-
-
 def exact_decomposition_by_default(shape, sparse_input):
     """Whether ``solver='auto'`` decomposes the min(n, d)² Gram or kernel matrix exactly.
 
-    Dense X: when that matrix fits :data:`MEMORY_BUDGET_BYTES`.  Sparse X: also
-    min(n, d) ≤ :data:`EXACT_MAX_SIDE_SPARSE` (read at call time).
+    Dense X: when that matrix fits the memory budget (:func:`skreg.get_config`).  Sparse
+    X: also min(n, d) ≤ ``exact_max_side_sparse`` (both read at call time).
     """
     side = min(shape)
     if not fits_budget(side, side):
         return False
-    return not sparse_input or side <= EXACT_MAX_SIDE_SPARSE
+    return not sparse_input or side <= exact_max_side_sparse()
 
 
 def is_sparse(X):
     """True for a SciPy sparse matrix or sparse array (CSR, CSC, ...)."""
     return sparse.issparse(X)
-
-
-def fits_budget(n_rows, n_cols, itemsize=8, budget=None):
-    """Whether a dense ``n_rows × n_cols`` matrix fits the memory budget.
-
-    Parameters
-    ----------
-    n_rows, n_cols : int
-    itemsize : int, default=8
-        Bytes per entry (float64).
-    budget : int or None
-        Bytes; :data:`MEMORY_BUDGET_BYTES` when None.
-
-    Returns
-    -------
-    bool
-    """
-    budget = MEMORY_BUDGET_BYTES if budget is None else budget
-    return int(n_rows) * int(n_cols) * int(itemsize) <= budget
 
 
 def as_float64(X):

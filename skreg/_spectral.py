@@ -60,6 +60,7 @@ from sklearn.utils._array_api import (
     get_namespace_and_device,
 )
 
+from ._config import fits_budget
 from ._sparse import CenteredDesign, as_float64, dense_result, implicit_offsets, is_sparse
 from ._threads import single_blas_thread
 
@@ -938,8 +939,6 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
     :func:`decompose_gram` there is no SVD fallback: on cond(X̃) > 10⁵ the smallest
     directions carry the squared matrix's relative error eps·λ_max/λᵢ.
     """
-    from ._sparse import fits_budget
-
     n = X.shape[0]
     X = X.tocsc() if X.format not in ("csr", "csc") else X
     X_offset, y_offset, yw, sqrt_sw = implicit_offsets(X, y2, sample_weight, fit_intercept)
@@ -973,7 +972,7 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
     else:
         raise ValueError(
             f"penalty_factor with sparse X needs a dense {min(n, n_p)}×{min(n, n_p)} Gram or "
-            "kernel matrix, above the memory budget (skreg._sparse.MEMORY_BUDGET_BYTES)."
+            "kernel matrix, above the memory budget (skreg.set_config(memory_budget=...))."
         )
     tol = max(n, n_p) * np.finfo(np.float64).eps * (lam[0] if lam.size else 0.0)
     keep = lam > tol
@@ -1081,7 +1080,7 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
       product with the kernel's eigenvectors.
 
     The caller checks the matrix against the memory budget
-    (:data:`skreg._sparse.MEMORY_BUDGET_BYTES`).  There is no SVD of X_w to fall back
+    (:func:`skreg.get_config`).  There is no SVD of X_w to fall back
     on (it would be dense), so, as in :func:`decompose_gram`, directions whose
     eigenvalue lies between the rank tolerance and λ_max / 10¹⁰ carry the squared
     matrix's relative error eps·λ_max/λᵢ; a :class:`scipy.linalg.LinAlgWarning` says

@@ -42,6 +42,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
@@ -50,6 +51,10 @@ __all__ = [
     "EarlyStoppingResult",
     "run_early_stopping",
     "split_validation",
+    "stack_rows",
+    "take_rows",
+    "validation_split",
+    "ValidationSplit",
     "STRATEGIES",
 ]
 
@@ -340,7 +345,7 @@ def run_early_stopping(
             f"max_iter={max_iter} < eval_every={eval_every}: Algorithm 7.1 needs at least one evaluation."
         )
     if strategy != "best" and X_all is None:
-        X_all, y_all = _concatenate(X_train, X_val), _concatenate(y_train, y_val)
+        X_all, y_all = stack_rows(X_train, X_val), stack_rows(y_train, y_val)
 
     # ---- Algorithm 7.1 on (subtrain, validation)
     search = _Search(patience, min_delta, rows, verbose)
@@ -407,23 +412,67 @@ def run_early_stopping(
     )
 
 
-def _concatenate(a, b):
+def stack_rows(a, b):
+    """``a`` followed by ``b`` along the rows: arrays, sparse matrices (CSR, nothing
+    densified), pandas objects (a fresh index), or ``a`` itself for scalar toy problems."""
+    if a is None:
+        return None
+    if sparse.issparse(a) or sparse.issparse(b):
+        return sparse.vstack([a, b], format="csr")
     if isinstance(a, pd.DataFrame | pd.Series):
         return pd.concat([a, b], ignore_index=True)
-    if np.ndim(a) == 0:  # scalar toy problems
+    if np.ndim(a) == 0:
         return a
     return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
 
 
-def split_validation(
-    X, y, *, validation_fraction, random_state, stratify=False, X_val=None, y_val=None
-):
-    """Subtrain / validation / all-data sets for early stopping.
+def take_rows(a, idx):
+    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None)."""
+    if a is None or np.ndim(a) == 0 and not sparse.issparse(a):
+        return a
+    if isinstance(a, pd.DataFrame | pd.Series):
+        return a.iloc[idx]
+    if sparse.issparse(a):
+        return a[idx]
+    return np.asarray(a).take(idx, axis=0)
+
+
+@dataclass(frozen=True)
+class ValidationSplit:
+    """The three sets early stopping sees, each as ``(X, y, sample_weight)``.
+
+    ``train`` is descended on, ``val`` scored (Algorithm 7.1), ``all`` is what Algorithms
+    7.2 and 7.3 retrain or continue on: the training data with an explicit validation set
+    appended, or the data itself when the validation rows were held out of it.
+    """
+
+    train: tuple
+    val: tuple
+    all: tuple
+
+
+def _weights_of_all(sample_weight, sample_weight_val, n, n_val, dtype):
+    if sample_weight is None and sample_weight_val is None:
+        return None
+    ones = (lambda m: np.ones(m, dtype=dtype))
+    return np.concatenate([ones(n) if sample_weight is None else np.asarray(sample_weight),
+                           ones(n_val) if sample_weight_val is None else np.asarray(sample_weight_val)])
+
+
+def validation_split(X, y, sample_weight=None, *, validation_fraction, random_state,
+                     stratify=False, X_val=None, y_val=None, sample_weight_val=None):
+    """Subtrain / validation / all-data sets, with their sample weights, for early stopping.
+
+    The one split every early-stopping estimator uses.  The row indices are split (as
+    ``train_test_split`` splits the rows themselves: the same permutation), so a sparse X
+    stays sparse, no copy of X is made beyond the two parts, and the weights follow their
+    rows.
 
     Parameters
     ----------
-    X, y : array-like
+    X, y : array-like, sparse matrix or pandas object
         The training data passed to ``fit``.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
     validation_fraction : float
         Fraction of (X, y) held out for validation when ``X_val`` is None, in (0, 1).
         The held-out size is ⌈fraction·n⌉ (as ``train_test_split``).
@@ -437,11 +486,14 @@ def split_validation(
         Explicit validation data (as scikit-learn's HistGradientBoosting takes them).
         Then nothing is held out: the subtrain set is (X, y) and all data is (X, y)
         followed by (X_val, y_val).
+    sample_weight_val : ndarray of shape (n_val,) or None, default=None
+        Weights of the explicit validation rows (1 where only the others are weighted).
 
     Returns
     -------
-    X_train, y_train, X_val, y_val, X_all, y_all
-        With a split, ``X_all, y_all`` are X, y themselves (same order).
+    ValidationSplit
+        ``train``, ``val`` and ``all``, each ``(X, y, sample_weight)``.  With a held-out
+        split, ``all`` is ``(X, y, sample_weight)`` themselves.
 
     Raises
     ------
@@ -452,11 +504,12 @@ def split_validation(
     Examples
     --------
     >>> import numpy as np
-    >>> X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
-    >>> X_tr, y_tr, X_va, y_va, X_all, y_all = split_validation(
-    ...     X, y, validation_fraction=0.2, random_state=0)
-    >>> X_tr.shape, X_va.shape, X_all is X
+    >>> X, y, w = np.arange(20.0).reshape(10, 2), np.arange(10.0), np.arange(1.0, 11.0)
+    >>> split = validation_split(X, y, w, validation_fraction=0.2, random_state=0)
+    >>> split.train[0].shape, split.val[0].shape, split.all[0] is X
     ((8, 2), (2, 2), True)
+    >>> bool(np.all(split.val[2] == split.val[1] + 1))  # the weights follow their rows
+    True
     """
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together.")
@@ -467,7 +520,10 @@ def split_validation(
             )
         if np.shape(X_val)[0] == 0:
             raise ValueError("X_val is empty: at least one validation sample is required.")
-        return X, y, X_val, y_val, _concatenate(X, X_val), _concatenate(y, y_val)
+        sw_all = _weights_of_all(sample_weight, sample_weight_val, np.shape(X)[0] if np.ndim(X) else 0,
+                                 np.shape(X_val)[0], getattr(X, "dtype", np.float64))
+        return ValidationSplit((X, y, sample_weight), (X_val, y_val, sample_weight_val),
+                               (stack_rows(X, X_val), stack_rows(y, y_val), sw_all))
     if isinstance(validation_fraction, bool) or not isinstance(validation_fraction, Real) or not (
         0.0 < validation_fraction < 1.0
     ):
@@ -487,7 +543,47 @@ def split_validation(
         classes, counts = np.unique(labels.reshape(labels.shape[0], -1), axis=0, return_counts=True)
         if counts.min() >= 2 and min(n_val, n_samples - n_val) >= classes.shape[0]:
             strata = y
-    X_tr, X_va, y_tr, y_va = train_test_split(
-        X, y, test_size=n_val, random_state=random_state, stratify=strata
+    idx_tr, idx_va = train_test_split(
+        np.arange(n_samples), test_size=n_val, random_state=random_state, stratify=strata
     )
-    return X_tr, y_tr, X_va, y_va, X, y
+    part = (lambda idx: tuple(take_rows(a, idx) for a in (X, y, sample_weight)))
+    return ValidationSplit(part(idx_tr), part(idx_va), (X, y, sample_weight))
+
+
+def split_validation(
+    X, y, *, validation_fraction, random_state, stratify=False, X_val=None, y_val=None
+):
+    """Subtrain / validation / all-data sets for early stopping (without weights).
+
+    :func:`validation_split` without sample weights, as a tuple.
+
+    Parameters
+    ----------
+    X, y : array-like
+        The training data passed to ``fit``.
+    validation_fraction : float
+        Fraction of (X, y) held out for validation when ``X_val`` is None, in (0, 1).
+    random_state : int, RandomState instance or None
+        Seeds the split.
+    stratify : bool, default=False
+        Keep the class proportions of y in both parts (see :func:`validation_split`).
+    X_val, y_val : array-like or None, default=None
+        Explicit validation data, appended to (X, y) for the all-data set.
+
+    Returns
+    -------
+    X_train, y_train, X_val, y_val, X_all, y_all
+        With a split, ``X_all, y_all`` are X, y themselves (same order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
+    >>> X_tr, y_tr, X_va, y_va, X_all, y_all = split_validation(
+    ...     X, y, validation_fraction=0.2, random_state=0)
+    >>> X_tr.shape, X_va.shape, X_all is X
+    ((8, 2), (2, 2), True)
+    """
+    split = validation_split(X, y, validation_fraction=validation_fraction,
+                             random_state=random_state, stratify=stratify, X_val=X_val, y_val=y_val)
+    return split.train[:2] + split.val[:2] + split.all[:2]

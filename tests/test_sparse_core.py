@@ -5,9 +5,7 @@ import pytest
 from scipy import sparse
 
 from skreg._sparse import (
-    MEMORY_BUDGET_BYTES,
     CenteredDesign,
-    fits_budget,
     row_scaled,
     weighted_column_mean,
 )
@@ -51,10 +49,3 @@ def test_weighted_mean_and_row_scaling():
     np.testing.assert_allclose(weighted_column_mean(X), X.toarray().mean(axis=0))
     scaled = row_scaled(X, w)
     np.testing.assert_allclose(scaled.toarray(), X.toarray() * w[:, None])
-
-
-def test_budget():
-    side = int(np.sqrt(MEMORY_BUDGET_BYTES / 8))
-    assert fits_budget(side, side)
-    assert not fits_budget(side + 1, side + 1)
-    assert fits_budget(10, 10, budget=800) and not fits_budget(10, 11, budget=800)

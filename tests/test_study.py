@@ -4,6 +4,8 @@ import math
 import re
 
 import numpy as np
+
+import skreg._config
 import pandas as pd
 import pytest
 from sklearn.datasets import load_diabetes
@@ -225,7 +227,7 @@ def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_check
     assert table.loc["rec", "cv_mean"] == pytest.approx(table.loc["dense", "cv_mean"], rel=1e-6)  # sparse_cg tol
     assert table.loc["rec", "test_score"] == pytest.approx(table.loc["dense", "test_score"], rel=1e-6)
     methods = methods[:1] + methods[2:]
-    monkeypatch.setattr(protocol, "DENSE_LIMIT_BYTES", 1000)
+    monkeypatch.setitem(skreg._config._CONFIG, "memory_budget", 4000)  # a quarter: 1,000 bytes
     result = run_study(str(tmp_path / "d.csv"), methods=methods, out=None, progress=False, figures=False)
     assert "rec" in set(result.results["key"])
     if not RidgeEigen().__sklearn_tags__().input_tags.sparse:

@@ -67,17 +67,16 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
 
 from .._atomic import atomic_fit
+from .._config import fits_budget, memory_budget
 from .._dask import is_dask_collection
 from .._sparse import (
-    MEMORY_BUDGET_BYTES,
     CenteredDesign,
     exact_decomposition_by_default,
-    fits_budget,
     is_sparse,
     weighted_column_mean,
 )
 from .._spectral import center_data, decompose, gd_powers
-from ..early_stopping import run_early_stopping, split_validation
+from ..early_stopping import run_early_stopping, stack_rows, validation_split
 from ..optim import SGD, iter_minibatches
 from ._base import LinearRegressorMixin, validate_fit_data
 
@@ -142,15 +141,6 @@ def _drop_zero_weights(X, Y, sample_weight):
     if keep.all():
         return X, Y, sample_weight
     return X[keep], Y[keep], sample_weight[keep]
-
-
-def _stack_rows(A, B):
-    """A followed by B (rows); CSR when either is sparse (nothing densified)."""
-    if is_sparse(A) or is_sparse(B):
-        from scipy import sparse
-
-        return sparse.vstack([A, B], format="csr")
-    return np.concatenate([A, B], axis=0)
 
 
 def _as_float64(X):
@@ -236,7 +226,7 @@ class _Dataset:
     @property
     def decomposition_fits_budget(self):
         """Whether the exact decomposition is taken by default: dense X within the memory
-        budget; sparse X also min(n, d) ≤ ``skreg._sparse.EXACT_MAX_SIDE_SPARSE``
+        budget; sparse X also min(n, d) ≤ ``skreg.get_config()["exact_max_side_sparse"]``
         (:func:`~skreg._sparse.exact_decomposition_by_default`)."""
         n, d = self.X.shape
         return exact_decomposition_by_default((n, d), self.sparse)
@@ -686,7 +676,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         every evaluation from one eigendecomposition, no gradient step.
         ``'iterative'``: the steps through :mod:`skreg.optim`.  ``'auto'``: spectral
         whenever it applies and its decomposition is the default (dense X within the
-        1 GiB budget; sparse X also min(n, d) ≤ 3,000, ``skreg._sparse.EXACT_MAX_SIDE_SPARSE``),
+        1 GiB budget; sparse X also min(n, d) ≤ 3,000, ``skreg.get_config()["exact_max_side_sparse"]``),
         else iterative.  Both give the same iterates (to rounding).
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split and the minibatch shuffling.
@@ -878,22 +868,12 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             sw_tr = sw_all = sw
             descended = [(X64, Y)]
         else:
-            if X_val is None:  # split the row indices (the same split as of the rows
-                # themselves): X may be sparse, and the weights follow their rows
-                rows = np.arange(X64.shape[0])
-                _, i_tr, _, i_val, _, _ = split_validation(
-                    rows, rows,
-                    validation_fraction=self.validation_fraction, random_state=rng,
-                )
-                X_tr, X_val, X_all = X64[i_tr], X64[i_val], X64
-                Y_tr, Y_val, Y_all = Y[i_tr], Y[i_val], Y
-                if weighted:
-                    sw_tr, sw_val, sw_all = sw[i_tr], sw[i_val], sw
-            else:
-                X_tr, Y_tr = X64, Y
-                X_all, Y_all = _stack_rows(X64, X_val), np.concatenate([Y, Y_val])
-                if weighted:
-                    sw_tr, sw_all = sw, np.concatenate([sw, sw_val])
+            split = validation_split(
+                X64, Y, sw, validation_fraction=self.validation_fraction, random_state=rng,
+                X_val=X_val, y_val=Y_val, sample_weight_val=sw_val,
+            )
+            (X_tr, Y_tr, sw_tr), (X_val, Y_val, sw_val), (X_all, Y_all, sw_all) = (
+                split.train, split.val, split.all)
             descended = [(X_tr, Y_tr)] + ([] if strategy == "best" else [(X_all, Y_all)])
         seed = rng.randint(np.iinfo(np.int32).max)
 
@@ -913,7 +893,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             raise ValueError(
                 f"solver='spectral' on this sparse X needs a dense {m_max}×{m_max} Gram or "
                 f"kernel matrix ({8 * m_max**2 / 2**30:.1f} GiB), above the "
-                f"{MEMORY_BUDGET_BYTES / 2**30:.0f} GiB memory budget; use "
+                f"{memory_budget() / 2**30:.2g} GiB memory budget; use "
                 "solver='iterative' (sparse products only)."
             )
         use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok and default)

@@ -232,7 +232,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         features than samples works, but then prefer ``fit`` on all the data).  Sparse
         chunks are reduced to the same statistics without densifying (implicit
         centring), as long as the d×d Gram matrix fits the memory budget
-        (``skreg._sparse.MEMORY_BUDGET_BYTES``); beyond it, a ValueError says to use
+        (``skreg.get_config()["memory_budget"]``); beyond it, a ValueError says to use
         ``fit``.
 
         Parameters

@@ -81,6 +81,7 @@ from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from .._atomic import atomic_fit
+from .._config import memory_budget
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._l1 import _FactorProblem, alpha_max, check_penalty_factor, make_problem, reduce_problem
@@ -92,7 +93,6 @@ __all__ = ["SoftThresholdQuadraticCV"]
 
 # The K+2 (d+1)×(d+1) matrices of the Gram route must fit in this many bytes; beyond it
 # the folds work on their rows of X (Gram blocks of the working sets only).
-_GRAM_BUDGET = 1 << 30
 
 _ger = blas.dger
 
@@ -621,7 +621,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         n_folds = len(folds)
         use_gram = (
             n_features <= n_samples
-            and (n_folds + 2) * (n_features + 1) ** 2 * 8 <= _GRAM_BUDGET
+            and (n_folds + 2) * (n_features + 1) ** 2 * 8 <= memory_budget()
         )
         # callables giving (problem, means relative to data.c); the full data last
         if use_gram:
@@ -668,7 +668,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         grid = None if isinstance(self.alphas, Integral) else _check_alpha_grid(self.alphas)
         n_features = X.shape[1] if len(X.shape) == 2 else 0
-        if not n_features or (n_features + 1) ** 2 * 8 * 4 > _GRAM_BUDGET:
+        if not n_features or (n_features + 1) ** 2 * 8 * 4 > memory_budget():
             raise ValueError(
                 f"SoftThresholdQuadraticCV on Dask works from {n_features}x{n_features} "
                 "fold Gram matrices, beyond the memory budget: compute() the arrays."

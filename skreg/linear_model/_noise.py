@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from .._atomic import atomic_fit
+from .._config import memory_budget
 from .._dask import is_dask_collection
 from .._sparse import is_sparse
 from ..noise import add_input_noise
@@ -31,7 +32,6 @@ __all__ = ["NoisyInputRegressor"]
 
 # Largest augmented design matrix (n_copies · n_samples · n_features · itemsize) that
 # method='augment' builds: 1 GiB.  Larger requests are refused with a ValueError.
-_MAX_AUGMENTED_BYTES = 1 << 30
 
 
 def _linear_least_squares_alpha(estimator):
@@ -214,20 +214,21 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 )
             n_copies = int(self.n_copies)
             n_bytes = n_copies * X.shape[0] * X.shape[1] * X.dtype.itemsize
-            if is_sparse(X) and n_bytes > _MAX_AUGMENTED_BYTES:
+            limit = memory_budget()
+            if is_sparse(X) and n_bytes > limit:
                 raise ValueError(
                     f"method='augment' adds Gaussian noise to every entry, so the sparse X "
                     f"would become {n_copies} dense copies, a ({n_copies * n_samples}, "
                     f"{X.shape[1]}) {X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-                    f"{_MAX_AUGMENTED_BYTES / 2**30:.0f} GiB limit. Use method='marginalize' "
+                    f"{limit / 2**30:.2g} GiB memory budget. Use method='marginalize' "
                     "(the exact n_copies → ∞ limit, ridge with α = δΣw, keeps X sparse; "
                     "estimator None, LinearRegression or RidgeEigen), or lower n_copies."
                 )
-            if n_bytes > _MAX_AUGMENTED_BYTES:
+            if n_bytes > limit:
                 raise ValueError(
                     f"method='augment' would build a ({n_copies * n_samples}, {X.shape[1]}) "
                     f"{X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-                    f"{_MAX_AUGMENTED_BYTES / 2**30:.0f} GiB limit: lower n_copies"
+                    f"{limit / 2**30:.2g} GiB memory budget: lower n_copies"
                     + (
                         ", or use method='marginalize' (the exact n_copies → ∞ limit)."
                         if linear is not None

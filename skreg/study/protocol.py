@@ -36,13 +36,15 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from .._config import memory_budget
 from .data import StudyError, StudyWarning, check_sizes, dense_bytes, fmt_bytes, load_dataset, make_preprocessor, plain
 from .methods import StudySettings, _edge, methods_for
 
 __all__ = ["StudyResult", "default_scoring", "run_study", "protocol_sentence"]
 
-#: Memory allowed for densifying the one-hot block for an estimator that cannot take sparse X.
-DENSE_LIMIT_BYTES = 256 * 1024**2
+#: Share of the memory budget (skreg.get_config) for densifying the one-hot block for an
+#: estimator that cannot take sparse X, or for caching a dense preprocessed design.
+DENSE_FRACTION = 0.25
 
 
 @dataclass
@@ -206,10 +208,6 @@ def _curve(search, method, prefix):
     return frame["value"].to_numpy(), frame["mean"].to_numpy(), frame["std"].to_numpy(), chosen
 
 
-#: Preprocessed folds are cached (computed once for all rows) up to this size each.
-CACHE_LIMIT_BYTES = 256 * 1024**2
-
-
 def _prep(dataset, sparse):
     return Pipeline([("prep", make_preprocessor(dataset, sparse=sparse)), ("scale", StandardScaler(with_mean=not sparse))])
 
@@ -219,7 +217,7 @@ class _Folds:
 
     A row's model sees exactly what ``Pipeline(preprocess, StandardScaler, model)``
     inside ``cross_validate`` would give it; caching only avoids repeating the
-    preprocessing for every row (dense copies above ``CACHE_LIMIT_BYTES`` are redone).
+    preprocessing for every row (dense copies above a quarter of the memory budget are redone).
     """
 
     def __init__(self, dataset, X_train, y_train, outer):
@@ -227,7 +225,7 @@ class _Folds:
         self._cache = {}
 
     def _cacheable(self, sparse):
-        return sparse or not self.dataset.categorical or dense_bytes(self.dataset, len(self.y)) <= CACHE_LIMIT_BYTES
+        return sparse or not self.dataset.categorical or dense_bytes(self.dataset, len(self.y)) <= memory_budget(DENSE_FRACTION)
 
     def fold(self, i, sparse):
         """(X_train_fold, y_train_fold, X_test_fold, y_test_fold), preprocessed on the training part."""
@@ -403,9 +401,9 @@ def run_study(
             start = time.perf_counter()
             estimator = method.make(settings)
             sparse = bool(dataset.categorical) and accepts_sparse(estimator)
-            if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > DENSE_LIMIT_BYTES:
+            if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION):
                 why = (f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), over the "
-                       f"{fmt_bytes(DENSE_LIMIT_BYTES)} limit, and does not take sparse X")
+                       f"{fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X")
                 skipped[method.key] = why
                 _progress(f"[{k}/{len(chosen)}] {method.name}: skipped, {why}", stream)
                 continue

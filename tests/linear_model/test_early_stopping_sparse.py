@@ -6,6 +6,8 @@ import tracemalloc
 import warnings
 
 import numpy as np
+
+import skreg._config
 import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
@@ -169,7 +171,7 @@ def test_beyond_the_budget_the_iterative_solver_runs(monkeypatch, no_densify):
     inside = _fit(Xs, y, solver="auto", strategy="retrain")
     assert hasattr(inside, "eigenvalues_")
     iterative = _fit(Xs, y, solver="iterative", strategy="retrain")
-    monkeypatch.setattr(skreg._sparse, "MEMORY_BUDGET_BYTES", 8 * 9**2)  # below 10×10
+    monkeypatch.setitem(skreg._config._CONFIG, "memory_budget", 8 * 9**2)  # below 10×10
     beyond = _fit(Xs, y, solver="auto", strategy="retrain")
     assert not hasattr(beyond, "eigenvalues_")  # no decomposition was made
     assert_allclose(beyond.coef_, iterative.coef_, rtol=1e-12)
@@ -180,11 +182,11 @@ def test_beyond_the_budget_the_iterative_solver_runs(monkeypatch, no_densify):
 
 def test_large_sparse_side_takes_the_iterative_solver_by_default(monkeypatch, no_densify):
     # the same rule as RidgeEigen's solver='auto': a sparse X with min(n, d) above
-    # EXACT_MAX_SIDE_SPARSE is not decomposed (its eigensolver would cost min(n, d)³)
+    # skreg.get_config()["exact_max_side_sparse"] is not decomposed (its eigensolver would cost min(n, d)³)
     Xs, y, _ = _sparse_data(60, 10, seed=8)
     no_densify()
     exact = _fit(Xs, y, solver="auto", strategy="retrain")
-    monkeypatch.setattr(skreg._sparse, "EXACT_MAX_SIDE_SPARSE", 9)
+    monkeypatch.setitem(skreg._config._CONFIG, "exact_max_side_sparse", 9)
     auto = _fit(Xs, y, solver="auto", strategy="retrain")
     assert hasattr(exact, "eigenvalues_") and not hasattr(auto, "eigenvalues_")
     assert_allclose(auto.coef_, exact.coef_, rtol=1e-9, atol=1e-11)

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import numpy as np
+
+import skreg._config
 import pytest
 import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
@@ -414,11 +416,9 @@ def test_one_standard_error_rule_matches_numpy(combo, cv):
 
 def test_auto_solver_beyond_the_budget_raises_for_array_api_input(monkeypatch):
     """Where NumPy input would switch to Lanczos, array API input says it cannot."""
-    import skreg._sparse as sparse_module
-
     xp, _ = _array_api_for_tests("array_api_strict", "CPU_DEVICE", "float64")
     X, y, _ = _data(20, 3, seed=16)
-    monkeypatch.setattr(sparse_module, "MEMORY_BUDGET_BYTES", 8)  # not even a 3 x 3 Gram
+    monkeypatch.setitem(skreg._config._CONFIG, "memory_budget", 8)  # not even a 3 x 3 Gram
     with config_context(array_api_dispatch=True):
         with pytest.raises(ValueError, match="with solver='auto' it needs"):
             RidgeEigen().fit(xp.asarray(X), xp.asarray(y))

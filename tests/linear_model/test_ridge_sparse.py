@@ -3,6 +3,8 @@
 import warnings
 
 import numpy as np
+
+import skreg._config
 import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
@@ -295,13 +297,13 @@ def test_lanczos_warns_outside_its_krylov_space_and_at_max_iter():
 def test_auto_solver_follows_the_memory_budget(monkeypatch):
     X, y, _ = _problem(60, 30, seed=16)
     assert RidgeEigen().fit(X, y).solver_ == "eigen"
-    # sparse X: the exact path also needs min(n, d) <= EXACT_MAX_SIDE_SPARSE (its n³ time)
+    # sparse X: the exact path also needs min(n, d) <= skreg.get_config()["exact_max_side_sparse"] (its n³ time)
     with monkeypatch.context() as patch:
-        patch.setattr(skreg._sparse, "EXACT_MAX_SIDE_SPARSE", 29)
+        patch.setitem(skreg._config._CONFIG, "exact_max_side_sparse", 29)
         assert RidgeEigen().fit(X, y).solver_ == "lanczos"
         assert RidgeEigen().fit(X.toarray(), y).solver_ == "eigen"
         assert RidgeEigen(solver="eigen").fit(X, y).solver_ == "eigen"
-    monkeypatch.setattr(skreg._sparse, "MEMORY_BUDGET_BYTES", 8 * 29 * 29)
+    monkeypatch.setitem(skreg._config._CONFIG, "memory_budget", 8 * 29 * 29)
     model = RidgeEigen().fit(X, y)
     assert model.solver_ == "lanczos"
     exact = RidgeEigen(solver="eigen").fit(X, y).coef_
@@ -340,7 +342,7 @@ def test_cv_kfold_sparse_equals_dense_and_lanczos_beyond_budget(monkeypatch):
     exact = RidgeEigenCV(alphas=alphas, cv=3).fit(X, y)
     assert exact.alpha_ == dense.alpha_
     assert exact.best_score_ == pytest.approx(dense.best_score_, rel=1e-10)
-    monkeypatch.setattr(skreg._sparse, "MEMORY_BUDGET_BYTES", 8 * 30 * 30)
+    monkeypatch.setitem(skreg._config._CONFIG, "memory_budget", 8 * 30 * 30)
     with pytest.raises(ValueError, match="cv=K"):
         RidgeEigenCV(alphas=alphas).fit(X, y)
     krylov = RidgeEigenCV(alphas=alphas, cv=3).fit(X, y)  # one Lanczos path per fold
