@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from ._config import config_context, get_config, set_config
 from .linear_model import (
     EarlyStoppedGD,
+    NoisyInputClassifier,
     NoisyInputRegressor,
     RidgeEigen,
     RidgeEigenCV,
@@ -24,6 +25,7 @@ __all__ = [
     "EarlyStoppedGD",
     "MLPClassifier",
     "MLPRegressor",
+    "NoisyInputClassifier",
     "NoisyInputRegressor",
     "RidgeEigen",
     "RidgeEigenCV",

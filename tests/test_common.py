@@ -3,10 +3,18 @@
 import os
 
 import pytest
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor, RidgeEigen
+from skreg import (
+    EarlyStoppedGD,
+    MLPClassifier,
+    MLPRegressor,
+    NoisyInputClassifier,
+    NoisyInputRegressor,
+    RidgeEigen,
+)
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -23,6 +31,10 @@ EXPECTED_FAILURES = {
         "check_sample_weight_equivalence_on_dense_data": _NOISE_REASON,
         "check_sample_weight_equivalence_on_sparse_data": _NOISE_REASON,
     },
+    "NoisyInputClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": _NOISE_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": _NOISE_REASON,
+    },
     "EarlyStoppedGD": {
         "check_sample_weight_equivalence_on_dense_data": _SPLIT_REASON,
         "check_sample_weight_equivalence_on_sparse_data": _SPLIT_REASON,
@@ -31,7 +43,7 @@ EXPECTED_FAILURES = {
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
 WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "RidgeEigenClassifier", "RidgeEigenClassifierCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
-            "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor"}
+            "NoisyInputRegressor", "NoisyInputClassifier", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor"}
 
 
 def _instances():
@@ -39,6 +51,8 @@ def _instances():
     # gradient descent without the random validation split, and the MLPs' L-BFGS
     return [cls() for _, cls in all_estimators()] + [
         NoisyInputRegressor(method="marginalize"),
+        # an L2 base: the checks' data are separable, where α = 0 has no minimizer
+        NoisyInputClassifier(LogisticRegression(), method="marginalize"),
         EarlyStoppedGD(strategy=None),
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
         MLPRegressor(solver="lbfgs"),
@@ -60,6 +74,7 @@ def test_registry_lists_public_estimators():
         "EarlyStoppedGD",
         "MLPClassifier",
         "MLPRegressor",
+        "NoisyInputClassifier",
         "NoisyInputRegressor",
         "RidgeEigen",
         "RidgeEigenCV",
