@@ -46,6 +46,9 @@ class StudySettings:
         Rows of the training split.
     y_scale : float
         Standard deviation of the training target (sets the L1 fallback grid).
+    class_weight : None or 'balanced'
+        Class weights of every classifier: 'balanced' when the score weighs the classes
+        equally (balanced accuracy), so that the fits minimize what the score measures.
     """
 
     task: str = "regression"
@@ -55,6 +58,7 @@ class StudySettings:
     random_state: int = 0
     n_train: int = 100
     y_scale: float = 1.0
+    class_weight: object = None
 
     def grid(self, full, quick):
         """A grid of strengths: ``full`` normally, ``quick`` with --quick."""
@@ -531,18 +535,24 @@ def _default_methods():
         ),
         Method(
             "LogisticRegression (sklearn, L2)", "logistic", C,
-            make=lambda s: LogisticRegression(max_iter=500),
+            make=lambda s: LogisticRegression(max_iter=500, class_weight=s.class_weight),
             grid=lambda s: {"C": s.grid(np.logspace(-3, 3, 7), [0.01, 1.0, 100.0])},
             describe=_describe_logistic, lecture=_p_logistic, curve_param="C",
         ),
+    ]
+    from ._classification import classification_methods  # its rows use the helpers above
+
+    methods += classification_methods()
+    methods += [
         Method(
-            "MLPClassifier (L2)", "mlp_classifier", C, make=lambda s: MLPClassifier(**_mlp_common(s)),
+            "MLPClassifier (L2)", "mlp_classifier", C,
+            make=lambda s: MLPClassifier(class_weight=s.class_weight, **_mlp_common(s)),
             grid=lambda s: {"alpha": s.grid([1e-2, 1.0, 10.0], [1e-2, 10.0])},
             describe=_describe_mlp, lecture=_p_mlp, curve_param="alpha",
         ),
         Method(
             "MLPClassifier (label smoothing)", "mlp_label_smoothing", C,
-            make=lambda s: MLPClassifier(alpha=1e-2, **_mlp_common(s)),
+            make=lambda s: MLPClassifier(alpha=1e-2, class_weight=s.class_weight, **_mlp_common(s)),
             grid=lambda s: {"label_smoothing": s.grid([0.0, 0.05, 0.1, 0.2], [0.0, 0.1])},
             describe=_describe_mlp, lecture=_p_mlp, curve_param="label_smoothing", log_curve=False,
         ),

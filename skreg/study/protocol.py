@@ -70,6 +70,8 @@ class StudyResult:
         The protocol in one sentence (also in report.md).
     skipped : dict
         Method key → why it did not run.
+    class_weight : None or str
+        The class weights every classifier was fitted with ('balanced' for a balanced score).
     """
 
     results: pd.DataFrame
@@ -82,6 +84,7 @@ class StudyResult:
     scoring_reason: str | None = None
     protocol: str = ""
     skipped: dict = field(default_factory=dict)
+    class_weight: object = None
 
 
 def default_scoring(dataset):
@@ -372,8 +375,9 @@ def run_study(
     outer = list(Splitter(cv, shuffle=True, random_state=random_state).split(X_train, y_train))
     inner = Splitter(inner_cv, shuffle=True, random_state=random_state + 1)
     y_scale = float(np.std(y_train)) if not classification else 1.0
+    class_weight = "balanced" if classification and "balanced" in scoring else None
     settings = StudySettings(task=dataset.task, cv=cv, inner_cv=inner, quick=quick, random_state=random_state,
-                             n_train=n_train, y_scale=y_scale if y_scale > 0 else 1.0)
+                             n_train=n_train, y_scale=y_scale if y_scale > 0 else 1.0, class_weight=class_weight)
     chosen = methods_for(dataset.task, methods)
     if not any(m.baseline for m in chosen):
         chosen = methods_for(dataset.task)[:1] + chosen
@@ -387,6 +391,9 @@ def run_study(
         warnings.warn(note, StudyWarning, stacklevel=2)
     if reason:
         _progress(f"scoring: {scoring}, because {reason}", stream)
+    if class_weight:
+        _progress(f"class weights: every classifier is fitted with class_weight='balanced' ({scoring} weighs "
+                  "the classes equally)", stream)
     _progress(
         f"{len(chosen)} methods, {cv} outer folds x (inner tuning), scoring {scoring}"
         + (" [quick]" if quick else ""),
@@ -482,7 +489,8 @@ def run_study(
     results = pd.DataFrame(rows)
     table = format_table(results)
     result = StudyResult(results=results, table=table, out=None, models={k: v[1] for k, v in fitted.items()},
-                         dataset=dataset, scoring=scoring, scoring_reason=reason, protocol=protocol, skipped=skipped)
+                         dataset=dataset, scoring=scoring, scoring_reason=reason, protocol=protocol, skipped=skipped,
+                         class_weight=class_weight)
     if out is None:
         return result
     out = Path(out)
