@@ -108,6 +108,7 @@ from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ._config import fits_budget
+from ._data._centering import weighted_column_mean
 from ._threads import _blas_controller, _blas_threads  # noqa: F401  (re-exported)
 from ._sparse import (
     CenteredDesign,
@@ -116,7 +117,6 @@ from ._sparse import (
     centered_gram_block,
     dense_result,
     is_sparse,
-    weighted_column_mean,
 )
 from .penalties import L1Penalty
 from .penalties import check_penalty_factor as _check_factor

@@ -37,6 +37,29 @@ def _pyplot():
     return plt
 
 
+def save_figure(fig, path, *, tight_layout=False):
+    """Write ``fig`` to ``path`` as a 90-dpi PNG, close it, and return the path.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or pathlib.Path
+    tight_layout : bool, default=False
+        Call ``fig.tight_layout()`` first.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from pathlib import Path
+
+    if tight_layout:
+        fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    _pyplot().close(fig)
+    return Path(path)
+
+
 def _get_ax(ax):
     if ax is None:
         plt = _pyplot()

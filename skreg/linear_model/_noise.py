@@ -72,7 +72,7 @@ def fit_augmented(model, X, y, sample_weight, noise_std, n_copies, random_state,
             f"method='augment' adds Gaussian noise to every entry, so the sparse X "
             f"would become {n_copies} dense copies, a ({n_copies * n_samples}, "
             f"{X.shape[1]}) {X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-            f"{limit / 2**30:.2g} GiB memory limit (skreg's memory_budget). Use "
+            f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']). Use "
             "method='marginalize' "
             "(the exact n_copies → ∞ limit, keeps X sparse), or lower n_copies."
         )
@@ -80,7 +80,7 @@ def fit_augmented(model, X, y, sample_weight, noise_std, n_copies, random_state,
         raise ValueError(
             f"method='augment' would build a ({n_copies * n_samples}, {X.shape[1]}) "
             f"{X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-            f"{limit / 2**30:.2g} GiB memory limit (skreg's memory_budget): lower n_copies"
+            f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']): lower n_copies"
             + (", or use method='marginalize' (the exact n_copies → ∞ limit)."
                if exact_hint else ".")
         )

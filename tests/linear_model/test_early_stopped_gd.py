@@ -11,7 +11,7 @@ from sklearn.model_selection import train_test_split
 
 from skreg import EarlyStoppedGD, RidgeEigen
 from skreg._spectral import decompose
-from skreg.linear_model._early_stopping import _IterativeTrainer
+from skreg.linear_model._trainers import _IterativeTrainer
 from skreg.optim import iter_minibatches
 from skreg.theory import early_stopping_equivalent_alpha, early_stopping_iterate
 
@@ -359,7 +359,7 @@ def test_history_and_inputs_untouched():
 @pytest.mark.parametrize("alpha", [0.0, 2.0])
 def test_closed_form_from_any_start_matches_the_steps(alpha):
     # d > n: a start outside the row space is a null direction of H (decays as 1 − εα/n)
-    from skreg.linear_model._early_stopping import _IterativeTrainer, _SpectralTrainer
+    from skreg.linear_model._trainers import _IterativeTrainer, _SpectralTrainer
 
     rng = np.random.RandomState(0)
     X, Y = rng.randn(15, 30), rng.randn(15, 2)

@@ -18,7 +18,7 @@ from sklearn.preprocessing import OneHotEncoder
 import skreg._sparse
 from skreg import EarlyStoppedGD
 from skreg._sparse import CenteredDesign
-from skreg.linear_model._early_stopping import _design_lambda_max
+from skreg.linear_model._trainers import _design_lambda_max
 from skreg.theory import early_stopping_equivalent_alpha
 
 FORMATS = [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array, sparse.csc_array]
