@@ -81,7 +81,7 @@ def write_report(path, result, paragraphs, quick=False):
     else:
         lines += [
             "Every model sits in `Pipeline(preprocess, StandardScaler, model)` and minimizes a cross-entropy "
-            "−Σₖ log p(yₖ | xₖ) plus its penalty (RidgeEigenClassifierCV: ½‖Xw − y‖² on ±1 targets); eq. α "
+            "−Σₖ log p(yₖ | xₖ) plus its penalty (RidgeEigenClassifierCV: least squares on ±1 class targets); eq. α "
             "is the L2 strength on that sum (logistic `alpha` = 1/C; the linear MLP's α/2 for two classes, "
             "whose two softmax outputs share the penalty); dof = Σ λᵢ/(λᵢ + α) over the eigenvalues of "
             "XᵀX (ridge) or of the Hessian XᵀDX at the solution (binary logistic rows).",
