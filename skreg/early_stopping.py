@@ -239,6 +239,29 @@ def _evaluation_steps(first, stride, last):
     return np.arange(first, last + 1, stride, dtype=np.int64)
 
 
+def _check_driver_options(strategy, eval_every, patience, min_delta, max_iter):
+    """The driver's options, checked: (eval_every, patience, max_iter) as ints."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
+    eval_every = _check_int("eval_every", eval_every, 1)
+    patience = _check_int("patience", patience, 1)
+    max_iter = _check_int("max_iter", max_iter, 1)
+    if isinstance(min_delta, bool) or not isinstance(min_delta, Real) or not min_delta >= 0:
+        raise ValueError(f"min_delta must be a float >= 0, got {min_delta!r}.")
+    return eval_every, patience, max_iter
+
+
+def _train_plainly(trainer, X_all, y_all, X_val, y_val, eval_every, max_iter, rows, verbose):
+    """strategy=None: ``max_iter`` steps on all data, losses recorded every ``eval_every``."""
+    phase = _Phase(trainer, trainer.init_params(), X_all, y_all, X_val, y_val)
+    steps = _evaluation_steps(eval_every, eval_every, max_iter)
+    if steps.size == 0 or steps[-1] != max_iter:
+        steps = np.append(steps, max_iter)
+    phase.run(steps, _record(rows, "train", verbose))
+    params = phase.params_at(max_iter)
+    return EarlyStoppingResult(params, max_iter, max_iter, _history(rows), True, max_iter)
+
+
 def run_early_stopping(
     trainer,
     X_train,
@@ -318,25 +341,15 @@ def run_early_stopping(
     >>> result.best_iter, result.params, result.n_iter
     (2, 0.75, 4)
     """
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
-    eval_every = _check_int("eval_every", eval_every, 1)
-    patience = _check_int("patience", patience, 1)
-    max_iter = _check_int("max_iter", max_iter, 1)
-    if isinstance(min_delta, bool) or not isinstance(min_delta, Real) or not min_delta >= 0:
-        raise ValueError(f"min_delta must be a float >= 0, got {min_delta!r}.")
+    eval_every, patience, max_iter = _check_driver_options(
+        strategy, eval_every, patience, min_delta, max_iter)
     rows = []
 
     if strategy is None:
         if X_all is None:
             X_all, y_all = X_train, y_train
-        phase = _Phase(trainer, trainer.init_params(), X_all, y_all, X_val, y_val)
-        steps = _evaluation_steps(eval_every, eval_every, max_iter)
-        if steps.size == 0 or steps[-1] != max_iter:
-            steps = np.append(steps, max_iter)
-        phase.run(steps, _record(rows, "train", verbose))
-        params = phase.params_at(max_iter)
-        return EarlyStoppingResult(params, max_iter, max_iter, _history(rows), True, max_iter)
+        return _train_plainly(trainer, X_all, y_all, X_val, y_val, eval_every, max_iter,
+                              rows, verbose)
 
     if y_val is None:
         raise ValueError(f"strategy={strategy!r} needs a validation set (X_val, y_val).")
