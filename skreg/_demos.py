@@ -189,8 +189,8 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     h = es.history_
     print(
         f"Algorithm 7.1: i* = {es.best_iter_} of {es.n_iter_} steps, validation loss "
-        f"{h['val_loss'].min():.4g} at i*, {h['val_loss'].iloc[-1]:.4g} at the end; "
-        f"training loss {h['train_loss'].iloc[-1]:.4g} at the end",
+        f"{h['val_loss'].min():.4g} at i*, {h['val_loss'][-1]:.4g} at the end; "
+        f"training loss {h['train_loss'][-1]:.4g} at the end",
         file=stream,
     )
     # exact equivalence: τ plain GD steps = generalized ridge with α per direction

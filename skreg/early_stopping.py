@@ -51,6 +51,7 @@ __all__ = [
     "EarlyStoppingResult",
     "run_early_stopping",
     "split_validation",
+    "history_frame",
     "stack_rows",
     "take_rows",
     "validation_split",
@@ -100,8 +101,10 @@ class EarlyStoppingResult:
         (``max_iter`` when ``strategy=None``).
     n_iter : int
         Total number of training steps run, over all phases.
-    history : pandas.DataFrame
-        One row per evaluation, columns ``step`` (training steps behind the evaluated θ:
+    history : dict of str to ndarray
+        One entry per evaluation (Keras' ``History.history`` shape, plain NumPy arrays so
+        that a fitted model pickles and ``skops``-saves anywhere; :func:`history_frame`
+        gives the DataFrame view): ``step`` (training steps behind the evaluated θ:
         in the ``'retrain'`` phase counted from the re-initialisation, in the
         ``'continue'`` phase from θ₀ through θ*), ``train_loss`` (J on the data trained
         in that phase), ``val_loss`` (J on the validation set; NaN without one) and
@@ -119,7 +122,7 @@ class EarlyStoppingResult:
     params: Any
     best_iter: int
     n_iter: int
-    history: pd.DataFrame
+    history: dict
     converged: bool
     n_steps: int = 0
     target_loss: float = float("nan")
@@ -228,8 +231,41 @@ def _record(rows, phase, verbose):
 
 
 def _history(rows):
-    frame = pd.DataFrame(rows, columns=["step", "train_loss", "val_loss", "phase"])
-    return frame.astype({"step": "int64", "train_loss": "float64", "val_loss": "float64", "phase": "object"})
+    """The evaluation rows as a dict of NumPy arrays (fixed-width strings for ``phase``)."""
+    columns = list(zip(*rows)) if rows else [(), (), (), ()]
+    return {
+        "step": np.asarray(columns[0], dtype=np.int64),
+        "train_loss": np.asarray(columns[1], dtype=np.float64),
+        "val_loss": np.asarray(columns[2], dtype=np.float64),
+        "phase": np.asarray(columns[3], dtype=str) if rows else np.zeros(0, dtype="<U8"),
+    }
+
+
+def history_frame(history):
+    """A training history (``history_`` of an early-stopped estimator) as a DataFrame.
+
+    Parameters
+    ----------
+    history : dict of str to ndarray
+        ``step``, ``train_loss``, ``val_loss`` and ``phase``, one entry per evaluation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per evaluation, the columns in that order (``phase`` as Python strings).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> history = {"step": np.array([1, 2]), "train_loss": np.array([2.0, 1.0]),
+    ...            "val_loss": np.array([2.5, 2.0]), "phase": np.array(["search", "search"])}
+    >>> history_frame(history).shape
+    (2, 4)
+    """
+    frame = pd.DataFrame({key: np.asarray(history[key]) for key in history})
+    if "phase" in frame:
+        frame["phase"] = frame["phase"].astype(object)
+    return frame
 
 
 def _evaluation_steps(first, stride, last):

@@ -356,7 +356,7 @@ class EarlyStoppingCurveDisplay:
 
     Parameters
     ----------
-    history : pandas.DataFrame
+    history : dict of str to ndarray or pandas.DataFrame
         Columns ``step``, ``train_loss``, ``val_loss`` and optionally ``phase``
         (the ``history_`` of :class:`~skreg.EarlyStoppedGD` or the MLPs).
     best_iter : int or None, default=None
@@ -432,18 +432,20 @@ class EarlyStoppingCurveDisplay:
         h = self.history
         step = np.asarray(h["step"], dtype=np.float64)
         self.lines_ = []
+        validated = False
         for column, label in (("train_loss", "training loss"), ("val_loss", "validation loss")):
             if column in h:
                 values = np.asarray(h[column], dtype=np.float64)
                 mask = np.isfinite(values)
+                if not mask.any():  # no validation curve (e.g. an MLP without early stopping)
+                    continue
+                validated |= column == "val_loss"
                 (line,) = ax.plot(step[mask], values[mask], label=label)
                 self.lines_.append(line)
-        if "phase" in h and h["phase"].nunique() > 1:
-            phases = np.asarray(h["phase"])
-            change = np.flatnonzero(phases[1:] != phases[:-1])
-            for k in change:
-                ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
-        if self.best_iter is not None:
+        phases = np.asarray(h["phase"]) if "phase" in h else np.zeros(0)
+        for k in np.flatnonzero(phases[1:] != phases[:-1]):
+            ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
+        if self.best_iter is not None and validated:  # i* is a validation optimum
             ax.axvline(float(self.best_iter), color="k", ls="--", lw=1, label=f"i* = {int(self.best_iter)}")
         if log_y:
             ax.set_yscale("log")
@@ -512,7 +514,9 @@ class CVCurveDisplay:
     """
 
     def __init__(self, alphas, mean_test_mse, sem_test_mse, *, alpha_min=None, alpha_1se=None,
-                 n_nonzero=None, estimator_name=None):
+                 n_nonzero=None, estimator_name=None, yscale="linear", ylim=None):
+        self.yscale = yscale
+        self.ylim = ylim
         self.alphas = np.asarray(alphas, dtype=np.float64)
         self.mean_test_mse = np.asarray(mean_test_mse, dtype=np.float64)
         self.sem_test_mse = np.asarray(sem_test_mse, dtype=np.float64)
@@ -522,7 +526,7 @@ class CVCurveDisplay:
         self.estimator_name = estimator_name
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None):
+    def from_estimator(cls, estimator, *, ax=None, yscale="linear", ylim=None, **kwargs):
         """Plot the CV curve of a fitted :class:`~skreg.SoftThresholdQuadraticCV`.
 
         Parameters
@@ -532,6 +536,13 @@ class CVCurveDisplay:
             ``sem_test_mse``, optionally ``n_nonzero``), ``alpha_min_`` and
             ``alpha_1se_``.
         ax : matplotlib Axes or None, default=None
+        yscale : {'linear', 'log'}, default='linear'
+            Scale of the error axis ('log' for wide data, where the errors at large α
+            dwarf the minimum).
+        ylim : (float, float) or None, default=None
+            Limits of the error axis.
+        **kwargs
+            Passed to matplotlib's ``errorbar``.
 
         Returns
         -------
@@ -553,10 +564,12 @@ class CVCurveDisplay:
             alpha_1se=getattr(model, "alpha_1se_", None),
             n_nonzero=results.get("n_nonzero"),
             estimator_name=type(model).__name__,
+            yscale=yscale,
+            ylim=ylim,
         )
-        return display.plot(ax=ax)
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None, *, n_top_ticks=8):
+    def plot(self, ax=None, *, n_top_ticks=8, **kwargs):
         """Draw the curve, its error bars, both rules and the nonzero counts.
 
         Parameters
@@ -564,6 +577,8 @@ class CVCurveDisplay:
         ax : matplotlib Axes or None, default=None
         n_top_ticks : int, default=8
             How many nonzero counts to write along the top axis.
+        **kwargs
+            Passed to matplotlib's ``errorbar`` (over the defaults).
 
         Returns
         -------
@@ -572,11 +587,14 @@ class CVCurveDisplay:
         ax, fig = _get_ax(ax)
         keep = self.alphas > 0  # a log axis cannot show α = 0
         alphas = self.alphas[keep]
-        self.errorbar_ = ax.errorbar(
-            alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep], fmt="o", ms=3,
-            color="tab:red", ecolor="0.6", elinewidth=1, capsize=2, label="mean CV error ± 1 SE",
-        )
+        style = dict(fmt="o", ms=3, color="tab:red", ecolor="0.6", elinewidth=1, capsize=2,
+                     label="mean CV error ± 1 SE")
+        self.errorbar_ = ax.errorbar(alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep],
+                                     **{**style, **kwargs})
         ax.set_xscale("log")
+        ax.set_yscale(self.yscale)
+        if self.ylim is not None:
+            ax.set_ylim(*self.ylim)
         self.lines_ = []
         for value, name, style in ((self.alpha_min, "α_min", "--"), (self.alpha_1se, "α_1se", ":")):
             if value is not None and value > 0:

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_array, check_is_fitted, validate_data
 
 from .._atomic import atomic_fit
 from .._config import fits_budget, memory_budget
@@ -24,7 +24,7 @@ from .._sparse import (
     exact_decomposition_by_default,
     is_sparse,
 )
-from ..early_stopping import run_early_stopping, validation_split
+from ..early_stopping import history_frame, run_early_stopping, validation_split
 from ._base import LinearRegressorMixin, validate_fit_data
 from ._trainers import (
     _as_float64,
@@ -118,8 +118,9 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         i*, the step of the lowest validation loss (``max_iter`` for ``strategy=None``).
     n_iter_ : int
         Total number of steps run (search + retraining or continuation).
-    history_ : pandas.DataFrame
-        One row per evaluation: ``step``, ``train_loss`` and ``val_loss`` (½·mean
+    history_ : dict of str to ndarray
+        Keras' ``History.history`` shape, plain NumPy arrays (``history_frame()`` gives a
+        DataFrame), one entry per evaluation: ``step``, ``train_loss`` and ``val_loss`` (½·mean
         squared error, weighted by the sample weights of the set when there are any; no
         penalty; training loss on the data of that phase) and
         ``phase`` (``'search'``, ``'retrain'``, ``'continue'`` or ``'train'``).
@@ -173,7 +174,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
     >>> model = EarlyStoppedGD(max_iter=5000, patience=50, random_state=0).fit(X, y)
     >>> model.best_iter_ > 0, model.coef_.shape
     (True, (10,))
-    >>> list(model.history_.columns)
+    >>> list(model.history_)
     ['step', 'train_loss', 'val_loss', 'phase']
 
     An integer sample weight is a repeated row (here without the random split):
@@ -346,6 +347,17 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             min_delta=self.min_delta, max_iter=self.max_iter, X_all=X_all, y_all=Y_all,
         )
         return self._set_result(result, datasets[-1], dtype, y_ndim)
+
+    def history_frame(self):
+        """``history_`` as a pandas DataFrame, one row per evaluation.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``step``, ``train_loss``, ``val_loss``, ``phase``.
+        """
+        check_is_fitted(self, "history_")
+        return history_frame(self.history_)
 
     def _set_result(self, result, final, dtype, y_ndim):
         """Fitted attributes from the driver's result and the final training set."""

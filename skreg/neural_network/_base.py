@@ -13,7 +13,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
@@ -24,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._atomic import atomic_fit
 from .._config import memory_budget
 from .._threads import _blas_threads
-from ..early_stopping import run_early_stopping, validation_split
+from ..early_stopping import history_frame, run_early_stopping, validation_split
 from ..penalties import layer_penalties
 from ._core import ACTIVATIONS, MLPCore
 from ._trainer import (
@@ -265,6 +264,7 @@ class _BaseMLP(BaseEstimator):
         core = MLPCore([X.shape[1], *hidden, n_outputs], self.activation, self._output, dtype)
         rng = check_random_state(self.random_state)
         theta0 = self._initial_params(core, rng)
+        previous = self._warm_record()
         trainer = self._make_trainer(core, theta0, rng, dtype, dropout)
         self.best_loss_ = self.validation_scores_ = self.best_validation_score_ = None
         with np.errstate(over="ignore", invalid="ignore", under="ignore"), self._threads(core, X):
@@ -292,6 +292,8 @@ class _BaseMLP(BaseEstimator):
                 )
         self._set_fitted(core, theta, trainer, history, len(hidden), n_outputs)
         self.t_ = X.shape[0] * self.n_iter_
+        if previous is not None:
+            self._continue_record(previous, strategy is None)
         # what partial_fit continues from (optimizer state, random streams)
         self._optimizer = trainer.optimizer if strategy is None else None
         self._rng, self._noise_rng = rng, trainer.noise_rng
@@ -324,6 +326,28 @@ class _BaseMLP(BaseEstimator):
             split.train, split.val, split.all)
         return (X_tr, _Targets(y_tr, w_tr), X_va, _Targets(y_va, w_va, validation=True),
                 X_all, _Targets(y_all, w_all))
+
+    def _warm_record(self):
+        """What a warm-started fit continues (as scikit-learn: the loss curve, the history,
+        the epoch and sample counters), or None for a fresh fit."""
+        if not (self.warm_start and hasattr(self, "coefs_")):
+            return None
+        return list(self.loss_curve_), self.history_, int(self.n_iter_), int(getattr(self, "t_", 0))
+
+    def _continue_record(self, previous, plain):
+        """Append this fit's record to the warm start's (steps and epochs counted on)."""
+        curve, history, n_iter, t = previous
+        self.loss_curve_ = curve + self.loss_curve_
+        offset = int(history["step"][-1]) if len(history["step"]) else 0
+        new = self.history_
+        shifted = {**new, "step": np.asarray(new["step"]) + offset}
+        self.history_ = {key: np.concatenate([np.asarray(history[key]), np.asarray(shifted[key])])
+                         for key in new}
+        self.n_iter_ += n_iter
+        self.t_ += t
+        if plain:  # the returned weights are those of the last epoch
+            self.best_iter_ = self.n_iter_
+            self.best_loss_ = float(np.min(self.loss_curve_)) if self.loss_curve_ else None
 
     def _initial_params(self, core, rng):
         if self.warm_start and hasattr(self, "coefs_"):
@@ -383,7 +407,7 @@ class _BaseMLP(BaseEstimator):
 
     @property
     def history_(self):
-        """pandas.DataFrame: the training record (see the class's Attributes)."""
+        """dict of str to ndarray: the training record (see the class's Attributes)."""
         history = self.__dict__.get("_history")
         if history is None:
             if "loss_curve_" not in self.__dict__:
@@ -400,14 +424,22 @@ class _BaseMLP(BaseEstimator):
     @staticmethod
     def _plain_history(loss_curve):
         n = len(loss_curve)
-        return pd.DataFrame(
-            {
-                "step": np.arange(1, n + 1),
-                "train_loss": np.asarray(loss_curve, dtype=np.float64),
-                "val_loss": np.full(n, np.nan),
-                "phase": "train",
-            }
-        )
+        return {
+            "step": np.arange(1, n + 1, dtype=np.int64),
+            "train_loss": np.asarray(loss_curve, dtype=np.float64),
+            "val_loss": np.full(n, np.nan),
+            "phase": np.full(n, "train", dtype="<U8"),
+        }
+
+    def history_frame(self):
+        """``history_`` as a pandas DataFrame, one row per evaluation.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``step``, ``train_loss``, ``val_loss``, ``phase``.
+        """
+        return history_frame(self.history_)
 
     # --- partial_fit --------------------------------------------------------------------
     def _check_partial_fit(self):

@@ -127,9 +127,10 @@ _COMMON_ATTRS_DOC = """
         Mean training objective of every epoch (penalty included, noise as sampled).
     loss_ : float
         Last entry of ``loss_curve_``.
-    history_ : pandas.DataFrame
-        Columns step, train_loss, val_loss, phase: the early-stopping record, or one
-        row per epoch (val_loss NaN) without early stopping.
+    history_ : dict of str to ndarray
+        ``step``, ``train_loss``, ``val_loss``, ``phase`` (plain NumPy arrays; a DataFrame
+        by ``history_frame()``): the early-stopping record, or one entry per epoch
+        (val_loss NaN) without early stopping.
     best_iter_ : int
         Epoch of the returned weights (i* with early stopping, else ``n_iter_``).
     n_iter_ : int

@@ -96,6 +96,7 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
     if not matplotlib.get_backend().lower().endswith("agg") and not os.environ.get("DISPLAY"):
         matplotlib.use("Agg")
     from ..plotting import (
+        CVCurveDisplay,
         EarlyStoppingCurveDisplay,
         RegularizationPathDisplay,
         ShrinkageSpectrumDisplay,
@@ -163,19 +164,9 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
 
     if regression and "l1" in fitted and hasattr(inner_model(fitted["l1"][1]), "mse_path_"):
         l1 = inner_model(fitted["l1"][1])
-        a = np.asarray(l1.alphas_, dtype=np.float64)
-        path = np.asarray(l1.mse_path_, dtype=np.float64)
-        mean, std = path.mean(axis=1), path.std(axis=1)
         plt, fig, (ax,) = _new_figure(1)
-        ax.plot(a, mean, marker="o", ms=3, label="CV mean squared error")
-        ax.fill_between(a, np.clip(mean - std, 0, None), mean + std, alpha=0.2, label="± 1 std")
-        ax.axvline(float(l1.alpha_min_), color="k", ls="--", lw=1, label=f"α_min = {float(l1.alpha_min_):.3g}")
-        ax.axvline(float(l1.alpha_1se_), color="C3", ls=":", lw=1.5, label=f"α_1se = {float(l1.alpha_1se_):.3g}")
-        ax.set_xscale("log")
+        CVCurveDisplay.from_estimator(l1, ax=ax)  # mean ± one standard error, both rules
         ax.set_xlabel("alpha (sum convention)")
-        ax.set_ylabel("CV MSE")
-        ax.set_title("validation curve: SoftThresholdQuadraticCV (L1)")
-        ax.legend(fontsize="small")
         figures.append(save_figure(fig, out / "validation_l1.png"))
 
     if "early_stopping_best" in fitted:
