@@ -64,6 +64,12 @@ def _linear_mlp_alpha(model):
     return alpha / 2 if len(model.classes_) == 2 else alpha
 
 
+def _describe_l2_logistic(model, Xt, y, s):
+    alpha = _linear_mlp_alpha(model)
+    return _nan_summary(equivalent_alpha=alpha, effective_dof=_hessian_dof(model, Xt, alpha),
+                        n_nonzero=_n_nonzero(model.coefs_[0]))
+
+
 def _describe_early_logistic(model, Xt, y, s):
     edge = []
     if model.best_iter_ <= 1:
@@ -114,6 +120,18 @@ def _p_noise_classifier(row, model, ctx):
     )
 
 
+def _p_l2_logistic(row, model, ctx):
+    dof = ("" if not math.isfinite(row["effective_dof"]) else
+           f"; at the solution the Hessian XᵀDX (D = diag pᵢ(1 − pᵢ)) keeps λᵢ/(λᵢ + α) of each direction, "
+           f"{row['effective_dof']:.2f} effective degrees of freedom")
+    return (
+        f"**{row['estimator']}** is multinomial logistic regression (`MLPClassifier(hidden_layer_sizes=())`, "
+        f"L-BFGS): the cross-entropy −Σₖ log p(yₖ | xₖ) + ½α‖W‖², the Gaussian-prior reading of L2, with "
+        f"α = {_fmt(row['equivalent_alpha'])} in the sum convention (1/C of LogisticRegression; the MLP's "
+        f"alpha is twice that for two classes, whose two softmax outputs share the penalty){dof}."
+    )
+
+
 def _p_early_logistic(row, model, ctx):
     algorithm = {"best": "7.1 (keep the best iterate)", "retrain": "7.2 (retrain on all rows for i* epochs)",
                  "continue": "7.3 (continue on all rows until the validation loss falls to the training "
@@ -160,11 +178,21 @@ def _early_logistic(strategy):
     return make
 
 
+_L2_GRID = np.logspace(-3, 3, 7)  # MLP alpha units
+_L2_GRID_QUICK = [0.01, 1.0, 100.0]
+
+
 def classification_methods():
     """The classification rows (after the baseline) in table order."""
     C = "classification"
     none = lambda s: {}  # noqa: E731
     rows = [
+        Method(
+            "logistic regression (L2)", "logistic", C,
+            make=lambda s: _linear_mlp(s, solver="lbfgs", max_iter=200 if s.quick else 500),
+            grid=lambda s: {"alpha": s.grid(_L2_GRID, _L2_GRID_QUICK)},
+            describe=_describe_l2_logistic, lecture=_p_l2_logistic, curve_param="alpha",
+        ),
         Method(
             "RidgeEigenClassifierCV (L2)", "ridge_classifier", C,
             make=lambda s: RidgeEigenClassifierCV(

@@ -15,7 +15,6 @@ import math
 
 import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.linear_model import LogisticRegression
 
 from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
 from ..neural_network import MLPClassifier, MLPRegressor
@@ -141,10 +140,6 @@ def _describe_mlp(model, Xt, y, s):
         equivalent_alpha=float(alpha[0]) if alpha.size == 1 else math.nan,
         n_nonzero=int(sum(np.count_nonzero(W) for W in model.coefs_)),
     )
-
-
-def _describe_logistic(model, Xt, y, s):
-    return _nan_summary(equivalent_alpha=1.0 / float(model.C), n_nonzero=_n_nonzero(model.coef_))
 
 
 # ------------------------------------------------------------------- paragraphs
@@ -274,14 +269,6 @@ def _p_mlp(row, model, ctx):
     )
 
 
-def _p_logistic(row, model, ctx):
-    return (
-        f"**{row['estimator']}** is scikit-learn's logistic (softmax) regression: it minimizes the cross-entropy "
-        f"−Σₖ log p(yₖ | xₖ) + ½α‖w‖² with α = 1/C = {1.0 / float(model.C):.3g} in the sum convention, the "
-        "Gaussian-prior reading of L2 (a reference for the classification methods)."
-    )
-
-
 # ------------------------------------------------------------------- estimators
 def _es(strategy):
     def make(s):
@@ -369,12 +356,6 @@ def _default_methods():
             make=lambda s: MLPRegressor(alpha=1e-4, **_mlp_common(s)),
             grid=lambda s: {"weight_noise": s.grid([0.0, 0.1, 0.3], [0.0, 0.1])},
             describe=_describe_mlp, lecture=_p_mlp, curve_param="weight_noise", log_curve=False,
-        ),
-        Method(
-            "LogisticRegression (sklearn, L2)", "logistic", C,
-            make=lambda s: LogisticRegression(max_iter=500, class_weight=s.class_weight),
-            grid=lambda s: {"C": s.grid(np.logspace(-3, 3, 7), [0.01, 1.0, 100.0])},
-            describe=_describe_logistic, lecture=_p_logistic, curve_param="C",
         ),
     ] + classification_methods() + [
         Method(

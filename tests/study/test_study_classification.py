@@ -15,7 +15,7 @@ from skreg import MLPClassifier, NoisyInputClassifier, RidgeEigenClassifierCV
 from skreg.study import methods_for, run_study
 from skreg.study._classification import _linear_mlp_alpha
 
-ROWS = {"baseline", "ridge_classifier", "noise_classifier_marginalized", "noise_classifier_augmented",
+ROWS = {"baseline", "logistic", "ridge_classifier", "noise_classifier_marginalized", "noise_classifier_augmented",
         "early_stopping_logistic_best", "early_stopping_logistic_retrain", "early_stopping_logistic_continue",
         "label_smoothing_logistic", "mlp_classifier", "mlp_label_smoothing"}
 
@@ -82,6 +82,14 @@ def test_four_class_table(tmp_path):
     assert math.isnan(table.loc["noise_classifier_marginalized", "effective_dof"])  # K > 2: no Hessian dof
     for key in ROWS - {"baseline"}:
         assert table.loc[key, "cv_mean"] > table.loc["baseline", "cv_mean"] + 0.2
+    # scikit-learn's LogisticRegression is the reference of the L2 logistic row (not a row)
+    d = result.dataset
+    X_train, _, y_train, _ = train_test_split(d.X, d.y, test_size=0.25, random_state=0, stratify=d.y)
+    pipe = result.models["logistic"]
+    Xt = pipe[:-1].transform(X_train)
+    alpha = table.loc["logistic", "equivalent_alpha"]
+    ref = LogisticRegression(C=1 / alpha, tol=1e-10, max_iter=5000).fit(Xt, y_train)
+    np.testing.assert_allclose(pipe[-1].predict_proba(Xt), ref.predict_proba(Xt), atol=2e-3)
     smoothing = result.models["label_smoothing_logistic"].named_steps["model"]
     assert table.loc["label_smoothing_logistic", "equivalent_alpha"] == smoothing.alpha  # K ≥ 3: no halving
 
