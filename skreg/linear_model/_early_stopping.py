@@ -14,12 +14,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .._atomic import atomic_fit
 from .._config import fits_budget, memory_budget
 from .._dask import is_dask_collection
-from .._data._checks import check_weight_sum
+from .._data._checks import check_sample_weight, check_weight_sum
 from .._sparse import (
     exact_decomposition_by_default,
     is_sparse,
@@ -470,9 +470,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 f"(as y), got shape {np.shape(y_val)}."
             )
         if sample_weight_val is not None:
-            sample_weight_val = _check_sample_weight(
-                sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
-            )
+            sample_weight_val = check_sample_weight(sample_weight_val, X_val, dtype=np.float64)
         return _as_float64(X_val), Y_val, sample_weight_val
 
     def _check_learning_rate(self, datasets):

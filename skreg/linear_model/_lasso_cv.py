@@ -82,6 +82,7 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError, Str
 
 from .._atomic import atomic_fit
 from .._config import memory_budget
+from .._data._checks import check_split_weight
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._l1 import _FactorProblem, alpha_max, check_penalty_factor, make_problem, reduce_problem
@@ -606,11 +607,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         if not folds:
             raise ValueError("cv produced no split.")
         for k, (train, test) in enumerate(folds):
-            if data.weight(train) <= 0 or data.weight(test) <= 0:
-                raise ValueError(
-                    f"Split {k} has a training or test set of zero total sample weight: its "
-                    "fit or its test error is undefined."
-                )
+            check_split_weight(k, data.weight(train), data.weight(test))
         everything = np.arange(n_samples)
         left_out = []
         for train, _ in folds:
@@ -696,11 +693,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             )
         train_stats = []
         for k, fs in enumerate(fold_stats):
-            if not (fs.weight_sum > 0 and total.weight_sum - fs.weight_sum > 0):
-                raise ValueError(
-                    f"Split {k} has a training or test set of zero total sample weight: its "
-                    "fit or its test error is undefined."
-                )
+            check_split_weight(k, total.weight_sum - fs.weight_sum, fs.weight_sum)
             train_stats.append(total.subtract(fs))
         data = _StatsData(n_features, self.fit_intercept)
         full_problem, full_mean = _problem_from_stats(total, self.fit_intercept)

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._cache import cached_call
 from .._atomic import atomic_fit
+from .._data._checks import check_fold_scores, check_split_weight
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._krylov import ridge_krylov
@@ -110,8 +111,12 @@ def _target_alpha(alpha, n_targets):
     """``alpha`` as a float, or one α per target as scikit-learn's ``Ridge`` takes it.
 
     An array of size 1 is the same α for every target; size n_targets gives target j
-    its own α; any other size is a ValueError (as ``Ridge``).
+    its own α; any other size is a ValueError (as ``Ridge``).  An array of another
+    namespace (array API dispatch: an α per target given in X's namespace, as
+    ``Ridge`` accepts it) is read on the host: it only scales the spectral filter.
     """
+    if hasattr(alpha, "__array_namespace__") and not isinstance(alpha, np.ndarray):
+        alpha = move_to(alpha, xp=np, device="cpu")
     if np.ndim(alpha) == 0:
         return float(alpha)
     values = np.asarray(alpha, dtype=np.float64).ravel()
@@ -190,9 +195,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alpha : float or ndarray of shape (n_targets,), default=1.0
+    alpha : float or array-like of shape (n_targets,), default=1.0
         L2 strength α ≥ 0. ``alpha=0`` is least squares (minimum-norm solution on
-        rank-deficient data).  An array gives each target its own α, as in ``Ridge``.
+        rank-deficient data).  An array gives each target its own α, as in ``Ridge``
+        (under array API dispatch it may be an array of X's namespace).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by centring X and y.
     memory : None, str or joblib.Memory, default=None
@@ -330,7 +336,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray],
+        "alpha": [Interval(Real, 0, None, closed="left"), "array-like"],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "solver": [StrOptions({"auto", "eigen", "lanczos"})],
@@ -385,7 +391,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             _check_array_api_input(X, solver, factor)
             if solver == "lanczos":
                 self._krylov = _krylov_for_ridge(
-                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(np.asarray(self.alpha, dtype=np.float64)),
+                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(_target_alpha(self.alpha, y.shape[1] if y.ndim == 2 else 1)),
                     self.tol, self.max_iter,
                 )
                 spectrum = self._krylov.spectrum
@@ -719,11 +725,11 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
                 from .._dask import kfold_ridge_cv
 
-                factor = check_penalty_factor(self.penalty_factor, X.shape[1])
                 scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
                     self, X, y, sample_weight, alphas,
-                    lambda stats: _decompose_ridge_gram(stats, factor,
-                                                        fit_intercept=self.fit_intercept),
+                    lambda stats: _decompose_ridge_gram(
+                        stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
+                        fit_intercept=self.fit_intercept),
                 )
                 self.score_path_ = scores.T  # (n_alphas, n_folds)
                 self._set_selection(alphas, self.score_path_.mean(axis=1),
@@ -904,9 +910,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             scorer, "_accept_sample_weight", lambda: False)()
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
-        fold_scores, fold_mse = [], []
-        for train, test in self._cv_splits(X, y):
+        fold_scores, fold_mse, test_sizes = [], [], []
+        for k, (train, test) in enumerate(self._cv_splits(X, y)):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
+            if sw is not None:
+                check_split_weight(k, float(xp.sum(sw)))
+            test_sizes.append(len(test))
             spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
                                        sw, alphas).spectrum
             coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
@@ -935,6 +944,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             )
         self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
+        check_fold_scores(self.score_path_, test_sizes, self.scoring or self._default_fold_scoring)
         mean = self.score_path_.mean(axis=1)
         self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), False)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace

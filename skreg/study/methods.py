@@ -158,6 +158,9 @@ def _p_ols(row, model, ctx):
     lam = _positive(model.eigenvalues_)
     n_zero = model.eigenvalues_.size - lam.size
     zeros = f" ({n_zero} more are exactly zero: collinear columns)" if n_zero else ""
+    if lam.size == 0:  # every column constant in the training rows: the intercept alone
+        return (f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone, but H = XᵀX has no positive eigenvalue "
+                "(every column is constant on the training rows): it predicts the training mean.")
     return (
         f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone: ŵ = Σ βᵢ/λᵢ uᵢ. The positive eigenvalues of H = XᵀX "
         f"(standardized training data) run from {lam.min():.3g} to {lam.max():.3g}, a ratio of "

@@ -18,10 +18,13 @@ is not oversubscribed.
 
 from __future__ import annotations
 
+import math
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +45,12 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from .._config import memory_budget
+from .._data._checks import largest_usable_cv
 from ._pipeline import accepts_sparse, inner_model
 from .data import (
     StudyError,
     StudyWarning,
+    check_char,
     check_sizes,
     dense_bytes,
     fmt_bytes,
@@ -131,8 +136,9 @@ def _scorer(name):
         return get_scorer(name)
     except (ValueError, TypeError):
         raise StudyError(
-            f"unknown --scoring {name!r}: use a scikit-learn scorer name such as r2, neg_mean_squared_error, "
-            "accuracy, balanced_accuracy, roc_auc, neg_log_loss (sklearn.metrics.get_scorer_names())"
+            f"unknown scoring {name!r}: use a scikit-learn scorer name such as r2, neg_mean_squared_error, "
+            "accuracy, balanced_accuracy, roc_auc, neg_log_loss (sklearn.metrics.get_scorer_names())",
+            names=("scoring",),
         ) from None
 
 
@@ -148,7 +154,8 @@ def _check_scoring(scorer, name, dataset):
             scorer(dummy.fit(X, dataset.y), X, dataset.y)
     except (ValueError, TypeError, AttributeError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise StudyError(f"--scoring {name} does not work on this {dataset.task} target: {first}") from None
+        raise StudyError(f"scoring {name} does not work on this {dataset.task} target: {first}",
+                         names=("scoring",)) from None
 
 
 def protocol_sentence(cv, inner_cv, n_train, n_test, scoring):
@@ -259,6 +266,82 @@ def _fit_and_score(estimator, X_train, y_train, X_test, y_test, scorer):
     return float(scorer(clone(estimator).fit(X_train, y_train), X_test, y_test))
 
 
+def _check_arguments(*, cv, inner_cv, test_size, task, blas_threads, n_jobs, random_state, sep, quick):
+    """StudyError for a bad argument of :func:`run_study` (before anything is read); (cv, inner_cv)."""
+    if int(cv) < 2:
+        raise StudyError(f"cv must be at least 2, got {cv}", names=("cv",))
+    if inner_cv is None:
+        inner_cv = 2 if quick else 3
+    if int(inner_cv) < 2:
+        raise StudyError(f"inner_cv must be at least 2, got {inner_cv}", names=("inner_cv",))
+    if not 0.0 < float(test_size) < 1.0:
+        raise StudyError(f"test_size must be between 0 and 1, got {test_size}", names=("test_size",))
+    if task not in ("auto", "regression", "classification"):
+        raise StudyError(f"task must be auto, regression or classification, got {task!r}", names=("task",))
+    if blas_threads is not None and int(blas_threads) < 1:
+        raise StudyError(f"blas_threads must be at least 1, got {blas_threads}", names=("blas_threads",))
+    if n_jobs is not None and int(n_jobs) == 0:
+        raise StudyError("n_jobs must be a non-zero integer (as joblib: -1 uses every core), got 0",
+                         names=("n_jobs",))
+    if isinstance(random_state, bool) or not isinstance(random_state, Integral) or not (
+            0 <= random_state <= _MAX_SEED):
+        raise StudyError(f"random_state must be an integer from 0 to {_MAX_SEED} (the inner folds are seeded "
+                         f"with one more, and seeds stop at 2**32 - 1), got {random_state!r}",
+                         names=("random_state",))
+    check_char(sep, "sep")
+    return int(cv), int(inner_cv)
+
+
+#: The largest random_state: the inner splitter is seeded with random_state + 1 ≤ 2³² − 1.
+_MAX_SEED = 2**32 - 2
+
+
+def _rows_to_score(scorer, dataset):
+    """1 when the scorer gives a finite score on one row (MSE, accuracy), else 2 (R²: NaN on one row)."""
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    dummy = DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
+    X = np.zeros((len(dataset.y), 1))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            score = scorer(dummy.fit(X, dataset.y), X[:1], dataset.y.iloc[:1])
+    except (ValueError, TypeError, IndexError):
+        return 2
+    return 1 if np.isfinite(score) else 2
+
+
+def _check_folds(scorer, scoring, dataset, n_train, cv, inner_cv):
+    """StudyError when a test fold (outer, or inner within the smallest outer training fold)
+    is too small to be scored: it would report NaN scores as results."""
+    need = _rows_to_score(scorer, dataset)
+    if n_train // cv < need:
+        raise StudyError(
+            f"cv={cv} leaves {n_train // cv} row in an outer test fold of the {n_train} training rows, too few "
+            f"to score {scoring}: the largest usable cv is {largest_usable_cv(n_train, need)}", names=("cv",))
+    rows = n_train - math.ceil(n_train / cv)  # the smallest outer training fold
+    if rows // inner_cv < need:
+        raise StudyError(
+            f"inner_cv={inner_cv} is too many folds for the {rows} rows of the smallest outer training fold "
+            f"(cv={cv} of {n_train} training rows; {scoring} needs {need} row(s) per test fold): the largest "
+            f"usable inner_cv is {largest_usable_cv(rows, need)}", names=("inner_cv", "cv"))
+
+
+def _output_folder(out):
+    """The output folder, created and checked writable before anything is fitted."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise StudyError(f"out={str(path)!r} is a file, not a folder", names=("out",))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise StudyError(f"out={str(path)!r} cannot be used as the output folder: {exc.strerror or exc}",
+                         names=("out",)) from None
+    return path
+
+
 def run_study(
     data="diabetes",
     *,
@@ -273,6 +356,7 @@ def run_study(
     categorical=None,
     drop=None,
     sep=None,
+    decimal=None,
     n_jobs=None,
     blas_threads=1,
     random_state=0,
@@ -310,14 +394,15 @@ def run_study(
         Fraction of rows held out for the final score.
     out : str, Path or None, default='skreg-study'
         Folder for ``results.csv``, ``report.md`` and the PNG figures; None writes nothing.
-    na_values, categorical, drop, sep :
+    na_values, categorical, drop, sep, decimal :
         Column typing and reading, see :func:`skreg.study.load_dataset`.
     n_jobs : int or None, default=None
-        Parallel jobs over the outer folds.
+        Parallel jobs over the outer folds (joblib's: -1 is every core; 0 is refused).
     blas_threads : int or None, default=1
         BLAS threads for the whole study (threadpoolctl); None leaves them alone.
     random_state : int, default=0
-        Seeds the splits and the estimators.
+        Seeds the splits and the estimators, in [0, 2³² − 2] (the inner folds use
+        ``random_state + 1``).
     quick : bool, default=False
         Small grids, 2 inner folds and few iterations (seconds; for tests and a first look).
     methods : list of Method or None, default=None
@@ -334,7 +419,11 @@ def run_study(
     Raises
     ------
     StudyError
-        Bad input (file, columns, values, options), with a one-line message.
+        Bad input (file, columns, values, options), with a one-line message that names
+        the arguments of this function (the command line words them as its flags).
+        Raised before anything is fitted: the arguments, the data, the fold sizes
+        against the scoring and the output folder (created, writable) are checked
+        first.
 
     Examples
     --------
@@ -343,22 +432,12 @@ def run_study(
     >>> result.results[["estimator", "cv_mean", "test_score"]]  # doctest: +SKIP
     """
     stream = sys.stderr if progress is True else (progress or None)
-    if int(cv) < 2:
-        raise StudyError(f"--cv must be at least 2, got {cv}")
-    if inner_cv is None:
-        inner_cv = 2 if quick else 3
-    if int(inner_cv) < 2:
-        raise StudyError(f"--inner-cv must be at least 2, got {inner_cv}")
-    if not 0.0 < float(test_size) < 1.0:
-        raise StudyError(f"--test-size must be between 0 and 1, got {test_size}")
-    if task not in ("auto", "regression", "classification"):
-        raise StudyError(f"--task must be auto, regression or classification, got {task!r}")
-    if blas_threads is not None and int(blas_threads) < 1:
-        raise StudyError(f"--blas-threads must be at least 1, got {blas_threads}")
-    cv, inner_cv = int(cv), int(inner_cv)
+    cv, inner_cv = _check_arguments(cv=cv, inner_cv=inner_cv, test_size=test_size, task=task,
+                                    blas_threads=blas_threads, n_jobs=n_jobs, random_state=random_state,
+                                    sep=sep, quick=quick)
     scorer = None if scoring is None else _scorer(scoring)
     dataset = load_dataset(data, target=target, task=task, na_values=na_values, categorical=categorical, drop=drop,
-                           sep=sep, random_state=random_state)
+                           sep=sep, random_state=random_state, decimal=decimal)
     n_train = check_sizes(dataset, cv, float(test_size))
     reason = None
     if scoring is None:
@@ -366,6 +445,8 @@ def run_study(
         scorer = get_scorer(scoring)
     classification = dataset.task == "classification"
     _check_scoring(scorer, scoring, dataset)
+    _check_folds(scorer, scoring, dataset, n_train, cv, inner_cv)
+    out = None if out is None else _output_folder(out)
     X_train, X_test, y_train, y_test = train_test_split(
         dataset.X, dataset.y, test_size=test_size, random_state=random_state,
         stratify=dataset.y if classification else None,
@@ -437,7 +518,11 @@ def run_study(
                     if not method.baseline:
                         raise
                     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                    raise StudyError(f"--scoring {scoring} does not work on this {dataset.task} target: {first}") from None
+                    raise StudyError(f"scoring {scoring} does not work on this {dataset.task} target: {first}",
+                                     names=("scoring",)) from None
+            if not np.all(np.isfinite(scores)):  # never a NaN reported as a result
+                raise StudyError(f"{method.name} scored {scoring} = nan on an outer fold (cv={cv}): the folds "
+                                 f"of {len(outer[0][1])} rows or the values cannot be scored", names=("cv",))
             for w in caught:  # re-raise what is not a convergence note (e.g. RuntimeWarning)
                 if not issubclass(w.category, ConvergenceWarning):
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -493,8 +578,6 @@ def run_study(
                          class_weight=class_weight)
     if out is None:
         return result
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     result.out = out
     results.to_csv(out / "results.csv", index=False)
     first = next(iter(fitted.values()))[1]
