@@ -402,7 +402,7 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
         _fold_scores(decompose_stats(total.subtract(fs)), fs, alphas, scoring or "r2")
         for fs in fold_stats
     ])
-    sizes = [int(ts.n_samples) for ts in test_stats]
+    sizes = [int(fs.n_samples) for fs in fold_stats]
     if scoring in (None, "r2"):  # as r2_score: undefined on fewer than two samples
         scores[np.asarray(sizes) < 2, :] = np.nan
     check_fold_scores(scores.T, sizes, scoring or "r2")
