@@ -203,6 +203,11 @@ def test_augment_fits_the_classifier_on_noisy_copies():
     np.testing.assert_array_equal(clf.predict(X), ref.predict(X))
     np.testing.assert_array_equal(clf.classes_, ["a", "b", "c"])
     np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba(X), rtol=1e-12)
+    # the penalty at the fitted model on the clean rows, and its α (plus α_inner / n_copies)
+    assert clf.noise_penalty_ == pytest.approx(
+        logistic_input_noise_penalty(X, ref.coef_, ref.intercept_, 0.3, sw), rel=1e-10)
+    assert clf.equivalent_alpha_ == pytest.approx(
+        1.0 / 5 + 2 * clf.noise_penalty_ / np.sum(ref.coef_**2), rel=1e-10)
     # any classifier: no coefficients, no equivalent α
     tree = NoisyInputClassifier(DecisionTreeClassifier(random_state=0), random_state=0).fit(X, y)
     assert not hasattr(tree, "equivalent_alpha_") and tree.score(X, y) > 0.7
