@@ -387,6 +387,58 @@ def _typed_target(y, target, task):
     return y, task
 
 
+def _type_columns(frame, target, dropped_by_user, forced_cat):
+    """Each feature column typed: numeric, categorical or dropped (with the reason).
+
+    Returns
+    -------
+    numeric, cats : lists of column names
+    dropped : dict of column → reason
+    notes : list of str
+        Warnings for the user (numbers with a few odd values read as categorical).
+    columns : dict of column → the typed values
+    """
+    n = len(frame)
+    numeric, cats, dropped, notes, columns = [], [], {}, [], {}
+    for column in frame.columns:
+        if column == target:
+            continue
+        values = frame[column]
+        if column in dropped_by_user:
+            dropped[column] = "--drop"
+            continue
+        if values.isna().all():
+            dropped[column] = "no values"
+            continue
+        if column in forced_cat:
+            columns[column] = values.map(lambda v: v if pd.isna(v) else plain(v)).astype(object)
+            cats.append(column)
+            continue
+        number = _as_number(values)
+        if number is not None:
+            _check_finite(number, column)
+            _check_scalable(number, column)
+            columns[column] = number
+            numeric.append(column)
+            continue
+        text = values.astype("string").str.strip()
+        distinct = int(text.nunique())
+        if distinct > n / 2:
+            dropped[column] = f"identifier-like, {distinct} distinct values in {n} rows"
+            continue
+        parsed = pd.to_numeric(text, errors="coerce")
+        odd = text[parsed.isna() & text.notna()].unique()
+        if parsed.notna().sum() >= 0.9 * text.notna().sum() and len(odd) <= 3:
+            shown = ", ".join(repr(str(v)) for v in odd)
+            notes.append(
+                f"column {column!r} is numbers except {shown}: treated as categorical; "
+                f"if those mark missing values, pass --na-values {','.join(str(v) for v in odd)}"
+            )
+        columns[column] = text.astype(object).where(text.notna(), np.nan)
+        cats.append(column)
+    return numeric, cats, dropped, notes, columns
+
+
 def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, categorical=None, drop=None,
                  sep=None, random_state=0, decimal=None):
     """Load the study's table, type its columns and decide the task.
@@ -455,44 +507,7 @@ def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, c
             f"target {target!r} is missing in {missing} row(s) (file lines {rows}{', …' if missing > 5 else ''}); "
             "drop or fill those rows first"
         )
-    n = len(frame)
-    numeric, cats, dropped, notes, columns = [], [], {}, [], {}
-    for column in frame.columns:
-        if column == target:
-            continue
-        values = frame[column]
-        if column in dropped_by_user:
-            dropped[column] = "--drop"
-            continue
-        if values.isna().all():
-            dropped[column] = "no values"
-            continue
-        if column in forced_cat:
-            columns[column] = values.map(lambda v: v if pd.isna(v) else plain(v)).astype(object)
-            cats.append(column)
-            continue
-        number = _as_number(values)
-        if number is not None:
-            _check_finite(number, column)
-            _check_scalable(number, column)
-            columns[column] = number
-            numeric.append(column)
-            continue
-        text = values.astype("string").str.strip()
-        distinct = int(text.nunique())
-        if distinct > n / 2:
-            dropped[column] = f"identifier-like, {distinct} distinct values in {n} rows"
-            continue
-        parsed = pd.to_numeric(text, errors="coerce")
-        odd = text[parsed.isna() & text.notna()].unique()
-        if parsed.notna().sum() >= 0.9 * text.notna().sum() and len(odd) <= 3:
-            shown = ", ".join(repr(str(v)) for v in odd)
-            notes.append(
-                f"column {column!r} is numbers except {shown}: treated as categorical; "
-                f"if those mark missing values, pass --na-values {','.join(str(v) for v in odd)}"
-            )
-        columns[column] = text.astype(object).where(text.notna(), np.nan)
-        cats.append(column)
+    numeric, cats, dropped, notes, columns = _type_columns(frame, target, dropped_by_user, forced_cat)
     identifiers = [c for c, why in dropped.items() if why.startswith("identifier")]
     if identifiers:
         notes.insert(

@@ -432,12 +432,68 @@ def run_study(
     >>> result.results[["estimator", "cv_mean", "test_score"]]  # doctest: +SKIP
     """
     stream = sys.stderr if progress is True else (progress or None)
+    plan = _plan(data, target=target, task=task, scoring=scoring, cv=cv, inner_cv=inner_cv,
+                 test_size=test_size, out=out, na_values=na_values, categorical=categorical,
+                 drop=drop, sep=sep, decimal=decimal, n_jobs=n_jobs, blas_threads=blas_threads,
+                 random_state=random_state, quick=quick, methods=methods)
+    _announce(plan, stream)
+    rows, fitted, curves, skipped = [], {}, {}, {}
+    limits = threadpool_limits(limits=int(blas_threads)) if blas_threads is not None else None
+    try:
+        folds = _Folds(plan.dataset, plan.X_train, plan.y_train, plan.outer)
+        for k, method in enumerate(plan.methods, 1):
+            outcome = _run_row(plan, method, folds, f"[{k}/{len(plan.methods)}]", stream)
+            if isinstance(outcome, str):
+                skipped[method.key] = outcome
+                continue
+            row, best, curve = outcome
+            rows.append(row)
+            fitted[method.key] = (method, best)
+            if curve is not None:
+                curves[method.key] = curve
+    finally:
+        if limits is not None:
+            limits.restore_original_limits()
+    return _write_outputs(plan, rows, fitted, curves, skipped, figures, stream)
+
+
+@dataclass
+class _Plan:
+    """Everything :func:`run_study` decided before the first fit (all of it checked)."""
+
+    dataset: object
+    scoring: str
+    scorer: object
+    reason: str | None
+    cv: int
+    n_jobs: object
+    quick: bool
+    out: Path | None
+    X_train: object
+    X_test: object
+    y_train: object
+    y_test: object
+    outer: list
+    inner: object
+    settings: object
+    methods: list
+    protocol: str
+
+
+def _plan(data, *, target, task, scoring, cv, inner_cv, test_size, out, na_values, categorical,
+          drop, sep, decimal, n_jobs, blas_threads, random_state, quick, methods):
+    """Check the options, read the data, split it and choose the rows: the study's plan.
+
+    Every check that can fail runs here, before anything is fitted: the arguments, the
+    data, the fold sizes against the scoring and the output folder (created, writable).
+    """
     cv, inner_cv = _check_arguments(cv=cv, inner_cv=inner_cv, test_size=test_size, task=task,
-                                    blas_threads=blas_threads, n_jobs=n_jobs, random_state=random_state,
-                                    sep=sep, quick=quick)
+                                    blas_threads=blas_threads, n_jobs=n_jobs,
+                                    random_state=random_state, sep=sep, quick=quick)
     scorer = None if scoring is None else _scorer(scoring)
-    dataset = load_dataset(data, target=target, task=task, na_values=na_values, categorical=categorical, drop=drop,
-                           sep=sep, random_state=random_state, decimal=decimal)
+    dataset = load_dataset(data, target=target, task=task, na_values=na_values,
+                           categorical=categorical, drop=drop, sep=sep,
+                           random_state=random_state, decimal=decimal)
     n_train = check_sizes(dataset, cv, float(test_size))
     reason = None
     if scoring is None:
@@ -451,147 +507,159 @@ def run_study(
         dataset.X, dataset.y, test_size=test_size, random_state=random_state,
         stratify=dataset.y if classification else None,
     )
-    n_test = len(y_test)
     Splitter = StratifiedKFold if classification else KFold
     outer = list(Splitter(cv, shuffle=True, random_state=random_state).split(X_train, y_train))
     inner = Splitter(inner_cv, shuffle=True, random_state=random_state + 1)
     y_scale = float(np.std(y_train)) if not classification else 1.0
     class_weight = "balanced" if classification and "balanced" in scoring else None
-    settings = StudySettings(task=dataset.task, cv=cv, inner_cv=inner, quick=quick, random_state=random_state,
-                             n_train=n_train, y_scale=y_scale if y_scale > 0 else 1.0, class_weight=class_weight)
+    settings = StudySettings(task=dataset.task, cv=cv, inner_cv=inner, quick=quick,
+                             random_state=random_state, n_train=n_train,
+                             y_scale=y_scale if y_scale > 0 else 1.0, class_weight=class_weight)
     chosen = methods_for(dataset.task, methods)
     if not any(m.baseline for m in chosen):
         chosen = methods_for(dataset.task)[:1] + chosen
-    protocol = protocol_sentence(cv, inner_cv, n_train, n_test, scoring)
+    return _Plan(dataset=dataset, scoring=scoring, scorer=scorer, reason=reason, cv=cv,
+                 n_jobs=n_jobs, quick=quick, out=out, X_train=X_train, X_test=X_test,
+                 y_train=y_train, y_test=y_test, outer=outer, inner=inner, settings=settings,
+                 methods=chosen,
+                 protocol=protocol_sentence(cv, inner_cv, n_train, len(y_test), scoring))
 
+
+def _announce(plan, stream):
+    """The schema, the data's notes and the plan, before the first fit."""
+    dataset = plan.dataset
     _progress(f"skreg study: {dataset.name}, {dataset.task}, {len(dataset.y)} rows; columns:", stream)
     for line in dataset.schema_lines():
         _progress(f"    {line}", stream)
     for note in dataset.notes:
         _progress(f"warning: {note}", stream)
-        warnings.warn(note, StudyWarning, stacklevel=2)
-    if reason:
-        _progress(f"scoring: {scoring}, because {reason}", stream)
-    if class_weight:
-        _progress(f"class weights: every classifier is fitted with class_weight='balanced' ({scoring} weighs "
-                  "the classes equally)", stream)
+        warnings.warn(note, StudyWarning, stacklevel=3)
+    if plan.reason:
+        _progress(f"scoring: {plan.scoring}, because {plan.reason}", stream)
+    if plan.settings.class_weight:
+        _progress(f"class weights: every classifier is fitted with class_weight='balanced' "
+                  f"({plan.scoring} weighs the classes equally)", stream)
     _progress(
-        f"{len(chosen)} methods, {cv} outer folds x (inner tuning), scoring {scoring}"
-        + (" [quick]" if quick else ""),
+        f"{len(plan.methods)} methods, {plan.cv} outer folds x (inner tuning), scoring {plan.scoring}"
+        + (" [quick]" if plan.quick else ""),
         stream,
     )
 
-    folds = _Folds(dataset, X_train, y_train, outer)
-    rows, fitted, curves, skipped = [], {}, {}, {}
-    limits = threadpool_limits(limits=int(blas_threads)) if blas_threads is not None else None
-    try:
-        for k, method in enumerate(chosen, 1):
-            start = time.perf_counter()
-            estimator = method.make(settings)
-            sparse = bool(dataset.categorical) and accepts_sparse(estimator)
-            if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION):
-                why = (f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), over the "
-                       f"{fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X")
-                skipped[method.key] = why
-                _progress(f"[{k}/{len(chosen)}] {method.name}: skipped, {why}", stream)
-                continue
-            if method.scale_target:
-                estimator = TransformedTargetRegressor(estimator, transformer=StandardScaler())
-            prefix = "regressor__" if method.scale_target else ""
-            grid = method.grid(settings)
-            if grid:  # the search sees the outer training fold, preprocessed on that fold
-                estimator = GridSearchCV(estimator, {prefix + p: list(v) for p, v in grid.items()}, cv=inner,
-                                         scoring=scorer, error_score="raise")
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ConvergenceWarning)
-                try:
-                    # the folds are preprocessed here, before Parallel dispatches: a preprocessing
-                    # step's own joblib call inside the dispatch would deadlock the Dask backend
-                    data = [folds.fold(i, sparse) for i in range(cv)]
-                    scores = Parallel(n_jobs=n_jobs)(delayed(_fit_and_score)(estimator, *d, scorer) for d in data)
-                    prep, Xt, _ = folds.full(sparse)
-                    search = clone(estimator).fit(Xt, y_train)
-                    best_model = search.best_estimator_ if isinstance(search, GridSearchCV) else search
-                    best = Pipeline(prep.steps + [("model", best_model)])
-                    test_score = float(scorer(best, X_test, y_test))
-                except (ValueError, TypeError, AttributeError) as exc:
-                    if not method.baseline:
-                        raise
-                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                    raise StudyError(f"scoring {scoring} does not work on this {dataset.task} target: {first}",
-                                     names=("scoring",)) from None
-            if not np.all(np.isfinite(scores)):  # never a NaN reported as a result
-                raise StudyError(f"{method.name} scored {scoring} = nan on an outer fold (cv={cv}): the folds "
-                                 f"of {len(outer[0][1])} rows or the values cannot be scored", names=("cv",))
-            for w in caught:  # re-raise what is not a convergence note (e.g. RuntimeWarning)
-                if not issubclass(w.category, ConvergenceWarning):
-                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-            n_conv = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
-            model = inner_model(best)
-            summary = dict(method.describe(model, Xt, np.asarray(y_train), settings))
-            own = summary.pop("params", None) or {}
-            edge = list(summary.pop("edge", None) or [])
-            params = dict(own)
-            if isinstance(search, GridSearchCV):
-                params = {**search.best_params_, **own}
-                edge += _grid_edges(search, grid, prefix)
-                curve = _curve(search, method, prefix)
-                if curve is not None:
-                    curves[method.key] = curve
-            elapsed = time.perf_counter() - start
-            row = {
-                "estimator": method.name,
-                "best_params": _format_params(params),
-                "cv_mean": float(np.mean(scores)),
-                "cv_std": float(np.std(scores)),
-                "test_score": test_score,
-                **summary,
-                "grid_edge": "; ".join(edge),
-                "tuning": method.tuning,
-                "sparse_input": sparse,
-                "time": elapsed,
-                "convergence_warnings": n_conv,
-                "scoring": scoring,
-                "task": dataset.task,
-                "key": method.key,
-            }
-            rows.append(row)
-            fitted[method.key] = (method, best)
-            note = f", {n_conv} convergence warning(s)" if n_conv else ""
-            _progress(
-                f"[{k}/{len(chosen)}] {method.name}: {row['best_params']}, CV {row['cv_mean']:.3f} ± "
-                f"{row['cv_std']:.3f}, held-out {test_score:.3f} ({elapsed:.1f} s{note})",
-                stream,
-            )
-            for message in edge:
-                _progress(f"    warning: {message}", stream)
-    finally:
-        if limits is not None:
-            limits.restore_original_limits()
 
+def _row_estimator(plan, method):
+    """The row's estimator as the folds see it (target scaling, inner grid search), the
+    grid and its parameter prefix."""
+    estimator = method.make(plan.settings)
+    if method.scale_target:
+        estimator = TransformedTargetRegressor(estimator, transformer=StandardScaler())
+    prefix = "regressor__" if method.scale_target else ""
+    grid = method.grid(plan.settings)
+    if grid:  # the search sees the outer training fold, preprocessed on that fold
+        estimator = GridSearchCV(estimator, {prefix + p: list(v) for p, v in grid.items()},
+                                 cv=plan.inner, scoring=plan.scorer, error_score="raise")
+    return estimator, grid, prefix
+
+
+def _evaluate(plan, method, estimator, folds, sparse):
+    """Outer-fold scores, the search refit on all training rows, its pipeline and held-out
+    score, and the warnings caught on the way."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        try:
+            # the folds are preprocessed here, before Parallel dispatches: a preprocessing
+            # step's own joblib call inside the dispatch would deadlock the Dask backend
+            data = [folds.fold(i, sparse) for i in range(plan.cv)]
+            scores = Parallel(n_jobs=plan.n_jobs)(
+                delayed(_fit_and_score)(estimator, *d, plan.scorer) for d in data)
+            prep, Xt, _ = folds.full(sparse)
+            search = clone(estimator).fit(Xt, plan.y_train)
+            best_model = search.best_estimator_ if isinstance(search, GridSearchCV) else search
+            best = Pipeline(prep.steps + [("model", best_model)])
+            test_score = float(plan.scorer(best, plan.X_test, plan.y_test))
+        except (ValueError, TypeError, AttributeError) as exc:
+            if not method.baseline:
+                raise
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StudyError(f"scoring {plan.scoring} does not work on this {plan.dataset.task} "
+                             f"target: {first}", names=("scoring",)) from None
+    if not np.all(np.isfinite(scores)):  # never a NaN reported as a result
+        raise StudyError(f"{method.name} scored {plan.scoring} = nan on an outer fold "
+                         f"(cv={plan.cv}): the folds of {len(plan.outer[0][1])} rows or the "
+                         "values cannot be scored", names=("cv",))
+    for w in caught:  # re-raise what is not a convergence note (e.g. RuntimeWarning)
+        if not issubclass(w.category, ConvergenceWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    n_conv = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
+    return scores, search, best, Xt, test_score, n_conv
+
+
+def _run_row(plan, method, folds, counter, stream):
+    """One row of the table: (row, refit pipeline, validation curve), or why it was skipped."""
+    start = time.perf_counter()
+    dataset, n_train = plan.dataset, plan.settings.n_train
+    estimator, grid, prefix = _row_estimator(plan, method)
+    sparse = bool(dataset.categorical) and accepts_sparse(estimator)
+    if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION):
+        why = (f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), "
+               f"over the {fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X")
+        _progress(f"{counter} {method.name}: skipped, {why}", stream)
+        return why
+    scores, search, best, Xt, test_score, n_conv = _evaluate(plan, method, estimator, folds, sparse)
+    summary = dict(method.describe(inner_model(best), Xt, np.asarray(plan.y_train), plan.settings))
+    own = summary.pop("params", None) or {}
+    edge = list(summary.pop("edge", None) or [])
+    params, curve = dict(own), None
+    if isinstance(search, GridSearchCV):
+        params = {**search.best_params_, **own}
+        edge += _grid_edges(search, grid, prefix)
+        curve = _curve(search, method, prefix)
+    elapsed = time.perf_counter() - start
+    row = {
+        "estimator": method.name, "best_params": _format_params(params),
+        "cv_mean": float(np.mean(scores)), "cv_std": float(np.std(scores)),
+        "test_score": test_score, **summary, "grid_edge": "; ".join(edge),
+        "tuning": method.tuning, "sparse_input": sparse, "time": elapsed,
+        "convergence_warnings": n_conv, "scoring": plan.scoring, "task": dataset.task,
+        "key": method.key,
+    }
+    note = f", {n_conv} convergence warning(s)" if n_conv else ""
+    _progress(f"{counter} {method.name}: {row['best_params']}, CV {row['cv_mean']:.3f} ± "
+              f"{row['cv_std']:.3f}, held-out {test_score:.3f} ({elapsed:.1f} s{note})", stream)
+    for message in edge:
+        _progress(f"    warning: {message}", stream)
+    return row, best, curve
+
+
+def _write_outputs(plan, rows, fitted, curves, skipped, figures, stream):
+    """The StudyResult, and (with an output folder) results.csv, the figures, report.md."""
     from .report import format_table, write_report
 
     results = pd.DataFrame(rows)
-    table = format_table(results)
-    result = StudyResult(results=results, table=table, out=None, models={k: v[1] for k, v in fitted.items()},
-                         dataset=dataset, scoring=scoring, scoring_reason=reason, protocol=protocol, skipped=skipped,
-                         class_weight=class_weight)
+    result = StudyResult(results=results, table=format_table(results), out=None,
+                         models={k: v[1] for k, v in fitted.items()}, dataset=plan.dataset,
+                         scoring=plan.scoring, scoring_reason=plan.reason,
+                         protocol=plan.protocol, skipped=skipped,
+                         class_weight=plan.settings.class_weight)
+    out = plan.out
     if out is None:
         return result
     result.out = out
     results.to_csv(out / "results.csv", index=False)
     first = next(iter(fitted.values()))[1]
-    n_features = first[:-1].transform(X_train.iloc[:2]).shape[1]
-    context = {"n_train": n_train, "n_features": int(n_features), "dataset": dataset, "scoring": scoring,
-               "task": dataset.task}
+    n_features = first[:-1].transform(plan.X_train.iloc[:2]).shape[1]
+    context = {"n_train": plan.settings.n_train, "n_features": int(n_features),
+               "dataset": plan.dataset, "scoring": plan.scoring, "task": plan.dataset.task}
     if figures:
         from .figures import study_figures
 
         try:
-            result.figures = study_figures(out, fitted, curves, results, X_train, y_train, scoring)
+            result.figures = study_figures(out, fitted, curves, results, plan.X_train,
+                                           plan.y_train, plan.scoring)
         except ImportError as exc:
             _progress(f"figures skipped: {exc}", stream)
-    paragraphs = [fitted[row["key"]][0].lecture(row, inner_model(fitted[row["key"]][1]), context) for row in rows]
-    write_report(out / "report.md", result, paragraphs, quick=quick)
-    _progress(f"wrote {out / 'results.csv'}, {out / 'report.md'} and {len(result.figures)} figures", stream)
+    paragraphs = [fitted[row["key"]][0].lecture(row, inner_model(fitted[row["key"]][1]), context)
+                  for row in rows]
+    write_report(out / "report.md", result, paragraphs, quick=plan.quick)
+    _progress(f"wrote {out / 'results.csv'}, {out / 'report.md'} and {len(result.figures)} figures",
+              stream)
     return result
