@@ -108,7 +108,7 @@ from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from ._config import fits_budget
-from ._data._centering import weighted_column_mean
+from ._data._centering import weighted_column_mean, weighted_mean
 from ._threads import _blas_controller, _blas_threads  # noqa: F401  (re-exported)
 from ._sparse import (
     CenteredDesign,
@@ -314,9 +314,9 @@ def _dense_problem(X, y, sample_weight, fit_intercept):
     Fortran order, where a C-ordered gather would stream the whole matrix each time.
     """
     X = np.asarray(X)
-    if fit_intercept:
-        X_offset = np.average(X, axis=0, weights=sample_weight).astype(np.float64, copy=False)
-        y_offset = np.average(y, axis=0, weights=sample_weight)
+    if fit_intercept:  # the one weighted mean (about the heaviest row: 1e300 weights)
+        X_offset = weighted_mean(X, sample_weight).astype(np.float64, copy=False)
+        y_offset = weighted_mean(y, sample_weight)
     else:
         X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
     Xw = np.empty(X.shape, dtype=np.float64, order="F")

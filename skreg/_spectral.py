@@ -31,10 +31,24 @@ Numerical choices
   thin SVD of X_w itself, which keeps full relative accuracy in θ*ᵢ = (Uᵀy)ᵢ / sᵢ.
   Below that threshold the Gram path is as accurate as scikit-learn's Cholesky solve
   of (XᵀX + αI)w = Xᵀy, which squares the same condition number.
-* Rank: singular values below ``max(n, d) · eps · s_max`` are exact zeros.  Their
-  directions get θ*ᵢ = 0, so α = 0 on rank-deficient data gives the minimum-norm
-  (pseudo-inverse) solution, and tiny α (1e-15) cannot amplify round-off in a null
-  direction.
+* Rank: one rule for every route (:func:`null_tolerance`, called by the dense Gram,
+  kernel and SVD paths, the sparse and penalty-factor paths, the sufficient-statistics
+  path of ``partial_fit`` and Dask, and the array API): an eigenvalue λᵢ of
+  H = X_wᵀX_w counts as a direction only when
+
+      λᵢ > max(n, d) · eps · λ_max        (eps of the dtype computed in),
+
+  the pseudo-inverse rule applied to H.  Below it, λᵢ is an exact zero: its direction
+  gets θ*ᵢ = 0, leaves the hat matrix, the leave-one-out residuals and the degrees
+  of freedom, so α = 0 on rank-deficient data gives the minimum-norm (pseudo-inverse)
+  solution and tiny α (1e-15) cannot amplify round-off in a null direction.  The
+  threshold is on λ = s², not on s: a column that is constant in exact arithmetic
+  is, once centred in floating point, round-off of size eps·|x̄ⱼ| (2.3 − mean(2.3, …)
+  = −4.4e-16), a singular value that the SVD computes accurately and that a rule on
+  s (s > max(n, d)·eps·s_max) would keep, while its square (1e-30) lies far below
+  eps·λ_max: no information the data carry can be resolved there, and the Gram
+  routes could not resolve it anyway (their eigenvalues carry an absolute error of
+  about eps·λ_max).
 * Array API: with ``sklearn.set_config(array_api_dispatch=True)`` the functions below
   compute in the namespace and on the device of their input (PyTorch, CuPy,
   array-api-strict, ...), in the highest float precision that device offers
@@ -54,7 +68,7 @@ from scipy.linalg import LinAlgWarning
 from threadpoolctl import threadpool_limits
 
 from ._config import fits_budget
-from ._data._centering import array_namespace, center_data, implicit_offsets
+from ._data._centering import array_namespace, center_data, centring_deviation, implicit_offsets
 from ._sparse import CenteredDesign, as_float64, dense_result, is_sparse
 from ._threads import single_blas_thread
 
@@ -65,6 +79,8 @@ __all__ = [
     "PenalizedSpectrum",
     "decompose_penalized",
     "decompose_gram_penalized",
+    "null_tolerance",
+    "significant",
     "ridge_shrinkage",
     "gd_shrinkage",
     "gd_powers",
@@ -72,6 +88,80 @@ __all__ = [
 
 # cond(X)² above which the Gram / kernel eigendecomposition is replaced by an SVD.
 _GRAM_MAX_CONDITION = 1e10
+
+
+def null_tolerance(lam_max, n_rows, n_cols, eps=None, *, offset=0.0, method="gram"):
+    """The rank rule: eigenvalues of H = X_wᵀX_w at or below this value are exact zeros.
+
+    With ρ = max(n, d)·eps (eps of the precision computed in), λ_max the largest
+    eigenvalue and ω = Σwₖ‖x̄‖² the energy centring removed (the one eigenvalue of the
+    rank-one matrix √w x̄ᵀ; 0 without intercept), the tolerance is the round-off that
+    the route which computed λ can leave in it:
+
+    ============  ==========================  ==========================================
+    ``method``    λ computed from             tolerance
+    ============  ==========================  ==========================================
+    ``"gram"``    eigh of X_wᵀX_w or X_wX_wᵀ  ρ·λ_max + ρ²·ω
+    ``"svd"``     svd of X_w                  ρ²·(λ_max + ω):  s > ρ·‖[X_w, √w x̄ᵀ]‖
+    ``"moments"`` uncentred sums, corrected   ρ·(λ_max + ω)
+    ============  ==========================  ==========================================
+
+    The first is the pseudo-inverse rule λ > max(n, d)·eps·λ_max on the squared matrix;
+    the second numpy's ``pinv`` rule on X_w itself; ρ²·ω is the square of the centring
+    round-off, eps·|x̄ⱼ| per entry (see the module docstring, *Rank*).  Every spectral
+    route of skreg decides its rank through this function (and :func:`significant`).
+
+    Parameters
+    ----------
+    lam_max : float
+        Largest eigenvalue of the symmetric PSD matrix (clipped at 0).
+    n_rows, n_cols : int
+        Shape of X_w (n and d).
+    eps : float, optional
+        Machine epsilon of the precision computed in; float64's by default.
+    offset : float, default=0.0
+        ω = Σw‖x̄‖², in the units of λ.
+    method : {"gram", "svd", "moments"}, default="gram"
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> bool(null_tolerance(1.0, 6, 3) == 6 * np.finfo(np.float64).eps)
+    True
+    """
+    eps = np.finfo(np.float64).eps if eps is None else float(eps)
+    rho = max(int(n_rows), int(n_cols), 1) * eps
+    lam_max, offset = max(float(lam_max), 0.0), max(float(offset), 0.0)
+    if method == "svd":
+        return rho * rho * (lam_max + offset)
+    if method == "moments":
+        return rho * (lam_max + offset)
+    return rho * lam_max + rho * rho * offset
+
+
+def significant(lam, n_rows, n_cols, eps=None, **kwargs):
+    """Mask of the eigenvalues (descending) above :func:`null_tolerance` (same arguments)."""
+    lam_max = float(lam[0]) if lam.shape[0] else 0.0
+    return lam > null_tolerance(lam_max, n_rows, n_cols, eps, **kwargs)
+
+
+def _offset_energy(X_offset, weight_sum, scale=1.0):
+    """ω = Σw‖x̄ / scale‖², the energy centring removed (for :func:`null_tolerance`)."""
+    if not X_offset.shape[0]:
+        return 0.0
+    xp = array_namespace(X_offset)[0]
+    m = X_offset / scale
+    with np.errstate(over="ignore"):
+        return min(float(weight_sum) * float(xp.sum(m * m)), np.finfo(np.float64).max)
+
+
+def design_offset_energy(design, scale=1.0):
+    """:func:`_offset_energy` of an implicitly centred design (``CenteredDesign``)."""
+    s = design.sqrt_sw
+    return _offset_energy(design.X_offset, design.shape[0] if s is None else float(s @ s), scale)
 
 
 def _contiguous(a, is_numpy):
@@ -412,7 +502,7 @@ def _eigh_descending(A):
     return xp.maximum(xp.flip(lam, axis=0), zero), _contiguous(xp.flip(vec, axis=1), is_numpy)
 
 
-def _decompose_matrix(Xw, n_structural_zeros=0):
+def _decompose_matrix(Xw, n_structural_zeros=0, offset=0.0):
     """Thin spectral decomposition of Xw.
 
     Returns ``(lam, V, U, tol)``: λ = s² descending (clipped at 0), right vectors V
@@ -420,7 +510,8 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
     and the tolerance below which an eigenvalue is an exact zero.  Gram side when
     n ≥ d, kernel side otherwise; thin SVD when squaring would lose too many digits.
     ``n_structural_zeros`` eigenvalues are known to vanish (centring removes one
-    direction from the kernel side) and are left out of the conditioning test.
+    direction from the kernel side) and are left out of the conditioning test;
+    ``offset`` is ω of :func:`null_tolerance` (the energy centring removed).
     """
     xp, is_numpy, device, dtype = array_namespace(Xw)
     n, d = Xw.shape
@@ -436,7 +527,7 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
         V = None
     informative = lam[: max(lam.shape[0] - n_structural_zeros, 1)]
     if lam[0] > 0 and informative[-1] >= lam[0] / _GRAM_MAX_CONDITION:
-        tol = max(n, d) * eps * lam[0]
+        tol = null_tolerance(lam[0], n, d, eps, offset=offset)
         if V is None:  # kernel side: uᵢ = X_wᵀ Uᵢ / sᵢ for the nonzero directions
             keep = lam > tol
             if is_numpy:
@@ -447,7 +538,7 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
             V = (Xw.T @ U) / xp.sqrt(lam)
         return lam, V, U, tol
     U, s, Vt = xp.linalg.svd(Xw, full_matrices=False)
-    tol = (max(n, d) * eps * s[0]) ** 2 if s.shape[0] else 0.0
+    tol = null_tolerance(s[0] ** 2, n, d, eps, offset=offset, method="svd") if s.shape[0] else 0.0
     return s**2, _contiguous(Vt.T, is_numpy), U, tol
 
 
@@ -501,7 +592,8 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     n_zero = int(fit_intercept and Xw.shape[0] <= Xw.shape[1])
     if scale != 1.0:
         Xw = Xw / scale
-    lam, V, U, tol = _decompose_matrix(Xw, n_zero)
+    omega = _offset_energy(*centring_deviation(X, X_offset, sample_weight)) if fit_intercept else 0.0
+    lam, V, U, tol = _decompose_matrix(Xw, n_zero, omega / scale / scale)
     zero = xp.zeros((), dtype=dtype, device=device)
     lam = xp.where(lam > tol, lam, zero)
     rank = int(xp.count_nonzero(lam))
@@ -554,7 +646,7 @@ def decompose_gram(stats, fit_intercept=True):
     H, XTy = stats.gram(fit_intercept)
     lam, V = _eigh_descending(H) if H.size else (np.zeros(0), H)
     d = H.shape[0]
-    tol = max(stats.n_samples, d) * np.finfo(np.float64).eps * (lam[0] if lam.size else 0.0)
+    tol = null_tolerance(lam[0] if lam.size else 0.0, stats.n_samples, d)
     if lam.size and lam[-1] < lam[0] / _GRAM_MAX_CONDITION:
         warnings.warn(
             f"The Gram matrix built from sufficient statistics is ill-conditioned "
@@ -761,13 +853,13 @@ def _split_penalty_factor(penalty_factor):
     return penalized, np.flatnonzero(p == 0), np.sqrt(p[penalized])
 
 
-def _spectrum_from_centred(Xw, yw, n_structural_zeros, keep_left):
+def _spectrum_from_centred(Xw, yw, n_structural_zeros, keep_left, offset=0.0):
     """:func:`decompose` after centring: a Spectrum of already centred, scaled data."""
     scale = max(float(Xw.max()), -float(Xw.min())) if Xw.size else 0.0
     scale = scale if scale > 0 and not 1e-100 < scale < 1e100 else 1.0
     if scale != 1.0:
         Xw = Xw / scale
-    lam, V, U, tol = _decompose_matrix(Xw, n_structural_zeros)
+    lam, V, U, tol = _decompose_matrix(Xw, n_structural_zeros, offset / scale**2)
     lam = np.where(lam > tol, lam, 0.0)
     rank = int(np.count_nonzero(lam))
     s = np.sqrt(lam[:rank])
@@ -836,10 +928,13 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
     n = Xw.shape[0]
     Xp = Xw if penalized.size == Xw.shape[1] else Xw[:, penalized]  # fresh either way
     Zc = Xw[:, unpenalized]
+    weight_sum = float(n if sample_weight is None else np.sum(sample_weight))
+    # the averaged part of the mean, whose round-off the centred columns carry
+    deviation = centring_deviation(np.asarray(X, dtype=np.float64), X_offset, sample_weight)[0]
     if unpenalized.size:
         Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
-        tol = max(Zc.shape) * np.finfo(np.float64).eps * (sz[0] if sz.size else 0.0)
-        r = int(np.count_nonzero(sz > tol))
+        omega_z = _offset_energy(deviation[unpenalized], weight_sum)
+        r = int(np.count_nonzero(significant(sz**2, *Zc.shape, offset=omega_z, method="svd")))
         Q, Vr, sr = Uz[:, :r], Vzt[:r].T, sz[:r]
         QtX, Qty = Q.T @ Xp, Q.T @ yw
         z_map = (Vr / sr) @ QtX
@@ -857,14 +952,15 @@ def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=
     Xp /= scale
     # directions removed by centring and by the projection: known zeros of the spectrum
     n_zero = max(0, min(n, penalized.size) - (n - int(fit_intercept) - r))
-    inner = _spectrum_from_centred(Xp, yw, n_zero, keep_left)
+    omega_p = _offset_energy(deviation[penalized] / scale, weight_sum)
+    inner = _spectrum_from_centred(Xp, yw, n_zero, keep_left, omega_p)
     return PenalizedSpectrum(
         inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
         z_coef=z_coef, z_map=z_map, z_gram_pinv=z_gram_pinv, z_rank=r,
         X_offset=X_offset, y_offset=y_offset, fit_intercept=fit_intercept,
         sqrt_sw=sqrt_sw if keep_left else None,
         z_leverage=z_leverage if keep_left else None,
-        weight_sum=float(n if sample_weight is None else np.sum(sample_weight)),
+        weight_sum=weight_sum,
     )
 
 
@@ -892,8 +988,9 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
         Zc *= sqrt_sw[:, None]
     if unpenalized.size:
         Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
-        tol_z = max(Zc.shape) * np.finfo(np.float64).eps * (sz[0] if sz.size else 0.0)
-        r = int(np.count_nonzero(sz > tol_z))
+        omega_z = _offset_energy(X_offset[unpenalized], float(n if sample_weight is None
+                                                              else np.sum(sample_weight)))
+        r = int(np.count_nonzero(significant(sz**2, *Zc.shape, offset=omega_z, method="svd")))
         Q, Vr, sr = Uz[:, :r], Vzt[:r].T, sz[:r]
     else:
         r, Q, Vr, sr = 0, np.zeros((n, 0)), np.zeros((0, 0)), np.zeros(0)
@@ -915,8 +1012,9 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
             f"penalty_factor with sparse X needs a dense {min(n, n_p)}×{min(n, n_p)} Gram or "
             "kernel matrix, above the memory budget (skreg.set_config(memory_budget=...))."
         )
-    tol = max(n, n_p) * np.finfo(np.float64).eps * (lam[0] if lam.size else 0.0)
-    keep = lam > tol
+    omega = design_offset_energy(design)
+    keep = significant(lam, n, n_p, offset=omega, method="moments")
+    _check_moments_rank(lam, np.where(keep, lam, 0.0), omega)
     rank = int(np.count_nonzero(keep))
     s = np.sqrt(lam[:rank])
     if V is None:  # kernel side: vᵢ = X̃ᵀuᵢ / sᵢ (uᵢ ⊥ Q, so X̃ᵀuᵢ = (X_P D⁻¹)_wᵀuᵢ)
@@ -988,8 +1086,7 @@ def decompose_gram_penalized(stats, penalty_factor, fit_intercept=True):
     z_gram_pinv = np.zeros((unpenalized.size, unpenalized.size))
     if unpenalized.size:
         lam_z, V_z = _eigh_descending(H[np.ix_(unpenalized, unpenalized)])
-        tol = max(stats.n_samples, unpenalized.size) * np.finfo(np.float64).eps * lam_z[0]
-        r = int(np.count_nonzero(lam_z > tol))
+        r = int(np.count_nonzero(significant(lam_z, stats.n_samples, unpenalized.size)))
         z_gram_pinv = (V_z[:, :r] / lam_z[:r]) @ V_z[:, :r].T
     H_zp = H[np.ix_(unpenalized, penalized)]
     z_map = z_gram_pinv @ H_zp
@@ -1043,7 +1140,6 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
     else:
         X_offset_scaled = X_offset
     design = CenteredDesign(X, X_offset_scaled, sqrt_sw)
-    eps = np.finfo(np.float64).eps
     if min(n, d) == 0:
         lam, V, U = np.zeros(0), np.zeros((d, 0)), None
     elif n >= d:
@@ -1052,20 +1148,10 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
     else:
         lam, U = _eigh_descending(design.kernel())
         V = None
-    tol = max(n, d) * eps * (lam[0] if lam.size else 0.0)
-    lam = np.where(lam > tol, lam, 0.0)
-    if lam.size and lam[0] > 0:
-        grey = (lam > 0) & (lam < lam[0] / _GRAM_MAX_CONDITION)
-        if np.any(grey):
-            warnings.warn(
-                f"The centred Gram/kernel matrix of the sparse X is ill-conditioned "
-                f"(smallest/largest nonzero eigenvalue {lam[grey][-1] / lam[0]:.1e}); a "
-                "sparse X has no SVD fallback (it would be dense), so the smallest "
-                "directions carry a relative error up to eps*cond(X)^2. Use alpha > "
-                f"{1e-6 * lam[0] * scale**2:.3g}, scale the columns, or solver='lanczos'.",
-                LinAlgWarning,
-                stacklevel=3,
-            )
+    omega = design_offset_energy(design)  # the uncentred energy: round-off is relative to it
+    kept = np.where(significant(lam, n, d, offset=omega, method="moments"), lam, 0.0)
+    _check_moments_rank(lam, kept, omega, scale)
+    lam = kept
     rank = int(np.count_nonzero(lam))
     s = np.sqrt(lam[:rank])
     if V is None:  # kernel side: keep the nonzero directions, uᵢ = X_wᵀ Uᵢ / sᵢ
@@ -1091,3 +1177,36 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
         yw=yw if keep_left else None,
         sqrt_sw=sqrt_sw if keep_left else None,
     )
+
+
+def _check_moments_rank(raw, lam, omega, scale=1.0):
+    """The rank of an implicitly centred Gram/kernel (sparse X), said out loud.
+
+    ValueError when the data have directions (λ_max > 0) but every one lies below the
+    round-off the centring leaves (ρ·ω: a column whose mean is huge next to its
+    spread, e.g. 1e8 + U(−½, ½)); LinAlgWarning when kept directions lie below
+    (λ_max + ω)/10¹⁰, where their relative error exceeds 10⁻⁶.
+    """
+    if raw.size and raw[0] > 0 and not lam[0] > 0:
+        raise ValueError(
+            "A sparse X is centred implicitly from uncentred sums, and here every "
+            f"direction (largest eigenvalue {raw[0] * scale**2:.3g}) is below the round-off "
+            f"of that centring ({omega * scale**2:.3g}·n·eps: a column's mean is too large "
+            "next to its spread). Centre or rescale those columns, or pass X as a dense "
+            "array (centred exactly)."
+        )
+    if not (lam.size and lam[0] > 0):
+        return
+    grey = (lam > 0) & (lam < (lam[0] + omega) / _GRAM_MAX_CONDITION)
+    if np.any(grey):
+        warnings.warn(
+            f"The centred Gram/kernel matrix of the sparse X is ill-conditioned "
+            f"(smallest nonzero eigenvalue {lam[grey][-1] / (lam[0] + omega):.1e} of "
+            "the uncentred energy); a sparse X is centred implicitly and has no SVD "
+            "fallback (it would be dense), so the smallest directions carry a relative "
+            "error up to eps*(lambda_max + n*|mean|^2)/lambda. Use alpha > "
+            f"{1e-6 * (lam[0] + omega) * scale**2:.3g}, centre or scale the columns, or "
+            "solver='lanczos'.",
+            LinAlgWarning,
+            stacklevel=4,
+        )

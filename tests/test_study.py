@@ -188,7 +188,6 @@ def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_check
     import scipy.sparse as sp
     from sklearn.base import BaseEstimator, RegressorMixin
 
-    import skreg.study.protocol as protocol
 
     class Recorder(RegressorMixin, BaseEstimator):
         """sklearn Ridge that records whether X arrived sparse."""

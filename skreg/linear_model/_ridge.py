@@ -29,6 +29,10 @@ from .. import _sparse
 from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
 from ._cv import min_and_one_se, standard_error
+from ._scaling import check_chunk_scale, fit_if_extreme
+
+# fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
+_SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "eigenvalues_": (2, 0)}
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -384,6 +388,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+            if fit_if_extreme(self, X, y, sample_weight, {"alpha": (2, 0)}, _SCALED_ATTRIBUTES):
+                return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (_scaling)
             factor = check_penalty_factor(self.penalty_factor, X.shape[1])
             solver = _auto_solver(X) if self.solver == "auto" else self.solver
             if factor is not None:  # the exact path only (lanczos refused above)
@@ -465,12 +471,17 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                     f"y has {1 if y.ndim == 1 else y.shape[1]} target(s) in {y.ndim}-D, but "
                     "earlier partial_fit calls had a different shape."
                 )
+        check_chunk_scale(X)
+        self.__dict__.pop("_data_scale", None)  # the statistics are in the data's units
         factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-        if first:
-            self._stats = GramStats.from_chunk(X, y, sample_weight)
-        else:  # same reference point as the running statistics (see skreg._gram)
-            shift = (self._stats.x_shift, self._stats.y_shift)
-            self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
+            if first:
+                stats = GramStats.from_chunk(X, y, sample_weight)
+            else:  # same reference point as the running statistics (see skreg._gram)
+                shift = (self._stats.x_shift, self._stats.y_shift)
+                stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
+        check_chunk_scale(X, stats=stats)  # (ridge never reads ‖y‖²: y unchecked)
+        self._stats = stats
         self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
         self.__dict__.pop("_krylov", None)
@@ -510,8 +521,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         if krylov is not None:
             _warn_unconverged(krylov, alphas, self.tol,
                               "Fit with alpha set to the smallest alpha of the path.")
-        coefs = self._spectrum.ridge_coef(alphas)
-        return _as_path_output(self._spectrum, coefs, self._y_ndim)
+        sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the spectrum of a rescaled fit
+        coefs = self._spectrum.ridge_coef(alphas / sx / sx)
+        coefs, intercepts = _as_path_output(self._spectrum, coefs, self._y_ndim)
+        return coefs * (sy / sx), intercepts * sy
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -739,6 +752,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        # beyond 1e±100 squared errors would overflow (every α ties at inf) or underflow
+        scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alpha_min_=(2, 0), alpha_1se_=(2, 0),
+                      mse_path_=(0, 2), cv_results_=(0, 2),
+                      best_score_=(0, 2 if self.cv is None else 0))
+        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0)}, scaled,
+                          scale_y=self.scoring is None):  # a custom score: y as it is
+            return self
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
         if self.cv is None:

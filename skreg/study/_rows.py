@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 from scipy import optimize, sparse
 
-from .._spectral import decompose
+from .._spectral import decompose, null_tolerance
 
 __all__ = ["Method", "StudySettings", "alpha_with_dof", "clean_alpha"]
 
@@ -110,7 +110,7 @@ def _n_nonzero(coef):
 
 def _positive(lam):
     lam = np.asarray(lam, dtype=np.float64)
-    return lam[lam > max(lam.max(initial=0.0), 0.0) * lam.size * np.finfo(np.float64).eps]
+    return lam[lam > null_tolerance(lam.max(initial=0.0), lam.size, lam.size)]
 
 
 def _dof_at(eigenvalues, alpha):
