@@ -18,13 +18,15 @@ from scipy.linalg import LinAlgWarning
 
 from skreg import theory
 from skreg._gram import GramStats
-from skreg._spectral import (
+from skreg._penalized_spectral import (
     PenalizedSpectrum,
+    decompose_gram_penalized,
+    decompose_penalized,
+)
+from skreg._spectral import (
     Spectrum,
     decompose,
     decompose_gram,
-    decompose_gram_penalized,
-    decompose_penalized,
     gd_powers,
     gd_shrinkage,
     ridge_shrinkage,

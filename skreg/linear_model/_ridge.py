@@ -27,7 +27,8 @@ from .._gram import GramStats
 from .._krylov import ridge_krylov
 from .. import _sparse
 from .._sparse import is_sparse
-from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
+from .._penalized_spectral import decompose_gram_penalized, decompose_penalized
+from .._spectral import decompose, decompose_gram
 from ._cv import min_and_one_se, standard_error
 from ._scaling import check_chunk_scale, fit_if_extreme
 
@@ -311,7 +312,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     One decomposition serves every α, see :meth:`path`. Computing it costs one Gram
     product and one symmetric eigensolver call (an SVD when X is ill-conditioned).
 
-    Penalty factors stay exact and spectral (``skreg._spectral.PenalizedSpectrum``):
+    Penalty factors stay exact and spectral (``skreg._penalized_spectral.PenalizedSpectrum``):
     positive factors rescale the columns (w_P = D⁻¹v, X_P → X_P D⁻¹ with D = diag(√p_P)),
     and unpenalized columns Z (pⱼ = 0) are projected out first, as the intercept is
     (Frisch–Waugh): ridge runs on X̃ = (I − Π₀)X_P D⁻¹ with Π₀ the projector onto the
@@ -592,7 +593,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
         :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
-        (see ``skreg._spectral.PenalizedSpectrum`` for the hat matrix).
+        (see ``skreg._penalized_spectral.PenalizedSpectrum`` for the hat matrix).
 
     Attributes
     ----------

@@ -114,6 +114,11 @@ def default_scoring(dataset):
     smallest class is under 20 % of the rows (accuracy would then reward predicting the
     majority class everywhere).
 
+    Parameters
+    ----------
+    dataset : Dataset
+        The typed table (:func:`skreg.study.load_dataset`).
+
     Returns
     -------
     scoring : str
@@ -394,7 +399,7 @@ def run_study(
         Fraction of rows held out for the final score.
     out : str, Path or None, default='skreg-study'
         Folder for ``results.csv``, ``report.md`` and the PNG figures; None writes nothing.
-    na_values, categorical, drop, sep, decimal :
+    na_values, categorical, drop, sep, decimal : optional
         Column typing and reading, see :func:`skreg.study.load_dataset`.
     n_jobs : int or None, default=None
         Parallel jobs over the outer folds (joblib's: -1 is every core; 0 is refused).
