@@ -52,7 +52,17 @@ class StudySettings:
     class_weight: object = None
 
     def grid(self, full, quick):
-        """A grid of strengths: ``full`` normally, ``quick`` with --quick."""
+        """A grid of strengths: ``full`` normally, ``quick`` with --quick.
+
+        Parameters
+        ----------
+        full, quick : sequence
+            The grid of a normal run and of a ``--quick`` run.
+
+        Returns
+        -------
+        list
+        """
         return list(quick if self.quick else full)
 
 

@@ -43,6 +43,11 @@ def l1_cv_estimator():
 
     The row tunes α with its own K-fold path (one warm-started path per inner fold) and
     reports both ``alpha_min_`` and glmnet's ``alpha_1se_``.
+
+    Returns
+    -------
+    type
+        :class:`skreg.SoftThresholdQuadraticCV`.
     """
     from ..linear_model import SoftThresholdQuadraticCV
 
@@ -382,6 +387,17 @@ METHODS = _default_methods()
 
 
 def methods_for(task, methods=None):
-    """The registry's rows for ``task`` (``methods``: another list to filter), baseline first."""
+    """The registry's rows for ``task``, baseline first.
+
+    Parameters
+    ----------
+    task : {'regression', 'classification'}
+    methods : list of Method or None, default=None
+        Another list to filter (None: :data:`METHODS`).
+
+    Returns
+    -------
+    list of Method
+    """
     chosen = [m for m in (METHODS if methods is None else methods) if m.task == task]
     return sorted(chosen, key=lambda m: not m.baseline)
