@@ -497,6 +497,10 @@ class CVCurveDisplay:
     n_nonzero : array-like of shape (n_alphas,) or None, default=None
         Nonzero coefficients at each α (top axis).
     estimator_name : str or None, default=None
+    yscale : str, default='linear'
+        Scale of the score axis (matplotlib's ``set_yscale``).
+    ylim : tuple of float or None, default=None
+        Limits of the score axis.
 
     Attributes
     ----------

@@ -360,3 +360,56 @@ def dropout_equivalent_penalty(X, coef, rate):
     weighted = float(np.sum(energy * np.sum(coef.reshape(coef.shape[0], -1) ** 2, axis=1)))
     out = 0.5 * rate / (1.0 - rate) * weighted
     return float(out) if out.ndim == 0 else out
+
+
+__all__ += ["logistic_input_noise_penalty"]
+
+
+def logistic_input_noise_penalty(X, coef, intercept, noise_std, sample_weight=None):
+    """Second-order expected cost of Gaussian input noise on a logistic model.
+
+    With x̃ = x + ε, ε ~ N(0, σ²I) (σ = ``noise_std``), the decision values move by
+    u = Wε ~ N(0, σ²WWᵀ), and a Taylor expansion of the cross-entropy ℓ(z) around the
+    clean z = Wx + b gives E ℓ(z + u) = ℓ(z) + ½ E[uᵀ∇²ℓ(z)u] + O(σ⁴), so
+
+        binary  (p = σ(wᵀx + b)):   ½σ² Σᵢ sᵢ pᵢ(1 − pᵢ) ‖w‖²
+        softmax (p = softmax(Wx + b)): ½σ² Σᵢ sᵢ tr(Wᵀ(diag pᵢ − pᵢpᵢᵀ)W)
+
+    (∇²ℓ = diag p − ppᵀ does not depend on the label): a ridge penalty whose strength
+    depends on the data and on W through p (Bishop 1995; Wager, Wang & Liang 2013).
+    Sum convention (a sum over samples, weighted by sᵢ).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    coef : array-like of shape (n_features,), (1, n_features) or (n_classes, n_features)
+        One row: the binary model (sigmoid); K ≥ 2 rows: softmax over K classes.
+    intercept : float or array-like of shape (1,) or (n_classes,)
+    noise_std : float
+        σ ≥ 0, the standard deviation of each noise entry (the lecture's δ = σ²).
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.zeros((4, 2))            # p = ½ everywhere: ½σ²·4·¼·‖w‖²
+    >>> round(logistic_input_noise_penalty(X, [3.0, 4.0], 0.0, noise_std=0.1), 12)
+    0.125
+    """
+    X = np.asarray(X, dtype=np.float64)
+    W = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+    b = np.broadcast_to(np.asarray(intercept, dtype=np.float64), (W.shape[0],))
+    s = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+    Z = X @ W.T + b
+    if W.shape[0] == 1:
+        p = 1.0 / (1.0 + np.exp(-Z[:, 0]))
+        return float(0.5 * noise_std**2 * np.sum(s * p * (1.0 - p)) * np.sum(W**2))
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    hessians = np.einsum("ik,kl->ikl", P, np.eye(W.shape[0])) - np.einsum("ik,il->ikl", P, P)
+    traces = np.einsum("kd,ikl,ld->i", W, hessians, W)  # tr(Wᵀ Hᵢ W)
+    return float(0.5 * noise_std**2 * np.sum(s * traces))

@@ -30,6 +30,10 @@ _EXPECTED_FAILURES = {
         "check_sample_weight_equivalence_on_dense_data": _NOISE_REASON,
         "check_sample_weight_equivalence_on_sparse_data": _NOISE_REASON,
     },
+    "NoisyInputClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": _NOISE_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": _NOISE_REASON,
+    },
     "EarlyStoppedGD": {
         "check_sample_weight_equivalence_on_dense_data": _SPLIT_REASON,
         "check_sample_weight_equivalence_on_sparse_data": _SPLIT_REASON,

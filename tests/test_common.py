@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
@@ -10,6 +11,7 @@ from skreg import (
     EarlyStoppedGD,
     MLPClassifier,
     MLPRegressor,
+    NoisyInputClassifier,
     NoisyInputRegressor,
     PenalizedLogisticRegression,
     PenalizedLogisticRegressionCV,
@@ -20,8 +22,9 @@ from skreg.utils import all_estimators, expected_failed_checks
 
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"BayesianRidgeEigen", "RidgeEigen", "RidgeEigenCV", "RidgeEigenIC", "SoftThresholdQuadratic",
-            "SoftThresholdQuadraticCV", "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier",
+WEIGHTED = {"BayesianRidgeEigen", "RidgeEigen", "RidgeEigenCV", "RidgeEigenIC", "RidgeEigenClassifier",
+            "RidgeEigenClassifierCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
+            "NoisyInputRegressor", "NoisyInputClassifier", "EarlyStoppedGD", "MLPClassifier",
             "MLPRegressor", "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV"}
 
 
@@ -34,6 +37,8 @@ def _instances():
         PenalizedLogisticRegressionCV(alphas=10),
         PenalizedLogisticRegression(l1_ratio=0.5),
         NoisyInputRegressor(method="marginalize"),
+        # an L2 base: the checks' data are separable, where α = 0 has no minimizer
+        NoisyInputClassifier(LogisticRegression(), method="marginalize"),
         EarlyStoppedGD(strategy=None),
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
         RidgeEigenCV(cv="gcv", alphas="auto"),
@@ -50,10 +55,13 @@ def test_registry_lists_public_estimators():
         "EarlyStoppedGD",
         "MLPClassifier",
         "MLPRegressor",
+        "NoisyInputClassifier",
         "NoisyInputRegressor",
         "RidgeEigen",
         "RidgeEigenCV",
         "RidgeEigenIC",
+        "RidgeEigenClassifier",
+        "RidgeEigenClassifierCV",
         "SoftThresholdQuadratic",
         "SoftThresholdQuadraticCV",
     }

@@ -7,9 +7,12 @@ from ._logistic import PenalizedLogisticRegression
 from ._logistic_cv import PenalizedLogisticRegressionCV
 from ._lasso_cv import SoftThresholdQuadraticCV
 from ._noise import NoisyInputRegressor
+from ._noise_classifier import NoisyInputClassifier
 from ._ridge import RidgeEigen, RidgeEigenCV
+from ._ridge_classifier import RidgeEigenClassifier, RidgeEigenClassifierCV
 from ._ridge_ic import RidgeEigenIC
 
-__all__ = ["BayesianRidgeEigen", "EarlyStoppedGD", "NoisyInputRegressor",
+__all__ = ["BayesianRidgeEigen", "EarlyStoppedGD", "NoisyInputClassifier", "NoisyInputRegressor",
            "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV", "RidgeEigen",
-           "RidgeEigenCV", "RidgeEigenIC", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV"]
+           "RidgeEigenCV", "RidgeEigenClassifier", "RidgeEigenClassifierCV", "RidgeEigenIC",
+           "SoftThresholdQuadratic", "SoftThresholdQuadraticCV"]

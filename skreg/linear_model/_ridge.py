@@ -749,7 +749,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
-            Used in every fit; with ``cv=None`` also in the score (as ``RidgeCV``).
+            Used in every fit and in the score (as ``RidgeCV``; with ``cv`` given, when
+            the scorer takes ``sample_weight``, as ``GridSearchCV`` forwards it).
 
         Returns
         -------
@@ -864,6 +865,16 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self.cv_results_ = (gcv[:, 0] if y.ndim == 1 else gcv).astype(X.dtype)
         return spectrum
 
+    # hooks for RidgeEigenClassifierCV (skreg.linear_model._ridge_classifier): the
+    # default K-fold score, the splitter and how a scorer sees made predictions
+    _default_fold_scoring = "r2"
+
+    def _cv_splits(self, X, y):
+        return check_cv(self.cv).split(X, y)
+
+    def _score_predictions(self, scorer, predictions, y_true, **kwargs):
+        return scorer(_IdentityRegressor(), predictions, y_true, **kwargs)
+
     def _decompose(self, X, y, sample_weight, keep_left=False):
         return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
                                 fit_intercept=self.fit_intercept, keep_left=keep_left)
@@ -942,7 +953,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 target = y2[:, 0] if y.ndim == 1 else y2
                 scores = np.array(
                     [
-                        scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, target, **kwargs)
+                        self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, target,
+                                                **kwargs)
                         for p in (predictions[i, ...] for i in range(predictions.shape[0]))
                     ]
                 )
@@ -1010,12 +1022,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             full = _Exact(self._decompose(X, y, sample_weight))
         alphas = self._grid(None if full is None else full.spectrum, alphas)
         per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
-        cv = check_cv(self.cv)
-        scorer = check_scoring(self, scoring=self.scoring or "r2")
+        scorer = check_scoring(self, scoring=self.scoring or self._default_fold_scoring)
+        weighted_score = sample_weight is not None and getattr(
+            scorer, "_accept_sample_weight", lambda: False)()
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
         fold_scores, fold_mse, test_sizes = [], [], []
-        for k, (train, test) in enumerate(cv.split(X, y)):
+        for k, (train, test) in enumerate(self._cv_splits(X, y)):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
             if sw is not None:
                 check_split_weight(k, float(xp.sum(sw)))
@@ -1037,14 +1050,17 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 fold_mse.append(_to_host(squared @ sw_test / xp.sum(sw_test), is_numpy))
             else:
                 fold_mse.append(_to_host(xp.mean(squared, axis=1), is_numpy))
-            y_test = Y_test[:, 0] if y.ndim == 1 else Y_test
+            y_test = _rows(y, test, xp, device)
+            # weighted held-out scores, as GridSearchCV (scikit-learn >= 1.8) scores RidgeCV's
+            score_kw = {"sample_weight": sw_test} if weighted_score else {}
             if per_target:  # (m, t): column j scored alone, as a fit of target j alone
-                fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], y_test[:, j])
+                fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], Y_test[:, j], **score_kw)
                                      for j in range(n_targets)] for i in range(n_alphas)])
                 continue
             fold_scores.append(
                 [
-                    scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, y_test)
+                    self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, y_test,
+                                            **score_kw)
                     for p in (preds[i, ...] for i in range(n_alphas))
                 ]
             )
@@ -1052,7 +1068,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.score_path_ = np.moveaxis(np.asarray(fold_scores, dtype=np.float64), 0, 1)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
         by_fold = np.moveaxis(self.score_path_, 1, -1).reshape(-1, len(test_sizes))  # (m[·t], K)
-        check_fold_scores(by_fold, test_sizes, self.scoring or "r2")
+        check_fold_scores(by_fold, test_sizes, self.scoring or self._default_fold_scoring)
         mean = self.score_path_.mean(axis=1)
         self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), per_target)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace
