@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 from sklearn.utils._array_api import _is_numpy_namespace, get_namespace_and_device
 
-__all__ = ["min_and_one_se", "standard_error", "warn_at_grid_edge"]
+__all__ = ["min_and_one_se", "splitter_params", "splitter_routing", "standard_error", "warn_at_grid_edge"]
 
 
 def standard_error(values, axis):
@@ -92,3 +92,66 @@ def warn_at_grid_edge(alphas, chosen, estimator_name, stacklevel=5,
             UserWarning,
             stacklevel=stacklevel,
         )
+
+
+def splitter_params(estimator, params):
+    """The keyword arguments a CV estimator's ``fit`` passes to its splitter's ``split``.
+
+    ``groups`` (and any other parameter of the splitter's ``split``) reaches the splitter
+    with and without scikit-learn's metadata routing, as ``GridSearchCV.fit(X, y,
+    groups=g)`` passes it; with routing enabled (``sklearn.set_config(
+    enable_metadata_routing=True)``) the request is resolved by :func:`process_routing`
+    through the estimator's :meth:`get_metadata_routing`.
+
+    Parameters
+    ----------
+    estimator : CV estimator
+        Has a ``cv`` parameter and ``get_metadata_routing``.
+    params : dict
+        The extra keyword arguments given to ``fit``.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``split``.
+
+    Raises
+    ------
+    ValueError
+        For splitter parameters when the estimator does not split (``cv=None`` exact
+        leave-one-out, ``cv='gcv'``).
+    """
+    if not params:
+        return {}
+    if estimator.cv is None or isinstance(estimator.cv, str):
+        raise ValueError(
+            f"{type(estimator).__name__}.fit got {sorted(params)}, parameters of a CV "
+            f"splitter, but cv={estimator.cv!r} does not split the data: pass cv (an int, a "
+            "splitter such as GroupKFold, or an iterable of splits)."
+        )
+    from sklearn.utils.metadata_routing import _routing_enabled, process_routing
+
+    if _routing_enabled():
+        return dict(process_routing(estimator, "fit", **params).splitter.split)
+    return dict(params)
+
+
+def splitter_routing(estimator):
+    """The metadata routing of a CV estimator: ``fit``'s extra parameters go to ``split``.
+
+    Parameters
+    ----------
+    estimator : CV estimator
+
+    Returns
+    -------
+    sklearn.utils.metadata_routing.MetadataRouter
+    """
+    from sklearn.model_selection import check_cv
+    from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
+
+    router = MetadataRouter(owner=type(estimator).__name__)
+    if estimator.cv is not None and not isinstance(estimator.cv, str):
+        router.add(splitter=check_cv(estimator.cv),
+                   method_mapping=MethodMapping().add(caller="fit", callee="split"))
+    return router

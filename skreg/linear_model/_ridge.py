@@ -19,17 +19,17 @@ from sklearn.utils._array_api import (
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._cache import cached_call
+from .. import _sparse
 from .._atomic import atomic_fit
-from .._data._checks import check_fold_scores, check_split_weight
+from .._cache import cached_call
+from .._criteria import dof_grid, gcv_criterion, least_squares_rss
 from .._dask import is_dask_collection
+from .._data._checks import check_fold_scores, check_split_weight
 from .._gram import GramStats
 from .._krylov import ridge_krylov
-from .. import _sparse
-from .._sparse import is_sparse
 from .._penalized_spectral import decompose_gram_penalized, decompose_penalized
+from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram
-from .._criteria import dof_grid, gcv_criterion, least_squares_rss
 from ._scaling import check_chunk_scale, fit_if_extreme
 
 # fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
@@ -41,7 +41,13 @@ from ._base import (
     validate_dask_fit_data,
     validate_fit_data,
 )
-from ._cv import min_and_one_se, standard_error, warn_at_grid_edge
+from ._cv import (
+    min_and_one_se,
+    splitter_params,
+    splitter_routing,
+    standard_error,
+    warn_at_grid_edge,
+)
 
 __all__ = ["RidgeEigen", "RidgeEigenCV"]
 
@@ -741,7 +747,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Select α by cross-validation and fit ridge on all data with it.
 
         Parameters
@@ -751,6 +757,9 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         sample_weight : float or array-like of shape (n_samples,), default=None
             Used in every fit and in the score (as ``RidgeCV``; with ``cv`` given, when
             the scorer takes ``sample_weight``, as ``GridSearchCV`` forwards it).
+        **params : dict
+            Parameters of the CV splitter's ``split``, e.g. ``groups`` for ``GroupKFold``
+            (with or without metadata routing; ``cv`` must split the data).
 
         Returns
         -------
@@ -758,9 +767,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         """
         alphas = None if isinstance(self.alphas, str) else check_alphas(self.alphas)
         self._check_cv_options()
+        self._split_kw = splitter_params(self, params)
         for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_", "alphas_"):
             self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
+            if self._split_kw:
+                raise ValueError("Splitter parameters (groups, ...) are not supported with Dask "
+                                 "input: the folds are formed blockwise from cv=K.")
             self._fit_dask(X, y, sample_weight, alphas)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
@@ -770,7 +783,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                       alphas_=(2, 0), mse_path_=(0, 2), cv_results_=(0, 2),
                       best_score_=(0, 2 if mse_scored else 0))
         if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0)}, scaled,
-                          scale_y=self.scoring is None):  # a custom score: y as it is
+                          scale_y=self.scoring is None, **params):  # a custom score: y as it is
             return self
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
@@ -781,7 +794,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         else:
             spectrum = self._select_by_folds(X, y, sample_weight, alphas)
         if alphas is not None:
-            warn_at_grid_edge(alphas, self.alpha_, type(self).__name__)
+            warn_at_grid_edge(alphas, self.alpha_, getattr(self, "_public_name", type(self).__name__))
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
         xp, _, device = get_namespace_and_device(X)
         if not _is_numpy_namespace(xp):  # the grid is a fitted array: in X's namespace
@@ -870,7 +883,16 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     _default_fold_scoring = "r2"
 
     def _cv_splits(self, X, y):
-        return check_cv(self.cv).split(X, y)
+        return check_cv(self.cv).split(X, y, **getattr(self, "_split_kw", {}))
+
+    def get_metadata_routing(self):
+        """The routing of ``fit``'s splitter parameters (``groups``) to ``cv``.
+
+        Returns
+        -------
+        sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return splitter_routing(self)
 
     def _score_predictions(self, scorer, predictions, y_true, **kwargs):
         return scorer(_IdentityRegressor(), predictions, y_true, **kwargs)

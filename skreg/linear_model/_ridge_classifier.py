@@ -20,9 +20,15 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from .._atomic import atomic_fit
+from ._cv import splitter_routing
 from ._ridge import RidgeEigen, RidgeEigenCV
 
 __all__ = ["RidgeEigenClassifier", "RidgeEigenClassifierCV"]
@@ -56,7 +62,7 @@ class _RidgeClassifierMixin(LinearClassifierMixin):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the ridge regression of the ±1 class targets (α selected first by the CV class).
 
         Parameters
@@ -66,6 +72,8 @@ class _RidgeClassifierMixin(LinearClassifierMixin):
             Class labels (any type), or a multilabel indicator matrix.
         sample_weight : float or array-like of shape (n_samples,), default=None
             Non-negative weights, multiplied by the class weights.
+        **params : dict
+            The CV class only: parameters of the splitter's ``split`` (``groups``).
 
         Returns
         -------
@@ -73,7 +81,7 @@ class _RidgeClassifierMixin(LinearClassifierMixin):
             The fitted classifier.
         """
         X, Y, sample_weight = self._prepare_targets(X, y, sample_weight)
-        ridge = self._ridge().fit(X, Y, sample_weight)
+        ridge = self._ridge().fit(X, Y, sample_weight, **params)
         self.coef_ = ridge.coef_  # (n_features,) for two classes, as scikit-learn 1.9
         self.intercept_ = ridge.intercept_  # (n_targets,), or 0.0 without intercept
         for name in _SPECTRAL_ATTRIBUTES + self._fitted_names:
@@ -234,10 +242,12 @@ class _ClassTargetsRidgeCV(RidgeEigenCV):
     splits a classifier's data), predictions scored as a classifier's (accuracy by default)."""
 
     _default_fold_scoring = "accuracy"
+    _public_name = "RidgeEigenClassifierCV"  # the name a user's warnings should carry
 
     def _cv_splits(self, X, y):
         labels = self._label_binarizer.inverse_transform(y)
-        return check_cv(self.cv, labels, classifier=True).split(X, labels)
+        return check_cv(self.cv, labels, classifier=True).split(X, labels,
+                                                                **getattr(self, "_split_kw", {}))
 
     def _score_predictions(self, scorer, predictions, y_true, **kwargs):
         binarizer = self._label_binarizer
@@ -341,6 +351,15 @@ class RidgeEigenClassifierCV(_RidgeClassifierMixin, BaseEstimator):
 
     _fitted_names = ("alpha_", "alpha_min_", "alpha_1se_", "best_score_", "cv_results_",
                      "score_path_", "mse_path_")
+
+    def get_metadata_routing(self):
+        """The routing of ``fit``'s splitter parameters (``groups``) to ``cv``.
+
+        Returns
+        -------
+        sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return splitter_routing(self)
 
     def _ridge(self):
         ridge = _ClassTargetsRidgeCV(
