@@ -35,6 +35,7 @@ same.
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -239,12 +240,19 @@ class _Phase:
         raise RuntimeError(f"parameters at step {step} were not kept")  # pragma: no cover
 
 
+def _say(phase, step, train_loss, val_loss, start, mark=""):
+    """The verbose line of one evaluation, with the time since the phase began."""
+    print(f"[{phase}] step {step}: train {train_loss:.6g}, val {val_loss:.6g}{mark} "
+          f"({time.perf_counter() - start:.2f} s)")
+
+
 class _Search:
     """Algorithm 7.1's bookkeeping: best loss v, θ*'s step i*, patience counter j."""
 
     def __init__(self, patience, min_delta, rows, verbose):
         self.patience, self.min_delta = patience, min_delta
         self.rows, self.verbose = rows, verbose
+        self.start = time.perf_counter()
         self.best_loss, self.best_step, self.wait = np.inf, None, 0
 
     def __call__(self, step, train_loss, val_loss):
@@ -255,15 +263,17 @@ class _Search:
         else:
             self.wait += 1
         if self.verbose:
-            print(f"[search] step {step}: train {train_loss:.6g}, val {val_loss:.6g}" + (" *" if improved else ""))
+            _say("search", step, train_loss, val_loss, self.start, " *" if improved else "")
         return self.wait >= self.patience, improved
 
 
 def _record(rows, phase, verbose):
+    start = time.perf_counter()
+
     def callback(step, train_loss, val_loss):
         rows.append((step, train_loss, val_loss, phase))
         if verbose:
-            print(f"[{phase}] step {step}: train {train_loss:.6g}, val {val_loss:.6g}")
+            _say(phase, step, train_loss, val_loss, start)
         return False, False
 
     return callback
@@ -475,11 +485,12 @@ def run_early_stopping(
     phase = _Phase(trainer, best_params, X_all, y_all, X_val, y_val)
     budget = max_iter - n_iter
     reached = []
+    start = time.perf_counter()
 
     def until_target(step, train_loss, val_loss):
         rows.append((best_iter + step, train_loss, val_loss, "continue"))
         if verbose:
-            print(f"[continue] step {best_iter + step}: train {train_loss:.6g}, val {val_loss:.6g}")
+            _say("continue", best_iter + step, train_loss, val_loss, start)
         if val_loss <= target:
             reached.append(step)
             return True, False

@@ -113,6 +113,9 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         else iterative.  Both give the same iterates (to rounding).
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split and the minibatch shuffling.
+    verbose : int, default=0
+        Print one line per evaluation (phase, step, training and validation loss,
+        elapsed time).
 
     Attributes
     ----------
@@ -210,6 +213,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         "fit_intercept": ["boolean"],
         "solver": [StrOptions({"auto", "spectral", "iterative"})],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -228,6 +232,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         fit_intercept=True,
         solver="auto",
         random_state=None,
+        verbose=0,
     ):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -242,6 +247,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.random_state = random_state
+        self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit  # a failed fit leaves the estimator as it was
@@ -357,6 +363,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             trainer, X_tr, Y_tr, X_val, Y_val,
             strategy=strategy, eval_every=self.eval_every, patience=self.patience,
             min_delta=self.min_delta, max_iter=self.max_iter, X_all=X_all, y_all=Y_all,
+            verbose=bool(self.verbose),
         )
         return self._set_result(result, datasets[-1], dtype, y_ndim)
 
@@ -462,6 +469,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             trainer, handle_tr, handle_tr, handle_val, handle_val,
             strategy=strategy, eval_every=self.eval_every, patience=self.patience,
             min_delta=self.min_delta, max_iter=self.max_iter, X_all=handle_all, y_all=handle_all,
+            verbose=bool(self.verbose),
         )
         return self._set_result(result, datasets[-1], dtype, y_ndim)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from numbers import Integral, Real
 
@@ -626,6 +627,9 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
         :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
         (see ``skreg._penalized_spectral.PenalizedSpectrum`` for the hat matrix).
+    verbose : int, default=0
+        Print one line per fold (K-fold: its size, its best α, the elapsed time), or one
+        line for the exact leave-one-out or GCV pass.
 
     Attributes
     ----------
@@ -716,6 +720,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         "store_cv_results": ["boolean"],
         "selection": [StrOptions({"min", "1se"})],
         "penalty_factor": ["array-like", None],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -729,6 +734,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         store_cv_results=False,
         selection="min",
         penalty_factor=None,
+        verbose=0,
     ):
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -738,6 +744,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.store_cv_results = store_cv_results
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.verbose = verbose
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -790,7 +797,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         if mse_scored:
             _check_exact_fits(X, "cv='gcv'" if self.cv == "gcv" else "Exact leave-one-out (cv=None)")
             select = self._select_by_loo if self.cv is None else self._select_by_gcv
+            start = time.perf_counter()
             spectrum = select(X, y, sample_weight, alphas)
+            if self.verbose:
+                what = "exact leave-one-out" if self.cv is None else "GCV"
+                print(f"{type(self).__name__}: {what} of {len(self.alphas_)} alphas from one "
+                      f"decomposition, alpha_ = {self.alpha_} ({time.perf_counter() - start:.2f} s)")
         else:
             spectrum = self._select_by_folds(X, y, sample_weight, alphas)
         if alphas is not None:
@@ -1050,6 +1062,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
         fold_scores, fold_mse, test_sizes = [], [], []
+        start = time.perf_counter()
         for k, (train, test) in enumerate(self._cv_splits(X, y)):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
             if sw is not None:
@@ -1076,16 +1089,22 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             # weighted held-out scores, as GridSearchCV (scikit-learn >= 1.8) scores RidgeCV's
             score_kw = {"sample_weight": sw_test} if weighted_score else {}
             if per_target:  # (m, t): column j scored alone, as a fit of target j alone
-                fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], Y_test[:, j], **score_kw)
-                                     for j in range(n_targets)] for i in range(n_alphas)])
-                continue
-            fold_scores.append(
-                [
-                    self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, y_test,
+                fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], Y_test[:, j],
                                             **score_kw)
-                    for p in (preds[i, ...] for i in range(n_alphas))
-                ]
-            )
+                                     for j in range(n_targets)] for i in range(n_alphas)])
+            else:
+                fold_scores.append(
+                    [
+                        self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, y_test,
+                                                **score_kw)
+                        for p in (preds[i, ...] for i in range(n_alphas))
+                    ]
+                )
+            if self.verbose:
+                best = alphas[int(np.argmax(np.mean(np.reshape(fold_scores[-1], (n_alphas, -1)),
+                                                    axis=1)))]
+                print(f"{type(self).__name__}: fold {k + 1}, {len(train)} training rows, best "
+                      f"alpha {float(best):.4g} ({time.perf_counter() - start:.2f} s)")
         # (m, K), or (m, K, t) per target
         self.score_path_ = np.moveaxis(np.asarray(fold_scores, dtype=np.float64), 0, 1)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
