@@ -100,7 +100,15 @@ it is used), with the default threads, as :func:`sklearn.linear_model.lasso_path
 """
 
 from .._threads import _blas_controller, _blas_threads  # noqa: F401  (re-exported)
-from ._path import _least_squares, _warn_not_converged, solve_path  # noqa: F401
+from ._path import (  # noqa: F401
+    _least_squares,
+    _solve_path,
+    _warn_not_converged,
+    relax,
+    solve_path,
+    solve_quadratic,
+    support_least_squares,
+)
 from ._problem import (  # noqa: F401  (the private solver API, re-exported)
     _dual_norm,
     _duality_gap,
@@ -108,6 +116,7 @@ from ._problem import (  # noqa: F401  (the private solver API, re-exported)
     _full_gap,
     _objective,
     _Problem,
+    _Ridged,
     alpha_max,
     check_penalty_factor,
     gram_stats_from_sparse,
@@ -129,5 +138,8 @@ __all__ = [
     "gram_stats_from_sparse",
     "make_problem",
     "reduce_problem",
+    "relax",
     "solve_path",
+    "solve_quadratic",
+    "support_least_squares",
 ]

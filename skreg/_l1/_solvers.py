@@ -9,7 +9,15 @@ import numpy as np
 from scipy import linalg
 
 from ..penalties import L1Penalty
-from ._problem import _dual_norm, _duality_gap, _full_gap, _objective, _Problem
+from ._problem import (
+    _dual_norm,
+    _duality_gap,
+    _full_gap,
+    _objective,
+    _primal,
+    _Problem,
+    tolerance,
+)
 
 _potrf, _potrs, _trtrs = linalg.get_lapack_funcs(("potrf", "potrs", "trtrs"), (np.empty(1),))
 
@@ -392,10 +400,13 @@ def _fista_solve(problem, q, yy, alpha, w, *, tol_abs, max_iter, positive, alpha
 
 
 def _solve(problem, target, alpha, w, engine, *, tol, max_iter, positive, alpha_prev=None):
-    """Solve one LASSO problem (one target, one α) to a duality gap ≤ tol·‖y_w‖².
+    """Solve one LASSO problem (one target, one α) to a duality gap ≤ tol·min(‖y_w‖², 2F).
 
     ``engine`` is the :class:`_ActiveSet` matching the support of the start ``w``; it is
     updated in place (and rebuilt after a FISTA fallback) so that a path reuses it.
+    The threshold (:func:`~skreg._l1._problem.tolerance`) is set from the objective at
+    the start and checked again at the end: if the objective dropped enough to tighten
+    it, the solve continues (warm) to the tighter threshold.
 
     Returns (w, gap, n_iter, converged).
     """
@@ -404,11 +415,30 @@ def _solve(problem, target, alpha, w, engine, *, tol, max_iter, positive, alpha_
                          positive=positive)[:4]
     q = problem.Q[:, target]
     yy = float(problem.yy[target])
-    tol_abs = tol * float(problem.tol_yy[target])
     w = np.array(w, dtype=np.float64)
+    gap, c, _ = _full_gap(problem, q, yy, alpha, w, positive)
+    tol_abs = tolerance(problem, target, tol, _primal(alpha, w, c, q, yy))
     if max_iter <= 0:
-        gap = _full_gap(problem, q, yy, alpha, w, positive)[0]
         return w, gap, 0, gap <= tol_abs
+    n_iter = 0
+    for _ in range(4):  # the threshold tightens as F decreases: a few rounds at most
+        w, gap, used, converged = _solve_once(
+            problem, q, yy, alpha, w, engine, tol_abs=tol_abs, max_iter=max_iter - n_iter,
+            positive=positive, alpha_prev=alpha_prev,
+        )
+        n_iter += used
+        if not converged or n_iter >= max_iter:
+            break
+        c = q - problem.gram_times(w)
+        tighter = tolerance(problem, target, tol, _primal(alpha, w, c, q, yy))
+        if gap <= tighter:
+            break
+        tol_abs = tighter
+    return w, gap, n_iter, bool(converged)
+
+
+def _solve_once(problem, q, yy, alpha, w, engine, *, tol_abs, max_iter, positive, alpha_prev):
+    """Active-set solve to ``tol_abs``, FISTA when it stalls: (w, gap, n_iter, converged)."""
     n_iter = 0
     if engine.valid:
         w, gap, n_iter, status = _active_set_solve(
@@ -455,8 +485,8 @@ def _fit_one_engine(problem, target, alpha, w0, *, tol, max_iter, positive):
     safe = np.where(lam > 0, lam, 1.0)
     # θ̂ = prox(θ*, α/λ) = prox(q, α)/λ: written this way |qⱼ| = α gives an exact 0
     w_closed = np.where(lam > 0, penalty.prox(q, 1.0) / safe, 0.0)
-    gap = _full_gap(problem, q, yy, alpha, w_closed, positive)[0]
-    if gap <= tol * float(problem.tol_yy[target]):
+    gap, c, _ = _full_gap(problem, q, yy, alpha, w_closed, positive)
+    if gap <= tolerance(problem, target, tol, _primal(alpha, w_closed, c, q, yy)):
         engine.reset(w_closed)
         return w_closed, gap, 1, True, engine
     nu = _dual_norm(q, positive)
@@ -527,8 +557,17 @@ def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, al
     2. the sub-problem min ½wᵀG_WWw − q_Wᵀw + α‖w‖₁ is solved by the exact active-set
        solver (:func:`_fit_one_engine` on :meth:`_Problem.from_gram`) to a fraction
        of the tolerance;
-    3. stop when the duality gap over *all* features is ≤ tol·‖y_w‖²; if no feature
-       outside W violates |cⱼ| ≤ α, the sub-problem tolerance is tightened instead.
+    3. stop when the duality gap over *all* features is ≤ tol·min(‖y_w‖², 2F(w))
+       (:func:`~skreg._l1._problem.tolerance`, re-evaluated at every outer iteration);
+       if no feature outside W violates |cⱼ| ≤ α, the sub-problem tolerance is
+       tightened instead.
+
+    Every call solves at least one sub-problem at this α before it may stop (unless
+    w = 0 and no feature violates |cⱼ| ≤ α: then 0 is the solution): the warm start
+    of a path is the previous α's solution, which the gap test alone could accept.
+    For a :class:`~skreg._l1._problem._Ridged` problem (elastic net) the working set
+    keeps the blocks of the problem without the ridge, which is added to each
+    sub-problem's diagonal (it changes with α along a path).
 
     Returns (w, gap, n_iter, converged, ws), ``ws`` the :class:`_WorkingSet` to pass
     to the next α of a path.  n_iter counts the sub-problem iterations (at least one
@@ -536,20 +575,20 @@ def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, al
     """
     q = problem.Q[:, target]
     yy = float(problem.yy[target])
-    tol_abs = tol * float(problem.tol_yy[target])
     w = np.array(w, dtype=np.float64)
     d = problem.n_features
+    ridge = getattr(problem, "ridge", None)
     if ws is None:
-        ws = _WorkingSet(problem)
-    inner = _INNER_FRACTION * tol_abs
+        ws = _WorkingSet(getattr(problem, "inner", problem))
+    tighten = 1.0
     n_iter = 0
-    cold = not np.any(w)
     while True:
         gap, c, score = _full_gap(problem, q, yy, alpha, w, positive)
-        # a cold start always solves once when some |cⱼ| > α (as the closed form
-        # would): w = 0 can be within tol of the optimum yet not the LASSO solution
-        forced = cold and n_iter == 0 and bool(np.any(score > alpha))
-        if gap <= tol_abs and not forced:  # a start at the solution counts its one check
+        tol_abs = tolerance(problem, target, tol, _primal(alpha, w, c, q, yy))
+        # one sub-problem solve at this α before the gap may stop: the start (w = 0, or
+        # the previous α's solution) can be within tol of the optimum yet not solve it
+        first = n_iter == 0 and (bool(np.any(w)) or bool(np.any(score > alpha)))
+        if gap <= tol_abs and not first:
             return w, gap, max(n_iter, 1), True, ws
         if n_iter >= max_iter:
             return w, gap, n_iter, False, ws
@@ -571,12 +610,15 @@ def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, al
             ws.update(chosen)
         elif ws.idx.size == 0:
             ws.update(np.sort(np.argpartition(-priority, size - 1)[:size]) if size < d else np.arange(d))
-        else:  # W holds every violator: its sub-problem was not solved tightly enough
-            inner *= 0.1
-        sub = _Problem.from_gram(ws.G, q[ws.idx, None], np.array([yy]))
+        elif not first:  # W holds every violator: its sub-problem was not solved tightly enough
+            tighten *= 0.1
+        G_sub = ws.G if ridge is None else ws.G + np.diag(ridge[ws.idx])
+        sub = _Problem.from_gram(G_sub, q[ws.idx, None], np.array([yy]))
         sub.tol_yy = np.array([1.0])  # tolerances below are absolute
+        sub.absolute_tol = True
         w_sub, _, used, _, _ = _fit_one_engine(
-            sub, 0, alpha, w[ws.idx], tol=inner, max_iter=max(max_iter - n_iter, 1),
+            sub, 0, alpha, w[ws.idx], tol=_INNER_FRACTION * tighten * tol_abs,
+            max_iter=max(max_iter - n_iter, 1),
             positive=positive,
         )
         n_iter += max(used, 1)
