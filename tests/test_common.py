@@ -6,7 +6,15 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
-from skreg import EarlyStoppedGD, MLPClassifier, MLPRegressor, NoisyInputRegressor, RidgeEigen
+from skreg import (
+    EarlyStoppedGD,
+    MLPClassifier,
+    MLPRegressor,
+    NoisyInputRegressor,
+    RidgeEigen,
+    SoftThresholdQuadratic,
+    SoftThresholdQuadraticCV,
+)
 from skreg.utils import all_estimators
 
 # An expected failure needs a one-line reason a scikit-learn maintainer would accept.
@@ -43,6 +51,11 @@ def _instances():
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
         MLPRegressor(solver="lbfgs"),
         MLPClassifier(solver="lbfgs"),
+        # the elastic net, ridge through the L1 core, the relaxed LASSO (issue 21)
+        SoftThresholdQuadratic(l1_ratio=0.5),
+        SoftThresholdQuadratic(l1_ratio=0.0),
+        SoftThresholdQuadratic(gamma=0.5),
+        SoftThresholdQuadraticCV(l1_ratio=[0.5, 1.0], gammas=[0.0, 1.0], alphas=10),
     ]
 
 
