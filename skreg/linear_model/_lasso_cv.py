@@ -321,7 +321,7 @@ def _fold_job(data, build, test_rows, grids, spec, factor):
     return mse, failed
 
 
-def _dev_ratio(problem, coefs):
+def _dev_ratio_from_gram(problem, coefs):
     """1 − RSS(w)/RSS(0) on the full (centred, weighted) data for each row of coefs:
     glmnet's ``dev.ratio``, RSS(w) = ‖y‖² − 2qᵀw + wᵀGw from the Gram statistics."""
     base = problem.base if hasattr(problem, "base") else problem
@@ -700,7 +700,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         gammas = self._spec()["gammas"]
         mse = np.stack([result[0] for result in results[:-1]], axis=-1)  # (r, g, a, folds)
         fits = [[relax(coefs, refit, g) for g in gammas] for coefs, refit, _, _ in paths]
-        dev = np.array([[_dev_ratio(full_problem, f) for f in row] for row in fits])
+        dev = np.array([[_dev_ratio_from_gram(full_problem, f) for f in row] for row in fits])
         nnz = np.array([np.count_nonzero(coefs, axis=1) for coefs, _, _, _ in paths])
         r, g, best = self._select(alphas, mse, nnz, dev)
         coefs = fits[r][g]
