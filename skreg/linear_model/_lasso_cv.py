@@ -792,9 +792,10 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         if grid is not None:
             return np.tile(grid, (len(ratios), 1))
         if min(ratios) == 0:
-            raise ValueError(
-                "Automatic alpha grid generation is not supported for l1_ratio=0 (the "
-                "ridge has no α_max). Please supply a grid with the alphas= argument."
+            raise ValueError(  # scikit-learn's ElasticNetCV message (the ridge has no α_max)
+                "Automatic alpha grid generation is not supported for l1_ratio=0. Please "
+                "supply a grid by providing your estimator with the appropriate `alphas=` "
+                "argument."
             )
         return np.array([self._alpha_grid(alpha_max / ratio, weight_sum) for ratio in ratios])
 
@@ -822,7 +823,9 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         within = np.flatnonzero(mean[r, g] <= mean[r, g, i_min] + sem[r, g, i_min])
         i_1se = int(within[np.argmax(alphas[r][within])])
         single = np.ndim(self.l1_ratio) == 0
-        self.alphas_ = alphas[0].copy() if single else alphas
+        # ElasticNetCV's shapes: a user grid is the same for every ratio, kept 1-D
+        user_grid = not isinstance(self.alphas, Integral)
+        self.alphas_ = alphas[0].copy() if single or user_grid else alphas
         if self.gammas is None:
             self.mse_path_ = mse_path[0, 0] if single else mse_path[:, 0]
         else:

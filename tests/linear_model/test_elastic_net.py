@@ -260,7 +260,7 @@ def test_coef_path_equals_fresh_fits(data):
                                    tol=1e-12).fit(X, y)
     assert est.coef_path_.shape == (X.shape[1], 12)
     assert est.intercept_path_.shape == (12,)
-    grid = est.alphas_[[0.5, 1.0].index(est.l1_ratio_)]
+    grid = est.alphas_[[0.5, 1.0].index(est.l1_ratio_)] if est.alphas_.ndim == 2 else est.alphas_
     for k in (0, 4, 11):
         fresh = SoftThresholdQuadratic(alpha=grid[k], l1_ratio=est.l1_ratio_, gamma=est.gamma_,
                                        tol=1e-12).fit(X, y)
@@ -301,6 +301,7 @@ def test_cv_refuses_an_automatic_grid_for_l1_ratio_zero():
     with pytest.raises(ValueError, match="l1_ratio=0"):
         SoftThresholdQuadraticCV(l1_ratio=[0.0, 0.5]).fit(X, y)
     est = SoftThresholdQuadraticCV(alphas=[100.0, 10.0, 1.0], l1_ratio=[0.0, 1.0], cv=3).fit(X, y)
-    assert est.alphas_.shape == (2, 3)
+    assert est.alphas_.shape == (3,)  # a user grid stays 1-D, as ElasticNetCV's
+    assert est.mse_path_.shape == (2, 3, 3)
     with pytest.raises(ValueError, match="gammas"):
         SoftThresholdQuadraticCV(gammas=[0.5, 2.0]).fit(X, y)
