@@ -305,3 +305,36 @@ def test_cv_refuses_an_automatic_grid_for_l1_ratio_zero():
     assert est.mse_path_.shape == (2, 3, 3)
     with pytest.raises(ValueError, match="gammas"):
         SoftThresholdQuadraticCV(gammas=[0.5, 2.0]).fit(X, y)
+
+
+def test_every_new_option_on_sparse_dask_weights_and_factors():
+    # the elastic net and the relaxation through every data route give the same numbers
+    da = pytest.importorskip("dask.array")
+    X, y = TALL
+    rng = np.random.default_rng(8)
+    sw = rng.uniform(0.5, 2.0, X.shape[0])
+    factor = np.r_[0.0, np.linspace(0.5, 2.0, X.shape[1] - 1)]
+    cv = KFold(3)
+    kw = dict(alphas=8, l1_ratio=[0.4, 1.0], gammas=[0.0, 1.0], cv=cv, tol=1e-12, penalty_factor=factor)
+    dense = SoftThresholdQuadraticCV(**kw).fit(X, y, sample_weight=sw)
+    csr = SoftThresholdQuadraticCV(**kw).fit(sparse.csr_matrix(X), y, sample_weight=sw)
+    dask = SoftThresholdQuadraticCV(**kw).fit(da.from_array(X, chunks=(40, 12)), da.from_array(y, chunks=40),
+                                              sample_weight=da.from_array(sw, chunks=40))
+    for other in (csr, dask):
+        np.testing.assert_allclose(other.mse_path_, dense.mse_path_, rtol=1e-8)
+        np.testing.assert_allclose(other.coef_path_, dense.coef_path_, atol=1e-8)
+        assert (other.l1_ratio_, other.gamma_) == (dense.l1_ratio_, dense.gamma_)
+        np.testing.assert_allclose(other.alpha_, dense.alpha_, rtol=1e-12)  # the grid's last digit
+    single = dict(alpha=20.0, l1_ratio=0.4, gamma=0.5, tol=1e-12, penalty_factor=factor)
+    ref = SoftThresholdQuadratic(**single).fit(X, y, sample_weight=sw)
+    for Xin in (sparse.csc_matrix(X), da.from_array(X, chunks=(40, 12))):
+        yin = da.from_array(y, chunks=40) if Xin.__class__.__module__.startswith("dask") else y
+        win = da.from_array(sw, chunks=40) if yin is not y else sw
+        other = SoftThresholdQuadratic(**single).fit(Xin, yin, sample_weight=win)
+        np.testing.assert_allclose(other.coef_, ref.coef_, atol=1e-8)
+        np.testing.assert_allclose(other.intercept_, ref.intercept_, atol=1e-8)
+    # partial_fit on two chunks equals fit
+    half = X.shape[0] // 2
+    pf = SoftThresholdQuadratic(**single)
+    pf.partial_fit(X[:half], y[:half], sample_weight=sw[:half]).partial_fit(X[half:], y[half:], sample_weight=sw[half:])
+    np.testing.assert_allclose(pf.coef_, ref.coef_, atol=1e-8)
