@@ -502,11 +502,18 @@ class _Ridged:
         self.inner._ensure(J)
 
     def _shift(self, B, rows, cols):
-        """B + the ridge where rows[i] == cols[k] (a new array)."""
-        rows = np.arange(self.n_features) if rows is None else np.asarray(rows)
-        i, k = np.nonzero(rows[:, None] == np.asarray(cols)[None, :])
+        """B + the ridge where rows[i] == cols[k] (a new array; rows None: all features)."""
+        cols = np.asarray(cols)
         B = np.array(B, dtype=np.float64)
-        B[i, k] += self.ridge[rows[i]]
+        if rows is None:  # G[:, cols]
+            B[cols, np.arange(cols.size)] += self.ridge[cols]
+            return B
+        rows = np.asarray(rows)
+        if rows.shape == cols.shape and np.array_equal(rows, cols):  # a diagonal block
+            B[np.arange(rows.size), np.arange(rows.size)] += self.ridge[rows]
+            return B
+        common, i, k = np.intersect1d(rows, cols, assume_unique=True, return_indices=True)
+        B[i, k] += self.ridge[common]
         return B
 
     def block(self, rows, cols):
