@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 
+from ._data._checks import check_weight_sum
 from ._gram import GramStats
 
 __all__ = [
@@ -331,10 +332,7 @@ def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
 def _fold_scores(spectrum, test, alphas, scoring):
     """Score of every α on one test fold from its statistics (R² or −MSE)."""
     coefs = spectrum.ridge_coef(alphas)  # (m, t, d), the model centred at the training means
-    Sxx, Sxy, Syy = test.scatter_about(spectrum.X_offset, spectrum.y_offset)
-    ss_res = (np.einsum("mtd,de,mte->mt", coefs, Sxx, coefs)
-              - 2.0 * np.einsum("mtd,dt->mt", coefs, Sxy) + Syy[None, :])
-    ss_res = np.maximum(ss_res, 0.0)
+    ss_res = test.rss(coefs, spectrum.X_offset, spectrum.y_offset)
     if scoring == "neg_mean_squared_error":
         return -ss_res.mean(axis=1) / test.n_samples
     ss_tot = test.Syy  # about the fold's own mean, as r2_score
@@ -379,8 +377,7 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
         )
     fold_stats, test_stats, total, dtype, y_ndim = _kfold_pass(
         estimator, X, y, sample_weight, unweighted_too=True)
-    if total.weight_sum <= 0:
-        raise ValueError("Sample weights must contain at least one non-zero number.")
+    check_weight_sum(total.weight_sum)
     scores = np.array([
         _fold_scores(decompose_stats(total.subtract(fs)), ts, alphas, scoring or "r2")
         for fs, ts in zip(fold_stats, test_stats)

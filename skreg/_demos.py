@@ -29,6 +29,7 @@ from .datasets import make_polynomial_example
 from .linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
 from .neural_network import MLPClassifier, MLPRegressor
 from .noise import smooth_labels
+from .plotting import save_figure
 
 __all__ = ["run_demo", "demo_penalties", "demo_early_stopping", "demo_noise"]
 
@@ -37,14 +38,6 @@ def _plt():
     from .plotting import _pyplot
 
     return _pyplot()
-
-
-def _save(fig, path):
-    plt = _plt()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return Path(path)
 
 
 def _grid_x(n=200):
@@ -110,6 +103,23 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
         file=stream,
     )
 
+    figures = _penalties_figures(out, lam, alpha, x, y, xs, truth, ols, ridge, theta_star, theta_ridge)
+    return {
+        "eigenvalues": lam,
+        "alpha": alpha,
+        "error_unregularized": err_ols,
+        "error_l2": err_ridge,
+        "theta_star": theta_star,
+        "theta_l2": theta_ridge,
+        "l1_zeros": int(lam.size - np.count_nonzero(l1)),
+        "figures": figures,
+    }
+
+
+def _penalties_figures(out, lam, alpha, x, y, xs, truth, ols, ridge, theta_star, theta_ridge):
+    """The four figures of :func:`demo_penalties`; returns their paths."""
+    X_deg = ols.coef_.shape[-1]
+    phi = lam / (lam + alpha)
     plt = _plt()
     figures = []
     fig, ax = plt.subplots(figsize=(5.5, 4))
@@ -119,17 +129,17 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     ax.set_ylabel("λᵢ")
     ax.set_title("eigenvalues of H = XᵀX")
     ax.legend()
-    figures.append(_save(fig, out / "penalties_eigenvalues.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "penalties_eigenvalues.png"))
 
     fig, ax = plt.subplots(figsize=(5.5, 4))
     ax.plot(xs, truth, "k:", label="sin(2πx)")
-    ax.plot(xs, ols.predict(_poly(xs, degree)), label="unregularized")
-    ax.plot(xs, ridge.predict(_poly(xs, degree)), label=f"L2, α = {alpha:.3g}")
+    ax.plot(xs, ols.predict(_poly(xs, X_deg)), label="unregularized")
+    ax.plot(xs, ridge.predict(_poly(xs, X_deg)), label=f"L2, α = {alpha:.3g}")
     ax.plot(x, y, "ko", label="data")
     ax.set_ylim(-2.5, 2.5)
     ax.set_title("degree-8 fit to 10 points")
     ax.legend(fontsize="small")
-    figures.append(_save(fig, out / "penalties_fits.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "penalties_fits.png"))
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     idx = np.arange(1, lam.size + 1)
@@ -142,7 +152,7 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     ax2.set_xlabel("λᵢ")
     ax2.set_ylabel("λᵢ/(λᵢ+α)")
     ax2.set_title("small-λ directions are shrunk away")
-    figures.append(_save(fig, out / "penalties_shrinkage.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "penalties_shrinkage.png"))
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     t = np.linspace(-3, 3, 301)
@@ -162,17 +172,8 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     ax2.set_ylabel("θ̂ᵢ")
     ax2.set_title("paths: L1 reaches exact zeros")
     ax2.legend(fontsize="x-small")
-    figures.append(_save(fig, out / "penalties_l1_vs_l2.png"))
-    return {
-        "eigenvalues": lam,
-        "alpha": alpha,
-        "error_unregularized": err_ols,
-        "error_l2": err_ridge,
-        "theta_star": theta_star,
-        "theta_l2": theta_ridge,
-        "l1_zeros": int(lam.size - np.count_nonzero(l1)),
-        "figures": figures,
-    }
+    figures.append(save_figure(fig, tight_layout=True, path=out / "penalties_l1_vs_l2.png"))
+    return figures
 
 
 # ------------------------------------------------------------------ early stopping
@@ -188,8 +189,8 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     h = es.history_
     print(
         f"Algorithm 7.1: i* = {es.best_iter_} of {es.n_iter_} steps, validation loss "
-        f"{h['val_loss'].min():.4g} at i*, {h['val_loss'].iloc[-1]:.4g} at the end; "
-        f"training loss {h['train_loss'].iloc[-1]:.4g} at the end",
+        f"{h['val_loss'].min():.4g} at i*, {h['val_loss'][-1]:.4g} at the end; "
+        f"training loss {h['train_loss'][-1]:.4g} at the end",
         file=stream,
     )
     # exact equivalence: τ plain GD steps = generalized ridge with α per direction
@@ -218,7 +219,7 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     fig, ax = plt.subplots(figsize=(6, 4))
     EarlyStoppingCurveDisplay.from_estimator(es, ax=ax)
     ax.set_xscale("log")
-    figures.append(_save(fig, out / "early_stopping_curve.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "early_stopping_curve.png"))
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     taus = np.unique(np.geomspace(1, max_iter, 200).astype(int))
@@ -231,7 +232,7 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     ax1.set_title("α = λ(1−ελ)^τ / (1−(1−ελ)^τ)")
     ax1.legend(fontsize="x-small")
     ShrinkageSpectrumDisplay(lam, [a, float(cv.alpha_)], labels=[f"GD, τ = {tau}", f"ridge α = {cv.alpha_:.3g}"]).plot(ax=ax2)
-    figures.append(_save(fig, out / "early_stopping_equivalence.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "early_stopping_equivalence.png"))
 
     fig, ax = plt.subplots(figsize=(6, 4))
     ks = np.arange(0, 60)
@@ -242,7 +243,7 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     ax.set_xlabel("k")
     ax.set_title("1-D: early stopping is L2 centred at θ₀")
     ax.legend(fontsize="small")
-    figures.append(_save(fig, out / "early_stopping_1d.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "early_stopping_1d.png"))
     return {
         "best_iter": int(es.best_iter_),
         "equivalence_gap": gap,
@@ -293,10 +294,28 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
             file=stream,
         )
 
+    xs = _grid_x()
+    x1, y1, nets, mc, closed, draws = _weight_noise(xs, quick, random_state, stream)
+    figures = _noise_figures(out, X, y, noise_std, alpha, ridge, copies, distances, smoothed,
+                             confidences, x1, y1, xs, nets, random_state)
+    return {
+        "equivalent_alpha": float(alpha),
+        "copies": copies,
+        "distances": distances,
+        "smoothed": smoothed,
+        "confidence": {a: float(c.mean()) for a, c in confidences.items()},
+        "roughness": {d: v[2] for d, v in nets.items()},
+        "weight_noise_mc": (float(mc.mean()), float(mc.std() / np.sqrt(draws))),
+        "weight_noise_closed": float(closed),
+        "figures": figures,
+    }
+
+
+def _weight_noise(xs, quick, random_state, stream):
+    """Weight noise on an overfitting MLP, and the lecture's expansion checked by Monte Carlo."""
     rng = np.random.default_rng(random_state)
     x1 = np.sort(rng.uniform(0, 1, 12))  # few points, a big network: it overfits
     y1 = np.sin(2 * np.pi * x1) + 0.3 * rng.standard_normal(12)
-    xs = _grid_x()
     nets = {}
     for delta in (0.0, 0.03):
         with warnings.catch_warnings():
@@ -330,6 +349,12 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
         file=stream,
     )
 
+    return x1, y1, nets, mc, closed, draws
+
+
+def _noise_figures(out, X, y, noise_std, alpha, ridge, copies, distances, smoothed,
+                   confidences, x1, y1, xs, nets, random_state):
+    """The three figures of :func:`demo_noise`; returns their paths."""
     plt = _plt()
     figures = []
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
@@ -346,7 +371,7 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
     ax2.set_xlabel("feature x^k")
     ax2.set_ylabel("coefficient")
     ax2.legend(fontsize="small")
-    figures.append(_save(fig, out / "noise_inputs.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "noise_inputs.png"))
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     ax1.bar(np.arange(4) - 0.2, [0, 1, 0, 0], width=0.4, label="one-hot")
@@ -358,7 +383,7 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
         ax2.hist(conf, bins=20, range=(0.3, 1.0), alpha=0.6, label=f"label_smoothing = {a}")
     ax2.set_xlabel("max predicted probability (iris)")
     ax2.legend(fontsize="small")
-    figures.append(_save(fig, out / "noise_labels.png"))
+    figures.append(save_figure(fig, tight_layout=True, path=out / "noise_labels.png"))
 
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(x1, y1, "ko", label="data")
@@ -368,18 +393,8 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
     ax.set_ylim(-2, 2)
     ax.set_title("noise on the weights flattens the network")
     ax.legend(fontsize="small")
-    figures.append(_save(fig, out / "noise_weights.png"))
-    return {
-        "equivalent_alpha": float(alpha),
-        "copies": copies,
-        "distances": distances,
-        "smoothed": smoothed,
-        "confidence": {a: float(c.mean()) for a, c in confidences.items()},
-        "roughness": {d: v[2] for d, v in nets.items()},
-        "weight_noise_mc": (float(mc.mean()), float(mc.std() / np.sqrt(draws))),
-        "weight_noise_closed": float(closed),
-        "figures": figures,
-    }
+    figures.append(save_figure(fig, tight_layout=True, path=out / "noise_weights.png"))
+    return figures
 
 
 _DEMOS = {"penalties": demo_penalties, "early-stopping": demo_early_stopping, "noise": demo_noise}

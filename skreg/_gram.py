@@ -139,7 +139,8 @@ class GramStats:
         reference row (most entries are zero, so the means sit near it) unless a
         reference is given.
         """
-        from ._sparse import CenteredDesign, weighted_column_mean
+        from ._data._centering import weighted_column_mean
+        from ._sparse import CenteredDesign
 
         y = np.asarray(y, dtype=np.float64)
         y = y[:, None] if y.ndim == 1 else y
@@ -301,6 +302,33 @@ class GramStats:
         W = self.weight_sum
         return (self.Sxx + W * np.outer(dx, dx), self.Sxy + W * np.outer(dx, dy),
                 self.Syy + W * dy**2)
+
+    def rss(self, coefs, x_point, y_point):
+        """Weighted residual sums of squares of linear models, from the moments alone.
+
+        With the model centred at the point (p, q) (the training means, as a test fold or
+        a validation set sees it), the residual of row k is rₖ = (xₖ − p)ᵀw − (yₖ − q), so
+
+            Σ wₖ rₖ² = wᵀS_xx w − 2wᵀS_xy + S_yy     (moments about (p, q)),
+
+        one quadratic form per model and target, no pass over the rows.  Clipped at 0
+        (cancellation can leave −eps on an exact fit).
+
+        Parameters
+        ----------
+        coefs : ndarray of shape (..., n_targets, n_features)
+            Any stack of coefficient matrices (e.g. one per α).
+        x_point : ndarray of shape (n_features,)
+        y_point : ndarray of shape (n_targets,)
+
+        Returns
+        -------
+        rss : ndarray of shape (..., n_targets)
+        """
+        Sxx, Sxy, Syy = self.scatter_about(x_point, y_point)
+        ss = (np.einsum("...td,de,...te->...t", coefs, Sxx, coefs)
+              - 2.0 * np.einsum("...td,dt->...t", coefs, Sxy) + Syy)
+        return np.maximum(ss, 0.0)
 
     def reshifted(self, x_shift, y_shift):
         """The same statistics with means relative to another reference point."""

@@ -58,7 +58,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._config import memory_budget
-from ._sparse import CenteredDesign, implicit_offsets, is_sparse
+from ._data._centering import implicit_offsets
+from ._sparse import CenteredDesign, is_sparse
 from ._spectral import Spectrum
 from ._threads import single_blas_thread
 

@@ -34,12 +34,10 @@ __all__ = [
     "centered_gram_block",
     "dense_result",
     "exact_decomposition_by_default",
-    "implicit_offsets",
     "is_sparse",
     "as_float64",
     "row_scaled",
     "sparse_signature_arrays",
-    "weighted_column_mean",
 ]
 
 def exact_decomposition_by_default(shape, sparse_input):
@@ -111,46 +109,6 @@ def dense_result(M):
     out = np.zeros(M.shape, dtype=np.float64)
     np.add.at(out, (coo.row, coo.col), coo.data)
     return out
-
-
-def weighted_column_mean(X, sample_weight=None):
-    """x̄ = XᵀW1 / Σw for dense or sparse X, as a float64 ndarray of shape (n_features,)."""
-    if sample_weight is None:  # accumulated in float64 whatever X's dtype
-        return np.asarray(X.sum(axis=0, dtype=np.float64)).reshape(-1) / X.shape[0]
-    w = np.asarray(sample_weight, dtype=np.float64)
-    return np.asarray(X.T @ w, dtype=np.float64).reshape(-1) / w.sum()
-
-
-def implicit_offsets(X, y, sample_weight=None, fit_intercept=True):
-    """What implicit centring needs besides X: x̄, ȳ, the centred √w-scaled y, and √w.
-
-    Parameters
-    ----------
-    X : sparse matrix or ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples, n_targets)
-    sample_weight : ndarray of shape (n_samples,) or None
-    fit_intercept : bool
-        When False the offsets are zero.
-
-    Returns
-    -------
-    X_offset : ndarray of shape (n_features,)
-    y_offset : ndarray of shape (n_targets,)
-    yw : ndarray of shape (n_samples, n_targets)
-        √w (y − ȳ), a new array.
-    sqrt_sw : ndarray of shape (n_samples,) or None
-    """
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    sqrt_sw = None if sw is None else np.sqrt(sw)
-    if fit_intercept:
-        X_offset = weighted_column_mean(X, sw)
-        y_offset = np.average(y, axis=0, weights=sw)
-    else:
-        X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
-    yw = y - y_offset
-    if sqrt_sw is not None:
-        yw = yw * sqrt_sw[:, None]
-    return X_offset, y_offset, yw, sqrt_sw
 
 
 class CenteredDesign:

@@ -45,23 +45,17 @@ Numerical choices
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
-
 import warnings
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from scipy import sparse
 from scipy.linalg import LinAlgWarning
 from threadpoolctl import threadpool_limits
-from sklearn.utils._array_api import (
-    _average,
-    _is_numpy_namespace,
-    _max_precision_float_dtype,
-    get_namespace_and_device,
-)
 
 from ._config import fits_budget
-from ._sparse import CenteredDesign, as_float64, dense_result, implicit_offsets, is_sparse
+from ._data._centering import array_namespace, center_data, implicit_offsets
+from ._sparse import CenteredDesign, as_float64, dense_result, is_sparse
 from ._threads import single_blas_thread
 
 __all__ = [
@@ -71,7 +65,6 @@ __all__ = [
     "PenalizedSpectrum",
     "decompose_penalized",
     "decompose_gram_penalized",
-    "center_data",
     "ridge_shrinkage",
     "gd_shrinkage",
     "gd_powers",
@@ -81,61 +74,9 @@ __all__ = [
 _GRAM_MAX_CONDITION = 1e10
 
 
-def _namespace(*arrays):
-    """``(xp, is_numpy, device, dtype)`` of a computation on ``arrays``.
-
-    NumPy (wrapped by array-api-compat) unless scikit-learn's array API dispatch is on
-    and the arrays belong to another namespace; ``dtype`` is the float type computed in:
-    float64, or float32 on a device without float64.
-    """
-    xp, _, device = get_namespace_and_device(*arrays)
-    return xp, _is_numpy_namespace(xp), device, _max_precision_float_dtype(xp, device)
-
-
 def _contiguous(a, is_numpy):
     """C-contiguous copy for NumPy (fast BLAS on later products); as is otherwise."""
     return np.ascontiguousarray(a) if is_numpy else a
-
-
-def center_data(X, y, sample_weight=None, fit_intercept=True):
-    """Centre X and y at their (weighted) means and scale the rows by √w.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples, n_targets)
-    sample_weight : ndarray of shape (n_samples,) or None
-    fit_intercept : bool
-        When False nothing is centred and the offsets are zero.
-
-    Returns
-    -------
-    Xw, yw : ndarrays
-        ``√w · (X − x̄)`` and ``√w · (y − ȳ)`` (new arrays, inputs untouched).
-    X_offset, y_offset : ndarrays of shape (n_features,) and (n_targets,)
-    sqrt_sw : ndarray of shape (n_samples,) or None
-    """
-    xp, _, device, dtype = _namespace(X)
-    X = xp.asarray(X, dtype=dtype, device=device)
-    y = xp.asarray(y, dtype=dtype, device=device)
-    if sample_weight is not None:
-        sample_weight = xp.asarray(sample_weight, dtype=dtype, device=device)
-    if fit_intercept:
-        X_offset = _average(X, axis=0, weights=sample_weight, xp=xp)
-        y_offset = _average(y, axis=0, weights=sample_weight, xp=xp)
-        Xw = X - X_offset
-        yw = y - y_offset
-    else:
-        X_offset = xp.zeros(X.shape[1], dtype=dtype, device=device)
-        y_offset = xp.zeros(y.shape[1], dtype=dtype, device=device)
-        Xw = xp.asarray(X, copy=True)
-        yw = xp.asarray(y, copy=True)
-    sqrt_sw = None
-    if sample_weight is not None:
-        sqrt_sw = xp.sqrt(sample_weight)
-        Xw *= sqrt_sw[:, None]
-        yw *= sqrt_sw[:, None]
-    return Xw, yw, X_offset, y_offset, sqrt_sw
 
 
 def ridge_shrinkage(eigenvalues, alphas):
@@ -150,7 +91,7 @@ def ridge_shrinkage(eigenvalues, alphas):
     -------
     ndarray of shape (m, r)
     """
-    xp, _, device, dtype = _namespace(eigenvalues)
+    xp, _, device, dtype = array_namespace(eigenvalues)
     lam = xp.asarray(eigenvalues, dtype=dtype, device=device)[None, :]
     alphas = xp.reshape(_as_alphas(alphas, xp, device, dtype), (-1, 1))
     denom = lam + alphas
@@ -284,7 +225,7 @@ class Spectrum:
     @property
     def rank(self):
         """Number of nonzero eigenvalues."""
-        xp = _namespace(self.eigenvalues)[0]
+        xp = array_namespace(self.eigenvalues)[0]
         return int(xp.count_nonzero(self.eigenvalues))
 
     # ---------------------------------------------------------------- filters
@@ -300,7 +241,7 @@ class Spectrum:
         -------
         coef : ndarray of shape (m, n_targets, n_features)
         """
-        xp = _namespace(self.eigenvectors)[0]
+        xp = array_namespace(self.eigenvectors)[0]
         phi = xp.reshape(phi, (1, -1)) if phi.ndim == 1 else phi
         coords = phi[:, :, None] * self.theta_star[None, :, :]  # (m, r, t)
         return xp.permute_dims(self.eigenvectors @ coords, (0, 2, 1))
@@ -308,7 +249,7 @@ class Spectrum:
     def intercept(self, coef):
         """b = ȳ − x̄ᵀŵ for coefficients of shape (..., n_targets, n_features)."""
         if not self.fit_intercept:
-            xp, _, device, dtype = _namespace(coef)
+            xp, _, device, dtype = array_namespace(coef)
             return xp.zeros(coef.shape[:-1], dtype=dtype, device=device)
         return self.y_offset - coef @ self.X_offset
 
@@ -326,7 +267,7 @@ class Spectrum:
         It falls from the rank of X (α = 0) to 0 (α → ∞); the intercept's one degree
         of freedom is not included.
         """
-        xp = _namespace(self.eigenvalues)[0]
+        xp = array_namespace(self.eigenvalues)[0]
         return xp.sum(self.shrinkage(alphas), axis=1)
 
     # ---------------------------------------------------------- leave-one-out
@@ -366,7 +307,7 @@ class Spectrum:
         """
         if self.left_vectors is None:
             raise ValueError("decompose(..., keep_left=True) is needed for LOO errors")
-        xp, _, device, dtype = _namespace(self.left_vectors)
+        xp, _, device, dtype = array_namespace(self.left_vectors)
         n = self.left_vectors.shape[0]
         sw = xp.ones(n, dtype=dtype, device=device) if self.sqrt_sw is None else self.sqrt_sw**2
         return _loo_from_rows(
@@ -424,7 +365,7 @@ def _loo_from_rows(U, yw, sw, weight_sum, eigenvalues, fit_intercept, alphas, ut
     rows whose P_kk falls below 10·max(n, rank)·eps are treated as interpolated, and
     the residuals carry a relative error of about eps·λ_max/(λ_min + α).
     """
-    xp, is_numpy, device, dtype = _namespace(U)
+    xp, is_numpy, device, dtype = array_namespace(U)
     alphas = xp.reshape(_as_alphas(alphas, xp, device, dtype), (-1,))
     n, rank = U.shape
     lam = eigenvalues[:rank]
@@ -460,7 +401,7 @@ def _eigh_descending(A):
     # SciPy's separately bundled OpenBLAS makes the two thread pools spin against each
     # other (measured: 2x slower on 2 cores).  And on one thread: the tridiagonalization
     # is memory-bound, and spinning threads on shared cores cost 10x (skreg._threads).
-    xp, is_numpy, device, dtype = _namespace(A)
+    xp, is_numpy, device, dtype = array_namespace(A)
     if is_numpy:
         with single_blas_thread():
             lam, vec = xp.linalg.eigh(A)
@@ -481,7 +422,7 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
     ``n_structural_zeros`` eigenvalues are known to vanish (centring removes one
     direction from the kernel side) and are left out of the conditioning test.
     """
-    xp, is_numpy, device, dtype = _namespace(Xw)
+    xp, is_numpy, device, dtype = array_namespace(Xw)
     n, d = Xw.shape
     eps = xp.finfo(dtype).eps
     if min(n, d) == 0:
@@ -543,7 +484,7 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     ...     X - X.mean(0), y - y.mean(), rcond=None)[0]))
     True
     """
-    xp, is_numpy, device, dtype = _namespace(X)
+    xp, is_numpy, device, dtype = array_namespace(X)
     y2 = xp.asarray(y, dtype=dtype, device=device)
     if y2.ndim == 1:
         y2 = y2[:, None]

@@ -42,6 +42,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
@@ -50,6 +51,11 @@ __all__ = [
     "EarlyStoppingResult",
     "run_early_stopping",
     "split_validation",
+    "history_frame",
+    "stack_rows",
+    "take_rows",
+    "validation_split",
+    "ValidationSplit",
     "STRATEGIES",
 ]
 
@@ -95,8 +101,10 @@ class EarlyStoppingResult:
         (``max_iter`` when ``strategy=None``).
     n_iter : int
         Total number of training steps run, over all phases.
-    history : pandas.DataFrame
-        One row per evaluation, columns ``step`` (training steps behind the evaluated θ:
+    history : dict of str to ndarray
+        One entry per evaluation (Keras' ``History.history`` shape, plain NumPy arrays so
+        that a fitted model pickles and ``skops``-saves anywhere; :func:`history_frame`
+        gives the DataFrame view): ``step`` (training steps behind the evaluated θ:
         in the ``'retrain'`` phase counted from the re-initialisation, in the
         ``'continue'`` phase from θ₀ through θ*), ``train_loss`` (J on the data trained
         in that phase), ``val_loss`` (J on the validation set; NaN without one) and
@@ -114,7 +122,7 @@ class EarlyStoppingResult:
     params: Any
     best_iter: int
     n_iter: int
-    history: pd.DataFrame
+    history: dict
     converged: bool
     n_steps: int = 0
     target_loss: float = float("nan")
@@ -223,8 +231,41 @@ def _record(rows, phase, verbose):
 
 
 def _history(rows):
-    frame = pd.DataFrame(rows, columns=["step", "train_loss", "val_loss", "phase"])
-    return frame.astype({"step": "int64", "train_loss": "float64", "val_loss": "float64", "phase": "object"})
+    """The evaluation rows as a dict of NumPy arrays (fixed-width strings for ``phase``)."""
+    columns = list(zip(*rows)) if rows else [(), (), (), ()]
+    return {
+        "step": np.asarray(columns[0], dtype=np.int64),
+        "train_loss": np.asarray(columns[1], dtype=np.float64),
+        "val_loss": np.asarray(columns[2], dtype=np.float64),
+        "phase": np.asarray(columns[3], dtype=str) if rows else np.zeros(0, dtype="<U8"),
+    }
+
+
+def history_frame(history):
+    """A training history (``history_`` of an early-stopped estimator) as a DataFrame.
+
+    Parameters
+    ----------
+    history : dict of str to ndarray
+        ``step``, ``train_loss``, ``val_loss`` and ``phase``, one entry per evaluation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per evaluation, the columns in that order (``phase`` as Python strings).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> history = {"step": np.array([1, 2]), "train_loss": np.array([2.0, 1.0]),
+    ...            "val_loss": np.array([2.5, 2.0]), "phase": np.array(["search", "search"])}
+    >>> history_frame(history).shape
+    (2, 4)
+    """
+    frame = pd.DataFrame({key: np.asarray(history[key]) for key in history})
+    if "phase" in frame:
+        frame["phase"] = frame["phase"].astype(object)
+    return frame
 
 
 def _evaluation_steps(first, stride, last):
@@ -232,6 +273,29 @@ def _evaluation_steps(first, stride, last):
     if first > last:
         return np.zeros(0, dtype=np.int64)
     return np.arange(first, last + 1, stride, dtype=np.int64)
+
+
+def _check_driver_options(strategy, eval_every, patience, min_delta, max_iter):
+    """The driver's options, checked: (eval_every, patience, max_iter) as ints."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
+    eval_every = _check_int("eval_every", eval_every, 1)
+    patience = _check_int("patience", patience, 1)
+    max_iter = _check_int("max_iter", max_iter, 1)
+    if isinstance(min_delta, bool) or not isinstance(min_delta, Real) or not min_delta >= 0:
+        raise ValueError(f"min_delta must be a float >= 0, got {min_delta!r}.")
+    return eval_every, patience, max_iter
+
+
+def _train_plainly(trainer, X_all, y_all, X_val, y_val, eval_every, max_iter, rows, verbose):
+    """strategy=None: ``max_iter`` steps on all data, losses recorded every ``eval_every``."""
+    phase = _Phase(trainer, trainer.init_params(), X_all, y_all, X_val, y_val)
+    steps = _evaluation_steps(eval_every, eval_every, max_iter)
+    if steps.size == 0 or steps[-1] != max_iter:
+        steps = np.append(steps, max_iter)
+    phase.run(steps, _record(rows, "train", verbose))
+    params = phase.params_at(max_iter)
+    return EarlyStoppingResult(params, max_iter, max_iter, _history(rows), True, max_iter)
 
 
 def run_early_stopping(
@@ -313,25 +377,15 @@ def run_early_stopping(
     >>> result.best_iter, result.params, result.n_iter
     (2, 0.75, 4)
     """
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
-    eval_every = _check_int("eval_every", eval_every, 1)
-    patience = _check_int("patience", patience, 1)
-    max_iter = _check_int("max_iter", max_iter, 1)
-    if isinstance(min_delta, bool) or not isinstance(min_delta, Real) or not min_delta >= 0:
-        raise ValueError(f"min_delta must be a float >= 0, got {min_delta!r}.")
+    eval_every, patience, max_iter = _check_driver_options(
+        strategy, eval_every, patience, min_delta, max_iter)
     rows = []
 
     if strategy is None:
         if X_all is None:
             X_all, y_all = X_train, y_train
-        phase = _Phase(trainer, trainer.init_params(), X_all, y_all, X_val, y_val)
-        steps = _evaluation_steps(eval_every, eval_every, max_iter)
-        if steps.size == 0 or steps[-1] != max_iter:
-            steps = np.append(steps, max_iter)
-        phase.run(steps, _record(rows, "train", verbose))
-        params = phase.params_at(max_iter)
-        return EarlyStoppingResult(params, max_iter, max_iter, _history(rows), True, max_iter)
+        return _train_plainly(trainer, X_all, y_all, X_val, y_val, eval_every, max_iter,
+                              rows, verbose)
 
     if y_val is None:
         raise ValueError(f"strategy={strategy!r} needs a validation set (X_val, y_val).")
@@ -340,7 +394,7 @@ def run_early_stopping(
             f"max_iter={max_iter} < eval_every={eval_every}: Algorithm 7.1 needs at least one evaluation."
         )
     if strategy != "best" and X_all is None:
-        X_all, y_all = _concatenate(X_train, X_val), _concatenate(y_train, y_val)
+        X_all, y_all = stack_rows(X_train, X_val), stack_rows(y_train, y_val)
 
     # ---- Algorithm 7.1 on (subtrain, validation)
     search = _Search(patience, min_delta, rows, verbose)
@@ -407,23 +461,67 @@ def run_early_stopping(
     )
 
 
-def _concatenate(a, b):
+def stack_rows(a, b):
+    """``a`` followed by ``b`` along the rows: arrays, sparse matrices (CSR, nothing
+    densified), pandas objects (a fresh index), or ``a`` itself for scalar toy problems."""
+    if a is None:
+        return None
+    if sparse.issparse(a) or sparse.issparse(b):
+        return sparse.vstack([a, b], format="csr")
     if isinstance(a, pd.DataFrame | pd.Series):
         return pd.concat([a, b], ignore_index=True)
-    if np.ndim(a) == 0:  # scalar toy problems
+    if np.ndim(a) == 0:
         return a
     return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
 
 
-def split_validation(
-    X, y, *, validation_fraction, random_state, stratify=False, X_val=None, y_val=None
-):
-    """Subtrain / validation / all-data sets for early stopping.
+def take_rows(a, idx):
+    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None)."""
+    if a is None or np.ndim(a) == 0 and not sparse.issparse(a):
+        return a
+    if isinstance(a, pd.DataFrame | pd.Series):
+        return a.iloc[idx]
+    if sparse.issparse(a):
+        return a[idx]
+    return np.asarray(a).take(idx, axis=0)
+
+
+@dataclass(frozen=True)
+class ValidationSplit:
+    """The three sets early stopping sees, each as ``(X, y, sample_weight)``.
+
+    ``train`` is descended on, ``val`` scored (Algorithm 7.1), ``all`` is what Algorithms
+    7.2 and 7.3 retrain or continue on: the training data with an explicit validation set
+    appended, or the data itself when the validation rows were held out of it.
+    """
+
+    train: tuple
+    val: tuple
+    all: tuple
+
+
+def _weights_of_all(sample_weight, sample_weight_val, n, n_val, dtype):
+    if sample_weight is None and sample_weight_val is None:
+        return None
+    ones = (lambda m: np.ones(m, dtype=dtype))
+    return np.concatenate([ones(n) if sample_weight is None else np.asarray(sample_weight),
+                           ones(n_val) if sample_weight_val is None else np.asarray(sample_weight_val)])
+
+
+def validation_split(X, y, sample_weight=None, *, validation_fraction, random_state,
+                     stratify=False, X_val=None, y_val=None, sample_weight_val=None):
+    """Subtrain / validation / all-data sets, with their sample weights, for early stopping.
+
+    The one split every early-stopping estimator uses.  The row indices are split (as
+    ``train_test_split`` splits the rows themselves: the same permutation), so a sparse X
+    stays sparse, no copy of X is made beyond the two parts, and the weights follow their
+    rows.
 
     Parameters
     ----------
-    X, y : array-like
+    X, y : array-like, sparse matrix or pandas object
         The training data passed to ``fit``.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
     validation_fraction : float
         Fraction of (X, y) held out for validation when ``X_val`` is None, in (0, 1).
         The held-out size is ⌈fraction·n⌉ (as ``train_test_split``).
@@ -437,11 +535,14 @@ def split_validation(
         Explicit validation data (as scikit-learn's HistGradientBoosting takes them).
         Then nothing is held out: the subtrain set is (X, y) and all data is (X, y)
         followed by (X_val, y_val).
+    sample_weight_val : ndarray of shape (n_val,) or None, default=None
+        Weights of the explicit validation rows (1 where only the others are weighted).
 
     Returns
     -------
-    X_train, y_train, X_val, y_val, X_all, y_all
-        With a split, ``X_all, y_all`` are X, y themselves (same order).
+    ValidationSplit
+        ``train``, ``val`` and ``all``, each ``(X, y, sample_weight)``.  With a held-out
+        split, ``all`` is ``(X, y, sample_weight)`` themselves.
 
     Raises
     ------
@@ -452,11 +553,12 @@ def split_validation(
     Examples
     --------
     >>> import numpy as np
-    >>> X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
-    >>> X_tr, y_tr, X_va, y_va, X_all, y_all = split_validation(
-    ...     X, y, validation_fraction=0.2, random_state=0)
-    >>> X_tr.shape, X_va.shape, X_all is X
+    >>> X, y, w = np.arange(20.0).reshape(10, 2), np.arange(10.0), np.arange(1.0, 11.0)
+    >>> split = validation_split(X, y, w, validation_fraction=0.2, random_state=0)
+    >>> split.train[0].shape, split.val[0].shape, split.all[0] is X
     ((8, 2), (2, 2), True)
+    >>> bool(np.all(split.val[2] == split.val[1] + 1))  # the weights follow their rows
+    True
     """
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together.")
@@ -467,7 +569,10 @@ def split_validation(
             )
         if np.shape(X_val)[0] == 0:
             raise ValueError("X_val is empty: at least one validation sample is required.")
-        return X, y, X_val, y_val, _concatenate(X, X_val), _concatenate(y, y_val)
+        sw_all = _weights_of_all(sample_weight, sample_weight_val, np.shape(X)[0] if np.ndim(X) else 0,
+                                 np.shape(X_val)[0], getattr(X, "dtype", np.float64))
+        return ValidationSplit((X, y, sample_weight), (X_val, y_val, sample_weight_val),
+                               (stack_rows(X, X_val), stack_rows(y, y_val), sw_all))
     if isinstance(validation_fraction, bool) or not isinstance(validation_fraction, Real) or not (
         0.0 < validation_fraction < 1.0
     ):
@@ -487,7 +592,47 @@ def split_validation(
         classes, counts = np.unique(labels.reshape(labels.shape[0], -1), axis=0, return_counts=True)
         if counts.min() >= 2 and min(n_val, n_samples - n_val) >= classes.shape[0]:
             strata = y
-    X_tr, X_va, y_tr, y_va = train_test_split(
-        X, y, test_size=n_val, random_state=random_state, stratify=strata
+    idx_tr, idx_va = train_test_split(
+        np.arange(n_samples), test_size=n_val, random_state=random_state, stratify=strata
     )
-    return X_tr, y_tr, X_va, y_va, X, y
+    part = (lambda idx: tuple(take_rows(a, idx) for a in (X, y, sample_weight)))
+    return ValidationSplit(part(idx_tr), part(idx_va), (X, y, sample_weight))
+
+
+def split_validation(
+    X, y, *, validation_fraction, random_state, stratify=False, X_val=None, y_val=None
+):
+    """Subtrain / validation / all-data sets for early stopping (without weights).
+
+    :func:`validation_split` without sample weights, as a tuple.
+
+    Parameters
+    ----------
+    X, y : array-like
+        The training data passed to ``fit``.
+    validation_fraction : float
+        Fraction of (X, y) held out for validation when ``X_val`` is None, in (0, 1).
+    random_state : int, RandomState instance or None
+        Seeds the split.
+    stratify : bool, default=False
+        Keep the class proportions of y in both parts (see :func:`validation_split`).
+    X_val, y_val : array-like or None, default=None
+        Explicit validation data, appended to (X, y) for the all-data set.
+
+    Returns
+    -------
+    X_train, y_train, X_val, y_val, X_all, y_all
+        With a split, ``X_all, y_all`` are X, y themselves (same order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
+    >>> X_tr, y_tr, X_va, y_va, X_all, y_all = split_validation(
+    ...     X, y, validation_fraction=0.2, random_state=0)
+    >>> X_tr.shape, X_va.shape, X_all is X
+    ((8, 2), (2, 2), True)
+    """
+    split = validation_split(X, y, validation_fraction=validation_fraction,
+                             random_state=random_state, stratify=stratify, X_val=X_val, y_val=y_val)
+    return split.train[:2] + split.val[:2] + split.all[:2]

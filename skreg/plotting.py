@@ -37,6 +37,29 @@ def _pyplot():
     return plt
 
 
+def save_figure(fig, path, *, tight_layout=False):
+    """Write ``fig`` to ``path`` as a 90-dpi PNG, close it, and return the path.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or pathlib.Path
+    tight_layout : bool, default=False
+        Call ``fig.tight_layout()`` first.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from pathlib import Path
+
+    if tight_layout:
+        fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    _pyplot().close(fig)
+    return Path(path)
+
+
 def _get_ax(ax):
     if ax is None:
         plt = _pyplot()
@@ -387,7 +410,7 @@ class EarlyStoppingCurveDisplay:
 
     Parameters
     ----------
-    history : pandas.DataFrame
+    history : dict of str to ndarray or pandas.DataFrame
         Columns ``step``, ``train_loss``, ``val_loss`` and optionally ``phase``
         (the ``history_`` of :class:`~skreg.EarlyStoppedGD` or the MLPs).
     best_iter : int or None, default=None
@@ -463,18 +486,20 @@ class EarlyStoppingCurveDisplay:
         h = self.history
         step = np.asarray(h["step"], dtype=np.float64)
         self.lines_ = []
+        validated = False
         for column, label in (("train_loss", "training loss"), ("val_loss", "validation loss")):
             if column in h:
                 values = np.asarray(h[column], dtype=np.float64)
                 mask = np.isfinite(values)
+                if not mask.any():  # no validation curve (e.g. an MLP without early stopping)
+                    continue
+                validated |= column == "val_loss"
                 (line,) = ax.plot(step[mask], values[mask], label=label)
                 self.lines_.append(line)
-        if "phase" in h and h["phase"].nunique() > 1:
-            phases = np.asarray(h["phase"])
-            change = np.flatnonzero(phases[1:] != phases[:-1])
-            for k in change:
-                ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
-        if self.best_iter is not None:
+        phases = np.asarray(h["phase"]) if "phase" in h else np.zeros(0)
+        for k in np.flatnonzero(phases[1:] != phases[:-1]):
+            ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
+        if self.best_iter is not None and validated:  # i* is a validation optimum
             ax.axvline(float(self.best_iter), color="k", ls="--", lw=1, label=f"i* = {int(self.best_iter)}")
         if log_y:
             ax.set_yscale("log")
@@ -548,7 +573,9 @@ class CVCurveDisplay:
     """
 
     def __init__(self, alphas, mean_test_mse, sem_test_mse, *, alpha_min=None, alpha_1se=None,
-                 n_nonzero=None, estimator_name=None, labels=None):
+                 n_nonzero=None, estimator_name=None, labels=None, yscale="linear", ylim=None):
+        self.yscale = yscale
+        self.ylim = ylim
         self.alphas = np.asarray(alphas, dtype=np.float64)
         self.mean_test_mse = np.asarray(mean_test_mse, dtype=np.float64)
         self.sem_test_mse = np.asarray(sem_test_mse, dtype=np.float64)
@@ -559,7 +586,7 @@ class CVCurveDisplay:
         self.labels = labels
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, **kwargs):
+    def from_estimator(cls, estimator, *, ax=None, yscale="linear", ylim=None, **kwargs):
         """Plot the CV curve of a fitted :class:`~skreg.SoftThresholdQuadraticCV` or
         :class:`~skreg.RidgeEigenCV`.
 
@@ -573,6 +600,11 @@ class CVCurveDisplay:
             mean and standard error of the n per-sample squared errors, kept by ``fit``
             when ``scoring=None``).
         ax : matplotlib Axes or None, default=None
+        yscale : {'linear', 'log'}, default='linear'
+            Scale of the error axis ('log' for wide data, where the errors at large α
+            dwarf the minimum).
+        ylim : (float, float) or None, default=None
+            Limits of the error axis.
         **kwargs
             Passed to matplotlib's ``Axes.errorbar`` for every curve.
 
@@ -583,7 +615,7 @@ class CVCurveDisplay:
         _pyplot()
         model = _final_step(estimator)
         if hasattr(model, "path_summary_") and "dof" in model.path_summary_:
-            return cls._from_ridge_cv(model, ax, kwargs)
+            return cls._from_ridge_cv(model, ax, yscale, ylim, kwargs)
         results = _fitted(model, "cv_results_", "CVCurveDisplay")
         if not isinstance(results, dict) or not {"alpha", "mean_test_mse", "sem_test_mse"} <= set(results):
             raise ValueError(
@@ -607,11 +639,13 @@ class CVCurveDisplay:
             n_nonzero=None if len(pick) > 1 or "n_nonzero" not in results else np.asarray(results["n_nonzero"])[chosen],
             estimator_name=type(model).__name__,
             labels=[f"l1_ratio = {r:g}" for r in values] if len(pick) > 1 else None,
+            yscale=yscale,
+            ylim=ylim,
         )
         return display.plot(ax=ax, **kwargs)
 
     @classmethod
-    def _from_ridge_cv(cls, model, ax, kwargs):
+    def _from_ridge_cv(cls, model, ax, yscale, ylim, kwargs):
         """RidgeEigenCV: the K-fold mse_path_, or the leave-one-out per-sample errors."""
         if hasattr(model, "mse_path_"):
             mse = np.asarray(model.mse_path_, dtype=np.float64)
@@ -631,6 +665,8 @@ class CVCurveDisplay:
             alpha_min=None if np.ndim(alpha_min) else alpha_min,
             alpha_1se=None if np.ndim(alpha_1se) else alpha_1se,
             estimator_name=type(model).__name__,
+            yscale=yscale,
+            ylim=ylim,
         )
         return display.plot(ax=ax, **kwargs)
 
@@ -666,6 +702,9 @@ class CVCurveDisplay:
         self.errorbar_ = self.errorbars_[0]
         alphas = all_alphas[0][all_alphas[0] > 0]
         ax.set_xscale("log")
+        ax.set_yscale(self.yscale)
+        if self.ylim is not None:
+            ax.set_ylim(*self.ylim)
         self.lines_ = []
         for value, name, style in ((self.alpha_min, "α_min", "--"), (self.alpha_1se, "α_1se", ":")):
             if value is not None and value > 0:

@@ -15,27 +15,8 @@ from skreg import (
     SoftThresholdQuadratic,
     SoftThresholdQuadraticCV,
 )
-from skreg.utils import all_estimators
+from skreg.utils import all_estimators, expected_failed_checks
 
-# An expected failure needs a one-line reason a scikit-learn maintainer would accept.
-_NOISE_REASON = (
-    "augment draws fresh noise per row: weight 2 equals a repeated row only in "
-    "expectation (exact for method='marginalize', checked below)."
-)
-_SPLIT_REASON = (
-    "the validation split draws rows: k repeated copies of a row can straddle it, "
-    "a row of weight k cannot (exact for strategy=None, checked below)."
-)
-EXPECTED_FAILURES = {
-    "NoisyInputRegressor": {
-        "check_sample_weight_equivalence_on_dense_data": _NOISE_REASON,
-        "check_sample_weight_equivalence_on_sparse_data": _NOISE_REASON,
-    },
-    "EarlyStoppedGD": {
-        "check_sample_weight_equivalence_on_dense_data": _SPLIT_REASON,
-        "check_sample_weight_equivalence_on_sparse_data": _SPLIT_REASON,
-    },
-}
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
 WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
@@ -57,14 +38,6 @@ def _instances():
         SoftThresholdQuadratic(gamma=0.5),
         SoftThresholdQuadraticCV(l1_ratio=[0.5, 1.0], gammas=[0.0, 1.0], alphas=10),
     ]
-
-
-def _expected_failures(est):
-    if getattr(est, "method", None) == "marginalize":
-        return {}
-    if isinstance(est, EarlyStoppedGD) and est.strategy is None:
-        return {}
-    return EXPECTED_FAILURES.get(type(est).__name__, {})
 
 
 def test_registry_lists_public_estimators():
@@ -95,6 +68,6 @@ def test_array_api_checks_run_for_the_tagged_estimators():
     assert tagged == {"RidgeEigen", "RidgeEigenCV"}
 
 
-@parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)
+@parametrize_with_checks(_instances(), expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -185,8 +185,8 @@ def test_dask_early_stopping_equals_numpy_on_the_same_split(strategy, weighted):
     assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-10 * abs(ref.coef_).max())
     assert_allclose(est.intercept_, ref.intercept_, rtol=1e-10)
     assert_allclose(est.learning_rate_, ref.learning_rate_, rtol=1e-10)
-    assert_allclose(est.history_.val_loss, ref.history_.val_loss, rtol=1e-10)
-    assert_allclose(est.history_.train_loss, ref.history_.train_loss, rtol=1e-10)
+    assert_allclose(est.history_frame()["val_loss"], ref.history_frame()["val_loss"], rtol=1e-10)
+    assert_allclose(est.history_frame()["train_loss"], ref.history_frame()["train_loss"], rtol=1e-10)
     assert_allclose(est.equivalent_alpha_, ref.equivalent_alpha_, rtol=1e-8)
     out = est.predict(dX)
     assert is_dask_collection(out)
@@ -215,7 +215,7 @@ def test_dask_early_stopping_split_is_reproducible_and_chunk_free():
         assert_allclose(other.coef_, fits[0].coef_, rtol=1e-12)
     other_seed = EarlyStoppedGD(random_state=6, patience=5).fit(
         da.from_array(X, chunks=(37, 30)), da.from_array(y, chunks=37))
-    assert not np.allclose(other_seed.history_.val_loss[:5], fits[0].history_.val_loss[:5])
+    assert not np.allclose(other_seed.history_frame()["val_loss"][:5], fits[0].history_["val_loss"][:5])
 
 
 def test_dask_early_stopping_refuses_what_needs_the_rows():

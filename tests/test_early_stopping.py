@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg.early_stopping import EarlyStoppingResult, Trainer, run_early_stopping, split_validation
+from skreg.early_stopping import EarlyStoppingResult, history_frame, Trainer, run_early_stopping, split_validation
 
 
 # ------------------------------------------------------------------ scripted curves
@@ -56,9 +56,9 @@ def test_best_matches_algorithm_7_1(n, p, min_delta, seed):
                                 min_delta=min_delta, max_iter=1500)
     assert (result.best_iter, result.n_iter, result.params) == (i_star, i_stop, i_star)
     assert result.converged
-    assert result.history["step"].tolist() == list(range(n, i_stop + 1, n))
-    np.testing.assert_allclose(result.history["val_loss"], [curve(s) for s in range(n, i_stop + 1, n)])
-    assert (result.history["phase"] == "search").all()
+    assert history_frame(result.history)["step"].tolist() == list(range(n, i_stop + 1, n))
+    np.testing.assert_allclose(history_frame(result.history)["val_loss"], [curve(s) for s in range(n, i_stop + 1, n)])
+    assert (history_frame(result.history)["phase"] == "search").all()
 
 
 def test_theta_0_is_not_a_candidate():
@@ -170,7 +170,7 @@ def test_retrain_is_gd_on_all_data_for_i_star_steps(problem, n, p):
     expected = trainer.train(trainer.init_params(), X_all, y_all, i_star)
     assert result.best_iter == i_star and result.n_iter == i_stop + i_star
     np.testing.assert_allclose(result.params, expected, rtol=1e-12)
-    retrain = result.history[result.history.phase == "retrain"]
+    retrain = history_frame(result.history)[history_frame(result.history)["phase"] == "retrain"]
     assert retrain["step"].tolist() == list(range(n, i_star + 1, n))
     assert trainer.inits == 2 + 1  # search, re-initialisation (+ the one in this test)
 
@@ -191,7 +191,7 @@ def test_continue_trains_until_validation_loss_reaches_subtrain_loss(problem, n,
     assert (result.best_iter, result.n_iter, result.n_steps) == (i_star, i_stop + extra, i_star + extra)
     assert result.target_loss == pytest.approx(target, rel=1e-12) and result.converged
     np.testing.assert_allclose(result.params, w, rtol=1e-12)
-    cont = result.history[result.history.phase == "continue"]
+    cont = history_frame(result.history)[history_frame(result.history)["phase"] == "continue"]
     assert cont["step"].tolist() == list(range(i_star + n, i_star + extra + 1, n))
     assert cont["val_loss"].iloc[-1] <= target < cont["val_loss"].iloc[:-1].min()
 
@@ -204,7 +204,7 @@ def test_continue_that_cannot_finish_warns(problem):
     with pytest.warns(ConvergenceWarning, match=r"7\.3.*max_iter"):
         result = run_early_stopping(trainer, X, y, X_val, y_val, strategy="continue", patience=5, max_iter=max_iter)
     assert result.n_iter == max_iter and result.n_steps == i_star + 3 and not result.converged
-    assert (result.history.val_loss > result.target_loss).all()
+    assert (history_frame(result.history)["val_loss"] > result.target_loss).all()
 
 
 @pytest.mark.parametrize("strategy", ["best", "retrain", "continue", None])
@@ -217,7 +217,7 @@ def test_closed_form_hook_gives_the_same_run(problem, strategy):
     assert ClosedFormLeastSquaresGD.calls >= 1
     assert (fast.best_iter, fast.n_iter, fast.n_steps) == (plain.best_iter, plain.n_iter, plain.n_steps)
     np.testing.assert_allclose(fast.params, plain.params, rtol=1e-12)
-    pd.testing.assert_frame_equal(fast.history, plain.history, rtol=1e-12)
+    pd.testing.assert_frame_equal(history_frame(fast.history), history_frame(plain.history), rtol=1e-12)
 
 
 def test_strategy_none_runs_exactly_max_iter_steps(problem):
@@ -225,8 +225,8 @@ def test_strategy_none_runs_exactly_max_iter_steps(problem):
     trainer = LeastSquaresGD(X.shape[1], 0.5)
     result = run_early_stopping(trainer, X, y, None, None, strategy=None, eval_every=4, max_iter=10)
     np.testing.assert_allclose(result.params, trainer.train(trainer.init_params(), X, y, 10), rtol=1e-13)
-    assert result.history["step"].tolist() == [4, 8, 10]
-    assert result.history["val_loss"].isna().all() and (result.history.phase == "train").all()
+    assert history_frame(result.history)["step"].tolist() == [4, 8, 10]
+    assert history_frame(result.history)["val_loss"].isna().all() and (history_frame(result.history)["phase"] == "train").all()
     assert (result.best_iter, result.n_iter) == (10, 10)
 
 
@@ -236,8 +236,8 @@ def test_result_and_protocol_types(problem):
     assert isinstance(trainer, Trainer)
     result = run_early_stopping(trainer, X, y, X_val, y_val)
     assert isinstance(result, EarlyStoppingResult)
-    assert list(result.history.columns) == ["step", "train_loss", "val_loss", "phase"]
-    assert result.history["step"].dtype == np.int64
+    assert list(history_frame(result.history).columns) == ["step", "train_loss", "val_loss", "phase"]
+    assert history_frame(result.history)["step"].dtype == np.int64
 
 
 # ------------------------------------------------------------------ split_validation

@@ -68,9 +68,9 @@ def test_early_stopping_curve_marks_best_iter():
     display = EarlyStoppingCurveDisplay.from_estimator(model)
     assert display.best_iter == model.best_iter_
     train, val = display.lines_
-    np.testing.assert_allclose(val.get_ydata(), model.history_["val_loss"])
-    best_row = model.history_.loc[model.history_["step"] == model.best_iter_, "val_loss"].iloc[0]
-    assert best_row == pytest.approx(model.history_["val_loss"].min())
+    np.testing.assert_allclose(val.get_ydata(), model.history_frame()["val_loss"])
+    best_row = model.history_frame().loc[model.history_frame()["step"] == model.best_iter_, "val_loss"].iloc[0]
+    assert best_row == pytest.approx(model.history_frame()["val_loss"].min())
     labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert f"i* = {model.best_iter_}" in labels
 

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from skreg._data._centering import weighted_column_mean
 from skreg._sparse import (
     CenteredDesign,
     row_scaled,
-    weighted_column_mean,
 )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from scipy import linalg
 
 from .._config import fits_budget
+from .._data._centering import weighted_column_mean
 from .._sparse import (
     CenteredDesign,
     centered_column_sq_norms,
@@ -16,7 +17,6 @@ from .._sparse import (
     centered_gram_block,
     dense_result,
     is_sparse,
-    weighted_column_mean,
 )
 from ..penalties import check_penalty_factor as _check_factor
 

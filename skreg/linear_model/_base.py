@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
 )
 
 from .._dask import is_dask_collection
+from .._data._checks import check_weight_sum
 from ..penalties import check_penalty_factor
 
 __all__ = [
@@ -120,8 +121,7 @@ def validate_dask_fit_data(estimator, X, y, sample_weight=None):
 
     X, y, sample_weight, dtype, y_ndim = check_dask_inputs(estimator, X, y, sample_weight)
     stats = gram_stats(X, y, sample_weight)
-    if stats.weight_sum <= 0:
-        raise ValueError("Sample weights must contain at least one non-zero number.")
+    check_weight_sum(stats.weight_sum)
     return stats, dtype, y_ndim
 
 

@@ -95,6 +95,7 @@ from .._l1 import (
 )
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, validate_fit_data
+from ._cv import min_and_one_se, standard_error
 from ._lasso import _blas_threads
 
 __all__ = ["SoftThresholdQuadraticCV"]
@@ -818,10 +819,11 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         n_folds = mse_path.shape[-1]
         mean = mse_path.mean(axis=-1)
         std = mse_path.std(axis=-1)
-        sem = std / np.sqrt(n_folds - 1) if n_folds > 1 else np.zeros_like(std)
-        r, g, i_min = np.unravel_index(int(np.argmin(mean)), mean.shape)  # first: largest α
-        within = np.flatnonzero(mean[r, g] <= mean[r, g, i_min] + sem[r, g, i_min])
-        i_1se = int(within[np.argmax(alphas[r][within])])
+        sem = standard_error(mse_path, axis=-1)  # = std / √(K − 1), glmnet's cvsd
+        r, g, _ = np.unravel_index(int(np.argmin(mean)), mean.shape)  # first: largest α
+        # the one rule (skreg.linear_model._cv) over α within the best (ratio, γ)
+        i_min, i_1se = (int(i[0]) for i in min_and_one_se(alphas[r], -mean[r, g][:, None],
+                                                            sem[r, g][:, None]))
         single = np.ndim(self.l1_ratio) == 0
         # ElasticNetCV's shapes: a user grid is the same for every ratio, kept 1-D
         user_grid = not isinstance(self.alphas, Integral)

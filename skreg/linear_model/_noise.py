@@ -220,7 +220,7 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                     f"method='augment' adds Gaussian noise to every entry, so the sparse X "
                     f"would become {n_copies} dense copies, a ({n_copies * n_samples}, "
                     f"{X.shape[1]}) {X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-                    f"{limit / 2**30:.2g} GiB memory budget. Use method='marginalize' "
+                    f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']). Use method='marginalize' "
                     "(the exact n_copies → ∞ limit, ridge with α = δΣw, keeps X sparse; "
                     "estimator None, LinearRegression or RidgeEigen), or lower n_copies."
                 )
@@ -228,7 +228,7 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 raise ValueError(
                     f"method='augment' would build a ({n_copies * n_samples}, {X.shape[1]}) "
                     f"{X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-                    f"{limit / 2**30:.2g} GiB memory budget: lower n_copies"
+                    f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']): lower n_copies"
                     + (
                         ", or use method='marginalize' (the exact n_copies → ∞ limit)."
                         if linear is not None

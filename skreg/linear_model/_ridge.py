@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from numbers import Integral, Real
 
@@ -28,6 +27,7 @@ from .._krylov import ridge_krylov
 from .. import _sparse
 from .._sparse import is_sparse
 from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
+from ._cv import min_and_one_se, standard_error
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -590,40 +590,6 @@ def _dev_ratio(X, y, sample_weight, coefs, intercepts, fit_intercept):
     return 1.0 - rss / null if null > 0 else np.zeros(m)
 
 
-def _sem(values, axis):
-    """Standard error of the mean over ``axis``: std(ddof=1) / √K (glmnet's cvsd); 0 if K < 2."""
-    k = values.shape[axis]
-    xp, _, device = get_namespace_and_device(values)
-    if not _is_numpy_namespace(xp):  # array API: the same, in values' namespace
-        if k < 2:
-            shape = tuple(n for i, n in enumerate(values.shape) if i != axis % values.ndim)
-            return xp.zeros(shape, dtype=values.dtype, device=device)
-        scale = xp.max(xp.abs(values), axis=axis, keepdims=True)  # (as below)
-        scale = xp.where((scale > 0) & xp.isfinite(scale), scale, xp.ones_like(scale))
-        std = xp.std(values / scale, axis=axis, correction=1)
-        return std / math.sqrt(k) * xp.squeeze(scale, axis=axis)
-    if k < 2:
-        return np.zeros(np.delete(values.shape, axis))
-    # scaled by the largest magnitude: squared errors of a huge y must not overflow
-    scale = np.max(np.abs(values), axis=axis, keepdims=True)
-    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
-    return np.std(values / scale, axis=axis, ddof=1) / np.sqrt(k) * np.squeeze(scale, axis)
-
-
-def _min_and_one_se(alphas, mean, sem):
-    """Indices of the best mean score and of the one-standard-error choice.
-
-    ``mean`` and ``sem`` have shape (n_alphas, k) (k targets or 1).  The best index is
-    the first maximum (as ``RidgeCV``); the 1-SE index is that of the largest α whose
-    mean score is at least the best mean minus the best α's standard error.
-    """
-    best = np.argmax(mean, axis=0)
-    cols = np.arange(mean.shape[1])
-    within = mean >= (mean[best, cols] - sem[best, cols])[None, :]
-    one_se = np.argmax(np.where(within, alphas[:, None], -np.inf), axis=0)
-    return best, one_se
-
-
 class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     """Ridge regression with α chosen by cross-validation from one decomposition.
 
@@ -817,7 +783,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 )
                 self.score_path_ = scores.T  # (n_alphas, n_folds)
                 self._set_selection(alphas, self.score_path_.mean(axis=1),
-                                    _sem(self.score_path_, axis=1), False)
+                                    standard_error(self.score_path_, axis=1), False)
             else:
                 spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
             self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
@@ -885,7 +851,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         """alpha_min_, alpha_1se_ (when ``sem`` is given), alpha_ and best_score_."""
         mean2 = mean.reshape(len(alphas), -1)
         sem2 = np.zeros_like(mean2) if sem is None else sem.reshape(len(alphas), -1)
-        best, one_se = _min_and_one_se(alphas, mean2, sem2)
+        best, one_se = min_and_one_se(alphas, mean2, sem2)
         chosen = one_se if self.selection == "1se" else best
         cols = np.arange(mean2.shape[1])
         if per_target:
@@ -924,7 +890,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             # per-sample errors: the n "folds" of leave-one-out, for the 1-SE rule
             per_sample = squared if per_target else xp.mean(squared, axis=2)  # (m, n[, t])
             scores = -xp.mean(per_sample, axis=1)
-            sem = _sem(per_sample, axis=1)
+            sem = standard_error(per_sample, axis=1)
             results = squared
             if not is_numpy:  # m (× t) numbers: select on the host
                 scores, sem = _to_host(scores, False), _to_host(sem, False)
@@ -1047,7 +1013,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
         mean = self.score_path_.mean(axis=1)
-        self._set_selection(alphas, mean, _sem(self.score_path_, axis=1), False)
+        self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), False)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace
             self.score_path_ = xp.asarray(self.score_path_, device=device)
             self.mse_path_ = xp.asarray(self.mse_path_, device=device)

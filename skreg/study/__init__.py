@@ -19,8 +19,22 @@ Examples
 >>> print(result.table)  # doctest: +SKIP
 """
 
-from .data import Dataset, StudyError, StudyWarning, load_dataset, make_preprocessor, read_table
-from .methods import METHODS, Method, StudySettings, alpha_with_dof, l1_cv_estimator, methods_for
+from .data import (
+    Dataset,
+    StudyError,
+    StudyWarning,
+    load_dataset,
+    make_preprocessor,
+    read_table,
+)
+from .methods import (
+    METHODS,
+    Method,
+    StudySettings,
+    alpha_with_dof,
+    l1_cv_estimator,
+    methods_for,
+)
 from .protocol import StudyResult, default_scoring, run_study
 from .report import format_table
 

@@ -16,8 +16,9 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .. import theory
 from ..linear_model import RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
+from ..plotting import save_figure
+from ._pipeline import inner_model
 from .methods import _dense, clean_alpha
-from .protocol import inner_model
 
 __all__ = ["score_range", "study_figures"]
 
@@ -52,12 +53,6 @@ def _new_figure(n_axes=1, width=6.0):
     # fixed margins: tight_layout would draw every figure twice (half the study's figure time)
     fig.subplots_adjust(left=0.15 / n_axes, right=1 - 0.03 / n_axes, bottom=0.13, top=0.9, wspace=0.3)
     return plt, fig, list(axes[0])
-
-
-def _save(plt, fig, path):
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return Path(path)
 
 
 def _span(low, high, chosen, pad=10.0):
@@ -100,7 +95,12 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
 
     if not matplotlib.get_backend().lower().endswith("agg") and not os.environ.get("DISPLAY"):
         matplotlib.use("Agg")
-    from ..plotting import EarlyStoppingCurveDisplay, RegularizationPathDisplay, ShrinkageSpectrumDisplay
+    from ..plotting import (
+        CVCurveDisplay,
+        EarlyStoppingCurveDisplay,
+        RegularizationPathDisplay,
+        ShrinkageSpectrumDisplay,
+    )
 
     out = Path(out)
     figures = []
@@ -125,7 +125,7 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
             labels=[f"α = {alpha / 10:.3g}", f"α = {alpha:.3g} (CV)", f"α = {alpha * 10:.3g}"],
         ).plot(ax=ax2)
         spectrum.ax_.set_title(f"shrinkage λ/(λ+α), dof = {ridge.effective_dof_:.2f} at the CV α")
-        figures.append(_save(plt, fig, out / "ridge_path.png"))
+        figures.append(save_figure(fig, out / "ridge_path.png"))
 
         # validation curve of the L2 row: the exact leave-one-out error of its own grid
         loo = RidgeEigenCV(alphas=cv_model.alphas, store_cv_results=True).fit(Xt, y)
@@ -141,7 +141,7 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
         ax.set_ylabel("mean squared LOO error")
         ax.set_title("validation curve: RidgeEigenCV (L2), exact leave-one-out")
         ax.legend(fontsize="small")
-        figures.append(_save(plt, fig, out / "validation_ridge.png"))
+        figures.append(save_figure(fig, out / "validation_ridge.png"))
 
         plt, fig, (ax1, ax2) = _new_figure(2)
         RegularizationPathDisplay.from_estimator(ridge, alphas, feature_names=names, chosen_alpha=alpha, penalty="L2",
@@ -160,30 +160,20 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
             )
         if ax1.get_legend():
             ax1.get_legend().remove()
-        figures.append(_save(plt, fig, out / "l1_vs_l2_paths.png"))
+        figures.append(save_figure(fig, out / "l1_vs_l2_paths.png"))
 
     if regression and "l1" in fitted and hasattr(inner_model(fitted["l1"][1]), "mse_path_"):
         l1 = inner_model(fitted["l1"][1])
-        a = np.asarray(l1.alphas_, dtype=np.float64)
-        path = np.asarray(l1.mse_path_, dtype=np.float64)
-        mean, std = path.mean(axis=1), path.std(axis=1)
         plt, fig, (ax,) = _new_figure(1)
-        ax.plot(a, mean, marker="o", ms=3, label="CV mean squared error")
-        ax.fill_between(a, np.clip(mean - std, 0, None), mean + std, alpha=0.2, label="± 1 std")
-        ax.axvline(float(l1.alpha_min_), color="k", ls="--", lw=1, label=f"α_min = {float(l1.alpha_min_):.3g}")
-        ax.axvline(float(l1.alpha_1se_), color="C3", ls=":", lw=1.5, label=f"α_1se = {float(l1.alpha_1se_):.3g}")
-        ax.set_xscale("log")
+        CVCurveDisplay.from_estimator(l1, ax=ax)  # mean ± one standard error, both rules
         ax.set_xlabel("alpha (sum convention)")
-        ax.set_ylabel("CV MSE")
-        ax.set_title("validation curve: SoftThresholdQuadraticCV (L1)")
-        ax.legend(fontsize="small")
-        figures.append(_save(plt, fig, out / "validation_l1.png"))
+        figures.append(save_figure(fig, out / "validation_l1.png"))
 
     if "early_stopping_best" in fitted:
         es = inner_model(fitted["early_stopping_best"][1])
         plt, fig, (ax,) = _new_figure(1)
         EarlyStoppingCurveDisplay.from_estimator(es, ax=ax)
-        figures.append(_save(plt, fig, out / "early_stopping_curve.png"))
+        figures.append(save_figure(fig, out / "early_stopping_curve.png"))
 
         if hasattr(es, "eigenvalues_"):  # no decomposition when the iterative solver ran
             lam = np.asarray(es.eigenvalues_)
@@ -218,7 +208,7 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
                 labels.append(f"ridge α = {ridge_alpha:.3g} (CV)")
             ShrinkageSpectrumDisplay(lam, strengths, labels=labels).plot(ax=ax2)
             ax2.set_title("shrinkage per eigen-direction")
-            figures.append(_save(plt, fig, out / "early_stopping_vs_ridge.png"))
+            figures.append(save_figure(fig, out / "early_stopping_vs_ridge.png"))
 
     for key, (values, mean, std, chosen) in curves.items():
         method = fitted[key][0]
@@ -232,5 +222,5 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
         ax.set_ylabel(f"CV {label}")
         ax.set_title(f"validation curve: {method.name}")
         ax.legend(fontsize="small")
-        figures.append(_save(plt, fig, out / f"validation_{key}.png"))
+        figures.append(save_figure(fig, out / f"validation_{key}.png"))
     return figures

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy import sparse
-from scipy import optimize
+from scipy import optimize, sparse
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression
 
 from .._spectral import decompose
 from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
 from ..neural_network import MLPClassifier, MLPRegressor
+from ._pipeline import fmt_number
 
 __all__ = ["METHODS", "Method", "StudySettings", "alpha_with_dof", "l1_cv_estimator", "methods_for"]
 
@@ -211,12 +211,6 @@ def _edge(name, value, values, hint=None):
     return []
 
 
-def _fmt(value, digits=3):
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    return f"{value:.{digits}g}"
-
-
 def _describe_none(model, Xt, y, s):
     return _nan_summary()
 
@@ -313,7 +307,7 @@ def _p_baseline(row, model, ctx):
     else:
         what = "predicts the training mean for every row"
     return (
-        f"**{row['estimator']}** {what}: CV {ctx['scoring']} {_fmt(row['cv_mean'])}. A method that does not beat "
+        f"**{row['estimator']}** {what}: CV {ctx['scoring']} {fmt_number(row['cv_mean'])}. A method that does not beat "
         "this row has learned nothing the scoring can see."
     )
 
@@ -327,7 +321,7 @@ def _p_ols(row, model, ctx):
         f"(standardized training data) run from {lam.min():.3g} to {lam.max():.3g}, a ratio of "
         f"{lam.max() / lam.min():.3g}{zeros}; the directions of small λᵢ are fitted as faithfully as the large "
         f"ones, noise included. It uses all {int(row['effective_dof'])} degrees of freedom and reaches a held-out "
-        f"score of {_fmt(row['test_score'])}: the baseline every regularizer below is measured against."
+        f"score of {fmt_number(row['test_score'])}: the baseline every regularizer below is measured against."
     )
 
 
@@ -373,7 +367,7 @@ def _p_early(row, model, ctx):
             f"until the validation loss fell to the subtrain loss at i* (step {int(model.n_iter_)} in all). The "
             "continued iterate's filter, read off its coefficients in the eigenbasis of all the training data, "
             f"has {row['effective_dof']:.2f} degrees of freedom: the ridge with the same dof has "
-            f"α = {_fmt(row['equivalent_alpha'])}"
+            f"α = {fmt_number(row['equivalent_alpha'])}"
         )
     else:
         alphas = np.asarray(model.equivalent_alpha_, dtype=np.float64)
@@ -384,7 +378,7 @@ def _p_early(row, model, ctx):
             f"'{model.strategy}'). At τ steps each eigen-direction is the ridge solution with "
             f"α = λ(1 − ελ)^τ / (1 − (1 − ελ)^τ) (the lecture's equivalence), here {span} across directions; "
             f"the ridge with the same {row['effective_dof']:.2f} degrees of freedom has α = "
-            f"{_fmt(row['equivalent_alpha'])}"
+            f"{fmt_number(row['equivalent_alpha'])}"
         )
     return (
         f"**{row['estimator']}** ran gradient descent from θ₀ = 0 and {how}, to compare with RidgeEigenCV's choice "
@@ -429,7 +423,7 @@ def _p_mlp(row, model, ctx):
     return (
         f"**{row['estimator']}**: {loss}, regularized the same way as the linear models: "
         + "; ".join(extra)
-        + f". Held-out score {_fmt(row['test_score'])} with {int(row['n_nonzero'])} nonzero weights."
+        + f". Held-out score {fmt_number(row['test_score'])} with {int(row['n_nonzero'])} nonzero weights."
     )
 
 

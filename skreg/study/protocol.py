@@ -26,18 +26,33 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
-from joblib import Parallel, delayed
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    StratifiedKFold,
+    train_test_split,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from .._config import memory_budget
-from .data import StudyError, StudyWarning, check_sizes, dense_bytes, fmt_bytes, load_dataset, make_preprocessor, plain
+from ._pipeline import accepts_sparse, inner_model
+from .data import (
+    StudyError,
+    StudyWarning,
+    check_sizes,
+    dense_bytes,
+    fmt_bytes,
+    load_dataset,
+    make_preprocessor,
+    plain,
+)
 from .methods import StudySettings, _edge, methods_for
 
 __all__ = ["StudyResult", "default_scoring", "run_study", "protocol_sentence"]
@@ -146,21 +161,6 @@ def protocol_sentence(cv, inner_cv, n_train, n_test, scoring):
 def _progress(message, stream):
     if stream is not None:
         print(message, file=stream, flush=True)
-
-
-def accepts_sparse(estimator):
-    """Whether ``estimator`` (or the regressor inside a target transformer) takes sparse X (its tags)."""
-    inner = estimator.regressor if isinstance(estimator, TransformedTargetRegressor) else estimator
-    try:
-        return bool(inner.__sklearn_tags__().input_tags.sparse)
-    except AttributeError:  # pragma: no cover - estimators without tags
-        return False
-
-
-def inner_model(pipe):
-    """The fitted model of a study pipeline (inside a target transformer if any)."""
-    model = pipe.named_steps["model"]
-    return model.regressor_ if isinstance(model, TransformedTargetRegressor) else model
 
 
 def _format_params(params):

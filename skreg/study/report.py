@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ._pipeline import fmt_number
+
 __all__ = ["format_table", "markdown_table", "write_report"]
-
-
-def _fmt(value, digits=3):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return "n/a"
-    if not math.isfinite(value):
-        return "n/a"
-    return f"{value:.{digits}g}"
 
 
 def _cells(results):
@@ -31,7 +22,7 @@ def _cells(results):
         ],
         "CV score": [f"{m:.3f} ± {s:.3f}" for m, s in zip(results["cv_mean"], results["cv_std"])],
         "held-out": results["test_score"].map(lambda v: f"{v:.3f}"),
-        "eq. α": results["equivalent_alpha"].map(_fmt),
+        "eq. α": results["equivalent_alpha"].map(fmt_number),
     }
     if regression:
         columns["dof"] = results["effective_dof"].map(lambda v: "n/a" if not np.isfinite(v) else f"{v:.2f}")

@@ -11,7 +11,7 @@ from sklearn.model_selection import train_test_split
 
 from skreg import EarlyStoppedGD, RidgeEigen
 from skreg._spectral import decompose
-from skreg.linear_model._early_stopping import _IterativeTrainer
+from skreg.linear_model._trainers import _IterativeTrainer
 from skreg.optim import iter_minibatches
 from skreg.theory import early_stopping_equivalent_alpha, early_stopping_iterate
 
@@ -83,7 +83,7 @@ def test_best_reproduces_an_explicit_gd_loop(n, p, solver):
     assert (model.best_iter_, model.n_iter_) == (i_star, i_stop)
     np.testing.assert_allclose(model.coef_, w_star, rtol=1e-9, atol=1e-12)
     assert model.intercept_ == pytest.approx(gd.intercept(w_star), rel=1e-9)
-    hist = model.history_
+    hist = model.history_frame()
     assert hist["step"].tolist() == list(range(n, i_stop + 1, n))
     assert hist["val_loss"].iloc[i_star // n - 1] == pytest.approx(gd.loss(w_star, X_val, y_val), rel=1e-9)
     assert hist["train_loss"].iloc[i_star // n - 1] == pytest.approx(gd.loss(w_star, X, y), rel=1e-9)
@@ -101,7 +101,7 @@ def test_retrain_is_gd_on_x_and_x_val_for_i_star_steps():
     assert model.best_iter_ == i_star and model.n_iter_ == i_stop + i_star
     np.testing.assert_allclose(model.coef_, w, rtol=1e-9, atol=1e-12)
     assert model.intercept_ == pytest.approx(gd_all.intercept(w), rel=1e-9)
-    assert set(model.history_.phase) == {"search", "retrain"}
+    assert set(model.history_frame()["phase"]) == {"search", "retrain"}
 
 
 def _continue_data():
@@ -126,7 +126,7 @@ def test_continue_runs_gd_on_all_data_until_val_loss_reaches_epsilon():
         assert (model.best_iter_, model.n_iter_) == (i_star, i_stop + extra)
         np.testing.assert_allclose(model.coef_, w, rtol=1e-9, atol=1e-12)
         assert model.intercept_ == pytest.approx(gd_all.intercept(w), rel=1e-9)
-        last = model.history_.iloc[-1]
+        last = model.history_frame().iloc[-1]
         assert last.phase == "continue" and last.step == i_star + extra and last.val_loss <= epsilon
 
 
@@ -160,7 +160,7 @@ def test_spectral_and_iterative_solvers_agree(strategy, alpha, shape):
     np.testing.assert_allclose(spectral.coef_, iterative.coef_, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(spectral.intercept_, iterative.intercept_, rtol=1e-8, atol=1e-10)
     assert (spectral.best_iter_, spectral.n_iter_) == (iterative.best_iter_, iterative.n_iter_)
-    pd.testing.assert_frame_equal(spectral.history_, iterative.history_, rtol=1e-8)
+    pd.testing.assert_frame_equal(spectral.history_frame(), iterative.history_frame(), rtol=1e-8)
     np.testing.assert_allclose(spectral.equivalent_alpha_, iterative.equivalent_alpha_, rtol=1e-8)
 
 
@@ -194,7 +194,7 @@ def test_sgd_and_momentum_are_reproducible_with_random_state():
     b = EarlyStoppedGD(random_state=4, **kw).fit(X, y)
     c = EarlyStoppedGD(random_state=5, **kw).fit(X, y)
     np.testing.assert_array_equal(a.coef_, b.coef_)
-    pd.testing.assert_frame_equal(a.history_, b.history_)
+    pd.testing.assert_frame_equal(a.history_frame(), b.history_frame())
     assert not np.allclose(a.coef_, c.coef_)
     assert a.best_iter_ % a.eval_every == 0 and a.best_iter_ >= 1
 
@@ -203,7 +203,7 @@ def test_minibatch_sgd_decreases_the_training_loss():
     X, y, _, _ = _data(n=200, noise=0.1)
     model = EarlyStoppedGD(0.1 / _lambda_max_mean(X), batch_size=10, strategy=None, max_iter=600,
                            eval_every=100, random_state=0).fit(X, y)
-    losses = model.history_["train_loss"].to_numpy()
+    losses = model.history_frame()["train_loss"].to_numpy()
     assert losses[-1] < 0.5 * losses[0]
 
 
@@ -349,7 +349,7 @@ def test_history_and_inputs_untouched():
     model = EarlyStoppedGD(eval_every=4, patience=3).fit(X, y, X_val=X_val, y_val=y_val)
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(y, y0)
-    hist = model.history_
+    hist = model.history_frame()
     assert list(hist.columns) == ["step", "train_loss", "val_loss", "phase"]
     assert model.best_iter_ >= 4 and model.best_iter_ % 4 == 0
     assert hist.val_loss.min() == hist.val_loss[hist.step == model.best_iter_].iloc[0]
@@ -359,7 +359,7 @@ def test_history_and_inputs_untouched():
 @pytest.mark.parametrize("alpha", [0.0, 2.0])
 def test_closed_form_from_any_start_matches_the_steps(alpha):
     # d > n: a start outside the row space is a null direction of H (decays as 1 − εα/n)
-    from skreg.linear_model._early_stopping import _IterativeTrainer, _SpectralTrainer
+    from skreg.linear_model._trainers import _IterativeTrainer, _SpectralTrainer
 
     rng = np.random.RandomState(0)
     X, Y = rng.randn(15, 30), rng.randn(15, 2)
@@ -412,7 +412,7 @@ def test_integer_weights_equal_repeated_rows_without_early_stopping(solver, alph
     assert weighted.learning_rate_ == pytest.approx(repeated.learning_rate_, rel=1e-12)
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-10, atol=1e-10)
-    pd.testing.assert_frame_equal(weighted.history_, repeated.history_, rtol=1e-10)
+    pd.testing.assert_frame_equal(weighted.history_frame(), repeated.history_frame(), rtol=1e-10)
     # and both are the weighted GD loop written above, with ε = 1/λ_max of the mean loss
     Xc = X - np.average(X, axis=0, weights=sw)
     lam_max = (np.linalg.eigvalsh((Xc * sw[:, None]).T @ Xc)[-1] + alpha) / sw.sum()
@@ -443,7 +443,7 @@ def test_integer_weights_equal_repeated_rows_with_an_explicit_validation_set(str
     assert weighted.best_iter_ > 2  # the search did stop early, somewhere inside
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-10, atol=1e-10)
-    pd.testing.assert_frame_equal(weighted.history_, repeated.history_, rtol=1e-9)
+    pd.testing.assert_frame_equal(weighted.history_frame(), repeated.history_frame(), rtol=1e-9)
     np.testing.assert_allclose(weighted.eigenvalues_, repeated.eigenvalues_[: weighted.eigenvalues_.size],
                                rtol=1e-9, atol=1e-9)
     # without sample_weight_val the validation rows count once each (unit weights)
@@ -468,7 +468,7 @@ def test_validation_loss_is_the_weighted_mean_and_weights_split_with_rows():
     w = gd.run(np.zeros(X.shape[1]), model.best_iter_)
     np.testing.assert_allclose(model.coef_, w, rtol=1e-9, atol=1e-11)
     resid = X[i_val] @ w + gd.intercept(w) - y[i_val]
-    row = model.history_.set_index("step").loc[model.best_iter_]
+    row = model.history_frame().set_index("step").loc[model.best_iter_]
     assert row.val_loss == pytest.approx(0.5 * np.average(resid**2, weights=sw[i_val]), rel=1e-9)
     resid_tr = X[i_tr] @ w + gd.intercept(w) - y[i_tr]
     assert row.train_loss == pytest.approx(0.5 * np.average(resid_tr**2, weights=w_tr), rel=1e-9)
@@ -510,7 +510,7 @@ def test_spectral_and_iterative_solvers_agree_with_weights(strategy, alpha, shap
     np.testing.assert_allclose(spectral.coef_, iterative.coef_, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(spectral.intercept_, iterative.intercept_, rtol=1e-8, atol=1e-10)
     assert (spectral.best_iter_, spectral.n_iter_) == (iterative.best_iter_, iterative.n_iter_)
-    pd.testing.assert_frame_equal(spectral.history_, iterative.history_, rtol=1e-8)
+    pd.testing.assert_frame_equal(spectral.history_frame(), iterative.history_frame(), rtol=1e-8)
     # ε = 1/λ_max makes ρ₁ = 0 up to rounding: a₁ ≈ 0 within ~1e-46, hence the atol
     np.testing.assert_allclose(spectral.equivalent_alpha_, iterative.equivalent_alpha_, rtol=1e-8, atol=1e-12)
 
@@ -544,10 +544,10 @@ def test_weighted_sgd_and_momentum_descend_the_weighted_loss():
     X, y, sw, _, _ = _weighted_data(n=60)
     sw = sw + 0.25
     gd = EarlyStoppedGD(strategy=None, max_iter=3000).fit(X, y, sample_weight=sw)
-    best = gd.history_.train_loss.iloc[-1]
+    best = gd.history_frame()["train_loss"].iloc[-1]
     for kw in [dict(batch_size=10, learning_rate=0.5), dict(momentum=0.5)]:
         model = EarlyStoppedGD(strategy=None, max_iter=3000, random_state=0, **kw).fit(X, y, sample_weight=sw)
-        assert model.history_.train_loss.iloc[-1] < 1.02 * best
+        assert model.history_frame()["train_loss"].iloc[-1] < 1.02 * best
         np.testing.assert_allclose(model.predict(X), gd.predict(X), atol=0.2)
     # scaling every weight leaves a fit without decay unchanged (the loss is a weighted mean)
     scaled = EarlyStoppedGD(strategy=None, max_iter=3000).fit(X, y, sample_weight=5.0 * sw)

@@ -18,7 +18,7 @@ from sklearn.preprocessing import OneHotEncoder
 import skreg._sparse
 from skreg import EarlyStoppedGD
 from skreg._sparse import CenteredDesign
-from skreg.linear_model._early_stopping import _design_lambda_max
+from skreg.linear_model._trainers import _design_lambda_max
 from skreg.theory import early_stopping_equivalent_alpha
 
 FORMATS = [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array, sparse.csc_array]
@@ -93,7 +93,7 @@ def test_sparse_fit_equals_dense_fit(fmt, shape, solver, no_densify):
             assert sp.best_iter_ == dense.best_iter_ and sp.n_iter_ == dense.n_iter_
             assert_allclose(sp.coef_, dense.coef_, rtol=1e-10, atol=1e-12 * abs(dense.coef_).max())
             assert_allclose(sp.intercept_, dense.intercept_, rtol=1e-10)
-            assert_allclose(sp.history_.val_loss, dense.history_.val_loss, rtol=1e-10)
+            assert_allclose(sp.history_frame()["val_loss"], dense.history_frame()["val_loss"], rtol=1e-10)
             assert_allclose(sp.eigenvalues_, dense.eigenvalues_, rtol=1e-10,
                             atol=1e-12 * dense.eigenvalues_[0])
             assert_allclose(sp.predict(fmt(Xs)), dense.predict(X_dense), rtol=1e-10)
@@ -122,7 +122,7 @@ def test_sparse_explicit_validation_set_and_mixed_formats(no_densify):
                 A, y_tr, X_val=B, y_val=y_val)
             assert est.best_iter_ == ref.best_iter_
             assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-13)
-            assert_allclose(est.history_.val_loss, ref.history_.val_loss, rtol=1e-10)
+            assert_allclose(est.history_frame()["val_loss"], ref.history_frame()["val_loss"], rtol=1e-10)
 
 
 def test_sparse_gd_matches_an_explicit_loop_and_theory():

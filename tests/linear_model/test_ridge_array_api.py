@@ -25,6 +25,7 @@ from sklearn.utils._array_api import (
 )
 from sklearn.utils._testing import _array_api_for_tests
 
+import skreg._data._centering as centering_module
 import skreg._spectral as spectral_module
 import skreg.linear_model._base as base_module
 from skreg import EarlyStoppedGD, RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
@@ -247,7 +248,7 @@ def test_float32_only_device_keeps_float32(monkeypatch):
     """
     xp, device = _array_api_for_tests("array_api_strict", "CPU_DEVICE", "float32")
     float32_only = lambda xp, device: xp.float32  # noqa: E731
-    monkeypatch.setattr(spectral_module, "_max_precision_float_dtype", float32_only)
+    monkeypatch.setattr(centering_module, "_max_precision_float_dtype", float32_only)
     monkeypatch.setattr(base_module, "_max_precision_float_dtype", float32_only)
     X, y, w = _data(50, 5, seed=7)
     alphas = [0.0, 0.1, 10.0]

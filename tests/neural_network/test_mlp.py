@@ -287,9 +287,9 @@ def test_early_stopping_best_goes_through_the_shared_driver():
     es = MLPRegressor(early_stopping=True, patience=5, min_delta=0.0, max_iter=300, **kw).fit(
         X, y, X_val=X_val, y_val=y_val
     )
-    assert isinstance(es.history_, pd.DataFrame)
-    assert set(es.history_.phase) == {"search"}
-    search = es.history_
+    assert isinstance(es.history_, dict) and isinstance(es.history_frame(), pd.DataFrame)
+    assert set(es.history_frame()["phase"]) == {"search"}
+    search = es.history_frame()
     assert es.best_iter_ == int(search.step[search.val_loss.idxmin()])
     assert es.n_iter_ == es.best_iter_ + 5 == len(es.loss_curve_)
     plain = MLPRegressor(max_iter=es.best_iter_, tol=0.0, n_iter_no_change=10**6, **kw).fit(X, y)
@@ -305,7 +305,7 @@ def test_early_stopping_retrain_and_continue():
     kw = dict(hidden_layer_sizes=(16,), solver="gd", learning_rate_init=0.05, patience=3,
               max_iter=400, random_state=0)
     retrain = MLPRegressor(early_stopping="retrain", **kw).fit(X, y)
-    assert {"search", "retrain"} <= set(retrain.history_.phase)
+    assert {"search", "retrain"} <= set(retrain.history_frame()["phase"])
     # full-batch GD is deterministic: 'retrain' = plain GD on all data for i* steps
     plain = MLPRegressor((16,), solver="gd", learning_rate_init=0.05, max_iter=retrain.best_iter_,
                          tol=0.0, n_iter_no_change=10**6, random_state=0).fit(X, y)
@@ -313,7 +313,7 @@ def test_early_stopping_retrain_and_continue():
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
     cont = MLPRegressor(early_stopping="continue", **kw).fit(X, y)
     assert cont.n_iter_ >= cont.best_iter_
-    assert cont.history_.phase.iloc[0] == "search"
+    assert cont.history_frame()["phase"].iloc[0] == "search"
 
 
 def test_classifier_early_stopping_and_verbose(capsys):
@@ -359,7 +359,12 @@ def test_float32_stays_float32_and_warm_start_continues():
     assert all(W.dtype == np.float32 for W in model.coefs_ + model.intercepts_)
     assert model.predict(X.astype(np.float32)).dtype == np.float32
     warm = MLPRegressor((4,), max_iter=50, warm_start=True, random_state=0).fit(X, y)
-    first = warm.loss_curve_[-1]
+    first, n_first = warm.loss_curve_[-1], len(warm.loss_curve_)
     warm.fit(X, y)
-    assert warm.loss_curve_[0] < first * 1.05
-    assert warm.loss_curve_[0] < MLPRegressor((4,), max_iter=1, random_state=0).fit(X, y).loss_curve_[0]
+    # the second fit continues from the first, and its curve is appended (scikit-learn)
+    assert warm.loss_curve_[n_first] < first * 1.05
+    assert warm.loss_curve_[n_first] < MLPRegressor((4,), max_iter=1, random_state=0).fit(X, y).loss_curve_[0]
+    assert len(warm.loss_curve_) == n_first + 50 == warm.n_iter_ == warm.best_iter_
+    assert warm.t_ == X.shape[0] * warm.n_iter_
+    np.testing.assert_array_equal(warm.history_["step"], np.arange(1, warm.n_iter_ + 1))
+    np.testing.assert_array_equal(warm.history_["train_loss"], warm.loss_curve_)

@@ -137,10 +137,10 @@ def test_minibatch_weights_and_validation_weights():
     es = MLPRegressor((8,), solver="gd", learning_rate_init=0.05, early_stopping=True, patience=3,
                       max_iter=30, random_state=0).fit(X, y, sample_weight=sw, X_val=X_val,
                                                        y_val=y_val, sample_weight_val=sw_val)
-    best = es.history_.val_loss.min()
+    best = es.history_frame()["val_loss"].min()
     pred = es.predict(X_val)
     assert best == pytest.approx(0.5 * np.average((pred - y_val) ** 2, weights=sw_val), rel=1e-10)
-    assert len(es.validation_scores_) == len(es.history_)
+    assert len(es.validation_scores_) == len(es.history_frame())
     assert es.best_validation_score_ == pytest.approx(es.score(X_val, y_val, sample_weight=sw_val))
 
 
@@ -344,7 +344,7 @@ def test_lbfgs_with_early_stopping_evaluates_every_eval_every():
     X, y = _regression(120)
     model = MLPRegressor((10,), solver="lbfgs", early_stopping=True, eval_every=5, patience=3,
                          max_iter=300, random_state=0).fit(X, y)
-    steps = model.history_.step.to_numpy()
+    steps = model.history_frame()["step"].to_numpy()
     np.testing.assert_array_equal(steps, 5 * np.arange(1, steps.size + 1))
     assert model.best_iter_ % 5 == 0 and model.n_iter_ == steps[-1]
     assert model.score(X, y) > 0.8
@@ -473,7 +473,7 @@ def test_tol_and_n_iter_no_change_act_with_early_stopping():
     X, y = _classification(150)
     clf = MLPClassifier(solver="sgd", tol=0.2, max_iter=3000, early_stopping=True,
                         random_state=0).fit(X, y)
-    search = clf.history_
+    search = clf.history_frame()
     assert clf.n_iter_ < 100  # stopped by tol/n_iter_no_change, not max_iter
     assert len(search) == clf.best_iter_ + 11  # patience = n_iter_no_change + 1
     ref = SkMLPClassifier(solver="sgd", tol=0.2, max_iter=3000, early_stopping=True,
@@ -482,7 +482,7 @@ def test_tol_and_n_iter_no_change_act_with_early_stopping():
     # patience and min_delta win when both are given
     both = MLPClassifier(solver="sgd", tol=0.0, n_iter_no_change=1000, patience=3, min_delta=0.2,
                          max_iter=3000, early_stopping=True, random_state=0).fit(X, y)
-    assert len(both.history_) == both.best_iter_ + 3
+    assert len(both.history_frame()) == both.best_iter_ + 3
     # np.inf: never stops before max_iter
     inf = MLPClassifier((4,), solver="sgd", tol=1e9, n_iter_no_change=np.inf, max_iter=25,
                         random_state=0).fit(X, y)
