@@ -504,7 +504,7 @@ class _Ridged:
     def _shift(self, B, rows, cols):
         """B + the ridge where rows[i] == cols[k] (a new array; rows None: all features)."""
         cols = np.asarray(cols)
-        B = np.array(B, dtype=np.float64)
+        B = np.asarray(B, dtype=np.float64)  # every block is a new array (fancy indexing)
         if rows is None:  # G[:, cols]
             B[cols, np.arange(cols.size)] += self.ridge[cols]
             return B
