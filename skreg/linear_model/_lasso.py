@@ -86,8 +86,11 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         one proximal-gradient (FISTA) step, each costing at most about one product with
         the Gram matrix; the continuation steps of a cold fit share the budget.
     tol : float, default=1e-4
-        Stop when the duality gap is at most ``tol · ‖y_c‖²`` (y centred and weighted):
-        the same meaning as in :class:`sklearn.linear_model.Lasso`.
+        Stop when the duality gap is at most ``tol · min(‖y_c‖², 2F(w))`` (y centred and
+        weighted, F the objective): scikit-learn's ``Lasso`` rule ``tol · ‖y_c‖²`` where
+        F ≈ ½‖y_c‖² (large α), relative to the objective where F ≪ ‖y_c‖² (small α,
+        wide data), so the relative excess of F stays about ≤ 2·tol at every α.  In
+        :meth:`path` every α is solved at least once before this test.
     warm_start : bool, default=False
         Start from the previous ``coef_`` when refitting.
     positive : bool, default=False

@@ -335,11 +335,11 @@ def _dev_ratio_from_gram(problem, coefs):
 
 
 class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
-    """LASSO with α chosen by K-fold cross-validation, by least error or the 1-SE rule.
+    """LASSO / elastic net with α (ρ, γ) chosen by K-fold CV, by least error or the 1-SE rule.
 
     Fits :class:`SoftThresholdQuadratic`'s objective
 
-        R̃(w) = ½‖Xw − y‖² + α‖w‖₁     (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]   (rows weighted by ``sample_weight``)
 
     along a grid of α on every training fold (one warm-started path per fold, from the
     fold's sufficient statistics), scores each α by the mean squared error on the
@@ -355,7 +355,16 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         ``eps · α_max``, with α_max = max |X_cᵀW y_c| over the full data (the smallest α
         giving all-zero coefficients; clipped at 0 when ``positive``; with
         ``penalty_factor``, see there).  An array: the
-        strengths α ≥ 0 themselves, sorted decreasingly.
+        strengths α ≥ 0 themselves, sorted decreasingly (the same grid for every
+        l1_ratio).  With an int and ρ < 1, each ratio's grid starts at α_max/ρ (as
+        ``ElasticNetCV``); ρ = 0 needs an explicit grid.
+    l1_ratio : float or array-like of floats in [0, 1], default=1.0
+        ρ, the L1 share of the penalty (1: LASSO).  A list is cross-validated too: one
+        warm-started path per ratio and fold, as ``ElasticNetCV``.
+    gammas : array-like of floats in [0, 1] or None, default=None
+        The relaxed LASSO's γ (see :class:`SoftThresholdQuadratic`), all scored on the
+        same fold paths (one least-squares refit on the support per α, shared by every
+        γ); None: no relaxation (γ = 1).
     eps : float, default=1e-3
         Length of the automatic grid, α_min / α_max.
     cv : int, cross-validation generator or iterable, default=5
@@ -369,8 +378,9 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     max_iter : int, default=1000
         Maximum number of solver iterations per α (see :class:`SoftThresholdQuadratic`).
     tol : float, default=1e-4
-        Every α of every path is solved to a duality gap ≤ ``tol · ‖y_c‖²`` of its
-        fold (y centred and weighted), as in :class:`~sklearn.linear_model.LassoCV`.
+        Every α of every path is solved (at least once, then) to a duality gap
+        ≤ ``tol · min(‖y_c‖², 2F(w))`` of its fold (y centred and weighted, F the
+        objective; :class:`SoftThresholdQuadratic`'s rule).
     positive : bool, default=False
         Constrain the coefficients to be ≥ 0.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -395,16 +405,31 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     alpha_1se_ : float
         The largest α whose mean CV error is at most the least mean error plus its
         standard error (see Notes).
-    alphas_ : ndarray of shape (n_alphas,)
-        The grid, decreasing (full-data strengths).
-    mse_path_ : ndarray of shape (n_alphas, n_folds)
+    l1_ratio_ : float
+        The chosen ρ (the one of least mean CV error).
+    gamma_ : float
+        The chosen γ (1.0 when ``gammas`` is None).
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratios, n_alphas)
+        The grid, decreasing (full-data strengths); one row per ratio for a list of
+        ratios and an automatic grid (``ElasticNetCV``'s shapes).
+    mse_path_ : ndarray of shape (n_alphas, n_folds), (n_l1_ratios, n_alphas, n_folds) or (n_l1_ratios, n_gammas, n_alphas, n_folds)
         Test mean squared error of every α on every fold (weighted by ``sample_weight``
-        within a fold).
-    cv_results_ : dict of ndarrays of shape (n_alphas,)
-        ``alpha``, ``mean_test_mse``, ``std_test_mse`` (over folds, ddof=0),
-        ``sem_test_mse`` (standard error, see Notes), ``n_nonzero`` (nonzero
-        coefficients of the full-data fit at each α, glmnet's ``nzero``) and
+        within a fold): the first shape for one ratio, the second for a list, the
+        third when ``gammas`` is set.
+    cv_results_ : dict of ndarrays of shape (n_l1_ratios · n_gammas · n_alphas,)
+        One row per (l1_ratio, gamma, alpha): ``alpha``, ``mean_test_mse``,
+        ``std_test_mse`` (over folds, ddof=0), ``sem_test_mse`` (standard error, see
+        Notes), ``n_nonzero`` (nonzero coefficients of the full-data fit at each α,
+        glmnet's ``nzero``), ``l1_ratio``, ``gamma``, ``dev_ratio`` (fraction of the
+        null deviance explained on the full data, glmnet's ``dev.ratio``) and
         ``split{k}_test_mse``; ``pandas.DataFrame(cv_results_)`` shows them.
+    coef_path_ : ndarray of shape (n_features, n_alphas)
+        The full-data path at ``l1_ratio_`` and ``gamma_`` over its grid (the α axis
+        last, as ``enet_path``): glmnet's ``coef(cvfit, s=...)`` at any α without a
+        refit; ``coef_`` is its column at ``alpha_``.
+    intercept_path_ : ndarray of shape (n_alphas,)
+    path_summary_ : dict of ndarrays of shape (n_alphas,)
+        glmnet's print of the path: ``alpha``, ``n_nonzero``, ``dev_ratio``.
     coef_ : ndarray of shape (n_features,)
         Coefficients of the fit on all the data at ``alpha_``.
     intercept_ : float

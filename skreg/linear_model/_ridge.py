@@ -654,6 +654,17 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         ``LassoCV.mse_path_``).
     coef_, intercept_ : ndarrays
         The ridge solution on all data at ``alpha_``.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid used, in the user's order.
+    coef_path_ : ndarray of shape coef_.shape + (n_alphas,)
+        The full-data ridge solution at every α of ``alphas_`` (the α axis last, as
+        ``lasso_path``), ŵ(α) = Σ βᵢ/(λᵢ + α) uᵢ from the final fit's one
+        decomposition (or Krylov space): any α of the grid without a refit.
+    intercept_path_ : ndarray of shape np.shape(intercept_) + (n_alphas,)
+    path_summary_ : dict of ndarrays of shape (n_alphas,)
+        glmnet's print of a path: ``alpha``, ``dof`` (Σλᵢ/(λᵢ + α), the effective
+        degrees of freedom) and ``dev_ratio`` (1 − RSS/RSS of the weighted mean, on the
+        full data).
     eigenvalues_, eigenvectors_, shrinkage_, effective_dof_ :
         As in :class:`RidgeEigen`, for the final fit.
     n_features_in_ : int
