@@ -7,7 +7,9 @@
   (see ``skreg._demos``).
 
 Bad input exits with status 2 and one line on stderr (no traceback), including a
-``skreg/`` folder in the current directory that shadows the installed package.
+``skreg/`` folder in the current directory that shadows the installed package.  The
+messages of :func:`skreg.study.run_study` name its arguments (``cv must be at least 2``);
+here they name the flags (``--cv must be at least 2``, :meth:`StudyError.as_flags`).
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ def _build_parser():
     study.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (default 0.25)")
     study.add_argument("--sep", default=None, help="CSV delimiter (default ','; a file separated by ; tab or | is detected and named in the error); "
                        "'\\t' is a tab")
+    study.add_argument("--decimal", default=None, metavar="CHAR",
+                       help="decimal mark of the CSV's numbers (default '.'; a column of decimal-comma numbers "
+                       "such as 3,14 is an error that says to pass --decimal ',')")
     study.add_argument("--na-values", default=None, metavar="TOKEN[,TOKEN]",
                        help="extra missing-value markers (default '?'; '', NA, NaN, null ... always)")
     study.add_argument("--categorical", default=None, metavar="COL[,COL]", help="columns to one-hot encode")
@@ -209,6 +214,7 @@ def main(argv=None):
                     test_size=args.test_size,
                     out=args.out,
                     sep="\t" if args.sep == "\\t" else args.sep,
+                    decimal=args.decimal,
                     na_values=args.na_values,
                     categorical=args.categorical,
                     drop=args.drop,
@@ -222,11 +228,24 @@ def main(argv=None):
             print(f"\nresults: {result.out / 'results.csv'}   report: {result.out / 'report.md'}")
         else:
             from skreg._demos import run_demo
+            from skreg.plotting import _pyplot
 
+            try:  # the demos draw figures: say so before any work is done
+                _pyplot()
+            except ImportError as exc:
+                print(f"skreg: error: {exc}", file=sys.stderr)
+                return 2
             _use_agg()
             run_demo(args.name, out=args.out, quick=args.quick, random_state=args.random_state)
     except StudyError as exc:
-        print(f"skreg: error: {exc}", file=sys.stderr)
+        print(f"skreg: error: {exc.as_flags()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("skreg: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, or input no check foresaw: still one line, no traceback
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"skreg: error: unexpected {type(exc).__name__}: {first} (please report this)", file=sys.stderr)
         return 2
     return 0
 

@@ -7,15 +7,17 @@ passed a Dask collection, which is detected without importing dask.
 from __future__ import annotations
 
 import sys
+from numbers import Number
 
 import numpy as np
 
-from ._data._checks import check_weight_sum
+from ._data._checks import check_fold_scores, check_split_weight, check_weight_sum, check_weight_values
 from ._gram import GramStats
 
 __all__ = [
     "is_dask_collection",
     "as_dask_array",
+    "finite_blocks",
     "check_dask_inputs",
     "gram_stats",
     "map_row_blocks",
@@ -50,15 +52,31 @@ def as_dask_array(obj, name):
     return obj
 
 
+def _finite_block(block, name="X"):
+    """The block, or NumPy's ValueError for non-finite input, naming the array."""
+    if not np.all(np.isfinite(block)):
+        what = "NaN" if np.any(np.isnan(block)) else "infinity"
+        raise ValueError(f"Input {name} contains {what} (found in a dask block).")
+    return block
+
+
+def finite_blocks(X, name="X"):
+    """``X`` with every block checked for NaN and infinity when it is computed (lazily).
+
+    What ``predict`` does to a Dask X: NumPy input raises on NaN, so a Dask input must
+    too (at compute time, with the same words) instead of returning NaN predictions.
+    """
+    from functools import partial
+
+    return X.map_blocks(partial(_finite_block, name=name), dtype=X.dtype)
+
+
 def _checked_block(X, y, w):
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
-        raise ValueError("Input contains NaN or infinity (found in a dask block).")
+    X = _finite_block(np.asarray(X, dtype=np.float64), "X")
+    y = _finite_block(np.asarray(y, dtype=np.float64), "y")
     if w is not None:
         w = np.asarray(w, dtype=np.float64)
-        if np.any(w < 0):
-            raise ValueError("Negative values in data passed to `sample_weight`.")
+        check_weight_values(w)
     return X, y, w
 
 
@@ -164,7 +182,12 @@ def check_dask_inputs(estimator, X, y, sample_weight=None, *, reset=True, names=
     y = as_dask_array(y, names[1])
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D dask array for {names[0]}, got {X.ndim}-D.")
-    if sample_weight is not None:
+    if isinstance(sample_weight, Number):  # as scikit-learn: a scalar weighs every row
+        import dask.array as da
+
+        check_weight_values(sample_weight)
+        sample_weight = da.full(X.shape[0], float(sample_weight), chunks=(X.chunks[0],))
+    elif sample_weight is not None:
         sample_weight = as_dask_array(sample_weight, "sample_weight")
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"Found input variables with inconsistent numbers of samples: "
@@ -378,10 +401,16 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
     fold_stats, test_stats, total, dtype, y_ndim = _kfold_pass(
         estimator, X, y, sample_weight, unweighted_too=True)
     check_weight_sum(total.weight_sum)
+    for k, fs in enumerate(fold_stats):
+        check_split_weight(k, total.weight_sum - fs.weight_sum)
     scores = np.array([
         _fold_scores(decompose_stats(total.subtract(fs)), ts, alphas, scoring or "r2")
         for fs, ts in zip(fold_stats, test_stats)
     ])
+    sizes = [int(ts.n_samples) for ts in test_stats]
+    if scoring in (None, "r2"):  # as r2_score: undefined on fewer than two samples
+        scores[np.asarray(sizes) < 2, :] = np.nan
+    check_fold_scores(scores.T, sizes, scoring or "r2")
     return scores, decompose_stats(total), dtype, y_ndim
 
 

@@ -60,7 +60,7 @@ import numpy as np
 from ._config import memory_budget
 from ._data._centering import implicit_offsets
 from ._sparse import CenteredDesign, is_sparse
-from ._spectral import Spectrum
+from ._spectral import Spectrum, design_offset_energy, significant
 from ._threads import single_blas_thread
 
 __all__ = ["KrylovPath", "golub_kahan", "ridge_krylov"]
@@ -235,7 +235,12 @@ def _rotate_rows_inplace(V, Qt, block=1024):
 def _single_target(design, b, alphas, tol, max_iter):
     """Ritz pairs, θ*, residual factor and ‖Aᵀb‖ of one target's Krylov space."""
     n, d = design.shape
-    V, al, be, k, converged = golub_kahan(design, b, alphas, tol, max_iter)
+    # a target beyond 1e±100 would over/underflow in ‖b‖²: run on b/s, scale back
+    s = float(np.max(np.abs(b))) if b.size else 0.0
+    s = s if s > 0 and not 1e-100 < s < 1e100 else 1.0
+    V, al, be, k, converged = golub_kahan(design, b / s if s != 1.0 else b, alphas, tol,
+                                          max_iter)
+    be[0] *= s  # β₁ = ‖b‖ scales with b (so θ* and ‖Aᵀb‖ do); the rest is A's alone
     if k == 0:
         return np.zeros(0), np.zeros((0, d)), np.zeros(0), np.zeros((1, 0)), 0.0, 0, True
     B = np.zeros((k + 1, k))
@@ -244,8 +249,7 @@ def _single_target(design, b, alphas, tol, max_iter):
     P, sigma, Qt = np.linalg.svd(B, full_matrices=False)
     # residual of the normal equations: α_{k+1} β_{k+1} e_kᵀ z, z = Q c
     F = (al[k] * be[k]) * Qt[:, k - 1][None, :]
-    cut = max(n, d) * np.finfo(np.float64).eps * (sigma[0] if sigma.size else 0.0)
-    keep = sigma > cut
+    keep = significant(sigma**2, n, d, offset=design_offset_energy(design), method="svd")
     theta = np.where(keep, be[0] * P[0] / np.where(keep, sigma, 1.0), 0.0)
     ritz = np.where(keep, sigma**2, 0.0)
     _rotate_rows_inplace(V, Qt)
@@ -333,8 +337,7 @@ def _rayleigh_ritz(design, bases, yw):
     W = W[s > max(W.shape) * np.finfo(np.float64).eps * s[0]]  # rows orthonormal
     AW = design.matmat(W.T)  # (n, K)
     P, sigma, Zt = np.linalg.svd(AW, full_matrices=False)
-    cut = max(n, d) * np.finfo(np.float64).eps * (sigma[0] if sigma.size else 0.0)
-    keep = sigma > cut
+    keep = significant(sigma**2, n, d, offset=design_offset_energy(design), method="svd")
     inv = np.where(keep, 1.0 / np.where(keep, sigma, 1.0), 0.0)
     theta = (P.T @ yw) * inv[:, None]
     R = design.rmatmat(AW)  # AᵀA W, (d, K)

@@ -31,10 +31,24 @@ Numerical choices
   thin SVD of X_w itself, which keeps full relative accuracy in θ*ᵢ = (Uᵀy)ᵢ / sᵢ.
   Below that threshold the Gram path is as accurate as scikit-learn's Cholesky solve
   of (XᵀX + αI)w = Xᵀy, which squares the same condition number.
-* Rank: singular values below ``max(n, d) · eps · s_max`` are exact zeros.  Their
-  directions get θ*ᵢ = 0, so α = 0 on rank-deficient data gives the minimum-norm
-  (pseudo-inverse) solution, and tiny α (1e-15) cannot amplify round-off in a null
-  direction.
+* Rank: one rule for every route (:func:`null_tolerance`, called by the dense Gram,
+  kernel and SVD paths, the sparse and penalty-factor paths, the sufficient-statistics
+  path of ``partial_fit`` and Dask, and the array API): an eigenvalue λᵢ of
+  H = X_wᵀX_w counts as a direction only when
+
+      λᵢ > max(n, d) · eps · λ_max        (eps of the dtype computed in),
+
+  the pseudo-inverse rule applied to H.  Below it, λᵢ is an exact zero: its direction
+  gets θ*ᵢ = 0, leaves the hat matrix, the leave-one-out residuals and the degrees
+  of freedom, so α = 0 on rank-deficient data gives the minimum-norm (pseudo-inverse)
+  solution and tiny α (1e-15) cannot amplify round-off in a null direction.  The
+  threshold is on λ = s², not on s: a column that is constant in exact arithmetic
+  is, once centred in floating point, round-off of size eps·|x̄ⱼ| (2.3 − mean(2.3, …)
+  = −4.4e-16), a singular value that the SVD computes accurately and that a rule on
+  s (s > max(n, d)·eps·s_max) would keep, while its square (1e-30) lies far below
+  eps·λ_max: no information the data carry can be resolved there, and the Gram
+  routes could not resolve it anyway (their eigenvalues carry an absolute error of
+  about eps·λ_max).
 * Array API: with ``sklearn.set_config(array_api_dispatch=True)`` the functions below
   compute in the namespace and on the device of their input (PyTorch, CuPy,
   array-api-strict, ...), in the highest float precision that device offers
@@ -49,22 +63,24 @@ import warnings
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
-from scipy import sparse
 from scipy.linalg import LinAlgWarning
 from threadpoolctl import threadpool_limits
 
-from ._config import fits_budget
-from ._data._centering import array_namespace, center_data, implicit_offsets
-from ._sparse import CenteredDesign, as_float64, dense_result, is_sparse
+from ._data._centering import (
+    array_namespace,
+    center_data,
+    centring_deviation,
+    implicit_offsets,
+)
+from ._sparse import CenteredDesign, as_float64, is_sparse
 from ._threads import single_blas_thread
 
 __all__ = [
     "Spectrum",
     "decompose",
     "decompose_gram",
-    "PenalizedSpectrum",
-    "decompose_penalized",
-    "decompose_gram_penalized",
+    "null_tolerance",
+    "significant",
     "ridge_shrinkage",
     "gd_shrinkage",
     "gd_powers",
@@ -72,6 +88,80 @@ __all__ = [
 
 # cond(X)² above which the Gram / kernel eigendecomposition is replaced by an SVD.
 _GRAM_MAX_CONDITION = 1e10
+
+
+def null_tolerance(lam_max, n_rows, n_cols, eps=None, *, offset=0.0, method="gram"):
+    """The rank rule: eigenvalues of H = X_wᵀX_w at or below this value are exact zeros.
+
+    With ρ = max(n, d)·eps (eps of the precision computed in), λ_max the largest
+    eigenvalue and ω = Σwₖ‖x̄‖² the energy centring removed (the one eigenvalue of the
+    rank-one matrix √w x̄ᵀ; 0 without intercept), the tolerance is the round-off that
+    the route which computed λ can leave in it:
+
+    ============  ==========================  ==========================================
+    ``method``    λ computed from             tolerance
+    ============  ==========================  ==========================================
+    ``"gram"``    eigh of X_wᵀX_w or X_wX_wᵀ  ρ·λ_max + ρ²·ω
+    ``"svd"``     svd of X_w                  ρ²·(λ_max + ω):  s > ρ·‖[X_w, √w x̄ᵀ]‖
+    ``"moments"`` uncentred sums, corrected   ρ·(λ_max + ω)
+    ============  ==========================  ==========================================
+
+    The first is the pseudo-inverse rule λ > max(n, d)·eps·λ_max on the squared matrix;
+    the second numpy's ``pinv`` rule on X_w itself; ρ²·ω is the square of the centring
+    round-off, eps·|x̄ⱼ| per entry (see the module docstring, *Rank*).  Every spectral
+    route of skreg decides its rank through this function (and :func:`significant`).
+
+    Parameters
+    ----------
+    lam_max : float
+        Largest eigenvalue of the symmetric PSD matrix (clipped at 0).
+    n_rows, n_cols : int
+        Shape of X_w (n and d).
+    eps : float, optional
+        Machine epsilon of the precision computed in; float64's by default.
+    offset : float, default=0.0
+        ω = Σw‖x̄‖², in the units of λ.
+    method : {"gram", "svd", "moments"}, default="gram"
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> bool(null_tolerance(1.0, 6, 3) == 6 * np.finfo(np.float64).eps)
+    True
+    """
+    eps = np.finfo(np.float64).eps if eps is None else float(eps)
+    rho = max(int(n_rows), int(n_cols), 1) * eps
+    lam_max, offset = max(float(lam_max), 0.0), max(float(offset), 0.0)
+    if method == "svd":
+        return rho * rho * (lam_max + offset)
+    if method == "moments":
+        return rho * (lam_max + offset)
+    return rho * lam_max + rho * rho * offset
+
+
+def significant(lam, n_rows, n_cols, eps=None, **kwargs):
+    """Mask of the eigenvalues (descending) above :func:`null_tolerance` (same arguments)."""
+    lam_max = float(lam[0]) if lam.shape[0] else 0.0
+    return lam > null_tolerance(lam_max, n_rows, n_cols, eps, **kwargs)
+
+
+def _offset_energy(X_offset, weight_sum, scale=1.0):
+    """ω = Σw‖x̄ / scale‖², the energy centring removed (for :func:`null_tolerance`)."""
+    if not X_offset.shape[0]:
+        return 0.0
+    xp = array_namespace(X_offset)[0]
+    m = X_offset / scale
+    with np.errstate(over="ignore"):
+        return min(float(weight_sum) * float(xp.sum(m * m)), np.finfo(np.float64).max)
+
+
+def design_offset_energy(design, scale=1.0):
+    """:func:`_offset_energy` of an implicitly centred design (``CenteredDesign``)."""
+    s = design.sqrt_sw
+    return _offset_energy(design.X_offset, design.shape[0] if s is None else float(s @ s), scale)
 
 
 def _contiguous(a, is_numpy):
@@ -412,7 +502,7 @@ def _eigh_descending(A):
     return xp.maximum(xp.flip(lam, axis=0), zero), _contiguous(xp.flip(vec, axis=1), is_numpy)
 
 
-def _decompose_matrix(Xw, n_structural_zeros=0):
+def _decompose_matrix(Xw, n_structural_zeros=0, offset=0.0):
     """Thin spectral decomposition of Xw.
 
     Returns ``(lam, V, U, tol)``: λ = s² descending (clipped at 0), right vectors V
@@ -420,7 +510,8 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
     and the tolerance below which an eigenvalue is an exact zero.  Gram side when
     n ≥ d, kernel side otherwise; thin SVD when squaring would lose too many digits.
     ``n_structural_zeros`` eigenvalues are known to vanish (centring removes one
-    direction from the kernel side) and are left out of the conditioning test.
+    direction from the kernel side) and are left out of the conditioning test;
+    ``offset`` is ω of :func:`null_tolerance` (the energy centring removed).
     """
     xp, is_numpy, device, dtype = array_namespace(Xw)
     n, d = Xw.shape
@@ -436,7 +527,7 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
         V = None
     informative = lam[: max(lam.shape[0] - n_structural_zeros, 1)]
     if lam[0] > 0 and informative[-1] >= lam[0] / _GRAM_MAX_CONDITION:
-        tol = max(n, d) * eps * lam[0]
+        tol = null_tolerance(lam[0], n, d, eps, offset=offset)
         if V is None:  # kernel side: uᵢ = X_wᵀ Uᵢ / sᵢ for the nonzero directions
             keep = lam > tol
             if is_numpy:
@@ -447,7 +538,7 @@ def _decompose_matrix(Xw, n_structural_zeros=0):
             V = (Xw.T @ U) / xp.sqrt(lam)
         return lam, V, U, tol
     U, s, Vt = xp.linalg.svd(Xw, full_matrices=False)
-    tol = (max(n, d) * eps * s[0]) ** 2 if s.shape[0] else 0.0
+    tol = null_tolerance(s[0] ** 2, n, d, eps, offset=offset, method="svd") if s.shape[0] else 0.0
     return s**2, _contiguous(Vt.T, is_numpy), U, tol
 
 
@@ -501,7 +592,8 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     n_zero = int(fit_intercept and Xw.shape[0] <= Xw.shape[1])
     if scale != 1.0:
         Xw = Xw / scale
-    lam, V, U, tol = _decompose_matrix(Xw, n_zero)
+    omega = _offset_energy(*centring_deviation(X, X_offset, sample_weight)) if fit_intercept else 0.0
+    lam, V, U, tol = _decompose_matrix(Xw, n_zero, omega / scale / scale)
     zero = xp.zeros((), dtype=dtype, device=device)
     lam = xp.where(lam > tol, lam, zero)
     rank = int(xp.count_nonzero(lam))
@@ -554,7 +646,7 @@ def decompose_gram(stats, fit_intercept=True):
     H, XTy = stats.gram(fit_intercept)
     lam, V = _eigh_descending(H) if H.size else (np.zeros(0), H)
     d = H.shape[0]
-    tol = max(stats.n_samples, d) * np.finfo(np.float64).eps * (lam[0] if lam.size else 0.0)
+    tol = null_tolerance(lam[0] if lam.size else 0.0, stats.n_samples, d)
     if lam.size and lam[-1] < lam[0] / _GRAM_MAX_CONDITION:
         warnings.warn(
             f"The Gram matrix built from sufficient statistics is ill-conditioned "
@@ -579,434 +671,6 @@ def decompose_gram(stats, fit_intercept=True):
         fit_intercept=fit_intercept,
     )
 
-
-
-# ------------------------------------------------------------ per-feature penalty factors
-@dataclass(frozen=True)
-class PenalizedSpectrum:
-    """Ridge with per-feature penalty factors, reduced exactly to one plain :class:`Spectrum`.
-
-    Solves, with an unpenalized intercept and rows weighted by wₖ,
-
-        min_w  ½ Σₖ wₖ (yₖ − b − xₖᵀw)² + ½ α Σⱼ pⱼ wⱼ²,   i.e.  (X_cᵀX_c + α diag(p)) w = X_cᵀy_c
-
-    for factors pⱼ ≥ 0.  Split the columns into penalized ones P (pⱼ > 0) and
-    unpenalized ones Z (pⱼ = 0), and let D = diag(√p_P).
-
-    * Positive factors rescale the columns: with v = D w_P the penalty is ½α‖v‖² on
-      the design X_P D⁻¹, a plain ridge problem.
-    * Zero factors are projected out first (Frisch–Waugh–Lovell), exactly as the
-      intercept is: with Π₀ the projector onto span{q, Z_c} (q = √w/‖√w‖ the intercept
-      direction, Z_c the centred, √w-scaled Z columns),
-
-          X̃ = (I − Π₀) X_P D⁻¹,   ỹ = (I − Π₀) y_w,   v̂(α) = (X̃ᵀX̃ + αI)⁻¹ X̃ᵀỹ,
-
-      then w_P = D⁻¹v̂ and w_Z = Z_c⁺(y_w − X_P w_P) = c₀ − B w_P with c₀ = Z_c⁺y_w and
-      B = Z_c⁺X_P (least squares of y and of X_P on Z; minimum norm if Z_c is rank
-      deficient).  ``inner`` is the decomposition of X̃ = Ũ S Ṽᵀ, so every α still costs
-      only the filter λ/(λ+α): one decomposition serves the whole path.
-
-    The fitted attributes built from it are in the original coordinates (one
-    coefficient per column of X); ``eigenvalues``, ``eigenvectors`` and ``shrinkage``
-    refer to the rescaled, projected penalized problem X̃ (n_penalized features).
-
-    Leave-one-out.  The fitted values are ŷ_w = Π₀y_w + X̃v̂ = A(α) y_w with the hat matrix
-
-        A(α) = Π₀ + Ũ diag(λ/(λ+α)) Ũᵀ,     Π₀ = qqᵀ + Q_Z Q_Zᵀ
-
-    (Q_Z an orthonormal basis of Z_c, orthogonal to q since Z_c is centred; Ũ ⊥ Π₀ by
-    construction).  This is the hat matrix of a weighted least-squares problem with a
-    quadratic penalty, so the leave-one-out residual is again rₖ / (1 − Aₖₖ), and the
-    derivation of :meth:`Spectrum.loo_residuals` carries over with qqᵀ replaced by Π₀:
-    P = I − Π₀ − ŨŨᵀ, Pₖₖ = 1 − wₖ/W − ‖(Q_Z)ₖ‖² − ‖Ũₖ‖², and pₖ = (ỹ − ŨŨᵀỹ)ₖ.  Per
-    row, ‖(Q_Z)ₖ‖² = wₖ z_cₖᵀ (Z_cᵀZ_c)⁺ z_cₖ (the row's leverage within Z), which is
-    what :meth:`loo_residuals_for` uses when the rows arrive in blocks.
-
-    Attributes
-    ----------
-    inner : Spectrum
-        Decomposition of X̃ with ỹ (no centring of its own).
-    penalized, unpenalized : ndarrays of int
-        Column indices P and Z.
-    scale : ndarray of shape (n_penalized,)
-        √p_P.
-    z_coef : ndarray of shape (n_unpenalized, n_targets)
-        c₀ = Z_c⁺y_w.
-    z_map : ndarray of shape (n_unpenalized, n_penalized)
-        B = Z_c⁺X_P (centred, weighted).
-    z_gram_pinv : ndarray of shape (n_unpenalized, n_unpenalized)
-        (Z_cᵀZ_c)⁺.
-    z_rank : int
-        Rank of Z_c: the degrees of freedom of the unpenalized columns.
-    X_offset, y_offset, fit_intercept, sqrt_sw :
-        As in :class:`Spectrum`, for the original problem.
-    z_leverage : ndarray of shape (n_samples,) or None
-        diag(Q_Z Q_Zᵀ), kept for :meth:`loo_residuals`.
-    weight_sum : float
-        W = Σwₖ.
-    """
-
-    inner: Spectrum
-    penalized: np.ndarray
-    unpenalized: np.ndarray
-    scale: np.ndarray
-    z_coef: np.ndarray
-    z_map: np.ndarray
-    z_gram_pinv: np.ndarray
-    z_rank: int
-    X_offset: np.ndarray
-    y_offset: np.ndarray
-    fit_intercept: bool = True
-    sqrt_sw: np.ndarray | None = field(default=None, repr=False)
-    z_leverage: np.ndarray | None = field(default=None, repr=False)
-    weight_sum: float = 0.0
-
-    @property
-    def eigenvalues(self):
-        """λᵢ of X̃ᵀX̃ (the rescaled, projected penalized problem)."""
-        return self.inner.eigenvalues
-
-    @property
-    def eigenvectors(self):
-        """Eigenvectors of X̃ᵀX̃, shape (n_penalized, r), in the rescaled coordinates v = D w_P."""
-        return self.inner.eigenvectors
-
-    @property
-    def theta_star(self):
-        """θ*ᵢ of the rescaled, projected penalized problem."""
-        return self.inner.theta_star
-
-    @property
-    def rank(self):
-        """Rank of X̃ (the penalized directions)."""
-        return self.inner.rank
-
-    @property
-    def n_features(self):
-        """Number of columns of X."""
-        return self.penalized.size + self.unpenalized.size
-
-    def shrinkage(self, alphas):
-        """λᵢ / (λᵢ + α) of the penalized directions: ndarray of shape (m, r)."""
-        return self.inner.shrinkage(alphas)
-
-    def effective_dof(self, alphas):
-        """trace(A(α)) − 1: Σ λᵢ/(λᵢ + α) plus the rank of the unpenalized columns."""
-        return self.inner.effective_dof(alphas) + self.z_rank
-
-    def ridge_coef(self, alphas):
-        """Coefficients in the original coordinates, shape (m, n_targets, n_features)."""
-        v = self.inner.ridge_coef(alphas)  # (m, t, n_penalized)
-        w_p = v / self.scale
-        coef = np.empty(v.shape[:2] + (self.n_features,))
-        coef[..., self.penalized] = w_p
-        coef[..., self.unpenalized] = self.z_coef.T[None] - w_p @ self.z_map.T
-        return coef
-
-    def intercept(self, coef):
-        """b = ȳ − x̄ᵀŵ for coefficients of shape (..., n_targets, n_features)."""
-        if not self.fit_intercept:
-            return np.zeros(coef.shape[:-1])
-        return self.y_offset - coef @ self.X_offset
-
-    def loo_residuals(self, alphas):
-        """Exact leave-one-out residuals √wₖ(yₖ − ŷ₋ₖ(α)), shape (m, n_samples, n_targets).
-
-        See the class docstring for the hat matrix; needs ``keep_left=True``.
-        """
-        inner = self.inner
-        if inner.left_vectors is None:
-            raise ValueError("decompose_penalized(..., keep_left=True) is needed for LOO errors")
-        n = inner.left_vectors.shape[0]
-        sw = np.ones(n) if self.sqrt_sw is None else self.sqrt_sw**2
-        return _loo_from_rows(
-            inner.left_vectors, inner.yw, sw, float(sw.sum()), inner.eigenvalues,
-            self.fit_intercept, alphas, unpenalized_leverage=self.z_leverage,
-        )
-
-    def loo_residuals_for(self, X, y, sample_weight, weight_sum, alphas):
-        """:meth:`loo_residuals` for some rows of the training data, from their raw values.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_rows, n_features)
-        y : ndarray of shape (n_rows,) or (n_rows, n_targets)
-        sample_weight : ndarray of shape (n_rows,) or None
-        weight_sum : float
-            Σw over the whole training set.
-        alphas : array-like of shape (m,)
-
-        Returns
-        -------
-        ndarray of shape (m, n_rows, n_targets)
-        """
-        y, sw, sqrt_sw = _loo_rows(X, y, sample_weight)
-        Xc = np.asarray(X, dtype=np.float64) - self.X_offset
-        xz = Xc[:, self.unpenalized]
-        Xt = sqrt_sw * (Xc[:, self.penalized] - xz @ self.z_map) / self.scale
-        yt = sqrt_sw * ((y - self.y_offset) - xz @ self.z_coef)
-        leverage = sw * np.einsum("ij,ij->i", xz @ self.z_gram_pinv, xz)
-        inner = self.inner
-        rank = inner.rank
-        s = np.sqrt(inner.eigenvalues[:rank])
-        U = (Xt @ inner.eigenvectors[:, :rank]) / s
-        return _loo_from_rows(U, yt, sw, weight_sum, inner.eigenvalues, self.fit_intercept,
-                              alphas, uty=s[:, None] * inner.theta_star[:rank],
-                              unpenalized_leverage=leverage)
-
-
-def _split_penalty_factor(penalty_factor):
-    p = np.asarray(penalty_factor, dtype=np.float64)
-    penalized = np.flatnonzero(p > 0)
-    return penalized, np.flatnonzero(p == 0), np.sqrt(p[penalized])
-
-
-def _spectrum_from_centred(Xw, yw, n_structural_zeros, keep_left):
-    """:func:`decompose` after centring: a Spectrum of already centred, scaled data."""
-    scale = max(float(Xw.max()), -float(Xw.min())) if Xw.size else 0.0
-    scale = scale if scale > 0 and not 1e-100 < scale < 1e100 else 1.0
-    if scale != 1.0:
-        Xw = Xw / scale
-    lam, V, U, tol = _decompose_matrix(Xw, n_structural_zeros)
-    lam = np.where(lam > tol, lam, 0.0)
-    rank = int(np.count_nonzero(lam))
-    s = np.sqrt(lam[:rank])
-    theta = np.zeros((lam.size, yw.shape[1]))
-    if U is not None:
-        U_rank = U[:, :rank]
-        theta[:rank] = (U_rank.T @ yw) / s[:, None]
-    else:
-        U_rank = None
-        theta[:rank] = (V[:, :rank].T @ (Xw.T @ yw)) / lam[:rank, None]
-    if keep_left and U_rank is None:
-        U_rank = (Xw @ V[:, :rank]) / s
-    d = Xw.shape[1]
-    return Spectrum(
-        eigenvalues=lam * scale**2,
-        eigenvectors=V,
-        theta_star=theta / scale,
-        X_offset=np.zeros(d),
-        y_offset=np.zeros(yw.shape[1]),
-        fit_intercept=False,
-        left_vectors=np.ascontiguousarray(U_rank) if keep_left else None,
-        yw=yw if keep_left else None,
-    )
-
-
-def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=True,
-                        keep_left=False):
-    """Decompose ridge with per-feature penalty factors once (see :class:`PenalizedSpectrum`).
-
-    Parameters
-    ----------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Sparse X is never densified (only its unpenalized columns are); see
-        :func:`_decompose_penalized_sparse`.
-    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
-    penalty_factor : ndarray of shape (n_features,)
-        pⱼ ≥ 0, validated by the caller.
-    sample_weight : ndarray of shape (n_samples,) or None
-    fit_intercept : bool, default=True
-    keep_left : bool, default=False
-        Keep what :meth:`PenalizedSpectrum.loo_residuals` needs (memory n × rank).
-
-    Returns
-    -------
-    PenalizedSpectrum
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> X, y = rng.standard_normal((30, 4)), rng.standard_normal(30)
-    >>> p = np.array([0.0, 1.0, 2.0, 0.5])
-    >>> spec = decompose_penalized(X, y, p, fit_intercept=False)
-    >>> w = np.linalg.solve(X.T @ X + 3.0 * np.diag(p), X.T @ y)
-    >>> bool(np.allclose(spec.ridge_coef([3.0])[0, 0], w))
-    True
-    """
-    y2 = np.asarray(y, dtype=np.float64)
-    if y2.ndim == 1:
-        y2 = y2[:, None]
-    penalized, unpenalized, scale = _split_penalty_factor(penalty_factor)
-    if sparse.issparse(X):
-        return _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale,
-                                           sample_weight, fit_intercept, keep_left)
-    Xw, yw, X_offset, y_offset, sqrt_sw = center_data(X, y2, sample_weight, fit_intercept)
-    n = Xw.shape[0]
-    Xp = Xw if penalized.size == Xw.shape[1] else Xw[:, penalized]  # fresh either way
-    Zc = Xw[:, unpenalized]
-    if unpenalized.size:
-        Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
-        tol = max(Zc.shape) * np.finfo(np.float64).eps * (sz[0] if sz.size else 0.0)
-        r = int(np.count_nonzero(sz > tol))
-        Q, Vr, sr = Uz[:, :r], Vzt[:r].T, sz[:r]
-        QtX, Qty = Q.T @ Xp, Q.T @ yw
-        z_map = (Vr / sr) @ QtX
-        z_coef = (Vr / sr) @ Qty
-        z_gram_pinv = (Vr / sr**2) @ Vr.T
-        Xp -= Q @ QtX
-        yw = yw - Q @ Qty
-        z_leverage = np.einsum("ij,ij->i", Q, Q)
-    else:
-        r = 0
-        z_map = np.zeros((0, penalized.size))
-        z_coef = np.zeros((0, yw.shape[1]))
-        z_gram_pinv = np.zeros((0, 0))
-        z_leverage = None
-    Xp /= scale
-    # directions removed by centring and by the projection: known zeros of the spectrum
-    n_zero = max(0, min(n, penalized.size) - (n - int(fit_intercept) - r))
-    inner = _spectrum_from_centred(Xp, yw, n_zero, keep_left)
-    return PenalizedSpectrum(
-        inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
-        z_coef=z_coef, z_map=z_map, z_gram_pinv=z_gram_pinv, z_rank=r,
-        X_offset=X_offset, y_offset=y_offset, fit_intercept=fit_intercept,
-        sqrt_sw=sqrt_sw if keep_left else None,
-        z_leverage=z_leverage if keep_left else None,
-        weight_sum=float(n if sample_weight is None else np.sum(sample_weight)),
-    )
-
-
-def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_weight,
-                                fit_intercept, keep_left):
-    """:func:`decompose_penalized` for sparse X: X is never densified or centred.
-
-    The penalized columns enter through the implicit centred design of X_P D⁻¹
-    (:class:`skreg._sparse.CenteredDesign`); only the unpenalized columns Z are made
-    dense (n × n_unpenalized).  With Q an orthonormal basis of Z_c, X̃ = (I − QQᵀ)X_P D⁻¹
-    is decomposed from its Gram matrix, H̃ = (X_P D⁻¹)ᵀ_w(X_P D⁻¹)_w − (QᵀX_P D⁻¹)ᵀ(QᵀX_P D⁻¹),
-    when n ≥ n_penalized, else from its kernel matrix (I − QQᵀ)K(I − QQᵀ).  Like
-    :func:`decompose_gram` there is no SVD fallback: on cond(X̃) > 10⁵ the smallest
-    directions carry the squared matrix's relative error eps·λ_max/λᵢ.
-    """
-    n = X.shape[0]
-    X = X.tocsc() if X.format not in ("csr", "csc") else X
-    X_offset, y_offset, yw, sqrt_sw = implicit_offsets(X, y2, sample_weight, fit_intercept)
-    n_p = penalized.size
-    Xp = X[:, penalized] @ sparse.diags(1.0 / scale)
-    design = CenteredDesign(Xp, X_offset[penalized] / scale, sqrt_sw)
-    # the unpenalized columns only (n × |Z|, dense by nature once centred); X stays sparse
-    Zc = dense_result(X[:, unpenalized]) - X_offset[unpenalized]
-    if sqrt_sw is not None:
-        Zc *= sqrt_sw[:, None]
-    if unpenalized.size:
-        Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
-        tol_z = max(Zc.shape) * np.finfo(np.float64).eps * (sz[0] if sz.size else 0.0)
-        r = int(np.count_nonzero(sz > tol_z))
-        Q, Vr, sr = Uz[:, :r], Vzt[:r].T, sz[:r]
-    else:
-        r, Q, Vr, sr = 0, np.zeros((n, 0)), np.zeros((0, 0)), np.zeros(0)
-    QtX = design.rmatmat(Q).T  # (r, n_p) = Qᵀ X_P D⁻¹
-    Qty = Q.T @ yw
-    yt = yw - Q @ Qty
-    if fits_budget(n_p, n_p) and n >= n_p:
-        lam, V = _eigh_descending(design.gram() - QtX.T @ QtX) if n_p else (np.zeros(0), np.zeros((0, 0)))
-        U = None
-    elif fits_budget(n, n):
-        K = design.kernel()
-        if r:
-            KQ = K @ Q
-            K = K - KQ @ Q.T - Q @ KQ.T + Q @ (Q.T @ KQ) @ Q.T
-        lam, U = _eigh_descending(K)
-        V = None
-    else:
-        raise ValueError(
-            f"penalty_factor with sparse X needs a dense {min(n, n_p)}×{min(n, n_p)} Gram or "
-            "kernel matrix, above the memory budget (skreg.set_config(memory_budget=...))."
-        )
-    tol = max(n, n_p) * np.finfo(np.float64).eps * (lam[0] if lam.size else 0.0)
-    keep = lam > tol
-    rank = int(np.count_nonzero(keep))
-    s = np.sqrt(lam[:rank])
-    if V is None:  # kernel side: vᵢ = X̃ᵀuᵢ / sᵢ (uᵢ ⊥ Q, so X̃ᵀuᵢ = (X_P D⁻¹)_wᵀuᵢ)
-        lam, U = lam[:rank], U[:, :rank]
-        V = design.rmatmat(U) / s
-        theta = (U.T @ yt) / s[:, None]
-    else:
-        lam = np.where(keep, lam, 0.0)
-        theta = np.zeros((lam.size, yt.shape[1]))
-        theta[:rank] = (V[:, :rank].T @ design.rmatmat(yt)) / lam[:rank, None]
-        if keep_left:
-            U = (design.matmat(V[:, :rank]) - Q @ (QtX @ V[:, :rank])) / s
-    inner = Spectrum(
-        eigenvalues=lam, eigenvectors=V, theta_star=theta, X_offset=np.zeros(n_p),
-        y_offset=np.zeros(yt.shape[1]), fit_intercept=False,
-        left_vectors=np.ascontiguousarray(U[:, :rank]) if keep_left else None,
-        yw=yt if keep_left else None,
-    )
-    return PenalizedSpectrum(
-        inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
-        z_coef=(Vr / sr) @ Qty, z_map=(Vr / sr) @ (QtX * scale), z_gram_pinv=(Vr / sr**2) @ Vr.T,
-        z_rank=r, X_offset=X_offset, y_offset=y_offset, fit_intercept=fit_intercept,
-        sqrt_sw=sqrt_sw if keep_left else None,
-        z_leverage=np.einsum("ij,ij->i", Q, Q) if keep_left and unpenalized.size else None,
-        weight_sum=float(n if sample_weight is None else np.sum(sample_weight)),
-    )
-
-
-class _ReducedGram:
-    """The (H, Xᵀy) of a reduced problem, in the interface :func:`decompose_gram` reads."""
-
-    def __init__(self, H, XTy, n_samples):
-        self._H, self._XTy, self.n_samples = H, XTy, n_samples
-
-    def gram(self, fit_intercept=False):
-        return self._H, self._XTy
-
-    def means(self):
-        return np.zeros(self._H.shape[0]), np.zeros(self._XTy.shape[1])
-
-
-def decompose_gram_penalized(stats, penalty_factor, fit_intercept=True):
-    """:func:`decompose_penalized` from sufficient statistics (``partial_fit``, Dask).
-
-    With H = X_cᵀX_c and g = X_cᵀy_c split into blocks of the penalized (P) and
-    unpenalized (Z) columns, projecting out Z is the Schur complement
-
-        H̃ = D⁻¹(H_PP − H_PZ H_ZZ⁺ H_ZP)D⁻¹,   g̃ = D⁻¹(g_P − H_PZ H_ZZ⁺ g_Z),
-
-    and B = H_ZZ⁺H_ZP, c₀ = H_ZZ⁺g_Z.  The Gram's precision caveats of
-    :func:`decompose_gram` apply (to H_ZZ too: its pseudo-inverse drops eigenvalues
-    below d·eps·λ_max).
-
-    Parameters
-    ----------
-    stats : GramStats
-    penalty_factor : ndarray of shape (n_features,)
-    fit_intercept : bool, default=True
-
-    Returns
-    -------
-    PenalizedSpectrum
-    """
-    penalized, unpenalized, scale = _split_penalty_factor(penalty_factor)
-    H, XTy = stats.gram(fit_intercept)
-    H_pp = H[np.ix_(penalized, penalized)]
-    g_p = XTy[penalized]
-    r = 0
-    z_gram_pinv = np.zeros((unpenalized.size, unpenalized.size))
-    if unpenalized.size:
-        lam_z, V_z = _eigh_descending(H[np.ix_(unpenalized, unpenalized)])
-        tol = max(stats.n_samples, unpenalized.size) * np.finfo(np.float64).eps * lam_z[0]
-        r = int(np.count_nonzero(lam_z > tol))
-        z_gram_pinv = (V_z[:, :r] / lam_z[:r]) @ V_z[:, :r].T
-    H_zp = H[np.ix_(unpenalized, penalized)]
-    z_map = z_gram_pinv @ H_zp
-    z_coef = z_gram_pinv @ XTy[unpenalized]
-    H_t = (H_pp - H_zp.T @ z_map) / np.outer(scale, scale)
-    H_t = 0.5 * (H_t + H_t.T)
-    g_t = (g_p - H_zp.T @ z_coef) / scale[:, None]
-    inner = decompose_gram(_ReducedGram(H_t, g_t, stats.n_samples), fit_intercept=False)
-    x_mean, y_mean = stats.means()
-    d = H.shape[0]
-    return PenalizedSpectrum(
-        inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
-        z_coef=z_coef, z_map=z_map, z_gram_pinv=z_gram_pinv, z_rank=r,
-        X_offset=x_mean if fit_intercept else np.zeros(d),
-        y_offset=y_mean if fit_intercept else np.zeros(XTy.shape[1]),
-        fit_intercept=fit_intercept, weight_sum=float(stats.weight_sum),
-    )
 
 
 def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
@@ -1043,7 +707,6 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
     else:
         X_offset_scaled = X_offset
     design = CenteredDesign(X, X_offset_scaled, sqrt_sw)
-    eps = np.finfo(np.float64).eps
     if min(n, d) == 0:
         lam, V, U = np.zeros(0), np.zeros((d, 0)), None
     elif n >= d:
@@ -1052,20 +715,10 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
     else:
         lam, U = _eigh_descending(design.kernel())
         V = None
-    tol = max(n, d) * eps * (lam[0] if lam.size else 0.0)
-    lam = np.where(lam > tol, lam, 0.0)
-    if lam.size and lam[0] > 0:
-        grey = (lam > 0) & (lam < lam[0] / _GRAM_MAX_CONDITION)
-        if np.any(grey):
-            warnings.warn(
-                f"The centred Gram/kernel matrix of the sparse X is ill-conditioned "
-                f"(smallest/largest nonzero eigenvalue {lam[grey][-1] / lam[0]:.1e}); a "
-                "sparse X has no SVD fallback (it would be dense), so the smallest "
-                "directions carry a relative error up to eps*cond(X)^2. Use alpha > "
-                f"{1e-6 * lam[0] * scale**2:.3g}, scale the columns, or solver='lanczos'.",
-                LinAlgWarning,
-                stacklevel=3,
-            )
+    omega = design_offset_energy(design)  # the uncentred energy: round-off is relative to it
+    kept = np.where(significant(lam, n, d, offset=omega, method="moments"), lam, 0.0)
+    _check_moments_rank(lam, kept, omega, scale)
+    lam = kept
     rank = int(np.count_nonzero(lam))
     s = np.sqrt(lam[:rank])
     if V is None:  # kernel side: keep the nonzero directions, uᵢ = X_wᵀ Uᵢ / sᵢ
@@ -1091,3 +744,36 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
         yw=yw if keep_left else None,
         sqrt_sw=sqrt_sw if keep_left else None,
     )
+
+
+def _check_moments_rank(raw, lam, omega, scale=1.0):
+    """The rank of an implicitly centred Gram/kernel (sparse X), said out loud.
+
+    ValueError when the data have directions (λ_max > 0) but every one lies below the
+    round-off the centring leaves (ρ·ω: a column whose mean is huge next to its
+    spread, e.g. 1e8 + U(−½, ½)); LinAlgWarning when kept directions lie below
+    (λ_max + ω)/10¹⁰, where their relative error exceeds 10⁻⁶.
+    """
+    if raw.size and raw[0] > 0 and not lam[0] > 0:
+        raise ValueError(
+            "A sparse X is centred implicitly from uncentred sums, and here every "
+            f"direction (largest eigenvalue {raw[0] * scale**2:.3g}) is below the round-off "
+            f"of that centring ({omega * scale**2:.3g}·n·eps: a column's mean is too large "
+            "next to its spread). Centre or rescale those columns, or pass X as a dense "
+            "array (centred exactly)."
+        )
+    if not (lam.size and lam[0] > 0):
+        return
+    grey = (lam > 0) & (lam < (lam[0] + omega) / _GRAM_MAX_CONDITION)
+    if np.any(grey):
+        warnings.warn(
+            f"The centred Gram/kernel matrix of the sparse X is ill-conditioned "
+            f"(smallest nonzero eigenvalue {lam[grey][-1] / (lam[0] + omega):.1e} of "
+            "the uncentred energy); a sparse X is centred implicitly and has no SVD "
+            "fallback (it would be dense), so the smallest directions carry a relative "
+            "error up to eps*(lambda_max + n*|mean|^2)/lambda. Use alpha > "
+            f"{1e-6 * (lam[0] + omega) * scale**2:.3g}, centre or scale the columns, or "
+            "solver='lanczos'.",
+            LinAlgWarning,
+            stacklevel=4,
+        )

@@ -75,16 +75,55 @@ class Trainer(Protocol):
     """
 
     def init_params(self):
-        """Fresh θ₀ (and fresh optimizer state), deterministic for the trainer's seed."""
+        """Fresh θ₀ (and fresh optimizer state), deterministic for the trainer's seed.
+
+        Returns
+        -------
+        params : object
+        """
 
     def train(self, params, X, y, n_steps):
-        """Run ``n_steps`` training steps on (X, y) from ``params``; return the new params."""
+        """Run ``n_steps`` training steps on (X, y) from ``params``.
+
+        Parameters
+        ----------
+        params : object
+            The current θ (the trainer may update it in place).
+        X, y : object
+            The data of the phase (subtrain, or all data).
+        n_steps : int
+            How many steps to run (≥ 1).
+
+        Returns
+        -------
+        params : object
+            θ after the steps.
+        """
 
     def loss(self, params, X, y) -> float:
-        """J(θ; X, y): the validation error, and Algorithm 7.3's ε on the subtrain set."""
+        """J(θ; X, y): the validation error, and Algorithm 7.3's ε on the subtrain set.
+
+        Parameters
+        ----------
+        params : object
+        X, y : object
+
+        Returns
+        -------
+        float
+        """
 
     def copy(self, params):
-        """An independent snapshot of ``params``."""
+        """An independent snapshot of ``params``.
+
+        Parameters
+        ----------
+        params : object
+
+        Returns
+        -------
+        object
+        """
 
 
 @dataclass
@@ -321,9 +360,10 @@ def run_early_stopping(
     trainer : Trainer
         Provides ``init_params``, ``train``, ``loss`` and ``copy`` (and optionally the
         vectorized ``trajectory_losses``, see the module docstring).
-    X_train, y_train :
-        The subtrain set (what θ is trained on during the search).
-    X_val, y_val :
+    X_train, y_train : object
+        The subtrain set (what θ is trained on during the search), in whatever form
+        the trainer takes.
+    X_val, y_val : object or None
         The validation set (may be None only for ``strategy=None``).
     strategy : {'best', 'retrain', 'continue'} or None, default='best'
         Algorithm 7.1, 7.2 or 7.3; None trains ``max_iter`` steps on all data.
@@ -337,7 +377,7 @@ def run_early_stopping(
         Bound on the steps of the search (and, for ``'continue'``, on the total steps of
         search plus continuation); None runs exactly this many steps.  Must be at least
         ``eval_every`` (except for None).
-    X_all, y_all : default=None
+    X_all, y_all : object or None, default=None
         All data for ``'retrain'``, ``'continue'`` and None (typically the subtrain and
         validation sets together).  When None, the concatenation of the subtrain and
         validation sets (for None: the subtrain set).
@@ -462,8 +502,18 @@ def run_early_stopping(
 
 
 def stack_rows(a, b):
-    """``a`` followed by ``b`` along the rows: arrays, sparse matrices (CSR, nothing
-    densified), pandas objects (a fresh index), or ``a`` itself for scalar toy problems."""
+    """``a`` followed by ``b`` along the rows.
+
+    Parameters
+    ----------
+    a, b : array-like, sparse matrix, pandas object, scalar or None
+        Arrays, sparse matrices (CSR, nothing densified), pandas objects (a fresh index),
+        or scalars for toy problems (``a`` is returned).
+
+    Returns
+    -------
+    stacked : same kind as ``a`` (CSR when either is sparse), or None when ``a`` is None
+    """
     if a is None:
         return None
     if sparse.issparse(a) or sparse.issparse(b):
@@ -476,7 +526,18 @@ def stack_rows(a, b):
 
 
 def take_rows(a, idx):
-    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None)."""
+    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None).
+
+    Parameters
+    ----------
+    a : array-like, sparse matrix, pandas object, scalar or None
+    idx : ndarray of int
+        Row positions.
+
+    Returns
+    -------
+    rows : same kind as ``a`` (scalars and None unchanged)
+    """
     if a is None or np.ndim(a) == 0 and not sparse.issparse(a):
         return a
     if isinstance(a, pd.DataFrame | pd.Series):

@@ -40,7 +40,8 @@ def check_penalty_factor(penalty_factor, n_features):
     """Per-feature penalty factors pⱼ ≥ 0 as a new float array, or None; else a ValueError.
 
     The factors weight the penalty feature by feature, Ω(w) = Σⱼ pⱼ|wⱼ| (L1) or
-    ½ Σⱼ pⱼwⱼ² (L2); pⱼ = 0 leaves feature j unpenalized (as the intercept always is).
+    ½ Σⱼ pⱼwⱼ² (L2); pⱼ = 0 leaves feature j unpenalized (as the intercept always is),
+    and so does a factor at or below ``n_features · eps · max(p)`` (1e-300 beside 1).
     ``penalty_factor`` of the linear estimators is validated here.
 
     Parameters
@@ -70,6 +71,11 @@ def check_penalty_factor(penalty_factor, n_features):
         )
     if not np.all(np.isfinite(p)) or np.any(p < 0):
         raise ValueError(f"penalty_factor must be finite and >= 0, got {penalty_factor!r}.")
+    # factors are the eigenvalues of the penalty's diagonal: the rank rule of
+    # skreg._spectral.null_tolerance makes those at or below d·eps·max(p) exact zeros
+    # (pⱼ = 1e-300 beside 1: the solvers rescale column j by 1/pⱼ or 1/√pⱼ, which
+    # over- or underflows; the answer is the pⱼ → 0 limit to float precision)
+    p[p <= max(n_features, 1) * np.finfo(np.float64).eps * (p.max() if p.size else 0.0)] = 0.0
     return p
 
 

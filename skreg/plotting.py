@@ -69,6 +69,16 @@ def _get_ax(ax):
     return ax, ax.figure
 
 
+def _check_length(name, values, expected, what):
+    """ValueError unless ``values`` (None allowed) has one entry per ``what``."""
+    if values is None:
+        return
+    if isinstance(values, str) or np.ndim(values) != 1:
+        raise ValueError(f"{name} must be a list of {expected} names, one for each of the {what}.")
+    if len(values) != expected:
+        raise ValueError(f"{name} has {len(values)} entries but there are {expected} {what}.")
+
+
 def _final_step(estimator):
     """The last step of a Pipeline (or the estimator itself)."""
     steps = getattr(estimator, "steps", None)
@@ -140,6 +150,12 @@ class RegularizationPathDisplay:
         self.coefs = np.asarray(coefs, dtype=np.float64)
         self.alpha_min = alpha_min
         self.alpha_1se = alpha_1se
+        if self.alphas.ndim != 1 or self.coefs.ndim != 2 or len(self.alphas) != len(self.coefs):
+            raise ValueError(
+                f"coefs must have shape (n_alphas, n_features) with one row per alpha; got alphas "
+                f"of shape {self.alphas.shape} and coefs of shape {self.coefs.shape}."
+            )
+        _check_length("feature_names", feature_names, self.coefs.shape[1], "coefficients (columns of coefs)")
         self.feature_names = feature_names
         self.chosen_alpha = chosen_alpha
         self.estimator_name = estimator_name
@@ -328,6 +344,7 @@ class ShrinkageSpectrumDisplay:
             self.alphas = list(alphas)
         else:
             self.alphas = list(np.atleast_1d(np.asarray(alphas, dtype=np.float64)))
+        _check_length("labels", labels, len(self.alphas), "curves (entries of alphas)")
         self.labels = labels
         lam = self.eigenvalues
         rows = []
@@ -537,6 +554,11 @@ class CVCurveDisplay:
     labels : list of str or None, default=None
         One legend label per curve when ``alphas``, ``mean_test_mse`` and
         ``sem_test_mse`` have shape (n_curves, n_alphas).
+    yscale : {'linear', 'log'}, default='linear'
+        Scale of the error axis ('log' for wide data, where the errors at large α
+        dwarf the minimum).
+    ylim : (float, float) or None, default=None
+        Limits of the error axis.
 
     Attributes
     ----------

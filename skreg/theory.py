@@ -2,7 +2,9 @@
 
 This module imports nothing from the rest of skreg: it is the independent reference the
 tests hold the estimators to, so that a test compares two different computations.
-Every function broadcasts over its array arguments (many α, many directions, many targets).
+Every function broadcasts over its array arguments (many α, many directions, many targets),
+and validates them the same way (``_checked``): a ValueError naming the argument for NaN,
+infinity, a negative strength, variance, step or count, and a negative eigenvalue.
 """
 
 from __future__ import annotations
@@ -10,6 +12,33 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["ridge_spectral_solution", "l2_shrink", "input_noise_equivalent_alpha", "weight_noise_penalty", "soft_threshold", "early_stopping_equivalent_alpha", "early_stopping_iterate"]
+
+
+def _checked(name, value, *, low=None, strict=False, high=None, finite=True, what=""):
+    """``value`` as a float64 array, or a ValueError that names the argument.
+
+    The one validation of this module: NaN is refused everywhere (a closed form of NaN
+    is not a reference), infinities where ``finite``, values below ``low`` (or equal to
+    it when ``strict``) and, when ``high`` is given, values at or above it.
+    """
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}.") from None
+    if np.any(np.isnan(arr)):
+        raise ValueError(f"{name} contains NaN.")
+    if finite and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains infinity; the closed forms need finite values.")
+    if low is not None and np.any(arr <= low if strict else arr < low):
+        bound = f"> {low:g}" if strict else f">= {low:g}"
+        raise ValueError(f"{name} must be {bound}{what}, got {float(np.min(arr)):g}.")
+    if high is not None and np.any(arr >= high):
+        raise ValueError(f"{name} must be < {high:g}{what}, got {float(np.max(arr)):g}.")
+    return arr
+
+
+_EIGEN = (" (eigenvalues of a Gram matrix are non-negative: clip rounding-level negatives "
+          "with np.maximum(lam, 0))")
 
 
 def ridge_spectral_solution(X, y, alpha):
@@ -40,11 +69,11 @@ def ridge_spectral_solution(X, y, alpha):
     >>> ridge_spectral_solution(X, np.array([1.0, 2.0]), 1.0)
     array([0.5, 0.8])
     """
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    X = _checked("X", X)
+    y = _checked("y", y)
+    alpha_arr = _checked("alpha", alpha, low=0.0, what=" (a strength)")
     lam, U = np.linalg.eigh(X.T @ X)
     beta = U.T @ (X.T @ y)
-    alpha_arr = np.asarray(alpha, dtype=np.float64)
     coords = beta / (lam + alpha_arr.reshape(-1, 1))
     w = coords @ U.T
     return w[0] if alpha_arr.ndim == 0 else w
@@ -74,9 +103,10 @@ def l2_shrink(theta_star, lam, alpha):
     >>> l2_shrink([2.0, -2.0], [1.0, 3.0], 1.0)
     array([ 1. , -1.5])
     """
-    theta_star = np.asarray(theta_star, dtype=np.float64)
-    lam = np.asarray(lam, dtype=np.float64)
-    return lam / (lam + np.asarray(alpha, dtype=np.float64)) * theta_star
+    theta_star = _checked("theta_star", theta_star)
+    lam = _checked("lam", lam, low=0.0, what=_EIGEN)
+    alpha = _checked("alpha", alpha, low=0.0, what=" (a strength)")
+    return lam / (lam + alpha) * theta_star
 
 
 def input_noise_equivalent_alpha(noise_var, n_samples):
@@ -112,10 +142,8 @@ def input_noise_equivalent_alpha(noise_var, n_samples):
     >>> input_noise_equivalent_alpha(0.01, 442)
     4.42
     """
-    noise_var = np.asarray(noise_var, dtype=np.float64)
-    n_samples = np.asarray(n_samples, dtype=np.float64)
-    if np.any(noise_var < 0) or np.any(n_samples < 0):
-        raise ValueError("noise_var and n_samples must be >= 0.")
+    noise_var = _checked("noise_var", noise_var, low=0.0, what=" (a variance)")
+    n_samples = _checked("n_samples", n_samples, low=0.0)
     out = noise_var * n_samples
     return float(out) if out.ndim == 0 else out
 
@@ -156,10 +184,8 @@ def weight_noise_penalty(grad_f, noise_std):
     >>> weight_noise_penalty(x, 0.1)
     0.125
     """
-    grad_f = np.asarray(grad_f, dtype=np.float64)
-    noise_std = np.asarray(noise_std, dtype=np.float64)
-    if np.any(noise_std < 0):
-        raise ValueError("noise_std must be >= 0.")
+    grad_f = _checked("grad_f", grad_f)
+    noise_std = _checked("noise_std", noise_std, low=0.0, what=" (a standard deviation)")
     squared_norm = float(np.sum(grad_f * grad_f))
     out = 0.5 * noise_std**2 * squared_norm
     return float(out) if out.ndim == 0 else out
@@ -192,9 +218,9 @@ def soft_threshold(theta_star, lam, alpha):
     >>> soft_threshold([2.0, -2.0, 0.5], [1.0, 1.0, 1.0], 1.0)
     array([ 1., -1.,  0.])
     """
-    theta_star = np.asarray(theta_star, dtype=np.float64)
-    lam = np.asarray(lam, dtype=np.float64)
-    alpha = np.asarray(alpha, dtype=np.float64)
+    theta_star = _checked("theta_star", theta_star)
+    lam = _checked("lam", lam, low=0.0, strict=True, what=_EIGEN)
+    alpha = _checked("alpha", alpha, low=0.0, what=" (a strength)")
     threshold = alpha / lam
     shrunk = theta_star - np.sign(theta_star) * threshold
     return np.where(np.abs(theta_star) > threshold, shrunk, 0.0)
@@ -228,10 +254,13 @@ def early_stopping_iterate(theta_0, theta_star, lam, learning_rate, n_steps):
     >>> early_stopping_iterate(0.0, 2.0, 1.0, 0.5, [1, 2, 3])
     array([1.  , 1.5 , 1.75])
     """
-    weight = (1.0 - np.asarray(learning_rate, dtype=np.float64) * np.asarray(lam, dtype=np.float64)) ** np.asarray(
-        n_steps, dtype=np.float64
-    )
-    return weight * np.asarray(theta_0, dtype=np.float64) + (1.0 - weight) * np.asarray(theta_star, dtype=np.float64)
+    theta_0 = _checked("theta_0", theta_0)
+    theta_star = _checked("theta_star", theta_star)
+    lam = _checked("lam", lam, low=0.0, what=_EIGEN)
+    eps = _checked("learning_rate", learning_rate, low=0.0)
+    tau = _checked("n_steps", n_steps, low=0.0)
+    weight = (1.0 - eps * lam) ** tau
+    return weight * theta_0 + (1.0 - weight) * theta_star
 
 
 def early_stopping_equivalent_alpha(lam, learning_rate, n_steps):
@@ -266,9 +295,9 @@ def early_stopping_equivalent_alpha(lam, learning_rate, n_steps):
     >>> early_stopping_equivalent_alpha([1.0, 1.0, 1.0], 0.5, [1, 2, 3])
     array([1.        , 0.33333333, 0.14285714])
     """
-    lam = np.asarray(lam, dtype=np.float64)
-    eps = np.asarray(learning_rate, dtype=np.float64)
-    tau = np.asarray(n_steps, dtype=np.float64)
+    lam = _checked("lam", lam, low=0.0, what=_EIGEN)
+    eps = _checked("learning_rate", learning_rate, low=0.0, strict=True)
+    tau = _checked("n_steps", n_steps, low=0.0)
     lam, eps, tau = np.broadcast_arrays(lam, eps, tau)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # (1 − ελ)^τ and 1 − (1 − ελ)^τ without cancellation when ελ is small
@@ -322,11 +351,9 @@ def dropout_equivalent_penalty(X, coef, rate):
     >>> dropout_equivalent_penalty(X, np.array([1.0, 0.5]), 0.5)   # ½·1·(2·1 + 4·0.25)
     1.5
     """
-    X = np.asarray(X, dtype=np.float64)
-    coef = np.asarray(coef, dtype=np.float64)
-    rate = np.asarray(rate, dtype=np.float64)
-    if np.any(rate < 0) or np.any(rate >= 1):
-        raise ValueError("rate must be in [0, 1).")
+    X = _checked("X", X)
+    coef = _checked("coef", coef)
+    rate = _checked("rate", rate, low=0.0, high=1.0, what=" (a dropout rate in [0, 1))")
     if X.ndim != 2 or coef.shape[0] != X.shape[1]:
         raise ValueError(f"coef must have one row per column of X ({X.shape[1]}), got shape {coef.shape}.")
     energy = np.einsum("ij,ij->j", X, X)

@@ -87,7 +87,7 @@ def test_dask_fit_equals_numpy_fit(Est):
     assert_allclose(out.compute(), ref.predict(X), rtol=1e-8)
 
 
-@pytest.mark.parametrize("value, message", [(np.nan, "NaN or infinity"), (np.inf, "NaN or infinity")])
+@pytest.mark.parametrize("value, message", [(np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity")])
 def test_non_finite_block_is_a_clear_error(value, message):
     X, y, _ = _data()
     X = X.copy()

@@ -293,3 +293,18 @@ def test_shadowing_folder_detection_in_process(tmp_path, monkeypatch, capsys):
     assert main(["study"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "shadows the installed skreg package" in err
+
+
+def test_demo_without_matplotlib_exits_2_with_the_install_hint(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['matplotlib'] = None; sys.modules['matplotlib.pyplot'] = None\n"
+            "from skreg.__main__ import main\n"
+            f"sys.exit(main(['demo', 'penalties', '--quick', '--out', {str(tmp_path / 'd')!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "pip install" in lines[0] and "skreg[plot]" in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())

@@ -119,7 +119,7 @@ def test_cv_curve_display_marks_both_rules_and_counts_nonzeros():
 
     model = SoftThresholdQuadraticCV(alphas=30, cv=5).fit(XS, y)
     display = CVCurveDisplay.from_estimator(make_pipeline(StandardScaler(), model))
-    line, caps, (bars,) = display.errorbar_.lines[0], display.errorbar_.lines[1], display.errorbar_.lines[2]
+    line, (bars,) = display.errorbar_.lines[0], display.errorbar_.lines[2]
     np.testing.assert_allclose(line.get_xdata(), model.alphas_)
     np.testing.assert_allclose(line.get_ydata(), model.cv_results_["mean_test_mse"])
     # each error bar spans mean ± SE

@@ -170,19 +170,24 @@ def test_default_scoring_rules(tmp_path):
 
 
 def test_option_errors():
-    with pytest.raises(StudyError, match="unknown --scoring 'nope'"):
+    # run_study names its own arguments; the command line words them as flags
+    with pytest.raises(StudyError, match="unknown scoring 'nope'") as info:
         run_study(scoring="nope", out=None, progress=False)
-    for kwargs, message in [({"cv": 1}, "--cv"), ({"inner_cv": 1}, "--inner-cv"), ({"test_size": 1.5}, "--test-size"),
-                            ({"task": "x"}, "--task"), ({"blas_threads": 0}, "--blas-threads")]:
-        with pytest.raises(StudyError, match=re.escape(message)):
+    assert info.value.as_flags().startswith("unknown --scoring 'nope'")
+    for kwargs, message, flag in [({"cv": 1}, "cv must be", "--cv must be"),
+                                  ({"inner_cv": 1}, "inner_cv must be", "--inner-cv must be"),
+                                  ({"test_size": 1.5}, "test_size must be", "--test-size must be"),
+                                  ({"task": "x"}, "task must be", "--task must be"),
+                                  ({"blas_threads": 0}, "blas_threads must be", "--blas-threads must be")]:
+        with pytest.raises(StudyError, match="^" + re.escape(message)) as info:
             run_study(out=None, progress=False, **kwargs)
+        assert info.value.as_flags().startswith(flag)
 
 
 def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_checked(tmp_path, monkeypatch):
     import scipy.sparse as sp
     from sklearn.base import BaseEstimator, RegressorMixin
 
-    import skreg.study.protocol as protocol
 
     class Recorder(RegressorMixin, BaseEstimator):
         """sklearn Ridge that records whether X arrived sparse."""

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import linalg
 
 from .._config import fits_budget
-from .._data._centering import weighted_column_mean
+from .._data._centering import weighted_column_mean, weighted_mean
 from .._sparse import (
     CenteredDesign,
     centered_column_sq_norms,
@@ -180,9 +180,9 @@ def _dense_problem(X, y, sample_weight, fit_intercept):
     Fortran order, where a C-ordered gather would stream the whole matrix each time.
     """
     X = np.asarray(X)
-    if fit_intercept:
-        X_offset = np.average(X, axis=0, weights=sample_weight).astype(np.float64, copy=False)
-        y_offset = np.average(y, axis=0, weights=sample_weight)
+    if fit_intercept:  # the one weighted mean (about the heaviest row: 1e300 weights)
+        X_offset = weighted_mean(X, sample_weight).astype(np.float64, copy=False)
+        y_offset = weighted_mean(y, sample_weight)
     else:
         X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
     Xw = np.empty(X.shape, dtype=np.float64, order="F")

@@ -14,14 +14,10 @@ from sklearn.utils._array_api import (
     get_namespace_and_device,
     move_to,
 )
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._dask import is_dask_collection
-from .._data._checks import check_weight_sum
+from .._data._checks import check_sample_weight, check_weight_sum
 from ..penalties import check_penalty_factor
 
 __all__ = [
@@ -83,14 +79,15 @@ def validate_fit_data(estimator, X, y, sample_weight=None, reset=True):
             y_numeric=True,
             reset=reset,
         )
+        if isinstance(y, np.ndarray) and y.dtype.kind in "USO":  # numeric text, as Ridge
+            y = y.astype(np.float64)  # (a non-numeric string raises NumPy's ValueError)
         if y.ndim == 2 and y.shape[1] == 0:
             raise ValueError("y has 0 targets; at least one is required.")
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
+            sample_weight = check_sample_weight(
                 sample_weight,
                 X,
                 dtype=_max_precision_float_dtype(xp, device) if is_array_api else np.float64,
-                ensure_non_negative=True,
             )
     except BaseException:
         for key in _INPUT_ATTRIBUTES:
@@ -197,7 +194,7 @@ class LinearRegressorMixin(RegressorMixin):
         """
         check_is_fitted(self)
         if is_dask_collection(X):  # lazy: a dask array in, a dask array out
-            from .._dask import as_dask_array
+            from .._dask import as_dask_array, finite_blocks
 
             names = getattr(X, "columns", None)
             expected = getattr(self, "feature_names_in_", None)
@@ -207,6 +204,7 @@ class LinearRegressorMixin(RegressorMixin):
             if X.ndim != 2 or X.shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {X.shape[-1]} features, but {type(self).__name__} "
                                  f"is expecting {self.n_features_in_} features as input.")
+            X = finite_blocks(X, "X")  # NaN raises at compute, as NumPy input raises now
         else:
             check_same_namespace(X, self, attribute="coef_", method="predict")
             xp, is_array_api = get_namespace(X)

@@ -14,18 +14,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .._atomic import atomic_fit
 from .._config import fits_budget, memory_budget
 from .._dask import is_dask_collection
-from .._data._checks import check_weight_sum
+from .._data._checks import check_sample_weight, check_weight_sum
 from .._sparse import (
     exact_decomposition_by_default,
     is_sparse,
 )
 from ..early_stopping import history_frame, run_early_stopping, validation_split
 from ._base import LinearRegressorMixin, validate_fit_data
+from ._scaling import fit_if_extreme
 from ._trainers import (
     _as_float64,
     _drop_zero_weights,
@@ -37,6 +38,12 @@ from ._trainers import (
 )
 
 __all__ = ["EarlyStoppedGD"]
+
+# fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
+_SCALED_ATTRIBUTES = {
+    "coef_": (-1, 1), "intercept_": (0, 1), "eigenvalues_": (2, 0), "equivalent_alpha_": (2, 0),
+    "learning_rate_": (-2, 0), "history_.train_loss": (0, 2), "history_.val_loss": (0, 2),
+}
 
 
 # ------------------------------------------------------------------ closed forms
@@ -274,6 +281,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         if is_dask_collection(X):
             return self._fit_dask(X, y, sample_weight, X_val, y_val, sample_weight_val)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        step = {} if isinstance(self.learning_rate, str) else {"learning_rate": (-2, 0)}
+        if fit_if_extreme(self, X, y, sample_weight, {"alpha": (2, 0), "min_delta": (0, 2), **step},
+                          _SCALED_ATTRIBUTES, X_val=X_val, y_val=y_val,
+                          sample_weight_val=sample_weight_val):
+            return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         dtype, y_ndim = X.dtype, y.ndim
         X64 = _as_float64(X)
         Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
@@ -470,9 +482,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 f"(as y), got shape {np.shape(y_val)}."
             )
         if sample_weight_val is not None:
-            sample_weight_val = _check_sample_weight(
-                sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
-            )
+            sample_weight_val = check_sample_weight(sample_weight_val, X_val, dtype=np.float64)
         return _as_float64(X_val), Y_val, sample_weight_val
 
     def _check_learning_rate(self, datasets):

@@ -43,8 +43,28 @@ from .._l1 import (  # noqa: F401  (re-exported: the private solver API of this 
 )
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
+from ._scaling import check_chunk_scale, data_scales, fit_if_extreme
 
 __all__ = ["SoftThresholdQuadratic"]
+
+# fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
+_SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "alpha_max_": (1, 1),
+                      "dual_gap_": (0, 2)}
+
+
+def check_l1_ratio_scale(estimator, X, y, ratios):
+    """ValueError for the elastic net (some ρ < 1) on data beyond 1e±100.
+
+    The rescaled fit of :func:`~skreg.linear_model._scaling.fit_if_extreme` maps one
+    strength by s_x·s_y: right for the L1 part, not for the L2 part (s_x²), so ρ < 1
+    is refused there rather than solved in a wrong space.
+    """
+    if min(ratios) < 1 and data_scales(X, y) != (1.0, 1.0):
+        raise ValueError(
+            f"{type(estimator).__name__} with l1_ratio < 1 needs X and y of magnitudes "
+            "within 1e+-100 (the elastic net's two parts rescale differently); divide X "
+            "and y by constants first."
+        )
 
 
 class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
@@ -256,6 +276,9 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
             return self._fit_problem(*self._problem_from_stats(stats), dtype, y_ndim)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        check_l1_ratio_scale(self, X, y, [float(self.l1_ratio)])
+        if fit_if_extreme(self, X, y, sample_weight, {"alpha": (1, 1)}, _SCALED_ATTRIBUTES):
+            return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         problem, offsets = make_problem(X, y.reshape(X.shape[0], -1), sample_weight, self.fit_intercept)
         return self._fit_problem(problem, offsets, X.dtype, y.ndim)
 
@@ -286,13 +309,16 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """
         first = getattr(self, "_stats", None) is None
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight, reset=first)
-        if first:
-            self._stats = _chunk_stats(X, y, sample_weight)
-        else:
-            if y.ndim != self._y_ndim or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]:
-                raise ValueError("y must have the same number of targets in every partial_fit call.")
-            shift = (self._stats.x_shift, self._stats.y_shift)
-            self._stats = self._stats.merge(_chunk_stats(X, y, sample_weight, shift))
+        check_chunk_scale(X, y)
+        self.__dict__.pop("_data_scale", None)  # the statistics are in the data's units
+        if not first and (y.ndim != self._y_ndim
+                          or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]):
+            raise ValueError("y must have the same number of targets in every partial_fit call.")
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
+            stats = _chunk_stats(X, y, sample_weight) if first else self._stats.merge(
+                _chunk_stats(X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)))
+        check_chunk_scale(X, y, stats=stats)
+        self._stats = stats
         previous = None if first else np.asarray(self.coef_, dtype=np.float64)
         return self._fit_problem(*self._problem_from_stats(self._stats), X.dtype, y.ndim,
                                  coef_init=previous)
@@ -388,11 +414,13 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
             top = self.alpha_max_ if self.alpha_max_ > 0 else 1.0
             alphas = np.geomspace(top, 1e-3 * top, 100)
         alphas = check_alphas(alphas)
-        coefs, _, _ = solve_path(
-            self._problem, alphas, l1_ratio=float(self.l1_ratio), gamma=float(self.gamma),
-            tol=self.tol, max_iter=self.max_iter, positive=self.positive,
+        sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the problem of a rescaled fit
+        coefs, _, _ = solve_path(  # (rescaled fits have l1_ratio = 1: one factor s_x·s_y)
+            self._problem, alphas / (sx * sy), l1_ratio=float(self.l1_ratio),
+            gamma=float(self.gamma), tol=self.tol, max_iter=self.max_iter, positive=self.positive,
         )
-        intercepts = self._intercept(coefs)
+        intercepts = self._intercept(coefs) * sy
+        coefs = coefs * (sy / sx)
         dtype = np.asarray(self.coef_).dtype
         coefs, intercepts = coefs.astype(dtype, copy=False), intercepts.astype(dtype, copy=False)
         if self._y_ndim == 1:

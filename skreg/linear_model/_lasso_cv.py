@@ -80,6 +80,7 @@ from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from .._atomic import atomic_fit
+from .._data._checks import check_split_weight
 from .._config import memory_budget
 from .._dask import is_dask_collection
 from .._gram import GramStats
@@ -95,10 +96,20 @@ from .._l1 import (
 )
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, validate_fit_data
+from ._lasso import check_l1_ratio_scale
+from ._scaling import fit_if_extreme
 from ._cv import min_and_one_se, standard_error
 from ._lasso import _blas_threads
 
 __all__ = ["SoftThresholdQuadraticCV"]
+
+# fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
+_SCALED_ATTRIBUTES = {
+    "coef_": (-1, 1), "intercept_": (0, 1), "coef_path_": (-1, 1), "intercept_path_": (0, 1),
+    "alphas_": (1, 1), "alpha_": (1, 1), "alpha_min_": (1, 1), "alpha_1se_": (1, 1),
+    "mse_path_": (0, 2), "dual_gap_": (0, 2), "cv_results_.alpha": (1, 1),
+    "cv_results_.*_mse": (0, 2), "path_summary_.alpha": (1, 1),
+}
 
 # The K+2 (d+1)×(d+1) matrices of the Gram route must fit in this many bytes; beyond it
 # the folds work on their rows of X (Gram blocks of the working sets only).
@@ -124,6 +135,26 @@ def _check_alpha_grid(alphas):
     return np.sort(np.asarray(values, dtype=np.float64))[::-1]
 
 
+def _grid_unit(problem, y, sample_weight):
+    """The largest α_max data of this magnitude could have, for the "y is constant" test.
+
+    α_max = maxⱼ|x_jᵀy_w| ≤ maxⱼ‖x_j‖·‖y_w‖ (centred, weighted); with ȳ² added to y's
+    energy, y constant up to the round-off of its mean (‖y_w‖ ~ eps·|ȳ|) reads as
+    α_max/unit ≤ eps, whatever the scale of X and y (the absolute test α_max/Σw ≤ 1e-15
+    reads y·1e-16 as constant).  A row heavier than all the others together is
+    centred away and carries no slope information: its weight is left out of the ȳ²
+    term (one weight of 1e300 would swamp the test).
+    """
+    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+    i = int(np.argmax(w)) if w.size else 0
+    rest = float(w[:i].sum() + w[i + 1:].sum())  # summed, not Σw − wᵢ (1e300 + 19 − 1e300)
+    weight = rest if w.size > 1 and w[i] > rest > 0 else float(w.sum())
+    y_mean = float(np.average(y, weights=w)) if w.size else 0.0
+    unit = np.sqrt(max(float(np.max(problem.diag, initial=0.0)), 0.0)) * np.sqrt(
+        float(np.sum(problem.yy)) + weight * y_mean**2)
+    return unit if unit > 0 else None
+
+
 class _Data:
     """The data shifted to a reference point c, and the weights: what every fold shares.
 
@@ -137,8 +168,8 @@ class _Data:
         A = np.empty((n, d + 1))
         A[:, :d] = X
         A[:, d] = y
-        if fit_intercept:
-            c = A[0].copy()
+        if fit_intercept:  # about the heaviest row (a weight of 1e300: see weighted_centre)
+            c = A[0 if sample_weight is None else int(np.argmax(sample_weight))].copy()
             A -= c
             shift = np.average(A, axis=0, weights=sample_weight)
             A -= shift
@@ -572,6 +603,10 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                     "columns: fit one model per column."
                 )
             y = column_or_1d(y, warn=True)
+        check_l1_ratio_scale(self, X, y, self._spec()["l1_ratios"])
+        grid_param = {} if isinstance(self.alphas, Integral) else {"alphas": (1, 1)}
+        if fit_if_extreme(self, X, y, sample_weight, grid_param, _SCALED_ATTRIBUTES):
+            return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         n_samples, n_features = X.shape
         factor = check_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):
@@ -592,11 +627,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         if not folds:
             raise ValueError("cv produced no split.")
         for k, (train, test) in enumerate(folds):
-            if data.weight(train) <= 0 or data.weight(test) <= 0:
-                raise ValueError(
-                    f"Split {k} has a training or test set of zero total sample weight: its "
-                    "fit or its test error is undefined."
-                )
+            check_split_weight(k, data.weight(train), data.weight(test))
         everything = np.arange(n_samples)
         left_out = []
         for train, _ in folds:
@@ -621,7 +652,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         # α_max with the factors: max over penalized j of |X_jᵀr₀|/pⱼ (r₀: y after the
         # unpenalized features), the same reduction as SoftThresholdQuadratic's
         top = alpha_max(full_problem, positive=self.positive)
-        alphas = self._grids(top, data.weight_sum, None if isinstance(self.alphas, Integral) else grid)
+        alphas = self._grids(top, data.weight_sum, None if isinstance(self.alphas, Integral) else grid,
+                             _grid_unit(full_problem, y, sample_weight))
         spec = self._spec()
         jobs = [
             delayed(_fold_job)(
@@ -678,11 +710,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             )
         train_stats = []
         for k, fs in enumerate(fold_stats):
-            if not (fs.weight_sum > 0 and total.weight_sum - fs.weight_sum > 0):
-                raise ValueError(
-                    f"Split {k} has a training or test set of zero total sample weight: its "
-                    "fit or its test error is undefined."
-                )
+            check_split_weight(k, total.weight_sum - fs.weight_sum, fs.weight_sum)
             train_stats.append(total.subtract(fs))
         data = _StatsData(n_features, self.fit_intercept)
         full_problem, full_mean = _problem_from_stats(total, self.fit_intercept)
@@ -797,7 +825,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         def subtract():
             P_R, s_R, W_R = held if held is not None else data.moments(rows)
-            return full[0] - P_R, full[1] - s_R, full[2] - W_R
+            # W_T summed, not subtracted: (1e300 + 19) − 1e300 is 0 in float64
+            return full[0] - P_R, full[1] - s_R, data.weight(train)
 
         return subtract
 
@@ -808,7 +837,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         return {"l1_ratios": ratios, "gammas": gammas, "tol": self.tol,
                 "max_iter": self.max_iter, "positive": self.positive}
 
-    def _grids(self, alpha_max, weight_sum, grid):
+    def _grids(self, alpha_max, weight_sum, grid, unit=None):
         """(n_ratios, n_alphas) strengths: the user's grid for every ratio, or
         ElasticNetCV's: α_max/ρ → eps·α_max/ρ (the L1 part αρ reaches α_max)."""
         ratios = self._spec()["l1_ratios"]
@@ -823,13 +852,19 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 "supply a grid by providing your estimator with the appropriate `alphas=` "
                 "argument."
             )
-        return np.array([self._alpha_grid(alpha_max / ratio, weight_sum) for ratio in ratios])
+        return np.array([self._alpha_grid(alpha_max / ratio, weight_sum,
+                                          None if unit is None else unit / ratio)
+                         for ratio in ratios])
 
-    def _alpha_grid(self, alpha_max, weight_sum):
-        """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric."""
+    def _alpha_grid(self, alpha_max, weight_sum, unit=None):
+        """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric.
+
+        ``unit`` (:func:`_grid_unit`, default Σw) makes the "y is constant" test
+        α_max/unit ≤ resolution scale-free.
+        """
         resolution = np.finfo(np.float64).resolution
-        if alpha_max / weight_sum <= resolution:  # y constant: every α gives w = 0
-            return np.full(self.alphas, resolution * weight_sum)
+        if alpha_max / (weight_sum if unit is None else unit) <= resolution:  # y constant
+            return np.full(self.alphas, resolution * weight_sum)  # every α gives w = 0
         return np.geomspace(alpha_max, alpha_max * self.eps, num=self.alphas)
 
     def _select(self, alphas, mse_path, n_nonzero, dev_ratio):

@@ -53,6 +53,20 @@ def _linear_least_squares_alpha(estimator):
     return None
 
 
+def _noise_alpha(noise_std, total_weight):
+    """δΣw (δ = noise_std²), or a ValueError when it is not representable in float64."""
+    with np.errstate(over="ignore"):
+        alpha = np.float64(noise_std) ** 2 * np.float64(total_weight)
+    if not np.isfinite(alpha):
+        raise ValueError(
+            f"noise_std={noise_std!r} is too large to represent: the noise variance "
+            f"noise_std² times the total sample weight ({total_weight:g}), the equivalent "
+            "ridge strength, overflows float64. Use a smaller noise_std (rescale X and "
+            "noise_std together)."
+        )
+    return float(alpha)
+
+
 class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     """Fit a regressor on Gaussian-noise-corrupted inputs, or on their expectation.
 
@@ -197,9 +211,8 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             return self._fit_dask(X, y, sample_weight)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         n_samples = X.shape[0]
-        noise_var = float(self.noise_std) ** 2
         total_weight = float(n_samples if sample_weight is None else sample_weight.sum())
-        noise_alpha = noise_var * total_weight
+        noise_alpha = _noise_alpha(self.noise_std, total_weight)
         linear = _linear_least_squares_alpha(self.estimator)
 
         if self.method == "marginalize":  # ridge: sparse (and Dask) X as RidgeEigen takes it
@@ -296,7 +309,7 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         else:  # Σw: one pass over the weights only
             total_weight = float(as_dask_array(sample_weight, "sample_weight").sum().compute())
         linear = _linear_least_squares_alpha(self.estimator)
-        model = self._marginal_model(linear, float(self.noise_std) ** 2 * total_weight)
+        model = self._marginal_model(linear, _noise_alpha(self.noise_std, total_weight))
         model.fit(X, y, sample_weight=sample_weight)
         self.n_features_in_ = model.n_features_in_
         if hasattr(model, "feature_names_in_"):

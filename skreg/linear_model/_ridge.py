@@ -21,13 +21,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._cache import cached_call
 from .._atomic import atomic_fit
+from .._data._checks import check_fold_scores, check_split_weight
 from .._dask import is_dask_collection
 from .._gram import GramStats
 from .._krylov import ridge_krylov
 from .. import _sparse
 from .._sparse import is_sparse
-from .._spectral import decompose, decompose_gram, decompose_gram_penalized, decompose_penalized
+from .._penalized_spectral import decompose_gram_penalized, decompose_penalized
+from .._spectral import decompose, decompose_gram
 from ._cv import min_and_one_se, standard_error
+from ._scaling import check_chunk_scale, fit_if_extreme
+
+# fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
+_SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "eigenvalues_": (2, 0)}
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -110,8 +116,12 @@ def _target_alpha(alpha, n_targets):
     """``alpha`` as a float, or one α per target as scikit-learn's ``Ridge`` takes it.
 
     An array of size 1 is the same α for every target; size n_targets gives target j
-    its own α; any other size is a ValueError (as ``Ridge``).
+    its own α; any other size is a ValueError (as ``Ridge``).  An array of another
+    namespace (array API dispatch: an α per target given in X's namespace, as
+    ``Ridge`` accepts it) is read on the host: it only scales the spectral filter.
     """
+    if hasattr(alpha, "__array_namespace__") and not isinstance(alpha, np.ndarray):
+        alpha = move_to(alpha, xp=np, device="cpu")
     if np.ndim(alpha) == 0:
         return float(alpha)
     values = np.asarray(alpha, dtype=np.float64).ravel()
@@ -190,9 +200,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    alpha : float or ndarray of shape (n_targets,), default=1.0
+    alpha : float or array-like of shape (n_targets,), default=1.0
         L2 strength α ≥ 0. ``alpha=0`` is least squares (minimum-norm solution on
-        rank-deficient data).  An array gives each target its own α, as in ``Ridge``.
+        rank-deficient data).  An array gives each target its own α, as in ``Ridge``
+        (under array API dispatch it may be an array of X's namespace).
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by centring X and y.
     memory : None, str or joblib.Memory, default=None
@@ -301,7 +312,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     One decomposition serves every α, see :meth:`path`. Computing it costs one Gram
     product and one symmetric eigensolver call (an SVD when X is ill-conditioned).
 
-    Penalty factors stay exact and spectral (``skreg._spectral.PenalizedSpectrum``):
+    Penalty factors stay exact and spectral (``skreg._penalized_spectral.PenalizedSpectrum``):
     positive factors rescale the columns (w_P = D⁻¹v, X_P → X_P D⁻¹ with D = diag(√p_P)),
     and unpenalized columns Z (pⱼ = 0) are projected out first, as the intercept is
     (Frisch–Waugh): ridge runs on X̃ = (I − Π₀)X_P D⁻¹ with Π₀ the projector onto the
@@ -330,7 +341,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "alpha": [Interval(Real, 0, None, closed="left"), np.ndarray],
+        "alpha": [Interval(Real, 0, None, closed="left"), "array-like"],
         "fit_intercept": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "solver": [StrOptions({"auto", "eigen", "lanczos"})],
@@ -378,6 +389,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
         else:
             X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+            if fit_if_extreme(self, X, y, sample_weight, {"alpha": (2, 0)}, _SCALED_ATTRIBUTES):
+                return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (_scaling)
             factor = check_penalty_factor(self.penalty_factor, X.shape[1])
             solver = _auto_solver(X) if self.solver == "auto" else self.solver
             if factor is not None:  # the exact path only (lanczos refused above)
@@ -385,7 +398,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             _check_array_api_input(X, solver, factor)
             if solver == "lanczos":
                 self._krylov = _krylov_for_ridge(
-                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(np.asarray(self.alpha, dtype=np.float64)),
+                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(_target_alpha(self.alpha, y.shape[1] if y.ndim == 2 else 1)),
                     self.tol, self.max_iter,
                 )
                 spectrum = self._krylov.spectrum
@@ -459,12 +472,17 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                     f"y has {1 if y.ndim == 1 else y.shape[1]} target(s) in {y.ndim}-D, but "
                     "earlier partial_fit calls had a different shape."
                 )
+        check_chunk_scale(X)
+        self.__dict__.pop("_data_scale", None)  # the statistics are in the data's units
         factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-        if first:
-            self._stats = GramStats.from_chunk(X, y, sample_weight)
-        else:  # same reference point as the running statistics (see skreg._gram)
-            shift = (self._stats.x_shift, self._stats.y_shift)
-            self._stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
+            if first:
+                stats = GramStats.from_chunk(X, y, sample_weight)
+            else:  # same reference point as the running statistics (see skreg._gram)
+                shift = (self._stats.x_shift, self._stats.y_shift)
+                stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
+        check_chunk_scale(X, stats=stats)  # (ridge never reads ‖y‖²: y unchecked)
+        self._stats = stats
         self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
         self._y_ndim = y.ndim
         self.__dict__.pop("_krylov", None)
@@ -504,8 +522,10 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         if krylov is not None:
             _warn_unconverged(krylov, alphas, self.tol,
                               "Fit with alpha set to the smallest alpha of the path.")
-        coefs = self._spectrum.ridge_coef(alphas)
-        return _as_path_output(self._spectrum, coefs, self._y_ndim)
+        sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the spectrum of a rescaled fit
+        coefs = self._spectrum.ridge_coef(alphas / sx / sx)
+        coefs, intercepts = _as_path_output(self._spectrum, coefs, self._y_ndim)
+        return coefs * (sy / sx), intercepts * sy
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -630,7 +650,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     penalty_factor : array-like of shape (n_features,), default=None
         Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
         :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
-        (see ``skreg._spectral.PenalizedSpectrum`` for the hat matrix).
+        (see ``skreg._penalized_spectral.PenalizedSpectrum`` for the hat matrix).
 
     Attributes
     ----------
@@ -786,11 +806,11 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
                 from .._dask import kfold_ridge_cv
 
-                factor = check_penalty_factor(self.penalty_factor, X.shape[1])
                 scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
                     self, X, y, sample_weight, alphas,
-                    lambda stats: _decompose_ridge_gram(stats, factor,
-                                                        fit_intercept=self.fit_intercept),
+                    lambda stats: _decompose_ridge_gram(
+                        stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
+                        fit_intercept=self.fit_intercept),
                 )
                 self.score_path_ = scores.T  # (n_alphas, n_folds)
                 self._set_selection(alphas, self.score_path_.mean(axis=1),
@@ -801,6 +821,13 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             self._set_path(spectrum, alphas, X, y, sample_weight, dtype, y_ndim)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        # beyond 1e±100 squared errors would overflow (every α ties at inf) or underflow
+        scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alpha_min_=(2, 0), alpha_1se_=(2, 0),
+                      mse_path_=(0, 2), cv_results_=(0, 2),
+                      best_score_=(0, 2 if self.cv is None else 0))
+        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0)}, scaled,
+                          scale_y=self.scoring is None):  # a custom score: y as it is
+            return self
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
         if self.cv is None:
@@ -995,9 +1022,12 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         scorer = check_scoring(self, scoring=self.scoring or "r2")
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
-        fold_scores, fold_mse = [], []
-        for train, test in cv.split(X, y):
+        fold_scores, fold_mse, test_sizes = [], [], []
+        for k, (train, test) in enumerate(cv.split(X, y)):
             sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
+            if sw is not None:
+                check_split_weight(k, float(xp.sum(sw)))
+            test_sizes.append(len(test))
             spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
                                        sw, alphas).spectrum
             coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
@@ -1023,6 +1053,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             )
         self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
+        check_fold_scores(self.score_path_, test_sizes, self.scoring or "r2")
         mean = self.score_path_.mean(axis=1)
         self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), False)
         if not is_numpy:  # the paths are fitted attributes: in X's namespace

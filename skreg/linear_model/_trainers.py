@@ -67,7 +67,7 @@ from .._sparse import (
     exact_decomposition_by_default,
     is_sparse,
 )
-from .._spectral import decompose, gd_powers
+from .._spectral import decompose, gd_powers, null_tolerance
 from ..optim import SGD, iter_minibatches
 
 # ------------------------------------------------------------------ closed forms
@@ -110,7 +110,7 @@ def _psd_solve(G, h):
     except np.linalg.LinAlgError:
         pass
     lam, Q = np.linalg.eigh(G)
-    keep = lam > G.shape[0] * np.finfo(np.float64).eps * max(lam[-1], 0.0)
+    keep = lam > null_tolerance(lam[-1], *G.shape)
     Q = Q[:, keep]
     return Q @ ((Q.T @ h) / lam[keep, None])
 

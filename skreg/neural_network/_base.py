@@ -481,8 +481,8 @@ class _BaseMLP(BaseEstimator):
                 )
             core = MLPCore(units, self.activation, self._output, dtype)
             theta = core.pack(self.coefs_, self.intercepts_)
-            # copies (or, for the RandomState, its state restored on failure), so that a
-            # failed call leaves the stored state as it was (atomic)
+            # copies (the stored RandomState: its state restored by atomic_fit), so that a
+            # failed or interrupted call leaves the stored state as it was
             rng = getattr(self, "_rng", None) or check_random_state(self.random_state)
             optimizer = _copy_optimizer(getattr(self, "_optimizer", None))
             noise_rng = copy.deepcopy(getattr(self, "_noise_rng", None))
@@ -498,13 +498,9 @@ class _BaseMLP(BaseEstimator):
         trainer.noise_rng = noise_rng
         trainer.loss_curve = curve
         Y = trainer.targets(y_enc, train=True)
-        rng_state = rng.get_state()
-        try:
-            with np.errstate(over="ignore", invalid="ignore", under="ignore"), self._threads(core, X):
-                loss = trainer.epoch(theta, X, Y, sw)
-        except BaseException:
-            rng.set_state(rng_state)
-            raise
+        # atomic_fit restores the stored stream (self._rng) if anything below fails
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"), self._threads(core, X):
+            loss = trainer.epoch(theta, X, Y, sw)
         if self.verbose:
             print(f"Iteration {n_iter + 1}, loss = {loss:.8f}")
         self.n_iter_ = self.best_iter_ = n_iter + 1

@@ -16,8 +16,8 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
-from sklearn.utils.validation import _check_sample_weight
 
+from .._data._checks import check_sample_weight
 from ..early_stopping import take_rows
 from ..noise import add_input_noise, perturb_weights
 from ..optim import GD, SGD, Adam, iter_minibatches
@@ -258,7 +258,7 @@ def _normalized_weights(sample_weight, X, dtype):
     common factor, so equal weights are exactly the unweighted fit)."""
     if sample_weight is None:
         return None
-    sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
+    sw = check_sample_weight(sample_weight, X, dtype=dtype)
     if sw.size and not sw.any():
         raise ValueError("sample_weight sums to zero: at least one weight must be positive.")
     if sw.size == 0 or np.all(sw == sw[0]):

@@ -20,7 +20,7 @@ from scipy import optimize, sparse
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression
 
-from .._spectral import decompose
+from .._spectral import decompose, null_tolerance
 from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
 from ..neural_network import MLPClassifier, MLPRegressor
 from ._pipeline import fmt_number
@@ -135,7 +135,7 @@ def _n_nonzero(coef):
 
 def _positive(lam):
     lam = np.asarray(lam, dtype=np.float64)
-    return lam[lam > max(lam.max(initial=0.0), 0.0) * lam.size * np.finfo(np.float64).eps]
+    return lam[lam > null_tolerance(lam.max(initial=0.0), lam.size, lam.size)]
 
 
 def _dof_at(eigenvalues, alpha):
@@ -316,6 +316,9 @@ def _p_ols(row, model, ctx):
     lam = _positive(model.eigenvalues_)
     n_zero = model.eigenvalues_.size - lam.size
     zeros = f" ({n_zero} more are exactly zero: collinear columns)" if n_zero else ""
+    if lam.size == 0:  # every column constant in the training rows: the intercept alone
+        return (f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone, but H = XᵀX has no positive eigenvalue "
+                "(every column is constant on the training rows): it predicts the training mean.")
     return (
         f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone: ŵ = Σ βᵢ/λᵢ uᵢ. The positive eigenvalues of H = XᵀX "
         f"(standardized training data) run from {lam.min():.3g} to {lam.max():.3g}, a ratio of "

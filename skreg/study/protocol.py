@@ -18,10 +18,13 @@ is not oversubscribed.
 
 from __future__ import annotations
 
+import math
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +45,12 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from .._config import memory_budget
+from .._data._checks import largest_usable_cv
 from ._pipeline import accepts_sparse, inner_model
 from .data import (
     StudyError,
     StudyWarning,
+    check_char,
     check_sizes,
     dense_bytes,
     fmt_bytes,
@@ -106,6 +111,11 @@ def default_scoring(dataset):
     smallest class is under 20 % of the rows (accuracy would then reward predicting the
     majority class everywhere).
 
+    Parameters
+    ----------
+    dataset : Dataset
+        The typed table (:func:`skreg.study.load_dataset`).
+
     Returns
     -------
     scoring : str
@@ -128,8 +138,9 @@ def _scorer(name):
         return get_scorer(name)
     except (ValueError, TypeError):
         raise StudyError(
-            f"unknown --scoring {name!r}: use a scikit-learn scorer name such as r2, neg_mean_squared_error, "
-            "accuracy, balanced_accuracy, roc_auc, neg_log_loss (sklearn.metrics.get_scorer_names())"
+            f"unknown scoring {name!r}: use a scikit-learn scorer name such as r2, neg_mean_squared_error, "
+            "accuracy, balanced_accuracy, roc_auc, neg_log_loss (sklearn.metrics.get_scorer_names())",
+            names=("scoring",),
         ) from None
 
 
@@ -145,7 +156,8 @@ def _check_scoring(scorer, name, dataset):
             scorer(dummy.fit(X, dataset.y), X, dataset.y)
     except (ValueError, TypeError, AttributeError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise StudyError(f"--scoring {name} does not work on this {dataset.task} target: {first}") from None
+        raise StudyError(f"scoring {name} does not work on this {dataset.task} target: {first}",
+                         names=("scoring",)) from None
 
 
 def protocol_sentence(cv, inner_cv, n_train, n_test, scoring):
@@ -256,6 +268,82 @@ def _fit_and_score(estimator, X_train, y_train, X_test, y_test, scorer):
     return float(scorer(clone(estimator).fit(X_train, y_train), X_test, y_test))
 
 
+def _check_arguments(*, cv, inner_cv, test_size, task, blas_threads, n_jobs, random_state, sep, quick):
+    """StudyError for a bad argument of :func:`run_study` (before anything is read); (cv, inner_cv)."""
+    if int(cv) < 2:
+        raise StudyError(f"cv must be at least 2, got {cv}", names=("cv",))
+    if inner_cv is None:
+        inner_cv = 2 if quick else 3
+    if int(inner_cv) < 2:
+        raise StudyError(f"inner_cv must be at least 2, got {inner_cv}", names=("inner_cv",))
+    if not 0.0 < float(test_size) < 1.0:
+        raise StudyError(f"test_size must be between 0 and 1, got {test_size}", names=("test_size",))
+    if task not in ("auto", "regression", "classification"):
+        raise StudyError(f"task must be auto, regression or classification, got {task!r}", names=("task",))
+    if blas_threads is not None and int(blas_threads) < 1:
+        raise StudyError(f"blas_threads must be at least 1, got {blas_threads}", names=("blas_threads",))
+    if n_jobs is not None and int(n_jobs) == 0:
+        raise StudyError("n_jobs must be a non-zero integer (as joblib: -1 uses every core), got 0",
+                         names=("n_jobs",))
+    if isinstance(random_state, bool) or not isinstance(random_state, Integral) or not (
+            0 <= random_state <= _MAX_SEED):
+        raise StudyError(f"random_state must be an integer from 0 to {_MAX_SEED} (the inner folds are seeded "
+                         f"with one more, and seeds stop at 2**32 - 1), got {random_state!r}",
+                         names=("random_state",))
+    check_char(sep, "sep")
+    return int(cv), int(inner_cv)
+
+
+#: The largest random_state: the inner splitter is seeded with random_state + 1 ≤ 2³² − 1.
+_MAX_SEED = 2**32 - 2
+
+
+def _rows_to_score(scorer, dataset):
+    """1 when the scorer gives a finite score on one row (MSE, accuracy), else 2 (R²: NaN on one row)."""
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    dummy = DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
+    X = np.zeros((len(dataset.y), 1))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            score = scorer(dummy.fit(X, dataset.y), X[:1], dataset.y.iloc[:1])
+    except (ValueError, TypeError, IndexError):
+        return 2
+    return 1 if np.isfinite(score) else 2
+
+
+def _check_folds(scorer, scoring, dataset, n_train, cv, inner_cv):
+    """StudyError when a test fold (outer, or inner within the smallest outer training fold)
+    is too small to be scored: it would report NaN scores as results."""
+    need = _rows_to_score(scorer, dataset)
+    if n_train // cv < need:
+        raise StudyError(
+            f"cv={cv} leaves {n_train // cv} row in an outer test fold of the {n_train} training rows, too few "
+            f"to score {scoring}: the largest usable cv is {largest_usable_cv(n_train, need)}", names=("cv",))
+    rows = n_train - math.ceil(n_train / cv)  # the smallest outer training fold
+    if rows // inner_cv < need:
+        raise StudyError(
+            f"inner_cv={inner_cv} is too many folds for the {rows} rows of the smallest outer training fold "
+            f"(cv={cv} of {n_train} training rows; {scoring} needs {need} row(s) per test fold): the largest "
+            f"usable inner_cv is {largest_usable_cv(rows, need)}", names=("inner_cv", "cv"))
+
+
+def _output_folder(out):
+    """The output folder, created and checked writable before anything is fitted."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise StudyError(f"out={str(path)!r} is a file, not a folder", names=("out",))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise StudyError(f"out={str(path)!r} cannot be used as the output folder: {exc.strerror or exc}",
+                         names=("out",)) from None
+    return path
+
+
 def run_study(
     data="diabetes",
     *,
@@ -270,6 +358,7 @@ def run_study(
     categorical=None,
     drop=None,
     sep=None,
+    decimal=None,
     n_jobs=None,
     blas_threads=1,
     random_state=0,
@@ -307,14 +396,15 @@ def run_study(
         Fraction of rows held out for the final score.
     out : str, Path or None, default='skreg-study'
         Folder for ``results.csv``, ``report.md`` and the PNG figures; None writes nothing.
-    na_values, categorical, drop, sep :
+    na_values, categorical, drop, sep, decimal : optional
         Column typing and reading, see :func:`skreg.study.load_dataset`.
     n_jobs : int or None, default=None
-        Parallel jobs over the outer folds.
+        Parallel jobs over the outer folds (joblib's: -1 is every core; 0 is refused).
     blas_threads : int or None, default=1
         BLAS threads for the whole study (threadpoolctl); None leaves them alone.
     random_state : int, default=0
-        Seeds the splits and the estimators.
+        Seeds the splits and the estimators, in [0, 2³² − 2] (the inner folds use
+        ``random_state + 1``).
     quick : bool, default=False
         Small grids, 2 inner folds and few iterations (seconds; for tests and a first look).
     methods : list of Method or None, default=None
@@ -331,7 +421,11 @@ def run_study(
     Raises
     ------
     StudyError
-        Bad input (file, columns, values, options), with a one-line message.
+        Bad input (file, columns, values, options), with a one-line message that names
+        the arguments of this function (the command line words them as its flags).
+        Raised before anything is fitted: the arguments, the data, the fold sizes
+        against the scoring and the output folder (created, writable) are checked
+        first.
 
     Examples
     --------
@@ -340,22 +434,68 @@ def run_study(
     >>> result.results[["estimator", "cv_mean", "test_score"]]  # doctest: +SKIP
     """
     stream = sys.stderr if progress is True else (progress or None)
-    if int(cv) < 2:
-        raise StudyError(f"--cv must be at least 2, got {cv}")
-    if inner_cv is None:
-        inner_cv = 2 if quick else 3
-    if int(inner_cv) < 2:
-        raise StudyError(f"--inner-cv must be at least 2, got {inner_cv}")
-    if not 0.0 < float(test_size) < 1.0:
-        raise StudyError(f"--test-size must be between 0 and 1, got {test_size}")
-    if task not in ("auto", "regression", "classification"):
-        raise StudyError(f"--task must be auto, regression or classification, got {task!r}")
-    if blas_threads is not None and int(blas_threads) < 1:
-        raise StudyError(f"--blas-threads must be at least 1, got {blas_threads}")
-    cv, inner_cv = int(cv), int(inner_cv)
+    plan = _plan(data, target=target, task=task, scoring=scoring, cv=cv, inner_cv=inner_cv,
+                 test_size=test_size, out=out, na_values=na_values, categorical=categorical,
+                 drop=drop, sep=sep, decimal=decimal, n_jobs=n_jobs, blas_threads=blas_threads,
+                 random_state=random_state, quick=quick, methods=methods)
+    _announce(plan, stream)
+    rows, fitted, curves, skipped = [], {}, {}, {}
+    limits = threadpool_limits(limits=int(blas_threads)) if blas_threads is not None else None
+    try:
+        folds = _Folds(plan.dataset, plan.X_train, plan.y_train, plan.outer)
+        for k, method in enumerate(plan.methods, 1):
+            outcome = _run_row(plan, method, folds, f"[{k}/{len(plan.methods)}]", stream)
+            if isinstance(outcome, str):
+                skipped[method.key] = outcome
+                continue
+            row, best, curve = outcome
+            rows.append(row)
+            fitted[method.key] = (method, best)
+            if curve is not None:
+                curves[method.key] = curve
+    finally:
+        if limits is not None:
+            limits.restore_original_limits()
+    return _write_outputs(plan, rows, fitted, curves, skipped, figures, stream)
+
+
+@dataclass
+class _Plan:
+    """Everything :func:`run_study` decided before the first fit (all of it checked)."""
+
+    dataset: object
+    scoring: str
+    scorer: object
+    reason: str | None
+    cv: int
+    n_jobs: object
+    quick: bool
+    out: Path | None
+    X_train: object
+    X_test: object
+    y_train: object
+    y_test: object
+    outer: list
+    inner: object
+    settings: object
+    methods: list
+    protocol: str
+
+
+def _plan(data, *, target, task, scoring, cv, inner_cv, test_size, out, na_values, categorical,
+          drop, sep, decimal, n_jobs, blas_threads, random_state, quick, methods):
+    """Check the options, read the data, split it and choose the rows: the study's plan.
+
+    Every check that can fail runs here, before anything is fitted: the arguments, the
+    data, the fold sizes against the scoring and the output folder (created, writable).
+    """
+    cv, inner_cv = _check_arguments(cv=cv, inner_cv=inner_cv, test_size=test_size, task=task,
+                                    blas_threads=blas_threads, n_jobs=n_jobs,
+                                    random_state=random_state, sep=sep, quick=quick)
     scorer = None if scoring is None else _scorer(scoring)
-    dataset = load_dataset(data, target=target, task=task, na_values=na_values, categorical=categorical, drop=drop,
-                           sep=sep, random_state=random_state)
+    dataset = load_dataset(data, target=target, task=task, na_values=na_values,
+                           categorical=categorical, drop=drop, sep=sep,
+                           random_state=random_state, decimal=decimal)
     n_train = check_sizes(dataset, cv, float(test_size))
     reason = None
     if scoring is None:
@@ -363,144 +503,160 @@ def run_study(
         scorer = get_scorer(scoring)
     classification = dataset.task == "classification"
     _check_scoring(scorer, scoring, dataset)
+    _check_folds(scorer, scoring, dataset, n_train, cv, inner_cv)
+    out = None if out is None else _output_folder(out)
     X_train, X_test, y_train, y_test = train_test_split(
         dataset.X, dataset.y, test_size=test_size, random_state=random_state,
         stratify=dataset.y if classification else None,
     )
-    n_test = len(y_test)
     Splitter = StratifiedKFold if classification else KFold
     outer = list(Splitter(cv, shuffle=True, random_state=random_state).split(X_train, y_train))
     inner = Splitter(inner_cv, shuffle=True, random_state=random_state + 1)
     y_scale = float(np.std(y_train)) if not classification else 1.0
-    settings = StudySettings(task=dataset.task, cv=cv, inner_cv=inner, quick=quick, random_state=random_state,
-                             n_train=n_train, y_scale=y_scale if y_scale > 0 else 1.0)
+    settings = StudySettings(task=dataset.task, cv=cv, inner_cv=inner, quick=quick,
+                             random_state=random_state, n_train=n_train,
+                             y_scale=y_scale if y_scale > 0 else 1.0)
     chosen = methods_for(dataset.task, methods)
     if not any(m.baseline for m in chosen):
         chosen = methods_for(dataset.task)[:1] + chosen
-    protocol = protocol_sentence(cv, inner_cv, n_train, n_test, scoring)
+    return _Plan(dataset=dataset, scoring=scoring, scorer=scorer, reason=reason, cv=cv,
+                 n_jobs=n_jobs, quick=quick, out=out, X_train=X_train, X_test=X_test,
+                 y_train=y_train, y_test=y_test, outer=outer, inner=inner, settings=settings,
+                 methods=chosen,
+                 protocol=protocol_sentence(cv, inner_cv, n_train, len(y_test), scoring))
 
+
+def _announce(plan, stream):
+    """The schema, the data's notes and the plan, before the first fit."""
+    dataset = plan.dataset
     _progress(f"skreg study: {dataset.name}, {dataset.task}, {len(dataset.y)} rows; columns:", stream)
     for line in dataset.schema_lines():
         _progress(f"    {line}", stream)
     for note in dataset.notes:
         _progress(f"warning: {note}", stream)
-        warnings.warn(note, StudyWarning, stacklevel=2)
-    if reason:
-        _progress(f"scoring: {scoring}, because {reason}", stream)
+        warnings.warn(note, StudyWarning, stacklevel=3)
+    if plan.reason:
+        _progress(f"scoring: {plan.scoring}, because {plan.reason}", stream)
     _progress(
-        f"{len(chosen)} methods, {cv} outer folds x (inner tuning), scoring {scoring}"
-        + (" [quick]" if quick else ""),
+        f"{len(plan.methods)} methods, {plan.cv} outer folds x (inner tuning), scoring {plan.scoring}"
+        + (" [quick]" if plan.quick else ""),
         stream,
     )
 
-    folds = _Folds(dataset, X_train, y_train, outer)
-    rows, fitted, curves, skipped = [], {}, {}, {}
-    limits = threadpool_limits(limits=int(blas_threads)) if blas_threads is not None else None
-    try:
-        for k, method in enumerate(chosen, 1):
-            start = time.perf_counter()
-            estimator = method.make(settings)
-            sparse = bool(dataset.categorical) and accepts_sparse(estimator)
-            if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION):
-                why = (f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), over the "
-                       f"{fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X")
-                skipped[method.key] = why
-                _progress(f"[{k}/{len(chosen)}] {method.name}: skipped, {why}", stream)
-                continue
-            if method.scale_target:
-                estimator = TransformedTargetRegressor(estimator, transformer=StandardScaler())
-            prefix = "regressor__" if method.scale_target else ""
-            grid = method.grid(settings)
-            if grid:  # the search sees the outer training fold, preprocessed on that fold
-                estimator = GridSearchCV(estimator, {prefix + p: list(v) for p, v in grid.items()}, cv=inner,
-                                         scoring=scorer, error_score="raise")
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ConvergenceWarning)
-                try:
-                    # the folds are preprocessed here, before Parallel dispatches: a preprocessing
-                    # step's own joblib call inside the dispatch would deadlock the Dask backend
-                    data = [folds.fold(i, sparse) for i in range(cv)]
-                    scores = Parallel(n_jobs=n_jobs)(delayed(_fit_and_score)(estimator, *d, scorer) for d in data)
-                    prep, Xt, _ = folds.full(sparse)
-                    search = clone(estimator).fit(Xt, y_train)
-                    best_model = search.best_estimator_ if isinstance(search, GridSearchCV) else search
-                    best = Pipeline(prep.steps + [("model", best_model)])
-                    test_score = float(scorer(best, X_test, y_test))
-                except (ValueError, TypeError, AttributeError) as exc:
-                    if not method.baseline:
-                        raise
-                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                    raise StudyError(f"--scoring {scoring} does not work on this {dataset.task} target: {first}") from None
-            for w in caught:  # re-raise what is not a convergence note (e.g. RuntimeWarning)
-                if not issubclass(w.category, ConvergenceWarning):
-                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-            n_conv = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
-            model = inner_model(best)
-            summary = dict(method.describe(model, Xt, np.asarray(y_train), settings))
-            own = summary.pop("params", None) or {}
-            edge = list(summary.pop("edge", None) or [])
-            params = dict(own)
-            if isinstance(search, GridSearchCV):
-                params = {**search.best_params_, **own}
-                edge += _grid_edges(search, grid, prefix)
-                curve = _curve(search, method, prefix)
-                if curve is not None:
-                    curves[method.key] = curve
-            elapsed = time.perf_counter() - start
-            row = {
-                "estimator": method.name,
-                "best_params": _format_params(params),
-                "cv_mean": float(np.mean(scores)),
-                "cv_std": float(np.std(scores)),
-                "test_score": test_score,
-                **summary,
-                "grid_edge": "; ".join(edge),
-                "tuning": method.tuning,
-                "sparse_input": sparse,
-                "time": elapsed,
-                "convergence_warnings": n_conv,
-                "scoring": scoring,
-                "task": dataset.task,
-                "key": method.key,
-            }
-            rows.append(row)
-            fitted[method.key] = (method, best)
-            note = f", {n_conv} convergence warning(s)" if n_conv else ""
-            _progress(
-                f"[{k}/{len(chosen)}] {method.name}: {row['best_params']}, CV {row['cv_mean']:.3f} ± "
-                f"{row['cv_std']:.3f}, held-out {test_score:.3f} ({elapsed:.1f} s{note})",
-                stream,
-            )
-            for message in edge:
-                _progress(f"    warning: {message}", stream)
-    finally:
-        if limits is not None:
-            limits.restore_original_limits()
 
+def _row_estimator(plan, method):
+    """The row's estimator as the folds see it (target scaling, inner grid search), the
+    grid and its parameter prefix."""
+    estimator = method.make(plan.settings)
+    if method.scale_target:
+        estimator = TransformedTargetRegressor(estimator, transformer=StandardScaler())
+    prefix = "regressor__" if method.scale_target else ""
+    grid = method.grid(plan.settings)
+    if grid:  # the search sees the outer training fold, preprocessed on that fold
+        estimator = GridSearchCV(estimator, {prefix + p: list(v) for p, v in grid.items()},
+                                 cv=plan.inner, scoring=plan.scorer, error_score="raise")
+    return estimator, grid, prefix
+
+
+def _evaluate(plan, method, estimator, folds, sparse):
+    """Outer-fold scores, the search refit on all training rows, its pipeline and held-out
+    score, and the warnings caught on the way."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        try:
+            # the folds are preprocessed here, before Parallel dispatches: a preprocessing
+            # step's own joblib call inside the dispatch would deadlock the Dask backend
+            data = [folds.fold(i, sparse) for i in range(plan.cv)]
+            scores = Parallel(n_jobs=plan.n_jobs)(
+                delayed(_fit_and_score)(estimator, *d, plan.scorer) for d in data)
+            prep, Xt, _ = folds.full(sparse)
+            search = clone(estimator).fit(Xt, plan.y_train)
+            best_model = search.best_estimator_ if isinstance(search, GridSearchCV) else search
+            best = Pipeline(prep.steps + [("model", best_model)])
+            test_score = float(plan.scorer(best, plan.X_test, plan.y_test))
+        except (ValueError, TypeError, AttributeError) as exc:
+            if not method.baseline:
+                raise
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StudyError(f"scoring {plan.scoring} does not work on this {plan.dataset.task} "
+                             f"target: {first}", names=("scoring",)) from None
+    if not np.all(np.isfinite(scores)):  # never a NaN reported as a result
+        raise StudyError(f"{method.name} scored {plan.scoring} = nan on an outer fold "
+                         f"(cv={plan.cv}): the folds of {len(plan.outer[0][1])} rows or the "
+                         "values cannot be scored", names=("cv",))
+    for w in caught:  # re-raise what is not a convergence note (e.g. RuntimeWarning)
+        if not issubclass(w.category, ConvergenceWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    n_conv = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
+    return scores, search, best, Xt, test_score, n_conv
+
+
+def _run_row(plan, method, folds, counter, stream):
+    """One row of the table: (row, refit pipeline, validation curve), or why it was skipped."""
+    start = time.perf_counter()
+    dataset, n_train = plan.dataset, plan.settings.n_train
+    estimator, grid, prefix = _row_estimator(plan, method)
+    sparse = bool(dataset.categorical) and accepts_sparse(estimator)
+    if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION):
+        why = (f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), "
+               f"over the {fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X")
+        _progress(f"{counter} {method.name}: skipped, {why}", stream)
+        return why
+    scores, search, best, Xt, test_score, n_conv = _evaluate(plan, method, estimator, folds, sparse)
+    summary = dict(method.describe(inner_model(best), Xt, np.asarray(plan.y_train), plan.settings))
+    own = summary.pop("params", None) or {}
+    edge = list(summary.pop("edge", None) or [])
+    params, curve = dict(own), None
+    if isinstance(search, GridSearchCV):
+        params = {**search.best_params_, **own}
+        edge += _grid_edges(search, grid, prefix)
+        curve = _curve(search, method, prefix)
+    elapsed = time.perf_counter() - start
+    row = {
+        "estimator": method.name, "best_params": _format_params(params),
+        "cv_mean": float(np.mean(scores)), "cv_std": float(np.std(scores)),
+        "test_score": test_score, **summary, "grid_edge": "; ".join(edge),
+        "tuning": method.tuning, "sparse_input": sparse, "time": elapsed,
+        "convergence_warnings": n_conv, "scoring": plan.scoring, "task": dataset.task,
+        "key": method.key,
+    }
+    note = f", {n_conv} convergence warning(s)" if n_conv else ""
+    _progress(f"{counter} {method.name}: {row['best_params']}, CV {row['cv_mean']:.3f} ± "
+              f"{row['cv_std']:.3f}, held-out {test_score:.3f} ({elapsed:.1f} s{note})", stream)
+    for message in edge:
+        _progress(f"    warning: {message}", stream)
+    return row, best, curve
+
+
+def _write_outputs(plan, rows, fitted, curves, skipped, figures, stream):
+    """The StudyResult, and (with an output folder) results.csv, the figures, report.md."""
     from .report import format_table, write_report
 
     results = pd.DataFrame(rows)
-    table = format_table(results)
-    result = StudyResult(results=results, table=table, out=None, models={k: v[1] for k, v in fitted.items()},
-                         dataset=dataset, scoring=scoring, scoring_reason=reason, protocol=protocol, skipped=skipped)
+    result = StudyResult(results=results, table=format_table(results), out=None,
+                         models={k: v[1] for k, v in fitted.items()}, dataset=plan.dataset,
+                         scoring=plan.scoring, scoring_reason=plan.reason,
+                         protocol=plan.protocol, skipped=skipped)
+    out = plan.out
     if out is None:
         return result
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     result.out = out
     results.to_csv(out / "results.csv", index=False)
     first = next(iter(fitted.values()))[1]
-    n_features = first[:-1].transform(X_train.iloc[:2]).shape[1]
-    context = {"n_train": n_train, "n_features": int(n_features), "dataset": dataset, "scoring": scoring,
-               "task": dataset.task}
+    n_features = first[:-1].transform(plan.X_train.iloc[:2]).shape[1]
+    context = {"n_train": plan.settings.n_train, "n_features": int(n_features),
+               "dataset": plan.dataset, "scoring": plan.scoring, "task": plan.dataset.task}
     if figures:
         from .figures import study_figures
 
         try:
-            result.figures = study_figures(out, fitted, curves, results, X_train, y_train, scoring)
+            result.figures = study_figures(out, fitted, curves, results, plan.X_train,
+                                           plan.y_train, plan.scoring)
         except ImportError as exc:
             _progress(f"figures skipped: {exc}", stream)
-    paragraphs = [fitted[row["key"]][0].lecture(row, inner_model(fitted[row["key"]][1]), context) for row in rows]
-    write_report(out / "report.md", result, paragraphs, quick=quick)
-    _progress(f"wrote {out / 'results.csv'}, {out / 'report.md'} and {len(result.figures)} figures", stream)
+    paragraphs = [fitted[row["key"]][0].lecture(row, inner_model(fitted[row["key"]][1]), context)
+                  for row in rows]
+    write_report(out / "report.md", result, paragraphs, quick=plan.quick)
+    _progress(f"wrote {out / 'results.csv'}, {out / 'report.md'} and {len(result.figures)} figures",
+              stream)
     return result

@@ -338,3 +338,15 @@ def test_every_new_option_on_sparse_dask_weights_and_factors():
     pf = SoftThresholdQuadratic(**single)
     pf.partial_fit(X[:half], y[:half], sample_weight=sw[:half]).partial_fit(X[half:], y[half:], sample_weight=sw[half:])
     np.testing.assert_allclose(pf.coef_, ref.coef_, atol=1e-8)
+
+
+def test_elastic_net_on_extreme_scales_is_a_clear_error_and_the_lasso_is_rescaled():
+    # the rescaled fit maps one strength by s_x·s_y (right for L1, not for L2: s_x²)
+    X, y = TALL
+    with pytest.raises(ValueError, match="l1_ratio < 1"):
+        SoftThresholdQuadratic(alpha=1.0, l1_ratio=0.5).fit(X * 1e150, y)
+    with pytest.raises(ValueError, match="l1_ratio < 1"):
+        SoftThresholdQuadraticCV(l1_ratio=[0.5, 1.0], cv=3).fit(X, y * 1e-150)
+    small = SoftThresholdQuadratic(alpha=20.0, gamma=0.5).fit(X, y)
+    big = SoftThresholdQuadratic(alpha=20.0 * 1e150, gamma=0.5).fit(X, y * 1e150)
+    np.testing.assert_allclose(big.coef_ / 1e150, small.coef_, rtol=1e-8, atol=1e-12)

@@ -26,7 +26,6 @@ from sklearn.utils._array_api import (
 from sklearn.utils._testing import _array_api_for_tests
 
 import skreg._data._centering as centering_module
-import skreg._spectral as spectral_module
 import skreg.linear_model._base as base_module
 from skreg import EarlyStoppedGD, RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
 from skreg._spectral import decompose

@@ -16,7 +16,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 import skreg._sparse
-import skreg.linear_model._ridge as ridge_module
 from skreg import RidgeEigen, RidgeEigenCV
 from skreg.theory import ridge_spectral_solution
 
