@@ -11,7 +11,12 @@ from numbers import Number
 
 import numpy as np
 
-from ._data._checks import check_fold_scores, check_split_weight, check_weight_sum, check_weight_values
+from ._data._checks import (
+    check_fold_scores,
+    check_split_weight,
+    check_weight_sum,
+    check_weight_values,
+)
 from ._gram import GramStats
 
 __all__ = [

@@ -139,12 +139,18 @@ class GramStats:
         reference row (most entries are zero, so the means sit near it) unless a
         reference is given.
         """
+        from ._config import fits_budget
         from ._data._centering import weighted_column_mean
         from ._sparse import CenteredDesign
 
         y = np.asarray(y, dtype=np.float64)
         y = y[:, None] if y.ndim == 1 else y
         n, d = X.shape
+        if not fits_budget(d, d):
+            raise ValueError(
+                f"Gram statistics of sparse data accumulate a {d}x{d} matrix, beyond the "
+                "memory budget (skreg.set_config(memory_budget=...)); use fit on all the data."
+            )
         if shift is None:
             shift = (np.zeros(d), y[0].copy() if n else np.zeros(y.shape[1]))
         x_shift, y_shift = (np.asarray(a, dtype=np.float64) for a in shift)

@@ -18,12 +18,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._dask import is_dask_collection
 from .._data._checks import check_sample_weight, check_weight_sum
-from ..penalties import check_penalty_factor
 
 __all__ = [
     "LinearRegressorMixin",
     "check_alphas",
-    "check_penalty_factor",
     "validate_fit_data",
     "validate_dask_fit_data",
 ]

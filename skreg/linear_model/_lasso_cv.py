@@ -80,27 +80,26 @@ from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from .._atomic import atomic_fit
-from .._data._checks import check_split_weight
 from .._config import memory_budget
 from .._dask import is_dask_collection
+from .._data._checks import check_split_weight
 from .._gram import GramStats
 from .._l1 import (
     _Problem,
     _solve_path,
     alpha_max,
-    check_penalty_factor,
     make_problem,
+    nontrivial_penalty_factor,
     reduce_problem,
     relax,
     support_least_squares,
 )
 from .._sparse import is_sparse
+from .._threads import blas_threads
 from ._base import LinearRegressorMixin, validate_fit_data
-from ._cv import warn_at_grid_edge
+from ._cv import min_and_one_se, standard_error, warn_at_grid_edge
 from ._lasso import check_l1_ratio_scale
 from ._scaling import fit_if_extreme
-from ._cv import min_and_one_se, standard_error
-from ._lasso import _blas_threads
 
 __all__ = ["SoftThresholdQuadraticCV"]
 
@@ -610,7 +609,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         if fit_if_extreme(self, X, y, sample_weight, grid_param, _SCALED_ATTRIBUTES):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         n_samples, n_features = X.shape
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):
             raise ValueError(
                 "positive=True cannot be combined with zero penalty factors (unpenalized "
@@ -667,7 +666,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         jobs.append(delayed(_fold_job)(
             data, lambda: (full_problem, full_mean), None, alphas, spec, None
         ))
-        with _blas_threads(1):  # the paths' products are small: no thread start-up
+        with blas_threads(1):  # the paths' products are small: no thread start-up
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
 
         return self._finish(results, alphas, data.c, X.dtype)
@@ -703,7 +702,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             )
         if not total.weight_sum > 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):
             raise ValueError(
                 "positive=True cannot be combined with zero penalty factors (unpenalized "
@@ -730,7 +729,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         jobs.append(delayed(_fold_job)(
             data, lambda: (full_problem, full_mean), None, alphas, spec, None
         ))
-        with _blas_threads(1):
+        with blas_threads(1):
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
         return self._finish(results, alphas, data.c, dtype)
 
