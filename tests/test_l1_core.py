@@ -7,9 +7,9 @@ from scipy import sparse
 from sklearn.linear_model import Lasso, lasso_path
 
 from skreg import SoftThresholdQuadratic
-from skreg._gram import GramStats
+from skreg._data._gram import GramStats
 from skreg._l1 import _Problem, alpha_max, make_problem, reduce_problem, solve_path
-from skreg._sparse import (
+from skreg._data._sparse import (
     CenteredDesign,
     centered_column_sq_norms,
     centered_columns_times,

@@ -22,7 +22,7 @@ Data (:class:`_Problem`, built by :func:`make_problem`)
 * dense X: centred (and weighted) into one Fortran-ordered copy, as scikit-learn
   centres X;
 * sparse X (CSR/CSC matrices or arrays): never densified, never centred explicitly —
-  :class:`skreg._sparse.CenteredDesign` applies X_w by sparse products and rank-one
+  :class:`skreg._data._sparse.CenteredDesign` applies X_w by sparse products and rank-one
   corrections (scikit-learn's X_offset); one CSC view is used for column blocks (a
   copy only when X is CSR, as scikit-learn's ``Lasso`` makes);
 * Gram statistics only (G, q, ‖y_w‖², :meth:`_Problem.from_gram`): ``partial_fit``,

@@ -12,7 +12,7 @@ from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from .._config import fits_budget
-from .._threads import blas_threads
+from .._utils._threads import blas_threads
 from ._problem import (
     _PINV_RTOL,
     _FactorProblem,

@@ -10,7 +10,7 @@ from scipy import linalg
 
 from .._config import fits_budget
 from .._data._centering import weighted_column_mean, weighted_mean
-from .._sparse import (
+from .._data._sparse import (
     CenteredDesign,
     centered_column_sq_norms,
     centered_columns_times,

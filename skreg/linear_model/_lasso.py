@@ -15,9 +15,9 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from .._atomic import atomic_fit
-from .._dask import is_dask_collection
-from .._gram import GramStats
+from .._utils._atomic import atomic_fit
+from .._data._dask import is_dask_collection
+from .._data._gram import GramStats
 from .._l1 import (
     _FactorProblem,
     _Problem,
@@ -27,7 +27,7 @@ from .._l1 import (
     reduce_problem,
     solve_path,
 )
-from .._sparse import dense_result, is_sparse
+from .._data._sparse import dense_result, is_sparse
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -279,7 +279,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """Add a chunk of data to the Gram statistics and refit from them.
 
         The LASSO objective only needs G = X_cᵀX_c, X_cᵀy_c and ‖y_c‖², which are merged
-        chunk by chunk as in :meth:`RidgeEigen.partial_fit` (see ``skreg._gram``); each
+        chunk by chunk as in :meth:`RidgeEigen.partial_fit` (see ``skreg._data._gram``); each
         call re-solves warm-started from the previous coefficients.  Needs
         n_features ≤ the number of samples seen for a unique Gram-based solve (more
         features than samples works, but then prefer ``fit`` on all the data).  Sparse

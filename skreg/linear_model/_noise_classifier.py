@@ -35,7 +35,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from ..noise import input_noise_logistic_penalty
 from ._noise import fit_augmented
 

@@ -17,14 +17,14 @@ from sklearn.utils._array_api import (
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .. import _sparse
-from .._atomic import atomic_fit
-from .._cache import cached_call
-from .._dask import is_dask_collection
-from .._gram import GramStats
+from .._data import _sparse
+from .._utils._atomic import atomic_fit
+from .._utils._cache import cached_call
+from .._data._dask import is_dask_collection
+from .._data._gram import GramStats
 from .._krylov import ridge_krylov
 from .._penalized_spectral import decompose_gram_penalized, decompose_penalized
-from .._sparse import is_sparse
+from .._data._sparse import is_sparse
 from .._spectral import decompose, decompose_gram
 from ..penalties import check_penalty_factor
 from ._base import (
@@ -155,7 +155,7 @@ def _check_solver_for_penalty_factor(estimator):
 
 def _auto_solver(X):
     """'eigen' when the exact decomposition is the default for this X
-    (:func:`skreg._sparse.exact_decomposition_by_default`), else 'lanczos'."""
+    (:func:`skreg._data._sparse.exact_decomposition_by_default`), else 'lanczos'."""
     return "eigen" if _sparse.exact_decomposition_by_default(X.shape, is_sparse(X)) else "lanczos"
 
 
@@ -486,7 +486,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
             if first:
                 stats = GramStats.from_chunk(X, y, sample_weight)
-            else:  # same reference point as the running statistics (see skreg._gram)
+            else:  # same reference point as the running statistics (see skreg._data._gram)
                 shift = (self._stats.x_shift, self._stats.y_shift)
                 stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
         check_chunk_scale(X, stats=stats)  # (ridge never reads ‖y‖²: y unchecked)

@@ -21,11 +21,11 @@ from sklearn.utils._array_api import (
 )
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._criteria import dof_grid, gcv_criterion, least_squares_rss
-from .._dask import is_dask_collection
+from .._data._dask import is_dask_collection
 from .._data._checks import check_fold_scores, check_split_weight
-from .._sparse import is_sparse
+from .._data._sparse import is_sparse
 from ..penalties import check_penalty_factor
 from ._base import (
     LinearRegressorMixin,
@@ -421,8 +421,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 "folds without alpha_per_target; alphas='auto', cv='gcv' and per-target "
                 "K-fold need the data in memory (compute the arrays)."
             )
-        if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
-            from .._dask import kfold_ridge_cv
+        if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._data._dask)
+            from .._data._dask import kfold_ridge_cv
 
             scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
                 self, X, y, sample_weight, alphas,
@@ -612,7 +612,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         (:meth:`Spectrum.loo_residuals_for`) and returns only their sums (and sums of
         squares, for the 1-SE rule) of the per-sample squared errors.
         """
-        from .._dask import as_dask_array, map_row_blocks
+        from .._data._dask import as_dask_array, map_row_blocks
 
         if self.cv is not None or self.scoring is not None or self.store_cv_results:
             raise ValueError(

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._criteria import (
     dof_grid,
     information_criterion,

@@ -133,14 +133,14 @@ class GramStats:
     def _from_sparse_chunk(cls, X, y, sample_weight=None, shift=None):
         """:meth:`from_chunk` for a SciPy sparse chunk, never densified.
 
-        The centred scatter matrices come from :class:`skreg._sparse.CenteredDesign`
+        The centred scatter matrices come from :class:`skreg._data._sparse.CenteredDesign`
         at the chunk's own weighted mean (sparse product plus rank-one correction);
         only the d×d result is dense.  A sparse stream takes the origin as its
         reference row (most entries are zero, so the means sit near it) unless a
         reference is given.
         """
-        from ._config import fits_budget
-        from ._data._centering import weighted_column_mean
+        from .._config import fits_budget
+        from ._centering import weighted_column_mean
         from ._sparse import CenteredDesign
 
         y = np.asarray(y, dtype=np.float64)
