@@ -310,3 +310,18 @@ def test_demo_without_matplotlib_exits_2_with_the_install_hint(tmp_path):
     assert len(lines) == 1 and "pip install" in lines[0] and "skreg[plot]" in lines[0]
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
+
+
+def test_readme_study_table_is_what_the_command_prints():
+    """README.md's diabetes table (every column but time) is the study's output."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "readme_tables.py"
+    spec = importlib.util.spec_from_file_location("readme_tables", path)
+    tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tables)
+    readme = path.parent.parent.joinpath("README.md").read_text(encoding="utf-8")
+    shown = dict(tables.MARKER.findall(readme))
+    assert set(shown) >= {"diabetes", "breast_cancer"}
+    assert tables.without_time(tables.study_table("diabetes")) == tables.without_time(shown["diabetes"])
