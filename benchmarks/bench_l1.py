@@ -20,7 +20,8 @@ benchmark-only dependency, never skreg's) uses the same α/n and tol.  ΔF/F is 
 relative excess of our objective ½‖Xw + b − y‖² + α‖w‖₁ over scikit-learn's
 (negative: ours is lower).  Times are the best of ``--repeat`` runs after a warm-up
 (skglm's warm-up absorbs its numba compilation), the contenders interleaved.  Run:
-``python benchmarks/bench_l1.py [--repeat 5] [--small-ar1] [--cv-repeat 1] [--only-cv]``.
+``python benchmarks/bench_l1.py [--repeat 5] [--small-ar1] [--cv-repeat 1] [--only-cv] [--enet]``
+(``--enet``: :func:`enet_cv_rows`, the elastic-net and relaxed-LASSO CV).
 """
 
 from __future__ import annotations
@@ -176,11 +177,56 @@ def cv_rows(repeat=1):
     return rows
 
 
-def main(repeat=5, small_ar1=False, cv_repeat=1, only_cv=False):
-    """Print one table: single fits, the CV rows and (``small_ar1``) the 5000×500 rows."""
+def enet_cv_rows(repeat=1):
+    """The elastic-net CV against ``ElasticNetCV``, and the relaxed CV's cost.
+
+    ``SoftThresholdQuadraticCV(l1_ratio=[0.1, 0.5, 0.9, 1.0])``, 100 α, ``KFold(5)``, on
+    AR(1) 10,000 × 1,000 and 500 × 20,000 (goal ≤ 0.3× ``ElasticNetCV`` at the same
+    tol); then ``gammas=[0, 0.5, 1]`` against the same CV without relaxation (goal ≤ 1.5×).
+    """
+    from sklearn.linear_model import ElasticNetCV
+    from sklearn.model_selection import KFold
+
+    from skreg import SoftThresholdQuadraticCV
+
+    ratios = [0.1, 0.5, 0.9, 1.0]
+
+    def enet_cv(X, y, cv):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ElasticNetCV(l1_ratio=ratios, alphas=100, cv=cv).fit(X, y)
+
+    rows = []
+    for name, (n, d) in (("ENetCV tall 10000×1000", (10_000, 1_000)),
+                         ("ENetCV wide 500×20000", (500, 20_000))):
+        X, y = make_data(n=n, d=d, n_nonzero=min(40, n // 25))
+        cv = KFold(5)
+        (t_ours, t_sk), (ours, sk) = interleaved_best(
+            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, l1_ratio=ratios,
+                                                             cv=cv).fit(X, y),
+             lambda X=X, y=y, cv=cv: enet_cv(X, y, cv)], repeat)
+        mse_diff = np.max(np.abs(ours.mse_path_ - sk.mse_path_) / sk.mse_path_)
+        rows.append((name, t_ours, t_sk, None, 0.3,
+                     f"l1_ratio_ {ours.l1_ratio_} vs {sk.l1_ratio_}, alpha_/n {ours.alpha_ / n:.4g} "
+                     f"vs {sk.alpha_:.4g}, max rel Δmse {mse_diff:.1e}"))
+        (t_relaxed, t_plain), (relaxed, _) = interleaved_best(
+            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(
+                alphas=100, l1_ratio=ratios, gammas=[0.0, 0.5, 1.0], cv=cv).fit(X, y),
+             lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, l1_ratio=ratios,
+                                                             cv=cv).fit(X, y)], repeat)
+        rows.append((name.replace("ENetCV", "relaxed CV / plain CV"), t_relaxed, t_plain, None, 1.5,
+                     f"gamma_ {relaxed.gamma_}"))
+    return rows
+
+
+def main(repeat=5, small_ar1=False, cv_repeat=1, only_cv=False, enet=False):
+    """Print one table: single fits, the CV rows, (``enet``) the elastic-net CV rows and
+    (``small_ar1``) the 5000×500 rows."""
     warnings.simplefilter("ignore", FutureWarning)
     rows = [] if only_cv else single_fit_rows(repeat)
     rows += cv_rows(cv_repeat)
+    if enet:
+        rows += enet_cv_rows(cv_repeat)
     if small_ar1 and not only_cv:
         rows += small_ar1_rows(repeat)
     print_table(rows, f"L1: SoftThresholdQuadratic vs sklearn Lasso, best of {repeat} (single "
@@ -190,5 +236,5 @@ def main(repeat=5, small_ar1=False, cv_repeat=1, only_cv=False):
 
 if __name__ == "__main__":
     args = make_parser(__doc__, repeat=5, small_ar1=False, cv_repeat=1,
-                       only_cv=False).parse_args()
-    main(args.repeat, args.small_ar1, args.cv_repeat, args.only_cv)
+                       only_cv=False, enet=False).parse_args()
+    main(args.repeat, args.small_ar1, args.cv_repeat, args.only_cv, args.enet)

@@ -413,3 +413,53 @@ def logistic_input_noise_penalty(X, coef, intercept, noise_std, sample_weight=No
     hessians = np.einsum("ik,kl->ikl", P, np.eye(W.shape[0])) - np.einsum("ik,il->ikl", P, P)
     traces = np.einsum("kd,ikl,ld->i", W, hessians, W)  # tr(Wᵀ Hᵢ W)
     return float(0.5 * noise_std**2 * np.sum(s * traces))
+
+
+__all__ += ["elastic_net_diagonal_solution"]
+
+
+def elastic_net_diagonal_solution(theta_star, eigenvalues, alpha, l1_ratio):
+    """Elastic-net minimizer of a diagonal quadratic: soft-threshold, then ridge shrinkage.
+
+    Minimizes Σᵢ ½λᵢ(θᵢ − θ*ᵢ)² + α·[ρ|θᵢ| + (1 − ρ)/2 θᵢ²] coordinate by coordinate:
+    the stationarity condition λᵢ(θᵢ − θ*ᵢ) + αρ·sign(θᵢ) + α(1 − ρ)θᵢ = 0 gives
+
+        θ̂ᵢ = S(θ*ᵢ, αρ/λᵢ) · λᵢ / (λᵢ + α(1 − ρ)),
+
+    S the lecture's soft-threshold: ρ = 1 is the LASSO's soft-threshold, ρ = 0 the
+    ridge shrinkage λᵢ/(λᵢ + α) of θ*ᵢ.
+
+    Parameters
+    ----------
+    theta_star : array-like
+        Unregularized minimizer θ*.
+    eigenvalues : array-like
+        Curvatures λᵢ > 0, broadcast against ``theta_star``.
+    alpha : float or array-like
+        Strength α ≥ 0 (broadcast).
+    l1_ratio : float or array-like
+        ρ ∈ [0, 1] (broadcast).
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of the arguments.
+
+    Examples
+    --------
+    >>> elastic_net_diagonal_solution([3.0, -3.0, 0.5], [1.0, 1.0, 1.0], 2.0, 0.5)
+    array([ 1., -1.,  0.])
+    """
+    theta_star = np.asarray(theta_star, dtype=np.float64)
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    alpha = np.asarray(alpha, dtype=np.float64)
+    rho = np.asarray(l1_ratio, dtype=np.float64)
+    if np.any(np.isnan(theta_star)) or np.any(np.isnan(lam)):
+        raise ValueError("theta_star and eigenvalues must not contain NaN.")
+    if np.any(~(lam > 0)):
+        raise ValueError("eigenvalues must be > 0.")
+    if np.any(~(alpha >= 0)):
+        raise ValueError("alpha must be >= 0.")
+    if np.any(~((rho >= 0) & (rho <= 1))):
+        raise ValueError("l1_ratio must be in [0, 1].")
+    return soft_threshold(theta_star, lam, alpha * rho) * lam / (lam + alpha * (1.0 - rho))

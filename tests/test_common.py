@@ -16,6 +16,8 @@ from skreg import (
     PenalizedLogisticRegressionCV,
     RidgeEigen,
     RidgeEigenCV,
+    SoftThresholdQuadratic,
+    SoftThresholdQuadraticCV,
 )
 from skreg.utils import all_estimators, expected_failed_checks
 
@@ -48,6 +50,11 @@ def _instances():
         RidgeEigenCV(cv=3, alpha_per_target=True),
         MLPRegressor(solver="lbfgs"),
         MLPClassifier(solver="lbfgs"),
+        # the elastic net, ridge through the L1 core, the relaxed LASSO (issue 21)
+        SoftThresholdQuadratic(l1_ratio=0.5),
+        SoftThresholdQuadratic(l1_ratio=0.0),
+        SoftThresholdQuadratic(gamma=0.5),
+        SoftThresholdQuadraticCV(l1_ratio=[0.5, 1.0], gammas=[0.0, 1.0], alphas=10),
     ]
 
 

@@ -43,7 +43,7 @@ from .._l1 import (  # noqa: F401  (re-exported: the private solver API of this 
 )
 from .._sparse import is_sparse
 from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
-from ._scaling import check_chunk_scale, fit_if_extreme
+from ._scaling import check_chunk_scale, data_scales, fit_if_extreme
 
 __all__ = ["SoftThresholdQuadratic"]
 
@@ -52,24 +52,51 @@ _SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "alpha_max_": (1, 
                       "dual_gap_": (0, 2)}
 
 
+def check_l1_ratio_scale(estimator, X, y, ratios):
+    """ValueError for the elastic net (some ρ < 1) on data beyond 1e±100.
+
+    The rescaled fit of :func:`~skreg.linear_model._scaling.fit_if_extreme` maps one
+    strength by s_x·s_y: right for the L1 part, not for the L2 part (s_x²), so ρ < 1
+    is refused there rather than solved in a wrong space.
+    """
+    if min(ratios) < 1 and data_scales(X, y) != (1.0, 1.0):
+        raise ValueError(
+            f"{type(estimator).__name__} with l1_ratio < 1 needs X and y of magnitudes "
+            "within 1e+-100 (the elastic net's two parts rescale differently); divide X "
+            "and y by constants first."
+        )
+
+
 class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
-    """LASSO: least squares with an L1 penalty, solved by exact soft-thresholds.
+    """LASSO and elastic net: least squares with an L1 (+ L2) penalty, exact soft-thresholds.
 
-    Minimizes the lecture's L1-regularized least squares
+    Minimizes the lecture's regularized least squares
 
-        R̃(w) = ½‖Xw − y‖² + α Σⱼ pⱼ|wⱼ|     (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]   (rows weighted by ``sample_weight``)
 
-    with an unpenalized intercept and penalty factors pⱼ (all 1 by default: α‖w‖₁).
-    Its solution equals ``sklearn.linear_model.Lasso(alpha=alpha / n_samples)``; with
-    ``sample_weight``, ``Lasso(alpha=alpha / sample_weight.sum())`` fitted with the same
-    weights (scikit-learn rescales the weights to sum to n_samples, which turns its
-    ``1/(2n)`` data term into ``1/(2Σw)``).
+    with an unpenalized intercept, ρ = ``l1_ratio`` and penalty factors pⱼ (all 1 by
+    default) scaling both parts, as glmnet.  Its solution equals
+    ``sklearn.linear_model.ElasticNet(alpha=alpha / n_samples, l1_ratio=l1_ratio)``
+    (``Lasso(alpha=alpha / n_samples)`` for ρ = 1); with ``sample_weight``,
+    ``alpha / sample_weight.sum()`` fitted with the same weights (scikit-learn rescales
+    the weights to sum to n_samples, which turns its ``1/(2n)`` data term into
+    ``1/(2Σw)``).  ρ = 0 is ridge regression, ``RidgeEigen(alpha=alpha)``.  With
+    ``gamma`` < 1 the fit is the relaxed LASSO (glmnet's ``relax=TRUE``).
 
     Parameters
     ----------
     alpha : float, default=1.0
-        L1 strength α ≥ 0 in the sum convention above.  α ≥ ``alpha_max_`` gives all
+        Strength α ≥ 0 in the sum convention above.  α ≥ ``alpha_max_`` gives all
         penalized coefficients exactly 0.
+    l1_ratio : float in [0, 1], default=1.0
+        ρ, the L1 share of the penalty: 1 is the LASSO, 0 ridge regression (solved
+        directly), in between the elastic net (scikit-learn's ``l1_ratio``, glmnet's
+        ``alpha``).  ``positive=True`` needs ρ > 0.
+    gamma : float in [0, 1], default=1.0
+        Relaxation γ: the coefficients are γ·ŵ_α + (1 − γ)·ŵ_LS(S_α), ŵ_LS(S_α) the
+        unpenalized least-squares fit (with intercept and sample weights) on the support
+        S_α of the penalized solution ŵ_α; 1 is the plain fit, 0 least squares on the
+        selected features.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by weighted centring of X and y (implicit for
         sparse X: X is never densified).
@@ -79,8 +106,11 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         one proximal-gradient (FISTA) step, each costing at most about one product with
         the Gram matrix; the continuation steps of a cold fit share the budget.
     tol : float, default=1e-4
-        Stop when the duality gap is at most ``tol · ‖y_c‖²`` (y centred and weighted):
-        the same meaning as in :class:`sklearn.linear_model.Lasso`.
+        Stop when the duality gap is at most ``tol · min(‖y_c‖², 2F(w))`` (y centred and
+        weighted, F the objective): scikit-learn's ``Lasso`` rule ``tol · ‖y_c‖²`` where
+        F ≈ ½‖y_c‖² (large α), relative to the objective where F ≪ ‖y_c‖² (small α,
+        wide data), so the relative excess of F stays about ≤ 2·tol at every α.  In
+        :meth:`path` every α is solved at least once before this test.
     warm_start : bool, default=False
         Start from the previous ``coef_`` when refitting.
     positive : bool, default=False
@@ -96,7 +126,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        The LASSO coefficients ŵ (exact zeros outside the support).  As scikit-learn's
+        The coefficients (exact zeros outside the support; relaxed when γ < 1).  As scikit-learn's
         ``Lasso``, a 2-D y with one column gives shape (n_features,).
     intercept_ : float or ndarray of shape (n_targets,)
         b = ȳ − x̄ᵀŵ (weighted means); 0.0 when ``fit_intercept=False``; shape (1,)
@@ -104,13 +134,14 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     n_iter_ : int or ndarray of shape (n_targets,)
         Iterations used.
     dual_gap_ : float or ndarray of shape (n_targets,)
-        Final duality gap of ½‖Xw − y‖² + α Σⱼ pⱼ|wⱼ| (sum convention: scikit-learn's
-        ``Lasso.dual_gap_`` is this divided by n_samples).
+        Final duality gap of R̃ at the penalized solution ŵ_α (sum convention:
+        scikit-learn's ``Lasso.dual_gap_`` is this divided by n_samples).
     alpha_max_ : float
         The smallest α giving all-zero penalized coefficients:
         max over penalized j of |X_jᵀr₀|/pⱼ (and targets), r₀ the centred, weighted
         residual of y on the unpenalized features (y_c itself without them);
-        max(X_jᵀr₀/pⱼ) clipped at 0 when ``positive``.
+        max(X_jᵀr₀/pⱼ) clipped at 0 when ``positive``; divided by ρ for the elastic
+        net (as ``enet_path``'s grid), ``inf`` for ρ = 0.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined only when X has string column names.
@@ -119,6 +150,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     --------
     sklearn.linear_model.Lasso : the same model with ``alpha / n_samples``, solved by
         coordinate descent.
+    sklearn.linear_model.ElasticNet : the elastic net with ``alpha / n_samples``.
     sklearn.linear_model.lasso_path : the regularization path.
     RidgeEigen : the L2 counterpart.
 
@@ -130,6 +162,13 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         θ̂ᵢ = sign(θ*ᵢ)·max(|θ*ᵢ| − α/λᵢ, 0)  (λᵢ = Hᵢᵢ):
 
     weights with small curvature λᵢ are set exactly to 0 (sparsity, feature selection).
+    The elastic net's closed form on the same quadratic is the soft-threshold followed
+    by the ridge shrinkage (``skreg.theory.elastic_net_diagonal_solution``):
+
+        θ̂ᵢ = S(θ*ᵢ, αρ/λᵢ) · λᵢ/(λᵢ + α(1 − ρ)),
+
+    and in general the L2 part is a ridge α(1 − ρ)pⱼ on the diagonal of the quadratic
+    (the LASSO on X augmented with the rows √(α(1 − ρ)pⱼ)·eⱼ), solved by the same core.
     Least squares is such a quadratic with H = XᵀX; when H is diagonal (orthogonal
     columns) this closed form is returned directly.  In general every update of the
     solver is the same soft-threshold applied to a quadratic model of R (a proximal
@@ -159,9 +198,18 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     >>> (coefs != 0).sum(axis=1)
     array([ 2,  7, 10])
 
-    Keep the first two covariates unpenalized:
+    The elastic net, and the relaxed LASSO:
 
     >>> import numpy as np
+    >>> enet = SoftThresholdQuadratic(alpha=20.0, l1_ratio=0.5).fit(X, y)
+    >>> int((enet.coef_ != 0).sum())
+    9
+    >>> relaxed = SoftThresholdQuadratic(alpha=20.0, gamma=0.0).fit(X, y)
+    >>> bool(np.all((relaxed.coef_ != 0) == (model.coef_ != 0)))
+    True
+
+    Keep the first two covariates unpenalized:
+
     >>> factor = np.r_[0.0, 0.0, np.ones(8)]
     >>> model = SoftThresholdQuadratic(alpha=500.0, penalty_factor=factor).fit(X, y)
     >>> bool(model.coef_[0] != 0 and model.coef_[1] != 0)
@@ -172,6 +220,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "gamma": [Interval(Real, 0, 1, closed="both")],
         "fit_intercept": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -184,6 +234,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         self,
         alpha=1.0,
         *,
+        l1_ratio=1.0,
+        gamma=1.0,
         fit_intercept=True,
         max_iter=1000,
         tol=1e-4,
@@ -192,6 +244,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         penalty_factor=None,
     ):
         self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.gamma = gamma
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
@@ -222,6 +276,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
             return self._fit_problem(*self._problem_from_stats(stats), dtype, y_ndim)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        check_l1_ratio_scale(self, X, y, [float(self.l1_ratio)])
         if fit_if_extreme(self, X, y, sample_weight, {"alpha": (1, 1)}, _SCALED_ATTRIBUTES):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         problem, offsets = make_problem(X, y.reshape(X.shape[0], -1), sample_weight, self.fit_intercept)
@@ -293,10 +348,12 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         self._problem = reduced
         self._offsets = offsets
         self._y_ndim = y_ndim
-        self.alpha_max_ = alpha_max(reduced, positive=self.positive)
+        top = alpha_max(reduced, positive=self.positive)
+        ratio = float(self.l1_ratio)
+        self.alpha_max_ = top / ratio if ratio > 0 else (np.inf if top > 0 else 0.0)
         coefs, gaps, n_iters = solve_path(
-            reduced, [float(self.alpha)], tol=self.tol, max_iter=self.max_iter,
-            positive=self.positive, coef_init=coef_init,
+            reduced, [float(self.alpha)], l1_ratio=ratio, gamma=float(self.gamma),
+            tol=self.tol, max_iter=self.max_iter, positive=self.positive, coef_init=coef_init,
         )
         self._set_solution(coefs[0], dtype)
         single = y_ndim == 1 or n_targets == 1
@@ -350,13 +407,17 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if alphas is None:
+            if not np.isfinite(self.alpha_max_):
+                raise ValueError(
+                    "path() needs alphas with l1_ratio=0 (the ridge has no alpha_max_)."
+                )
             top = self.alpha_max_ if self.alpha_max_ > 0 else 1.0
             alphas = np.geomspace(top, 1e-3 * top, 100)
         alphas = check_alphas(alphas)
         sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the problem of a rescaled fit
-        coefs, _, _ = solve_path(
-            self._problem, alphas / (sx * sy), tol=self.tol, max_iter=self.max_iter,
-            positive=self.positive,
+        coefs, _, _ = solve_path(  # (rescaled fits have l1_ratio = 1: one factor s_x·s_y)
+            self._problem, alphas / (sx * sy), l1_ratio=float(self.l1_ratio),
+            gamma=float(self.gamma), tol=self.tol, max_iter=self.max_iter, positive=self.positive,
         )
         intercepts = self._intercept(coefs) * sy
         coefs = coefs * (sy / sx)

@@ -573,6 +573,63 @@ class _IdentityRegressor(RegressorMixin, BaseEstimator):
         return predictions
 
 
+def _dev_ratio(X, y, sample_weight, coefs, intercepts, fit_intercept):
+    """1 − RSS(α)/RSS_null for coefs (m, t, d) on (X, y), summed over targets: glmnet's
+    ``dev.ratio`` (the null model is the weighted mean, 0 without intercept).
+
+    One product X Cᵀ per block of α (n × block·t floats at a time), in X's own library:
+    NumPy or sparse, a Dask array (sums computed), or an array-API namespace.
+    """
+    xp, _, device = get_namespace_and_device(coefs)
+    is_numpy = _is_numpy_namespace(xp)
+    C = np.asarray(_to_host(coefs, is_numpy), dtype=np.float64)
+    B = np.asarray(_to_host(intercepts, is_numpy), dtype=np.float64)
+    m, t, d = C.shape
+    n = X.shape[0]
+    if is_dask_collection(X):
+        import dask.array as da
+
+        Y = da.asarray(y).reshape((n, -1)).astype(np.float64)
+        to_x, col_sum = (lambda a: a), (lambda a: a.sum(axis=0))
+        host = lambda a: np.asarray(a.compute() if is_dask_collection(a) else a)  # noqa: E731
+        W = None if sample_weight is None else da.asarray(sample_weight)
+    elif is_numpy:
+        Y = np.asarray(y, dtype=np.float64).reshape(n, -1)
+        to_x, col_sum, host = (lambda a: a), (lambda a: a.sum(axis=0)), np.asarray
+        W = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    else:
+        Y = xp.astype(xp.reshape(y, (n, -1)), coefs.dtype)
+        to_x = lambda a: xp.asarray(a, dtype=coefs.dtype, device=device)  # noqa: E731
+        col_sum = lambda a: xp.sum(a, axis=0)  # noqa: E731
+        host = lambda a: np.asarray(_to_host(a, False))  # noqa: E731
+        W = None if sample_weight is None else to_x(np.asarray(_to_host(sample_weight, False)))
+
+    def weighted(sq):
+        return sq if W is None else sq * W[:, None]
+
+    if fit_intercept:
+        total = float(n) if W is None else float(host(col_sum(W)))
+        centre = host(col_sum(weighted(Y))) / total
+    else:
+        centre = np.zeros(t)
+    null = float(np.sum(host(col_sum(weighted((Y - to_x(centre)) ** 2)))))
+    rss = np.zeros(m)
+    block = max(1, (1 << 24) // max(n * t, 1))
+    for start in range(0, m, block):
+        stop = min(m, start + block)
+        k = stop - start
+        P = X @ to_x(C[start:stop].reshape(k * t, d).T)  # (n, k·t), columns (α, target)
+        P = np.asarray(P) if is_numpy and not is_dask_collection(P) else P
+        cols = np.tile(np.arange(t), k)
+        if is_numpy or is_dask_collection(Y):
+            Yk = Y[:, cols]
+        else:
+            Yk = xp.take(Y, xp.asarray(cols, device=device), axis=1)
+        R = P + to_x(B[start:stop].reshape(-1)) - Yk
+        rss[start:stop] = host(col_sum(weighted(R * R))).reshape(k, t).sum(axis=1)
+    return 1.0 - rss / null if null > 0 else np.zeros(m)
+
+
 class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
     """Ridge regression with α chosen by cross-validation from one decomposition.
 
@@ -658,6 +715,17 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         ``LassoCV.mse_path_``).
     coef_, intercept_ : ndarrays
         The ridge solution on all data at ``alpha_``.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid used, in the user's order.
+    coef_path_ : ndarray of shape coef_.shape + (n_alphas,)
+        The full-data ridge solution at every α of ``alphas_`` (the α axis last, as
+        ``lasso_path``), ŵ(α) = Σ βᵢ/(λᵢ + α) uᵢ from the final fit's one
+        decomposition (or Krylov space): any α of the grid without a refit.
+    intercept_path_ : ndarray of shape np.shape(intercept_) + (n_alphas,)
+    path_summary_ : dict of ndarrays of shape (n_alphas,)
+        glmnet's print of a path: ``alpha``, ``dof`` (Σλᵢ/(λᵢ + α), the effective
+        degrees of freedom) and ``dev_ratio`` (1 − RSS/RSS of the weighted mean, on the
+        full data).
     eigenvalues_, eigenvectors_, shrinkage_, effective_dof_ :
         As in :class:`RidgeEigen`, for the final fit.
     n_features_in_ : int
@@ -775,7 +843,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         alphas = None if isinstance(self.alphas, str) else check_alphas(self.alphas)
         self._check_cv_options()
         self._split_kw = splitter_params(self, params)
-        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_", "alphas_"):
+        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_", "alphas_",
+                     "_loo_curve"):
             self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
             if self._split_kw:
@@ -808,6 +877,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         if alphas is not None:
             warn_at_grid_edge(alphas, self.alpha_, getattr(self, "_public_name", type(self).__name__))
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
+        # the path over the whole grid, from the same decomposition (or Krylov space)
+        self._set_path(spectrum, np.asarray(self.alphas_), X, y, sample_weight, X.dtype, y.ndim)
         xp, _, device = get_namespace_and_device(X)
         if not _is_numpy_namespace(xp):  # the grid is a fitted array: in X's namespace
             self.alphas_ = xp.asarray(self.alphas_, device=device)
@@ -865,6 +936,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self.alphas_ = alphas
         warn_at_grid_edge(alphas, self.alpha_, type(self).__name__, stacklevel=6)
         self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
+        self._set_path(spectrum, alphas, X, y, sample_weight, dtype, y_ndim)
 
     def _grid(self, spectrum, alphas):
         """The user's grid, or the 'auto' grid of the spectrum; stored as ``alphas_``
@@ -908,6 +980,35 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
 
     def _score_predictions(self, scorer, predictions, y_true, **kwargs):
         return scorer(_IdentityRegressor(), predictions, y_true, **kwargs)
+
+    def _set_path(self, spectrum, alphas, X, y, sample_weight, dtype, y_ndim):
+        """alphas_, coef_path_, intercept_path_ and path_summary_ over the grid.
+
+        ``coef_path_`` has shape ``coef_.shape + (n_alphas,)`` (scikit-learn's
+        ``lasso_path`` order), from the full data's spectrum: ŵ(α) = Σ βᵢ/(λᵢ + α) uᵢ
+        for every α at once.  ``path_summary_['dev_ratio']`` is 1 − RSS(α)/RSS_null on
+        the full (weighted) data, the null model being the (weighted) mean.
+        """
+        xp, _, device = get_namespace_and_device(spectrum.eigenvalues)
+        coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
+        intercepts = spectrum.intercept(coefs)  # (m, t)
+        dof = getattr(spectrum, "effective_dof", None) or (
+            lambda a: spectrum.shrinkage(a).sum(axis=1))
+        is_numpy = _is_numpy_namespace(xp)
+        self.alphas_ = alphas.copy() if is_numpy else xp.asarray(alphas, device=device)
+        if y_ndim == 1 or coefs.shape[1] == 1:
+            path, b = coefs[:, 0, :].T, intercepts[:, 0]
+            if y_ndim == 2:
+                b = xp.reshape(b, (1, -1))
+        else:
+            path, b = xp.permute_dims(coefs, (1, 2, 0)), intercepts.T
+        self.coef_path_ = xp.astype(path, dtype, copy=False)
+        self.intercept_path_ = xp.astype(b, dtype, copy=False)
+        self.path_summary_ = {
+            "alpha": alphas.copy(),
+            "dof": np.asarray(_to_host(dof(alphas), is_numpy), dtype=np.float64),
+            "dev_ratio": _dev_ratio(X, y, sample_weight, coefs, intercepts, self.fit_intercept),
+        }
 
     def _decompose(self, X, y, sample_weight, keep_left=False):
         return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
@@ -961,6 +1062,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             results = squared
             if not is_numpy:  # m (× t) numbers: select on the host
                 scores, sem = _to_host(scores, False), _to_host(sem, False)
+            if not per_target:  # what CVCurveDisplay draws (mean and SE of the n errors)
+                self._loo_curve = (-np.asarray(scores, dtype=np.float64), np.asarray(sem, dtype=np.float64))
         else:
             y2 = xp.astype(xp.reshape(y, (n_samples, -1)), looe.dtype)
             if spectrum.sqrt_sw is None:
@@ -1039,6 +1142,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         else:
             sem = np.zeros_like(mean)
         self._set_selection(alphas, -mean, sem, per_target)
+        if not per_target:
+            self._loo_curve = (np.ravel(mean).astype(np.float64), np.ravel(sem).astype(np.float64))
         return spectrum, dtype, y_ndim
 
     def _select_by_folds(self, X, y, sample_weight, alphas):
@@ -1115,6 +1220,6 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         if not is_numpy:  # the paths are fitted attributes: in X's namespace
             self.score_path_ = xp.asarray(self.score_path_, device=device)
             self.mse_path_ = xp.asarray(self.mse_path_, device=device)
-        if full is None:
-            full = self._fold_path(X, y, sample_weight, np.atleast_1d(self.alpha_))
+        if full is None:  # the whole grid: the path behind the CV fit (one Krylov space)
+            full = self._fold_path(X, y, sample_weight, alphas)
         return full.spectrum

@@ -141,7 +141,7 @@ def test_cv_results_is_pandas_ready_and_counts_nonzeros_of_the_full_path():
     est = ours(alphas=15, cv=3).fit(X, y)
     frame = pd.DataFrame(est.cv_results_)
     assert list(frame.columns[:5]) == ["alpha", "mean_test_mse", "std_test_mse", "sem_test_mse", "n_nonzero"]
-    assert frame.shape == (15, 8)
+    assert frame.shape == (15, 11)  # + l1_ratio, gamma, dev_ratio (issue 21)
     coefs, _ = SoftThresholdQuadratic(tol=1e-12).fit(X, y).path(est.alphas_)
     np.testing.assert_array_equal(frame["n_nonzero"], np.count_nonzero(coefs, axis=1))
     assert frame["n_nonzero"].iloc[0] == 0  # α_max gives the empty model
