@@ -16,10 +16,10 @@ from .linear_model import (
     PenalizedLogisticRegression,
     PenalizedLogisticRegressionCV,
     RidgeEigen,
-    RidgeEigenCV,
-    RidgeEigenIC,
     RidgeEigenClassifier,
     RidgeEigenClassifierCV,
+    RidgeEigenCV,
+    RidgeEigenIC,
     SoftThresholdQuadratic,
     SoftThresholdQuadraticCV,
 )

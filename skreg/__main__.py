@@ -197,9 +197,7 @@ def main(argv=None):
 
     try:
         if args.command == "study":
-            from skreg.study import run_study
-
-            from skreg.study import StudyWarning
+            from skreg.study import StudyWarning, run_study
 
             _use_agg()
             with _joblib_backend(args.scheduler), warnings.catch_warnings():

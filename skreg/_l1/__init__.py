@@ -22,7 +22,7 @@ Data (:class:`_Problem`, built by :func:`make_problem`)
 * dense X: centred (and weighted) into one Fortran-ordered copy, as scikit-learn
   centres X;
 * sparse X (CSR/CSC matrices or arrays): never densified, never centred explicitly —
-  :class:`skreg._sparse.CenteredDesign` applies X_w by sparse products and rank-one
+  :class:`skreg._data._sparse.CenteredDesign` applies X_w by sparse products and rank-one
   corrections (scikit-learn's X_offset); one CSC view is used for column blocks (a
   copy only when X is CSR, as scikit-learn's ``Lasso`` makes);
 * Gram statistics only (G, q, ‖y_w‖², :meth:`_Problem.from_gram`): ``partial_fit``,
@@ -99,7 +99,6 @@ other processes compete for the cores.  A path forms the whole Gram matrix first
 it is used), with the default threads, as :func:`sklearn.linear_model.lasso_path` does.
 """
 
-from .._threads import _blas_controller, _blas_threads  # noqa: F401  (re-exported)
 from ._path import (  # noqa: F401
     _least_squares,
     _solve_path,
@@ -118,9 +117,8 @@ from ._problem import (  # noqa: F401  (the private solver API, re-exported)
     _Problem,
     _Ridged,
     alpha_max,
-    check_penalty_factor,
-    gram_stats_from_sparse,
     make_problem,
+    nontrivial_penalty_factor,
     reduce_problem,
 )
 from ._solvers import (  # noqa: F401
@@ -134,8 +132,7 @@ from ._solvers import (  # noqa: F401
 
 __all__ = [
     "alpha_max",
-    "check_penalty_factor",
-    "gram_stats_from_sparse",
+    "nontrivial_penalty_factor",
     "make_problem",
     "reduce_problem",
     "relax",

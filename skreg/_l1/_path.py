@@ -12,7 +12,7 @@ from scipy import linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from .._config import fits_budget
-from .._threads import _blas_threads
+from .._utils._threads import blas_threads
 from ._problem import (
     _PINV_RTOL,
     _FactorProblem,
@@ -156,7 +156,7 @@ def solve_path(problem, alphas, *, l1_ratio=1.0, gamma=1.0, penalty_factor=None,
         Relaxation: the returned coefficients are γ·ŵ + (1 − γ)·ŵ_LS(S)
         (:func:`support_least_squares`); gaps are those of ŵ.
     penalty_factor : ndarray of shape (n_features,) or None
-        Validated factors pⱼ ≥ 0 (:func:`check_penalty_factor`), scaling both parts of
+        Validated factors pⱼ ≥ 0 (:func:`nontrivial_penalty_factor`), scaling both parts of
         the penalty (glmnet); None means all ones.  Zero factors (unpenalized features)
         cannot be combined with ``positive``.
     tol : float, default=1e-4
@@ -224,7 +224,7 @@ def _solve_path(problem, alphas, *, l1_ratio=1.0, penalty_factor=None, tol=1e-4,
     failed = []
     if alphas.size > 1:
         reduced.ensure_all()  # a path touches most columns: one (threaded) product
-    with _blas_threads(1):
+    with blas_threads(1):
         for k in range(n_targets):
             if reduced.n_features == 0:  # every feature unpenalized: least squares
                 coefs[:, k] = reduced.expand(np.zeros(0), k)

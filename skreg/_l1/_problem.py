@@ -10,12 +10,11 @@ from scipy import linalg
 
 from .._config import fits_budget
 from .._data._centering import weighted_column_mean, weighted_mean
-from .._sparse import (
+from .._data._sparse import (
     CenteredDesign,
     centered_column_sq_norms,
     centered_columns_times,
     centered_gram_block,
-    dense_result,
     is_sparse,
 )
 from ..penalties import check_penalty_factor as _check_factor
@@ -230,67 +229,7 @@ def make_problem(X, y, sample_weight=None, fit_intercept=True):
     return _Problem(None, yw, design=design), (X_offset, y_offset)
 
 
-def gram_stats_from_sparse(X, y, sample_weight=None, shift=None):
-    """:class:`skreg._gram.GramStats` of a sparse chunk, without densifying it.
-
-    The centred scatter matrices come from implicit centring (rank-one corrections of
-    XᵀWX, :class:`skreg._sparse.CenteredDesign`), the means from sparse column sums.
-    Used by ``partial_fit`` on sparse chunks; the d×d Gram matrix must fit the memory
-    budget.
-
-    Parameters
-    ----------
-    X : sparse matrix or array of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
-    sample_weight : ndarray of shape (n_samples,) or None
-    shift : tuple (x_shift, y_shift) or None
-        Common reference point (None: this chunk's first row).
-
-    Returns
-    -------
-    GramStats
-    """
-    from .._gram import GramStats
-
-    n, d = X.shape
-    if not fits_budget(d, d):
-        raise ValueError(
-            f"partial_fit on sparse data accumulates a {d}x{d} Gram matrix, beyond the "
-            "memory budget (skreg.set_config(memory_budget=...)); use fit on all the data."
-        )
-    y = np.asarray(y, dtype=np.float64)
-    y = y[:, None] if y.ndim == 1 else y
-    if shift is None:
-        first = dense_result(X[[0]]).reshape(-1) if n else np.zeros(d)  # one row, the shift
-        shift = (first, y[0].copy() if n else np.zeros(y.shape[1]))
-    x_shift, y_shift = (np.asarray(a, dtype=np.float64) for a in shift)
-    w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    W = float(n if w is None else w.sum())
-    if W <= 0:
-        t = y.shape[1]
-        return GramStats(0.0, n, np.zeros(d), np.zeros(t), np.zeros((d, d)), np.zeros((d, t)),
-                         np.zeros(t), x_shift, y_shift)
-    X = X.tocsc() if X.format != "csc" else X
-    x_bar = weighted_column_mean(X, w)
-    y_bar = np.average(y, axis=0, weights=w)
-    sqrt_sw = None if w is None else np.sqrt(w)
-    design = CenteredDesign(X, x_bar, sqrt_sw)
-    yc = y - y_bar
-    yw = yc if sqrt_sw is None else yc * sqrt_sw[:, None]
-    return GramStats(
-        weight_sum=W,
-        n_samples=n,
-        x_mean=x_bar - x_shift,
-        y_mean=y_bar - y_shift,
-        Sxx=centered_gram_block(design, None, None),
-        Sxy=design.rmatmat(yw),
-        Syy=np.einsum("ij,ij->j", yw, yw),
-        x_shift=x_shift,
-        y_shift=y_shift,
-    )
-
-
-def check_penalty_factor(penalty_factor, n_features):
+def nontrivial_penalty_factor(penalty_factor, n_features):
     """Validated L1 factors (:func:`skreg.penalties.check_penalty_factor`), or None when
     they are all ones: the plain LASSO, solved without the change of variables.
 
@@ -398,7 +337,7 @@ def reduce_problem(problem, penalty_factor=None):
     ----------
     problem : _Problem
     penalty_factor : ndarray of shape (n_features,) or None
-        Validated factors (:func:`check_penalty_factor`); None means all ones.
+        Validated factors (:func:`nontrivial_penalty_factor`); None means all ones.
 
     Returns
     -------

@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._criteria import (
     evidence_fixed_point,
     least_squares_rss,

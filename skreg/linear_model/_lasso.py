@@ -2,9 +2,8 @@
 
 The numerical work (problems from dense, sparse or Gram data, penalty factors, the
 exact active-set solver with its FISTA fallback, the duality gap) lives in
-:mod:`skreg._l1`; this module validates, wires and stores.  The private solver names
-used elsewhere (``_Problem``, ``_fit_one``, ``_solve``, ``_duality_gap``,
-``_blas_threads``, ...) are re-exported here unchanged.
+:mod:`skreg._l1`, the one home of the solver API; this module validates, wires and
+stores.
 """
 
 from __future__ import annotations
@@ -16,33 +15,25 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from .._atomic import atomic_fit
-from .._dask import is_dask_collection
-from .._gram import GramStats
-from .._l1 import (  # noqa: F401  (re-exported: the private solver API of this module)
-    _ActiveSet,
-    _blas_controller,
-    _blas_threads,
-    _dual_norm,
-    _duality_gap,
+from .._utils._atomic import atomic_fit
+from .._data._dask import is_dask_collection
+from .._data._gram import GramStats
+from .._l1 import (
     _FactorProblem,
-    _fista_solve,
-    _fit_one,
-    _fit_one_engine,
-    _full_gap,
-    _objective,
     _Problem,
-    _solve,
-    _warn_not_converged,
     alpha_max,
-    check_penalty_factor,
-    gram_stats_from_sparse,
     make_problem,
+    nontrivial_penalty_factor,
     reduce_problem,
     solve_path,
 )
-from .._sparse import is_sparse
-from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
+from .._data._sparse import dense_result, is_sparse
+from ._base import (
+    LinearRegressorMixin,
+    check_alphas,
+    validate_dask_fit_data,
+    validate_fit_data,
+)
 from ._scaling import check_chunk_scale, data_scales, fit_if_extreme
 
 __all__ = ["SoftThresholdQuadratic"]
@@ -288,7 +279,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """Add a chunk of data to the Gram statistics and refit from them.
 
         The LASSO objective only needs G = X_cᵀX_c, X_cᵀy_c and ‖y_c‖², which are merged
-        chunk by chunk as in :meth:`RidgeEigen.partial_fit` (see ``skreg._gram``); each
+        chunk by chunk as in :meth:`RidgeEigen.partial_fit` (see ``skreg._data._gram``); each
         call re-solves warm-started from the previous coefficients.  Needs
         n_features ≤ the number of samples seen for a unique Gram-based solve (more
         features than samples works, but then prefer ``fit`` on all the data).  Sparse
@@ -315,8 +306,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
                           or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]):
             raise ValueError("y must have the same number of targets in every partial_fit call.")
         with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
-            stats = _chunk_stats(X, y, sample_weight) if first else self._stats.merge(
-                _chunk_stats(X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)))
+            stats = _stream_chunk_stats(X, y, sample_weight) if first else self._stats.merge(
+                _stream_chunk_stats(X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)))
         check_chunk_scale(X, y, stats=stats)
         self._stats = stats
         previous = None if first else np.asarray(self.coef_, dtype=np.float64)
@@ -337,7 +328,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     def _fit_problem(self, problem, offsets, dtype, y_ndim, coef_init=None):
         """Solve every target of ``problem`` at ``alpha`` and set the fitted attributes."""
         n_targets, n_features = problem.Q.shape[1], problem.n_features
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if coef_init is None and self.warm_start and hasattr(self, "coef_"):
             coef_init = np.asarray(self.coef_, dtype=np.float64)
         if coef_init is not None and coef_init.size == n_targets * n_features:
@@ -365,7 +356,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """α_max of ``problem`` with this estimator's penalty factors and sign constraint."""
         factor = None
         if not isinstance(problem, _FactorProblem):
-            factor = check_penalty_factor(self.penalty_factor, problem.n_features)
+            factor = nontrivial_penalty_factor(self.penalty_factor, problem.n_features)
         return alpha_max(problem, penalty_factor=factor, positive=self.positive)
 
     def _intercept(self, coef):
@@ -430,8 +421,9 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         return coefs, intercepts
 
 
-def _chunk_stats(X, y, sample_weight, shift=None):
-    """GramStats of one chunk, dense or sparse."""
-    if is_sparse(X):
-        return gram_stats_from_sparse(X, y, sample_weight, shift)
+def _stream_chunk_stats(X, y, sample_weight, shift=None):
+    """GramStats of one chunk, dense or sparse (a sparse chunk's reference row is its
+    first row unless given, as a dense chunk's)."""
+    if is_sparse(X) and shift is None and X.shape[0]:
+        shift = (dense_result(X[[0]]).reshape(-1), np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)[0].copy())
     return GramStats.from_chunk(X, y, sample_weight, shift)

@@ -47,14 +47,14 @@ positive factors rescale the columns, zero factors are projected out (Frisch–W
 the solver sees the plain LASSO and the coefficients come back in the original features.
 The grid's α_max is that of the reduced full-data problem (:func:`skreg._l1.alpha_max`).
 Sparse X is read through one CSR view: on the Gram route the held-out blocks' statistics
-are :class:`skreg._gram.GramStats` of sparse row blocks (implicit centring), merged into
+are :class:`skreg._data._gram.GramStats` of sparse row blocks (implicit centring), merged into
 the total and subtracted from it per fold; on the rows route each fold is
 :func:`skreg._l1.make_problem` of its rows (implicitly centred working sets).
 
 Dask input
 ----------
 One pass over the blocks gives each test fold's Gram statistics
-(:func:`skreg._dask.kfold_gram_stats`); a fold trains on the total minus its own and is
+(:func:`skreg._data._dask.kfold_gram_stats`); a fold trains on the total minus its own and is
 scored from its statistics (:class:`_StatsData`).  K-fold-like splitters only.
 
 The full-data path
@@ -79,28 +79,27 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
-from .._atomic import atomic_fit
-from .._data._checks import check_split_weight
+from .._utils._atomic import atomic_fit
 from .._config import memory_budget
-from .._dask import is_dask_collection
-from .._gram import GramStats
+from .._data._dask import is_dask_collection
+from .._data._checks import check_split_weight
+from .._data._gram import GramStats
 from .._l1 import (
     _Problem,
     _solve_path,
     alpha_max,
-    check_penalty_factor,
     make_problem,
+    nontrivial_penalty_factor,
     reduce_problem,
     relax,
     support_least_squares,
 )
-from .._sparse import is_sparse
+from .._data._sparse import is_sparse
+from .._utils._threads import blas_threads
 from ._base import LinearRegressorMixin, validate_fit_data
-from ._cv import warn_at_grid_edge
+from ._cv import min_and_one_se, standard_error, warn_at_grid_edge
 from ._lasso import check_l1_ratio_scale
 from ._scaling import fit_if_extreme
-from ._cv import min_and_one_se, standard_error
-from ._lasso import _blas_threads
 
 __all__ = ["SoftThresholdQuadraticCV"]
 
@@ -242,7 +241,7 @@ class _Data:
 
 def _problem_from_stats(stats, fit_intercept):
     """(_Problem on the centred — or, without intercept, raw — Gram statistics of a
-    :class:`~skreg._gram.GramStats`, the absolute means (zeros without intercept))."""
+    :class:`~skreg._data._gram.GramStats`, the absolute means (zeros without intercept))."""
     G, Q = stats.gram(fit_intercept)
     if fit_intercept:
         x_mean, y_mean = stats.means()
@@ -254,7 +253,7 @@ def _problem_from_stats(stats, fit_intercept):
 
 
 class _StatsData:
-    """Dask input: the folds are given by Gram statistics only (``skreg._dask``).
+    """Dask input: the folds are given by Gram statistics only (``skreg._data._dask``).
 
     A test fold's error comes from its statistics: with r = (x − x̄_T)ᵀw − (y − ȳ_T)
     (the model centred at the training means; 0 for both without intercept),
@@ -279,7 +278,7 @@ class _SparseData:
 
     The rows are read from one CSR view (a copy only when X is CSC).  ``c`` is 0: the
     means are absolute (sparse columns sit near the origin).  Fold Gram statistics
-    are :class:`skreg._gram.GramStats` of sparse row blocks (sparse products plus a
+    are :class:`skreg._data._gram.GramStats` of sparse row blocks (sparse products plus a
     rank-one correction, at a common reference row: the origin for X, y₀ for y), a
     fold's training statistics the total minus its held-out rows' (:meth:`GramStats.subtract`);
     beyond the memory budget each fold is a working-set problem on its rows, centred
@@ -610,7 +609,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         if fit_if_extreme(self, X, y, sample_weight, grid_param, _SCALED_ATTRIBUTES):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         n_samples, n_features = X.shape
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):
             raise ValueError(
                 "positive=True cannot be combined with zero penalty factors (unpenalized "
@@ -667,7 +666,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         jobs.append(delayed(_fold_job)(
             data, lambda: (full_problem, full_mean), None, alphas, spec, None
         ))
-        with _blas_threads(1):  # the paths' products are small: no thread start-up
+        with blas_threads(1):  # the paths' products are small: no thread start-up
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
 
         return self._finish(results, alphas, data.c, X.dtype)
@@ -675,12 +674,12 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     def _fit_dask(self, X, y, sample_weight):
         """K-fold on Dask input from fold statistics, in one pass over the blocks.
 
-        ``skreg._dask.kfold_gram_stats`` gives each test fold's Gram statistics; a fold's
+        ``skreg._data._dask.kfold_gram_stats`` gives each test fold's Gram statistics; a fold's
         training statistics are the total minus its own (as ``RidgeEigenCV``'s Dask
         K-fold), its test errors come from its statistics (:class:`_StatsData`).  The
         Gram route only: the (d+1)×(d+1) matrices must fit the memory budget.
         """
-        from .._dask import kfold_gram_stats
+        from .._data._dask import kfold_gram_stats
 
         grid = None if isinstance(self.alphas, Integral) else _check_alpha_grid(self.alphas)
         n_features = X.shape[1] if len(X.shape) == 2 else 0
@@ -703,7 +702,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             )
         if not total.weight_sum > 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):
             raise ValueError(
                 "positive=True cannot be combined with zero penalty factors (unpenalized "
@@ -730,7 +729,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         jobs.append(delayed(_fold_job)(
             data, lambda: (full_problem, full_mean), None, alphas, spec, None
         ))
-        with _blas_threads(1):
+        with blas_threads(1):
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
         return self._finish(results, alphas, data.c, dtype)
 

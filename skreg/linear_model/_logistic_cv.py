@@ -11,7 +11,7 @@ from sklearn.metrics import check_scoring, log_loss, make_scorer
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from ._base import check_alphas
 from ._cv import min_and_one_se, splitter_params, splitter_routing, standard_error
 from ._logistic import (

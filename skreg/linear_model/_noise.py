@@ -14,16 +14,22 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+)
 from sklearn.linear_model import LinearRegression
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._config import memory_budget
-from .._dask import is_dask_collection
-from .._sparse import is_sparse
+from .._data._dask import is_dask_collection
+from .._data._sparse import is_sparse
 from ..noise import add_input_noise
 from ._base import validate_fit_data
 from ._ridge import RidgeEigen
@@ -303,7 +309,7 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "copies of X; use method='marginalize' (the exact n_copies → ∞ limit: ridge "
                 "with α = δΣw, fitted blockwise from the Gram statistics)."
             )
-        from .._dask import as_dask_array
+        from .._data._dask import as_dask_array
 
         Xd = as_dask_array(X, "X")
         if sample_weight is None:

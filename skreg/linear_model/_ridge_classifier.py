@@ -27,9 +27,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from ._cv import splitter_routing
-from ._ridge import RidgeEigen, RidgeEigenCV
+from ._ridge import RidgeEigen
+from ._ridge_cv import RidgeEigenCV
 
 __all__ = ["RidgeEigenClassifier", "RidgeEigenClassifierCV"]
 

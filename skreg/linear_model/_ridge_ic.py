@@ -9,11 +9,23 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
-from .._atomic import atomic_fit
-from .._criteria import dof_grid, information_criterion, least_squares_rss, ridge_dof, ridge_rss
-from ._base import LinearRegressorMixin, check_alphas, check_penalty_factor, validate_fit_data
+from .._utils._atomic import atomic_fit
+from .._criteria import (
+    dof_grid,
+    information_criterion,
+    least_squares_rss,
+    ridge_dof,
+    ridge_rss,
+)
+from ..penalties import check_penalty_factor
+from ._base import LinearRegressorMixin, check_alphas, validate_fit_data
 from ._cv import warn_at_grid_edge
-from ._ridge import _SCALED_ATTRIBUTES, _check_exact_fits, _check_numpy_only, _decompose_ridge
+from ._ridge import (
+    _SCALED_ATTRIBUTES,
+    _check_exact_fits,
+    _check_numpy_only,
+    _decompose_ridge,
+)
 from ._scaling import fit_if_extreme
 
 __all__ = ["RidgeEigenIC"]

@@ -20,7 +20,15 @@ from ..linear_model import NoisyInputClassifier, RidgeEigenClassifierCV
 from ..linear_model._noise_classifier import _default_classifier
 from ..neural_network import MLPClassifier
 from ._pipeline import fmt_number as _fmt
-from ._rows import Method, _dof_at, _edge, _n_nonzero, _nan_summary, _positive, clean_alpha
+from ._rows import (
+    Method,
+    _dof_at,
+    _edge,
+    _n_nonzero,
+    _nan_summary,
+    _positive,
+    clean_alpha,
+)
 
 __all__ = ["classification_methods"]
 

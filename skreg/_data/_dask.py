@@ -11,7 +11,12 @@ from numbers import Number
 
 import numpy as np
 
-from ._data._checks import check_fold_scores, check_split_weight, check_weight_sum, check_weight_values
+from ._checks import (
+    check_fold_scores,
+    check_split_weight,
+    check_weight_sum,
+    check_weight_values,
+)
 from ._gram import GramStats
 
 __all__ = [
@@ -145,7 +150,7 @@ def gram_stats(X, y, sample_weight=None):
     """
     import dask
 
-    # each block is centred relative to its own first row (see skreg._gram): no extra
+    # each block is centred relative to its own first row (see skreg._data._gram): no extra
     # pass over the data to agree on a reference point first
     parts = [dask.delayed(_chunk_stats)(*blk) for blk in _row_blocks(X, y, sample_weight)]
     return dask.compute(_tree_reduce(parts, GramStats.merge))[0]
