@@ -113,6 +113,8 @@ def _describe_plr(model, Xt, y, s):
     nonzero = _path_nonzero(model)
     i_min, i_1se = int(np.argmin(np.abs(alphas - a_min))), int(np.argmin(np.abs(alphas - a_1se)))
     dof = getattr(model, "effective_dof_", None)
+    if dof is None and float(model.l1_ratio_) == 0:  # L2: tr of the Hessian hat at the solution
+        dof = _hessian_dof(model, Xt, float(model.alpha_))
     return _nan_summary(
         equivalent_alpha=float(model.alpha_) if float(model.l1_ratio_) == 0 else math.nan,
         effective_dof=math.nan if dof is None else float(dof),
