@@ -110,7 +110,7 @@ def test_study_csv_classification(tmp_path, capsys):
     path = _csv(tmp_path, classification=True)
     out = tmp_path / "out"
     assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--out", str(out)]) == 0
-    assert {"validation_logistic.png", "validation_mlp_classifier.png"} <= {p.name for p in out.glob("*.png")}
+    assert {"validation_noise_classifier_marginalized.png", "validation_mlp_classifier.png"} <= {p.name for p in out.glob("*.png")}
     results = pd.read_csv(out / "results.csv")
     assert set(results["task"]) == {"classification"}
     assert set(results["scoring"]) == {"accuracy"}

@@ -46,12 +46,9 @@ _GTOL = 1e-10  # on the gradient of the objective divided by Σs
 
 
 def _default_classifier():
-    """``PenalizedLogisticRegression(alpha=0.0)``; scikit-learn's unpenalized logistic
-    regression where that estimator is not available."""
-    try:
-        from ._logistic import PenalizedLogisticRegression
-    except ImportError:  # pragma: no cover - the branch before the logistic module lands
-        return LogisticRegression(C=np.inf, max_iter=1000)
+    """``PenalizedLogisticRegression(alpha=0.0)``: the unpenalized logistic model."""
+    from ._logistic import PenalizedLogisticRegression
+
     return PenalizedLogisticRegression(alpha=0.0)
 
 

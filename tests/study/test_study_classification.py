@@ -15,7 +15,7 @@ from skreg import MLPClassifier, NoisyInputClassifier, RidgeEigenClassifierCV
 from skreg.study import methods_for, run_study
 from skreg.study._classification import _linear_mlp_alpha
 
-ROWS = {"baseline", "logistic", "ridge_classifier", "noise_classifier_marginalized", "noise_classifier_augmented",
+ROWS = {"baseline", "logistic", "l1_logistic", "elastic_net_logistic", "ridge_classifier", "noise_classifier_marginalized", "noise_classifier_augmented",
         "early_stopping_logistic_best", "early_stopping_logistic_retrain", "early_stopping_logistic_continue",
         "label_smoothing_logistic", "mlp_classifier", "mlp_label_smoothing"}
 
@@ -90,6 +90,9 @@ def test_four_class_table(tmp_path):
     alpha = table.loc["logistic", "equivalent_alpha"]
     ref = LogisticRegression(C=1 / alpha, tol=1e-10, max_iter=5000).fit(Xt, y_train)
     np.testing.assert_allclose(pipe[-1].predict_proba(Xt), ref.predict_proba(Xt), atol=2e-3)
+    # the L1 row: both rules, the 1-SE one at least as strong and at most as many nonzeros
+    l1 = table.loc["l1_logistic"]
+    assert l1["alpha_1se"] >= l1["alpha_min"] and l1["nonzero_1se"] <= l1["nonzero_min"] <= 6
     smoothing = result.models["label_smoothing_logistic"].named_steps["model"]
     assert table.loc["label_smoothing_logistic", "equivalent_alpha"] == smoothing.alpha  # K ≥ 3: no halving
 
