@@ -158,13 +158,19 @@ def print_table(rows, title, heads=("skreg [s]", "peer [s]"), notes=()):
     printed inline with ``ok`` or ``MISS`` for this run.
     """
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{title}\n(load average {load:.1f} on {os.cpu_count()} CPUs, "
-          f"BLAS threads {_blas_thread_count()})")
+    print(
+        f"{title}\n(load average {load:.1f} on {os.cpu_count()} CPUs, "
+        f"BLAS threads {_blas_thread_count()})"
+    )
     table = [("comparison", *heads, "ratio", "goal", "")] + [_cells(row) for row in rows]
     widths = [max(len(line[i]) for line in table) for i in range(6)]
     for line in table:
-        cells = [line[0].ljust(widths[0]), *(line[i].rjust(widths[i]) for i in (1, 2, 3)),
-                 line[4].ljust(widths[4]), line[5]]
+        cells = [
+            line[0].ljust(widths[0]),
+            *(line[i].rjust(widths[i]) for i in (1, 2, 3)),
+            line[4].ljust(widths[4]),
+            line[5],
+        ]
         print("  ".join(cells).rstrip())
     for note in notes:
         print(note)

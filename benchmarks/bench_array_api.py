@@ -73,16 +73,22 @@ def main(argv=None):
                 return est
 
             (t_np, t_xp), (ref, est) = interleaved_best(
-                [lambda make=make: make().fit(X, y), fit_xp], args.repeat)
+                [lambda make=make: make().fit(X, y), fit_xp], args.repeat
+            )
             with config_context(array_api_dispatch=True):
                 coef = move_to(est.coef_, xp=np, device="cpu")
             err = np.abs(coef - ref.coef_).max() / np.abs(ref.coef_).max()
             goal = 1.5 if label == "PyTorch CPU" else None
-            rows.append((f"{name}: {label} / NumPy", t_xp, t_np, None, goal,
-                         f"rel |coef diff| {err:.1e}"))
-    print_table(rows, f"Array API: n={args.n} d={args.d}, float64, best of {args.repeat}; "
-                "torch and NumPy's BLAS threads as configured",
-                heads=("namespace [s]", "NumPy [s]"), notes=[f"note: {note}" for note in notes])
+            rows.append(
+                (f"{name}: {label} / NumPy", t_xp, t_np, None, goal, f"rel |coef diff| {err:.1e}")
+            )
+    print_table(
+        rows,
+        f"Array API: n={args.n} d={args.d}, float64, best of {args.repeat}; "
+        "torch and NumPy's BLAS threads as configured",
+        heads=("namespace [s]", "NumPy [s]"),
+        notes=[f"note: {note}" for note in notes],
+    )
 
 
 if __name__ == "__main__":

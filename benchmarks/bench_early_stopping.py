@@ -68,9 +68,19 @@ def wide(repeat=3):
     y = X[:, :50] @ rng.randn(50) + rng.randn(500)
     t_ridge = best_time_with_result(lambda: RidgeEigen(alpha=1.0).fit(X, y), repeat)[0]
     t_es, model = best_time_with_result(lambda: EarlyStoppedGD(random_state=0).fit(X, y), repeat)
-    print_table([("EarlyStoppedGD().fit / RidgeEigen(alpha=1).fit", t_es, t_ridge, None, 3,
-                  f"best step {model.best_iter_}")],
-                f"Wide dense data: n=500, d=20000 (best of {repeat})")
+    print_table(
+        [
+            (
+                "EarlyStoppedGD().fit / RidgeEigen(alpha=1).fit",
+                t_es,
+                t_ridge,
+                None,
+                3,
+                f"best step {model.best_iter_}",
+            )
+        ],
+        f"Wide dense data: n=500, d=20000 (best of {repeat})",
+    )
 
 
 def main(argv=None):
@@ -82,30 +92,57 @@ def main(argv=None):
     X, y = make_data()
     # the split the model makes: its random_state seeds the split first
     X_tr, y_tr, X_va, y_va, _, _ = split_validation(
-        X, y, validation_fraction=N_VAL / N, random_state=np.random.RandomState(0))
+        X, y, validation_fraction=N_VAL / N, random_state=np.random.RandomState(0)
+    )
     rows = []
     for threads in (1, None):
         with blas_threads(threads):
-            model = EarlyStoppedGD(max_iter=STEPS, patience=STEPS, eval_every=1,
-                                   validation_fraction=N_VAL / N, random_state=0)
+            model = EarlyStoppedGD(
+                max_iter=STEPS,
+                patience=STEPS,
+                eval_every=1,
+                validation_fraction=N_VAL / N,
+                random_state=0,
+            )
             t_model, model = best_time_with_result(lambda m=model: m.fit(X, y), REPEAT)
             lr = model.learning_rate_
             t_loop, (w, b, i_best, val_curve) = best_time_with_result(
-                lambda lr=lr: explicit_loop(X_tr, y_tr, X_va, y_va, lr), 3)
+                lambda lr=lr: explicit_loop(X_tr, y_tr, X_va, y_va, lr), 3
+            )
         label = "1" if threads == 1 else "default"
-        rows.append((f"BLAS threads {label}: EarlyStoppedGD.fit / explicit loop", t_model, t_loop,
-                     None, None, f"speed-up {t_loop / t_model:.1f}x"))
+        rows.append(
+            (
+                f"BLAS threads {label}: EarlyStoppedGD.fit / explicit loop",
+                t_model,
+                t_loop,
+                None,
+                None,
+                f"speed-up {t_loop / t_model:.1f}x",
+            )
+        )
     coef_diff = float(np.max(np.abs(model.coef_ - w)))
     int_diff = abs(float(model.intercept_) - float(b))
     curve_diff = float(np.max(np.abs(model.history_["val_loss"].to_numpy() - val_curve)))
-    rows.append(("largest of max |Δcoef|, |Δintercept|, max |Δ val loss|",
-                 max(coef_diff, int_diff, curve_diff), None, None, 1e-8,
-                 f"best step: loop {i_best}, EarlyStoppedGD {model.best_iter_} "
-                 f"({'same' if model.best_iter_ == i_best else 'DIFFERENT'})"))
-    print_table(rows, f"EarlyStoppedGD vs explicit NumPy GD loop: n={N} (validation {N_VAL}), "
-                f"d={D}, {STEPS} steps, evaluation every step (best of {REPEAT})",
-                notes=[f"max |Δcoef| = {coef_diff:.2e}, |Δintercept| = {int_diff:.2e}, "
-                       f"max |Δ val loss| over the curve = {curve_diff:.2e}"])
+    rows.append(
+        (
+            "largest of max |Δcoef|, |Δintercept|, max |Δ val loss|",
+            max(coef_diff, int_diff, curve_diff),
+            None,
+            None,
+            1e-8,
+            f"best step: loop {i_best}, EarlyStoppedGD {model.best_iter_} "
+            f"({'same' if model.best_iter_ == i_best else 'DIFFERENT'})",
+        )
+    )
+    print_table(
+        rows,
+        f"EarlyStoppedGD vs explicit NumPy GD loop: n={N} (validation {N_VAL}), "
+        f"d={D}, {STEPS} steps, evaluation every step (best of {REPEAT})",
+        notes=[
+            f"max |Δcoef| = {coef_diff:.2e}, |Δintercept| = {int_diff:.2e}, "
+            f"max |Δ val loss| over the curve = {curve_diff:.2e}"
+        ],
+    )
     wide()
 
 

@@ -100,11 +100,15 @@ def single_fit_row(name, X, y, frac, goal, repeat):
         funcs.append(lambda: SkglmLasso(alpha=alpha / n, tol=1e-4).fit(X, y))
     times, models = interleaved_best(funcs, repeat)  # skglm's warm-up: numba compilation
     f = [objective(X, y, m.coef_, m.intercept_, alpha) for m in models]
-    note = (f"nnz {np.count_nonzero(models[0].coef_)}/{np.count_nonzero(models[1].coef_)}, "
-            f"ΔF/F {(f[0] - f[1]) / f[1]:+.1e}")
+    note = (
+        f"nnz {np.count_nonzero(models[0].coef_)}/{np.count_nonzero(models[1].coef_)}, "
+        f"ΔF/F {(f[0] - f[1]) / f[1]:+.1e}"
+    )
     if SkglmLasso is not None:
-        note += (f", skglm {times[2]:.3f} s (skreg/skglm {times[0] / times[2]:.2f}), "
-                 f"skglm ΔF/F {(f[2] - f[1]) / f[1]:+.1e}")
+        note += (
+            f", skglm {times[2]:.3f} s (skreg/skglm {times[0] / times[2]:.2f}), "
+            f"skglm ΔF/F {(f[2] - f[1]) / f[1]:+.1e}"
+        )
     return name, times[0], times[1], None, goal, note
 
 
@@ -127,8 +131,9 @@ def small_ar1_rows(repeat):
     n = X.shape[0]
     Xc, yc = X - X.mean(axis=0), y - y.mean()
     a_max = float(np.abs(Xc.T @ yc).max())
-    rows = [single_fit_row(f"5000×500 {frac:g}", X, y, frac, 1.5, repeat)
-            for frac in (0.1, 0.01, 0.001)]
+    rows = [
+        single_fit_row(f"5000×500 {frac:g}", X, y, frac, 1.5, repeat) for frac in (0.1, 0.01, 0.001)
+    ]
     alphas = np.geomspace(a_max, 1e-3 * a_max, 100)
 
     def ours_path():  # includes validation and the Gram matrix, as lasso_path does
@@ -139,8 +144,16 @@ def small_ar1_rows(repeat):
     )
     f_ours = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(coefs, alphas, strict=True)])
     f_sk = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(sk_coefs.T, alphas, strict=True)])
-    rows.append(("5000×500 path 100 α", t_ours, t_sk, None, 1.2,
-                 f"max ΔF/F {np.max((f_ours - f_sk) / f_sk):+.1e}"))
+    rows.append(
+        (
+            "5000×500 path 100 α",
+            t_ours,
+            t_sk,
+            None,
+            1.2,
+            f"max ΔF/F {np.max((f_ours - f_sk) / f_sk):+.1e}",
+        )
+    )
     return rows
 
 
@@ -162,18 +175,32 @@ def cv_rows(repeat=1):
             return LassoCV(alphas=100, cv=cv).fit(X, y)
 
     rows = []
-    for name, (n, d) in (("CV tall 10000×1000", (10_000, 1_000)),
-                         ("CV wide 500×20000", (500, 20_000))):
+    for name, (n, d) in (
+        ("CV tall 10000×1000", (10_000, 1_000)),
+        ("CV wide 500×20000", (500, 20_000)),
+    ):
         X, y = make_data(n=n, d=d, n_nonzero=min(40, n // 25))
         cv = KFold(5)
         (t_ours, t_sk), (ours, sk) = interleaved_best(
-            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, cv=cv).fit(X, y),
-             lambda X=X, y=y, cv=cv: lasso_cv(X, y, cv)], repeat)
+            [
+                lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, cv=cv).fit(X, y),
+                lambda X=X, y=y, cv=cv: lasso_cv(X, y, cv),
+            ],
+            repeat,
+        )
         mse_diff = np.max(np.abs(ours.mse_path_ - sk.mse_path_) / sk.mse_path_)
         nnz_1se = ours.cv_results_["n_nonzero"][ours.alphas_ == ours.alpha_1se_][0]
-        rows.append((name, t_ours, t_sk, None, 0.3,
-                     f"alpha_/n {ours.alpha_ / n:.4g} vs {sk.alpha_:.4g}, "
-                     f"max rel Δmse {mse_diff:.1e}, 1se nnz {nnz_1se}"))
+        rows.append(
+            (
+                name,
+                t_ours,
+                t_sk,
+                None,
+                0.3,
+                f"alpha_/n {ours.alpha_ / n:.4g} vs {sk.alpha_:.4g}, "
+                f"max rel Δmse {mse_diff:.1e}, 1se nnz {nnz_1se}",
+            )
+        )
     return rows
 
 
@@ -197,25 +224,54 @@ def enet_cv_rows(repeat=1):
             return ElasticNetCV(l1_ratio=ratios, alphas=100, cv=cv).fit(X, y)
 
     rows = []
-    for name, (n, d) in (("ENetCV tall 10000×1000", (10_000, 1_000)),
-                         ("ENetCV wide 500×20000", (500, 20_000))):
+    for name, (n, d) in (
+        ("ENetCV tall 10000×1000", (10_000, 1_000)),
+        ("ENetCV wide 500×20000", (500, 20_000)),
+    ):
         X, y = make_data(n=n, d=d, n_nonzero=min(40, n // 25))
         cv = KFold(5)
         (t_ours, t_sk), (ours, sk) = interleaved_best(
-            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, l1_ratio=ratios,
-                                                             cv=cv).fit(X, y),
-             lambda X=X, y=y, cv=cv: enet_cv(X, y, cv)], repeat)
+            [
+                lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(
+                    alphas=100, l1_ratio=ratios, cv=cv
+                ).fit(X, y),
+                lambda X=X, y=y, cv=cv: enet_cv(X, y, cv),
+            ],
+            repeat,
+        )
         mse_diff = np.max(np.abs(ours.mse_path_ - sk.mse_path_) / sk.mse_path_)
-        rows.append((name, t_ours, t_sk, None, 0.3,
-                     f"l1_ratio_ {ours.l1_ratio_} vs {sk.l1_ratio_}, alpha_/n {ours.alpha_ / n:.4g} "
-                     f"vs {sk.alpha_:.4g}, max rel Δmse {mse_diff:.1e}"))
+        rows.append(
+            (
+                name,
+                t_ours,
+                t_sk,
+                None,
+                0.3,
+                f"l1_ratio_ {ours.l1_ratio_} vs {sk.l1_ratio_}, alpha_/n {ours.alpha_ / n:.4g} "
+                f"vs {sk.alpha_:.4g}, max rel Δmse {mse_diff:.1e}",
+            )
+        )
         (t_relaxed, t_plain), (relaxed, _) = interleaved_best(
-            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(
-                alphas=100, l1_ratio=ratios, gammas=[0.0, 0.5, 1.0], cv=cv).fit(X, y),
-             lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, l1_ratio=ratios,
-                                                             cv=cv).fit(X, y)], repeat)
-        rows.append((name.replace("ENetCV", "relaxed CV / plain CV"), t_relaxed, t_plain, None, 1.5,
-                     f"gamma_ {relaxed.gamma_}"))
+            [
+                lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(
+                    alphas=100, l1_ratio=ratios, gammas=[0.0, 0.5, 1.0], cv=cv
+                ).fit(X, y),
+                lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(
+                    alphas=100, l1_ratio=ratios, cv=cv
+                ).fit(X, y),
+            ],
+            repeat,
+        )
+        rows.append(
+            (
+                name.replace("ENetCV", "relaxed CV / plain CV"),
+                t_relaxed,
+                t_plain,
+                None,
+                1.5,
+                f"gamma_ {relaxed.gamma_}",
+            )
+        )
     return rows
 
 
@@ -229,12 +285,16 @@ def main(repeat=5, small_ar1=False, cv_repeat=1, only_cv=False, enet=False):
         rows += enet_cv_rows(cv_repeat)
     if small_ar1 and not only_cv:
         rows += small_ar1_rows(repeat)
-    print_table(rows, f"L1: SoftThresholdQuadratic vs sklearn Lasso, best of {repeat} (single "
-                f"fits), {cv_repeat} (CV){'' if SkglmLasso else '; skglm not installed'}",
-                heads=("skreg [s]", "sklearn [s]"))
+    print_table(
+        rows,
+        f"L1: SoftThresholdQuadratic vs sklearn Lasso, best of {repeat} (single "
+        f"fits), {cv_repeat} (CV){'' if SkglmLasso else '; skglm not installed'}",
+        heads=("skreg [s]", "sklearn [s]"),
+    )
 
 
 if __name__ == "__main__":
-    args = make_parser(__doc__, repeat=5, small_ar1=False, cv_repeat=1,
-                       only_cv=False, enet=False).parse_args()
+    args = make_parser(
+        __doc__, repeat=5, small_ar1=False, cv_repeat=1, only_cv=False, enet=False
+    ).parse_args()
     main(args.repeat, args.small_ar1, args.cv_repeat, args.only_cv, args.enet)

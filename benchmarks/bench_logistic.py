@@ -75,17 +75,24 @@ def alpha_max(X, y, l1_ratio):
 
 
 def report(name, t_ours, t_ref, excess_ours, excess_ref):
-    print(f"{name:<48} skreg {t_ours:7.2f}s  sklearn {t_ref:7.2f}s  ratio {t_ours / t_ref:5.2f}x  "
-          f"ΔF/F skreg {excess_ours:+.1e} sklearn {excess_ref:+.1e}")
+    print(
+        f"{name:<48} skreg {t_ours:7.2f}s  sklearn {t_ref:7.2f}s  ratio {t_ours / t_ref:5.2f}x  "
+        f"ΔF/F skreg {excess_ours:+.1e} sklearn {excess_ref:+.1e}"
+    )
 
 
 def single_fit_row(name, X, y, alpha, l1_ratio, ref, repeat):
     t_ours, ours = best_time_with_result(
-        lambda: PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio).fit(X, y), repeat)
+        lambda: PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio).fit(X, y), repeat
+    )
     t_loose, loose = best_time_with_result(  # scikit-learn's tolerance, same criterion
-        lambda: PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio, tol=1e-4).fit(X, y), repeat)
+        lambda: PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio, tol=1e-4).fit(X, y),
+        repeat,
+    )
     t_ref, theirs = best_time_with_result(lambda: ref.fit(X, y), repeat)
-    best = PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10, max_iter=1000).fit(X, y)
+    best = PenalizedLogisticRegression(
+        alpha=alpha, l1_ratio=l1_ratio, tol=1e-10, max_iter=1000
+    ).fit(X, y)
     f = [objective(m, X, y, alpha, l1_ratio) for m in (ours, loose, theirs, best)]
     f_best = min(f)
     rel = [(v - f_best) / abs(f_best) for v in f]
@@ -107,36 +114,53 @@ def path_rows(X, y, n_alphas, repeat, every=1):
         return [est.set_params(C=1 / a).fit(X, y) for a in sub][-1]
 
     def liblinear():
-        return [LogisticRegression(C=1 / a, l1_ratio=1.0, solver="liblinear").fit(X, y)
-                for a in sub][-1]
+        return [
+            LogisticRegression(C=1 / a, l1_ratio=1.0, solver="liblinear").fit(X, y) for a in sub
+        ][-1]
 
     t_saga, m_saga = best_time_with_result(saga, repeat)
     t_lib, m_lib = best_time_with_result(liblinear, repeat)
     t_saga, t_lib = t_saga * alphas.size / sub.size, t_lib * alphas.size / sub.size
     ours = PenalizedLogisticRegression(alpha=sub[-1], l1_ratio=1.0)
-    ours.coef_, ours.intercept_, ours.classes_ = coefs[::every][-1], intercepts[::every][-1], m_lib.classes_
+    ours.coef_, ours.intercept_, ours.classes_ = (
+        coefs[::every][-1],
+        intercepts[::every][-1],
+        m_lib.classes_,
+    )
     f = [objective(m, X, y, sub[-1], 1.0) for m in (ours, m_saga, m_lib)]
     rel = [(v - min(f)) / abs(min(f)) for v in f]
-    note = f" (scikit-learn timed on {sub.size} of the {alphas.size} α, scaled)" if every > 1 else ""
-    print(f"{'L1 path, ' + str(alphas.size) + ' α, ' + str(X.shape):<48} skreg {t_ours:7.2f}s  saga "
-          f"{t_saga:7.2f}s ({t_ours / t_saga:5.2f}x)  liblinear {t_lib:7.2f}s ({t_ours / t_lib:5.2f}x)"
-          f"{note}; at the smallest α: {np.count_nonzero(coefs[-1])} nonzero, ΔF/F skreg "
-          f"{rel[0]:+.1e} saga {rel[1]:+.1e} liblinear {rel[2]:+.1e}")
+    note = (
+        f" (scikit-learn timed on {sub.size} of the {alphas.size} α, scaled)" if every > 1 else ""
+    )
+    print(
+        f"{'L1 path, ' + str(alphas.size) + ' α, ' + str(X.shape):<48} skreg {t_ours:7.2f}s  saga "
+        f"{t_saga:7.2f}s ({t_ours / t_saga:5.2f}x)  liblinear {t_lib:7.2f}s ({t_ours / t_lib:5.2f}x)"
+        f"{note}; at the smallest α: {np.count_nonzero(coefs[-1])} nonzero, ΔF/F skreg "
+        f"{rel[0]:+.1e} saga {rel[1]:+.1e} liblinear {rel[2]:+.1e}"
+    )
     return top
 
 
 def cv_row(X, y, repeat):
     folds = StratifiedKFold(5)
     t_ours, ours = best_time_with_result(
-        lambda: PenalizedLogisticRegressionCV(alphas=100, l1_ratio=1.0, eps=1e-2, cv=folds).fit(X, y),
-        repeat)
+        lambda: PenalizedLogisticRegressionCV(alphas=100, l1_ratio=1.0, eps=1e-2, cv=folds).fit(
+            X, y
+        ),
+        repeat,
+    )
     Cs = 1 / ours.alphas_
     t_ref, ref = best_time_with_result(
-        lambda: LogisticRegressionCV(Cs=Cs, l1_ratios=[1.0], solver="saga", cv=folds,
-                                     scoring="neg_log_loss").fit(X, y), repeat)
-    print(f"{'L1 CV, 100 α × 5 folds, ' + str(X.shape):<44} skreg {t_ours:7.2f}s  sklearn "
-          f"{t_ref:7.2f}s  ratio {t_ours / t_ref:5.2f}x  α_ skreg {ours.alpha_:.4g} sklearn "
-          f"{1 / np.ravel(ref.C_)[0]:.4g}")
+        lambda: LogisticRegressionCV(
+            Cs=Cs, l1_ratios=[1.0], solver="saga", cv=folds, scoring="neg_log_loss"
+        ).fit(X, y),
+        repeat,
+    )
+    print(
+        f"{'L1 CV, 100 α × 5 folds, ' + str(X.shape):<44} skreg {t_ours:7.2f}s  sklearn "
+        f"{t_ref:7.2f}s  ratio {t_ours / t_ref:5.2f}x  α_ skreg {ours.alpha_:.4g} sklearn "
+        f"{1 / np.ravel(ref.C_)[0]:.4g}"
+    )
 
 
 def main():
@@ -144,8 +168,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--cv", action="store_true")
-    parser.add_argument("--every", type=int, default=1,
-                        help="time scikit-learn's path on every k-th α only (scaled by k)")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        help="time scikit-learn's path on every k-th α only (scaled by k)",
+    )
     args = parser.parse_args()
     s, r = args.scale, args.repeat
     warnings.simplefilter("ignore", ConvergenceWarning)
@@ -160,14 +188,22 @@ def main():
     X, _ = text_like(int(10_000 * s), 20_000, 30)
     y = binary_target(X, 200)
     a = 0.05 * alpha_max(X, y, 1.0)
-    single_fit_row("sparse L1 " + str(X.shape) + " 0.05·α_max", X, y, a, 1.0,
-                   LogisticRegression(C=1 / a, l1_ratio=1.0, solver="liblinear"), r)
+    single_fit_row(
+        "sparse L1 " + str(X.shape) + " 0.05·α_max",
+        X,
+        y,
+        a,
+        1.0,
+        LogisticRegression(C=1 / a, l1_ratio=1.0, solver="liblinear"),
+        r,
+    )
     rng = np.random.default_rng(3)
     n = int(20_000 * s)
     y = rng.integers(0, 10, n)
     X = rng.standard_normal((n, 200)) + 0.3 * rng.standard_normal((10, 200))[y]
-    single_fit_row("multinomial L2, 10 classes " + str(X.shape), X, y, 1.0, 0.0,
-                   LogisticRegression(C=1.0), r)
+    single_fit_row(
+        "multinomial L2, 10 classes " + str(X.shape), X, y, 1.0, 0.0, LogisticRegression(C=1.0), r
+    )
 
 
 if __name__ == "__main__":

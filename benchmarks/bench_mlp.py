@@ -56,14 +56,21 @@ def make_data(n, d, n_test, seed=0):
 
 def ours(max_iter, **kw):
     kw = {"solver": "adam", "batch_size": BATCH, **kw}
-    return MLPRegressor(HIDDEN, max_iter=max_iter, tol=0.0, n_iter_no_change=max_iter + 1,
-                        random_state=0, **kw)
+    return MLPRegressor(
+        HIDDEN, max_iter=max_iter, tol=0.0, n_iter_no_change=max_iter + 1, random_state=0, **kw
+    )
 
 
 def theirs(max_iter, **kw):
     kw = {"solver": "adam", "batch_size": BATCH, **kw}
-    return SkMLPRegressor(hidden_layer_sizes=HIDDEN, max_iter=max_iter, tol=0.0,
-                          n_iter_no_change=max_iter + 1, random_state=0, **kw)
+    return SkMLPRegressor(
+        hidden_layer_sizes=HIDDEN,
+        max_iter=max_iter,
+        tol=0.0,
+        n_iter_no_change=max_iter + 1,
+        random_state=0,
+        **kw,
+    )
 
 
 def partial_epochs(X, y, epochs):
@@ -90,18 +97,22 @@ def with_competitor(func):
 
 
 def main(argv=None):
-    args = make_parser(__doc__, n=5000, d=20, epochs=30, lbfgs_iter=50, r2_epochs=200,
-                       repeat=5).parse_args(argv)
+    args = make_parser(
+        __doc__, n=5000, d=20, epochs=30, lbfgs_iter=50, r2_epochs=200, repeat=5
+    ).parse_args(argv)
     X, y, X_test, y_test = make_data(args.n, args.d, 2000)
     E, r, K = args.epochs, args.repeat, args.lbfgs_iter
     warnings.simplefilter("ignore", ConvergenceWarning)
 
-    times, _ = interleaved_best([
-        lambda: ours(E).fit(X, y),
-        lambda: ours(E, weight_noise=0.01).fit(X, y),
-        lambda: ours(E, dropout=0.2).fit(X, y),
-        lambda: partial_epochs(X, y, E),
-    ], r)
+    times, _ = interleaved_best(
+        [
+            lambda: ours(E).fit(X, y),
+            lambda: ours(E, weight_noise=0.01).fit(X, y),
+            lambda: ours(E, dropout=0.2).fit(X, y),
+            lambda: partial_epochs(X, y, E),
+        ],
+        r,
+    )
     t_ours, t_noise, t_drop, t_partial = (t / E for t in times)
     t_sk = best_time(lambda: theirs(E).fit(X, y), r) / E
 
@@ -131,19 +142,42 @@ def main(argv=None):
     ms = lambda t: f"{t * 1e3:.2f} ms"  # noqa: E731
     rows = [
         ("Adam epoch: skreg / sklearn", ms(t_ours), ms(t_sk), t_ours / t_sk, 1.0),
-        ("weight_noise=0.01 / no noise (skreg epoch)", ms(t_noise), ms(t_ours),
-         t_noise / t_ours, 1.3),
+        (
+            "weight_noise=0.01 / no noise (skreg epoch)",
+            ms(t_noise),
+            ms(t_ours),
+            t_noise / t_ours,
+            1.3,
+        ),
         ("dropout=0.2 / no dropout (skreg epoch)", ms(t_drop), ms(t_ours), t_drop / t_ours, 1.3),
-        ("partial_fit call / fit epoch (skreg)", ms(t_partial), ms(t_ours), t_partial / t_ours,
-         1.1),
+        (
+            "partial_fit call / fit epoch (skreg)",
+            ms(t_partial),
+            ms(t_ours),
+            t_partial / t_ours,
+            1.1,
+        ),
         ("L-BFGS iteration: skreg / sklearn", ms(it_ours), ms(it_sk), it_ours / it_sk, 1.0),
-        ("busy core, gd epoch: 1 BLAS thread / default threads", ms(t_limited / 10),
-         ms(t_unlimited / 10), t_limited / t_unlimited, below(1)),
-        (f"test R² after {args.r2_epochs} epochs: skreg - sklearn (a difference)",
-         f"{r2_ours:.4f}", f"{r2_sk:.4f}", r2_ours - r2_sk, abs_at_most(0.02)),
+        (
+            "busy core, gd epoch: 1 BLAS thread / default threads",
+            ms(t_limited / 10),
+            ms(t_unlimited / 10),
+            t_limited / t_unlimited,
+            below(1),
+        ),
+        (
+            f"test R² after {args.r2_epochs} epochs: skreg - sklearn (a difference)",
+            f"{r2_ours:.4f}",
+            f"{r2_sk:.4f}",
+            r2_ours - r2_sk,
+            abs_at_most(0.02),
+        ),
     ]
-    print_table(rows, f"MLP: n={args.n} d={args.d} hidden={HIDDEN}, random_state=0 on both; "
-                f"best of {r}", heads=("skreg", "peer"))
+    print_table(
+        rows,
+        f"MLP: n={args.n} d={args.d} hidden={HIDDEN}, random_state=0 on both; best of {r}",
+        heads=("skreg", "peer"),
+    )
 
 
 if __name__ == "__main__":

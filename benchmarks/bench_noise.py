@@ -60,8 +60,13 @@ def main():
     norm_ref = np.linalg.norm(w_ref)
 
     rows, spreads, distances = [], [], []
-    cases = [("marginalize", None,
-              lambda r: NoisyInputRegressor(noise_std=NOISE_STD, method="marginalize"))]
+    cases = [
+        (
+            "marginalize",
+            None,
+            lambda r: NoisyInputRegressor(noise_std=NOISE_STD, method="marginalize"),
+        )
+    ]
     for c in (10, 100):
         cases.append(
             (
@@ -88,18 +93,31 @@ def main():
         mib = (c or 1) * X.nbytes / 2**20
         dist = float(np.mean(dists))
         label = name if c is None else f"{name}, {c} copies"
-        rows.append((f"{label} / Ridge", t, t_ref, None, None,
-                     f"X {mib:.1f} MiB, ‖ŵ−ŵ_ridge‖/‖ŵ_ridge‖ {dist:.2e}, equiv. α {eq_alpha:.0f}"))
+        rows.append(
+            (
+                f"{label} / Ridge",
+                t,
+                t_ref,
+                None,
+                None,
+                f"X {mib:.1f} MiB, ‖ŵ−ŵ_ridge‖/‖ŵ_ridge‖ {dist:.2e}, equiv. α {eq_alpha:.0f}",
+            )
+        )
         distances.append(dist)
 
     i10, i100 = 1, 2  # the two RidgeEigen-inner augment rows
     d10, d100 = distances[i10], distances[i100]
     se = d10 / d100 * np.hypot(spreads[i10] / d10, spreads[i100] / d100)
-    print_table(rows, f"Input noise: n={N_SAMPLES}, d={N_FEATURES}, noise_std={NOISE_STD} "
-                f"(δ={NOISE_STD**2:g}), peer sklearn Ridge(alpha=δN={alpha:g}), "
-                f"best of {N_REPEATS}",
-                notes=[f"mean distance over {N_SEEDS} seeds, ratio 10 → 100 copies: "
-                       f"{d10 / d100:.2f} ± {se:.2f} (1/√copies predicts √10 = {np.sqrt(10):.2f})"])
+    print_table(
+        rows,
+        f"Input noise: n={N_SAMPLES}, d={N_FEATURES}, noise_std={NOISE_STD} "
+        f"(δ={NOISE_STD**2:g}), peer sklearn Ridge(alpha=δN={alpha:g}), "
+        f"best of {N_REPEATS}",
+        notes=[
+            f"mean distance over {N_SEEDS} seeds, ratio 10 → 100 copies: "
+            f"{d10 / d100:.2f} ± {se:.2f} (1/√copies predicts √10 = {np.sqrt(10):.2f})"
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -14,10 +14,9 @@ run on 10,000 x 1,000 (--n-select/--d-select; 0 skips them).
 from __future__ import annotations
 
 import tempfile
-
-import numpy as np
 import warnings
 
+import numpy as np
 from _common import best_time, correlated_regression, make_parser, print_table
 from sklearn.linear_model import BayesianRidge, Ridge, RidgeCV
 from sklearn.model_selection import GridSearchCV
@@ -49,21 +48,35 @@ def selection_rows(n, d, repeat):
         t_br = best_time(lambda: BayesianRidge().fit(X, y), 1)
     ours, ref = BayesianRidgeEigen().fit(X, y), BayesianRidge(tol=1e-10, max_iter=1000).fit(X, y)
     err = np.abs(ours.coef_ - ref.coef_).max() / np.abs(ref.coef_).max()
-    print(f"selection rows: n={n} d={d}; BayesianRidgeEigen vs BayesianRidge: max relative "
-          f"|coef diff| = {err:.1e}, alpha_ = {ours.alpha_:.6g} vs lambda_/alpha_ = "
-          f"{ref.lambda_ / ref.alpha_:.6g}")
+    print(
+        f"selection rows: n={n} d={d}; BayesianRidgeEigen vs BayesianRidge: max relative "
+        f"|coef diff| = {err:.1e}, alpha_ = {ours.alpha_:.6g} vs lambda_/alpha_ = "
+        f"{ref.lambda_ / ref.alpha_:.6g}"
+    )
     return [
-        (f"RidgeEigenCV(cv='gcv', 50 auto alphas) / RidgeEigen.fit ({n}x{d})", best["gcv"],
-         best["ridge"], None, 1.2),
-        (f"RidgeEigenIC(50 auto alphas) / RidgeEigen.fit ({n}x{d})", best["ic"], best["ridge"],
-         None, 1.2),
+        (
+            f"RidgeEigenCV(cv='gcv', 50 auto alphas) / RidgeEigen.fit ({n}x{d})",
+            best["gcv"],
+            best["ridge"],
+            None,
+            1.2,
+        ),
+        (
+            f"RidgeEigenIC(50 auto alphas) / RidgeEigen.fit ({n}x{d})",
+            best["ic"],
+            best["ridge"],
+            None,
+            1.2,
+        ),
         (f"BayesianRidgeEigen / RidgeEigen.fit ({n}x{d})", best["bayes"], best["ridge"], None, 1.2),
         (f"BayesianRidgeEigen / BayesianRidge ({n}x{d})", best["bayes"], t_br, None, 1.0),
     ]
 
 
 def main(argv=None):
-    args = make_parser(__doc__, n=8000, d=300, repeat=5, n_select=10_000, d_select=1_000).parse_args(argv)
+    args = make_parser(
+        __doc__, n=8000, d=300, repeat=5, n_select=10_000, d_select=1_000
+    ).parse_args(argv)
     X, y = correlated_regression(args.n, args.d)
     alphas = np.logspace(-3, 3, 100)
     r = args.repeat
@@ -95,16 +108,20 @@ def main(argv=None):
 
         t_gs = best_time(ours_grid, max(1, r // 2))
     t_gs_ref = best_time(lambda: GridSearchCV(Ridge(), {"alpha": grid20}, cv=3).fit(X, y), 1)
-    rows.append(("GridSearchCV 20 alphas cv=3: cached RidgeEigen / Ridge", t_gs, t_gs_ref, None,
-                 0.2))
+    rows.append(
+        ("GridSearchCV 20 alphas cv=3: cached RidgeEigen / Ridge", t_gs, t_gs_ref, None, 0.2)
+    )
 
     if args.n_select and args.d_select:
         rows += selection_rows(args.n_select, args.d_select, max(1, min(r, 3)))
 
     # correctness alongside the timings
     err = np.abs(fitted.coef_ - Ridge(alpha=1.0).fit(X, y).coef_).max() / np.abs(fitted.coef_).max()
-    print_table(rows, f"Ridge: n={args.n} d={args.d}, best of {r}",
-                notes=[f"max relative |coef - Ridge.coef_| = {err:.1e}"])
+    print_table(
+        rows,
+        f"Ridge: n={args.n} d={args.d}, best of {r}",
+        notes=[f"max relative |coef - Ridge.coef_| = {err:.1e}"],
+    )
 
 
 if __name__ == "__main__":

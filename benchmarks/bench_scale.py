@@ -43,9 +43,18 @@ def main(argv=None):
     from skreg import EarlyStoppedGD, RidgeEigen, RidgeEigenCV
 
     start_rss = peak_rss_mb()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0", memory_limit="8GB", silence_logs=40) as cluster, \
-            Client(cluster):
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=":0",
+            memory_limit="8GB",
+            silence_logs=40,
+        ) as cluster,
+        Client(cluster),
+    ):
         rs = da.random.RandomState(0)
         X = rs.standard_normal((args.n, args.d), chunks=(args.chunk, args.d)) + 3.0
         w_true = np.linspace(-1, 1, args.d)
@@ -112,33 +121,73 @@ def main(argv=None):
     same = np.abs(persisted_model.coef_ - dask_model.coef_).max() / np.abs(dask_model.coef_).max()
     same_es = np.abs(es_persisted.coef_ - es_model.coef_).max() / np.abs(es_model.coef_).max()
     rss = f"client peak RSS [MB] / {RSS_GOAL_MB} MB"
-    print_table([
-        (f"{rss}, during the Dask fit", dask_peak, RSS_GOAL_MB, None, below(1),
-         f"(of which before the fit {start_rss:.0f} MB)"),
-        ("Dask fit (includes generating the data) / NumPy 1/10 slice x 10", t_dask, t_numpy10,
-         None, None),
-        ("generating the chunks alone [s]", t_generate, None, None, None),
-        ("Dask fit, chunks persisted on the workers / NumPy x10", t_persisted, t_numpy10, None,
-         2),
-        (f"{rss}, after the persisted fit", persisted_peak, RSS_GOAL_MB, None, below(1)),
-        ("max rel |coef(persisted) - coef(generated)|", same, None, None, None),
-        ("partial_fit over the chunks [s] (client-side)", t_stream, None, None, None),
-        ("max rel |coef(partial_fit) - coef(dask)|", rel, None, None, 1e-10),
-    ], f"Dask RidgeEigen: X {args.n} x {args.d} float64 = {gb:.1f} GB in chunks of "
-       f"{args.chunk} rows", heads=("skreg", "peer"))
-    print_table([
-        ("EarlyStoppedGD / RidgeEigen, Dask fits with generation", t_es, t_dask, None, 1.5),
-        ("EarlyStoppedGD / RidgeEigen, persisted, best of 3", t_es_persisted, t_ridge_best, None,
-         1.5, f"best step {es_persisted.best_iter_}, learning rate "
-         f"{es_persisted.learning_rate_:.3g}"),
-        ("EarlyStoppedGD: max rel |coef(persisted) - coef(generated)|", same_es, None, None,
-         None),
-        (f"{rss}, after EarlyStoppedGD", es_peak, RSS_GOAL_MB, None, below(1)),
-        ("RidgeEigenCV(cv=5, 13 alphas) / RidgeEigen, persisted, best of 3", t_cv_persisted,
-         t_ridge_best, None, None, f"alpha_ {cv_persisted.alpha_:g}, best R^2 "
-         f"{cv_persisted.best_score_:.6f}"),
-        (f"{rss}, after RidgeEigenCV", cv_peak, RSS_GOAL_MB, None, below(1)),
-    ], "Early stopping and K-fold on the same array", heads=("skreg", "peer"))
+    print_table(
+        [
+            (
+                f"{rss}, during the Dask fit",
+                dask_peak,
+                RSS_GOAL_MB,
+                None,
+                below(1),
+                f"(of which before the fit {start_rss:.0f} MB)",
+            ),
+            (
+                "Dask fit (includes generating the data) / NumPy 1/10 slice x 10",
+                t_dask,
+                t_numpy10,
+                None,
+                None,
+            ),
+            ("generating the chunks alone [s]", t_generate, None, None, None),
+            (
+                "Dask fit, chunks persisted on the workers / NumPy x10",
+                t_persisted,
+                t_numpy10,
+                None,
+                2,
+            ),
+            (f"{rss}, after the persisted fit", persisted_peak, RSS_GOAL_MB, None, below(1)),
+            ("max rel |coef(persisted) - coef(generated)|", same, None, None, None),
+            ("partial_fit over the chunks [s] (client-side)", t_stream, None, None, None),
+            ("max rel |coef(partial_fit) - coef(dask)|", rel, None, None, 1e-10),
+        ],
+        f"Dask RidgeEigen: X {args.n} x {args.d} float64 = {gb:.1f} GB in chunks of "
+        f"{args.chunk} rows",
+        heads=("skreg", "peer"),
+    )
+    print_table(
+        [
+            ("EarlyStoppedGD / RidgeEigen, Dask fits with generation", t_es, t_dask, None, 1.5),
+            (
+                "EarlyStoppedGD / RidgeEigen, persisted, best of 3",
+                t_es_persisted,
+                t_ridge_best,
+                None,
+                1.5,
+                f"best step {es_persisted.best_iter_}, learning rate "
+                f"{es_persisted.learning_rate_:.3g}",
+            ),
+            (
+                "EarlyStoppedGD: max rel |coef(persisted) - coef(generated)|",
+                same_es,
+                None,
+                None,
+                None,
+            ),
+            (f"{rss}, after EarlyStoppedGD", es_peak, RSS_GOAL_MB, None, below(1)),
+            (
+                "RidgeEigenCV(cv=5, 13 alphas) / RidgeEigen, persisted, best of 3",
+                t_cv_persisted,
+                t_ridge_best,
+                None,
+                None,
+                f"alpha_ {cv_persisted.alpha_:g}, best R^2 {cv_persisted.best_score_:.6f}",
+            ),
+            (f"{rss}, after RidgeEigenCV", cv_peak, RSS_GOAL_MB, None, below(1)),
+        ],
+        "Early stopping and K-fold on the same array",
+        heads=("skreg", "peer"),
+    )
 
 
 if __name__ == "__main__":

@@ -63,8 +63,13 @@ def run(args, out):
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "skreg", "study", *args, "--out", str(out)],
-                          capture_output=True, text=True, env=env, cwd=out.parent)
+    proc = subprocess.run(
+        [sys.executable, "-m", "skreg", "study", *args, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=out.parent,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -79,19 +84,28 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cancer = breast_cancer_csv(tmp / "breast_cancer.csv")
-        cases = [("diabetes (442 x 10)", [], 30.0), ("diabetes --quick", ["--quick"], 15.0),
-                 ("breast cancer (569 x 30)", ["--data", str(cancer), "--target", "target"], 60.0)]
+        cases = [
+            ("diabetes (442 x 10)", [], 30.0),
+            ("diabetes --quick", ["--quick"], 15.0),
+            ("breast cancer (569 x 30)", ["--data", str(cancer), "--target", "target"], 60.0),
+        ]
         if not skip_large:
             table = make_table(tmp / "table.csv")
-            cases += [("5,000 x 100 table", ["--data", str(table)], 120.0),
-                      ("5,000 x 100 table --quick", ["--data", str(table), "--quick"], 15.0)]
+            cases += [
+                ("5,000 x 100 table", ["--data", str(table)], 120.0),
+                ("5,000 x 100 table --quick", ["--data", str(table), "--quick"], 15.0),
+            ]
         for k, (name, args, target) in enumerate(cases):
             wall, cpu = run(args, tmp / f"out{k}")
             busy = " (ok on cpu: busy machine)" if wall > target >= cpu else ""
-            rows.append((f"study {name}: wall / target", wall, target, None, 1.0,
-                         f"cpu {cpu:.1f} s{busy}"))
-    print_table(rows, "python -m skreg study (wall times on a shared machine are noisy)",
-                heads=("wall [s]", "target [s]"))
+            rows.append(
+                (f"study {name}: wall / target", wall, target, None, 1.0, f"cpu {cpu:.1f} s{busy}")
+            )
+    print_table(
+        rows,
+        "python -m skreg study (wall times on a shared machine are noisy)",
+        heads=("wall [s]", "target [s]"),
+    )
 
 
 if __name__ == "__main__":

@@ -31,17 +31,26 @@ NOT_OFFERED = {
     "test_cv_estimators_reject_params_with_no_routing_enabled": "metadata routing of fit params is not offered",
     "test_enet_nonfinite_params": "X near the float64 maximum (issue 20's extreme-scale bullet, not the L1 path)",
     "test_1d_multioutput_enet_and_multitask_enet_cv": (
-        "compares to MultiTaskElasticNetCV to 7 decimals at tol=1e-4: both are tol-limited"),
+        "compares to MultiTaskElasticNetCV to 7 decimals at tol=1e-4: both are tol-limited"
+    ),
 }
 CONFTEST = "import pytest\n\n\n@pytest.fixture(params=[42])\ndef global_random_seed(request):\n    return request.param\n"
 
 
 def main():
-    source = pathlib.Path(sklearn.__file__).parent / "linear_model" / "tests" / "test_coordinate_descent.py"
+    source = (
+        pathlib.Path(sklearn.__file__).parent
+        / "linear_model"
+        / "tests"
+        / "test_coordinate_descent.py"
+    )
     text = source.read_text()
-    swapped, n = re.subn(r"from sklearn\.linear_model import \(\n    ElasticNet,\n    ElasticNetCV,\n",
-                         "from _sklearn_enet_adapter import ElasticNet, ElasticNetCV\n"
-                         "from sklearn.linear_model import (\n", text)
+    swapped, n = re.subn(
+        r"from sklearn\.linear_model import \(\n    ElasticNet,\n    ElasticNetCV,\n",
+        "from _sklearn_enet_adapter import ElasticNet, ElasticNetCV\n"
+        "from sklearn.linear_model import (\n",
+        text,
+    )
     if n != 1:
         sys.exit("could not find the estimator import in scikit-learn's test_coordinate_descent.py")
     here = pathlib.Path(__file__).resolve().parent
@@ -50,9 +59,25 @@ def main():
         (pathlib.Path(tmp) / "conftest.py").write_text(CONFTEST)
         shutil.copy(here / "_sklearn_enet_adapter.py", tmp)
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", "-o", "addopts=",
-             "-W", "ignore", "-k", "enet or elastic or ElasticNet or Enet", "test_cd_swapped.py"],
-            capture_output=True, text=True, cwd=tmp,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-rfE",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "addopts=",
+                "-W",
+                "ignore",
+                "-k",
+                "enet or elastic or ElasticNet or Enet",
+                "test_cd_swapped.py",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
             env={**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parent), tmp])},
         )
     failed = set(re.findall(r"^(?:FAILED|ERROR) \S*::(\w+)", proc.stdout, flags=re.M))
@@ -60,7 +85,9 @@ def main():
     print(f"scikit-learn {sklearn.__version__}, {source}")
     print(f"pytest: {summary}")
     for name in sorted(failed):
-        print(f"  failed  {name:48s} {NOT_OFFERED.get(name, 'UNEXPECTED: skreg offers this feature')}")
+        print(
+            f"  failed  {name:48s} {NOT_OFFERED.get(name, 'UNEXPECTED: skreg offers this feature')}"
+        )
     unexpected = sorted(failed - set(NOT_OFFERED))
     if unexpected:
         print(f"{len(unexpected)} unexpected failure(s): {unexpected}")

@@ -74,19 +74,40 @@ def main():
     old = "from sklearn.linear_model import LogisticRegression, LogisticRegressionCV, SGDClassifier"
     if old not in text:
         sys.exit("could not find the estimator import in scikit-learn's test_logistic.py")
-    text = text.replace(old, "from sklearn.linear_model import LogisticRegressionCV, SGDClassifier\n"
-                             "from _adapter import LogisticRegression")
+    text = text.replace(
+        old,
+        "from sklearn.linear_model import LogisticRegressionCV, SGDClassifier\n"
+        "from _adapter import LogisticRegression",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = pathlib.Path(tmp)
         (folder / "test_logistic_swapped.py").write_text(text)
         (folder / "_adapter.py").write_text(ADAPTER)
         (folder / "conftest.py").write_text(CONFTEST)
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-             "-W", "ignore", "--tb=no", "-rf", str(folder / "test_logistic_swapped.py")],
-            capture_output=True, text=True, cwd=tmp)
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "addopts=",
+                "-W",
+                "ignore",
+                "--tb=no",
+                "-rf",
+                str(folder / "test_logistic_swapped.py"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+        )
     lines = proc.stdout.strip().splitlines()
-    failed = sorted({line.split("::")[1].split("[")[0] for line in lines if line.startswith("FAILED")})
+    failed = sorted(
+        {line.split("::")[1].split("[")[0] for line in lines if line.startswith("FAILED")}
+    )
     print("failing tests:", ", ".join(failed) or "none")
     print(lines[-1] if lines else proc.stderr[-2000:])
 

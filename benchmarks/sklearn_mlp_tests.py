@@ -29,18 +29,22 @@ NOT_OFFERED = {
     "test_learning_rate_warmstart": "learning-rate schedules (learning_rate=...) are not offered",
     "test_adaptive_learning_rate": "learning-rate schedules are not offered",
     "test_mlp_diverging_loss": (
-        "learning_rate=...; and a diverging fit raises a clear error on purpose"),
+        "learning_rate=...; and a diverging fit raises a clear error on purpose"
+    ),
     "test_multilabel_classification": "multilabel targets are not offered",
     "test_predict_proba_multilabel": "multilabel targets are not offered",
     "test_mlp_vs_poisson_glm_equivalent": (
-        "loss='poisson' is not offered (and needs sklearn's conftest)"),
+        "loss='poisson' is not offered (and needs sklearn's conftest)"
+    ),
     "test_early_stopping_stratified": (
-        "a class too small to stratify falls back to a plain split on purpose"),
+        "a class too small to stratify falls back to a plain split on purpose"
+    ),
     # feature names are kept; the test (no random_state) turns warnings into errors, and
     # early stopping on the validation *loss* of a constant y may still be improving at
     # max_iter (a ConvergenceWarning, a UserWarning) where scikit-learn's R² stalls at 0
     "test_preserve_feature_names": (
-        "loss-based early stopping may warn at max_iter (depends on the unseeded init)"),
+        "loss-based early stopping may warn at max_iter (depends on the unseeded init)"
+    ),
 }
 
 
@@ -60,9 +64,21 @@ def main():
         path = pathlib.Path(tmp) / "test_mlp_swapped.py"
         path.write_text(swapped)
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider",
-             "-o", "addopts=", str(path)],
-            capture_output=True, text=True, cwd=tmp,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-rfE",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "addopts=",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
             env={**__import__("os").environ, "PYTHONPATH": str(root)},
         )
     failed = set(re.findall(r"^(?:FAILED|ERROR) \S*::(\w+)", proc.stdout, flags=re.M))

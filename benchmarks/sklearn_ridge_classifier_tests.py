@@ -40,7 +40,8 @@ def _classifier_tests(text):
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
             source = ast.get_source_segment(text, node) + "".join(
-                ast.get_source_segment(text, d) for d in node.decorator_list)
+                ast.get_source_segment(text, d) for d in node.decorator_list
+            )
             if "RidgeClassifier" in source:
                 names.append(node.name)
     return names
@@ -61,20 +62,39 @@ def main():
         "from sklearn.linear_model._ridge import (",
         "from skreg import RidgeEigenClassifier as RidgeClassifier\n"
         "from skreg import RidgeEigenClassifierCV as RidgeClassifierCV\n"
-        "from sklearn.linear_model._ridge import (", 1)
+        "from sklearn.linear_model._ridge import (",
+        1,
+    )
     names = _classifier_tests(text)
     root = pathlib.Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory() as tmp:
         path = pathlib.Path(tmp) / "test_ridge_swapped.py"
         path.write_text(swapped)
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", "-o", "addopts=",
-             "-k", " or ".join(names), str(path)],
-            capture_output=True, text=True, cwd=tmp, env={**os.environ, "PYTHONPATH": str(root)},
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-rfE",
+                "-p",
+                "no:cacheprovider",
+                "-o",
+                "addopts=",
+                "-k",
+                " or ".join(names),
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            env={**os.environ, "PYTHONPATH": str(root)},
         )
     failed = set(re.findall(r"^(?:FAILED|ERROR) \S*::(\w+)", proc.stdout, flags=re.M))
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr
-    print(f"scikit-learn {sklearn.__version__}, {source}: {len(names)} tests use RidgeClassifier(CV)")
+    print(
+        f"scikit-learn {sklearn.__version__}, {source}: {len(names)} tests use RidgeClassifier(CV)"
+    )
     print(f"pytest: {summary}")
     for name in sorted(failed):
         print(f"  failed  {name:40s} {DIFFERS.get(name, 'UNEXPECTED')}")

@@ -12,15 +12,25 @@ import skreg.plotting
 import skreg.study
 import skreg.theory
 
-MODULES = [("skreg", skreg), ("skreg.penalties", skreg.penalties), ("skreg.noise", skreg.noise),
-           ("skreg.theory", skreg.theory), ("skreg.datasets", skreg.datasets), ("skreg.plotting", skreg.plotting),
-           ("skreg.study", skreg.study)]
+MODULES = [
+    ("skreg", skreg),
+    ("skreg.penalties", skreg.penalties),
+    ("skreg.noise", skreg.noise),
+    ("skreg.theory", skreg.theory),
+    ("skreg.datasets", skreg.datasets),
+    ("skreg.plotting", skreg.plotting),
+    ("skreg.study", skreg.study),
+]
 
 
 def render():
-    lines = ["# API reference", "",
-             "Generated from the docstrings by `python docs/gen_api.py`; `help(name)` shows the full text",
-             "(parameters, attributes, the lecture formula in Notes, examples).", ""]
+    lines = [
+        "# API reference",
+        "",
+        "Generated from the docstrings by `python docs/gen_api.py`; `help(name)` shows the full text",
+        "(parameters, attributes, the lecture formula in Notes, examples).",
+        "",
+    ]
     for modname, module in MODULES:
         lines += [f"## `{modname}`", ""]
         for name in module.__all__:

@@ -21,8 +21,14 @@ the study
 from contextlib import contextmanager
 from numbers import Integral
 
-__all__ = ["config_context", "exact_max_side_sparse", "fits_budget", "get_config",
-           "memory_budget", "set_config"]
+__all__ = [
+    "config_context",
+    "exact_max_side_sparse",
+    "fits_budget",
+    "get_config",
+    "memory_budget",
+    "set_config",
+]
 
 _DEFAULTS = {
     # bytes of the largest dense d×d Gram or n×n kernel matrix formed without being
@@ -68,11 +74,11 @@ def get_config():
 
 def _check(name, value):
     if name not in _DEFAULTS:
-        raise ValueError(f"Unknown skreg configuration key {name!r}; "
-                         f"valid keys are {sorted(_DEFAULTS)}.")
+        raise ValueError(
+            f"Unknown skreg configuration key {name!r}; valid keys are {sorted(_DEFAULTS)}."
+        )
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"skreg configuration {name!r} must be a positive integer, "
-                         f"got {value!r}.")
+        raise ValueError(f"skreg configuration {name!r} must be a positive integer, got {value!r}.")
     return int(value)
 
 

@@ -251,8 +251,16 @@ class EvidenceFit:
     scores: np.ndarray
 
 
-def log_evidence(lam, b, rss0, n_samples, n_features, noise_precision, weight_precision,
-                 hyper=(1e-6, 1e-6, 1e-6, 1e-6)):
+def log_evidence(
+    lam,
+    b,
+    rss0,
+    n_samples,
+    n_features,
+    noise_precision,
+    weight_precision,
+    hyper=(1e-6, 1e-6, 1e-6, 1e-6),
+):
     """log p(y | β, λ_w) + the Gamma hyperpriors, scikit-learn ``BayesianRidge``'s score.
 
     With m = βΣXᵀy the posterior mean and Σ = (βH + λ_wI)⁻¹,
@@ -271,13 +279,30 @@ def log_evidence(lam, b, rss0, n_samples, n_features, noise_precision, weight_pr
     sse = float(rss0) + (wp / beta) ** 2 * float(np.sum(g**2 * b[:, 0] ** 2))
     logdet = -float(np.sum(np.log(wp + beta * lam))) - (n_features - lam.size) * math.log(wp)
     score = l1 * math.log(wp) - l2 * wp + a1 * math.log(beta) - a2 * beta
-    return score + 0.5 * (n_features * math.log(wp) + n_samples * math.log(beta) - beta * sse
-                          - wp * coef_sq + logdet - n_samples * math.log(2 * math.pi))
+    return score + 0.5 * (
+        n_features * math.log(wp)
+        + n_samples * math.log(beta)
+        - beta * sse
+        - wp * coef_sq
+        + logdet
+        - n_samples * math.log(2 * math.pi)
+    )
 
 
-def evidence_fixed_point(lam, b, rss0, n_samples, n_features, *, noise_precision,
-                         weight_precision, max_iter=300, tol=1e-6,
-                         hyper=(1e-6, 1e-6, 1e-6, 1e-6), compute_score=False):
+def evidence_fixed_point(
+    lam,
+    b,
+    rss0,
+    n_samples,
+    n_features,
+    *,
+    noise_precision,
+    weight_precision,
+    max_iter=300,
+    tol=1e-6,
+    hyper=(1e-6, 1e-6, 1e-6, 1e-6),
+    compute_score=False,
+):
     """MacKay's fixed point for (β, λ_w), each iteration O(r) on the eigenvalues.
 
     scikit-learn ``BayesianRidge``'s iteration, in the eigenbasis: with a = λ_w/β the

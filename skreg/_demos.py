@@ -67,7 +67,9 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     x = X[:, 0]
     spectrum = decompose(X, y)
     lam = spectrum.eigenvalues
-    print("Demo: parameter norm penalties (polynomial regression, 10 points, degree 8)", file=stream)
+    print(
+        "Demo: parameter norm penalties (polynomial regression, 10 points, degree 8)", file=stream
+    )
     print(f"eigenvalues of H = XᵀX (centred): {_fmt_array(lam)}", file=stream)
     print(f"condition number λ_max/λ_min = {lam[0] / lam[-1]:.3g}", file=stream)
 
@@ -79,16 +81,28 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     truth = np.sin(2 * np.pi * xs)
     err_ols = float(np.mean((ols.predict(_poly(xs, degree)) - truth) ** 2))
     err_ridge = float(np.mean((ridge.predict(_poly(xs, degree)) - truth) ** 2))
-    print(f"ridge α chosen by leave-one-out: {alpha:.3g} (effective dof {ridge.effective_dof_:.2f} of {degree})", file=stream)
-    print(f"mean squared error against sin(2πx): unregularized {err_ols:.4g}, L2 {err_ridge:.4g}", file=stream)
-    print(f"‖w‖: unregularized {np.linalg.norm(ols.coef_):.4g}, L2 {np.linalg.norm(ridge.coef_):.4g}", file=stream)
+    print(
+        f"ridge α chosen by leave-one-out: {alpha:.3g} (effective dof {ridge.effective_dof_:.2f} of {degree})",
+        file=stream,
+    )
+    print(
+        f"mean squared error against sin(2πx): unregularized {err_ols:.4g}, L2 {err_ridge:.4g}",
+        file=stream,
+    )
+    print(
+        f"‖w‖: unregularized {np.linalg.norm(ols.coef_):.4g}, L2 {np.linalg.norm(ridge.coef_):.4g}",
+        file=stream,
+    )
 
     theta_star = spectrum.theta_star[:, 0]  # coordinates of ŵ_OLS in the eigenbasis
     phi = lam / (lam + alpha)
     theta_ridge = phi * theta_star
     print("direction  λᵢ          λᵢ/(λᵢ+α)   θ*ᵢ (unreg.)   θ̂ᵢ (L2)", file=stream)
     for i in range(lam.size):  # a short table, one line per direction
-        print(f"  u{i + 1:<7d}{lam[i]:<12.3g}{phi[i]:<12.3g}{theta_star[i]:<15.4g}{theta_ridge[i]:.4g}", file=stream)
+        print(
+            f"  u{i + 1:<7d}{lam[i]:<12.3g}{phi[i]:<12.3g}{theta_star[i]:<15.4g}{theta_ridge[i]:.4g}",
+            file=stream,
+        )
 
     # L1 vs L2 on the same diagonal quadratic ½Σλᵢ(θᵢ − θ*ᵢ)² (the lecture's example)
     l2 = theory.l2_shrink(theta_star, lam, alpha)
@@ -109,7 +123,9 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
         file=stream,
     )
 
-    figures = _penalties_figures(out, lam, alpha, x, y, xs, truth, ols, ridge, theta_star, theta_ridge)
+    figures = _penalties_figures(
+        out, lam, alpha, x, y, xs, truth, ols, ridge, theta_star, theta_ridge
+    )
     return {
         "eigenvalues": lam,
         "alpha": alpha,
@@ -172,8 +188,16 @@ def _penalties_figures(out, lam, alpha, x, y, xs, truth, ols, ridge, theta_star,
     alphas = np.logspace(np.log10(alpha) - 4, np.log10(alpha) + 4, 100)
     k = min(3, lam.size)
     for i in range(k):
-        (line,) = ax2.semilogx(alphas, theory.l2_shrink(theta_star[i], lam[i], alphas), label=f"L2, u{i + 1}")
-        ax2.semilogx(alphas, theory.soft_threshold(theta_star[i], lam[i], alphas), "--", color=line.get_color(), label=f"L1, u{i + 1}")
+        (line,) = ax2.semilogx(
+            alphas, theory.l2_shrink(theta_star[i], lam[i], alphas), label=f"L2, u{i + 1}"
+        )
+        ax2.semilogx(
+            alphas,
+            theory.soft_threshold(theta_star[i], lam[i], alphas),
+            "--",
+            color=line.get_color(),
+            label=f"L1, u{i + 1}",
+        )
     ax2.set_xlabel("α")
     ax2.set_ylabel("θ̂ᵢ")
     ax2.set_title("paths: L1 reaches exact zeros")
@@ -190,8 +214,12 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     X = StandardScaler().fit_transform(X)  # gradient descent needs a reasonable condition number
     n = X.shape[0]
     max_iter = 2000 if quick else 20000
-    print("Demo: early stopping (polynomial example, 20 points, degree 12, standardized)", file=stream)
-    es = EarlyStoppedGD(max_iter=max_iter, patience=1000 if quick else 5000, random_state=random_state).fit(X, y)
+    print(
+        "Demo: early stopping (polynomial example, 20 points, degree 12, standardized)", file=stream
+    )
+    es = EarlyStoppedGD(
+        max_iter=max_iter, patience=1000 if quick else 5000, random_state=random_state
+    ).fit(X, y)
     h = es.history_
     print(
         f"Algorithm 7.1: i* = {es.best_iter_} of {es.n_iter_} steps, validation loss "
@@ -208,7 +236,10 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     phi = np.divide(lam, lam + a, out=np.zeros_like(lam), where=(lam + a) > 0)
     coef_ridge = spectrum.filtered_coef(phi[None, :])[0, 0]
     gap = float(np.max(np.abs(coef_ridge - gd.coef_)))
-    print(f"learning rate ε = {gd.learning_rate_:.4g} on the mean loss (ε/n = {gd.learning_rate_ / n:.4g} on the sum)", file=stream)
+    print(
+        f"learning rate ε = {gd.learning_rate_:.4g} on the mean loss (ε/n = {gd.learning_rate_ / n:.4g} on the sum)",
+        file=stream,
+    )
     print(f"equivalent α per direction at τ = {tau}: {_fmt_array(a)}", file=stream)
     print(f"max |w_GD(τ) − w_ridge(α per direction)| = {gap:.2e}", file=stream)
     cv = RidgeEigenCV(alphas=np.logspace(-4, 3, 50)).fit(X, y)
@@ -230,14 +261,20 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     taus = np.unique(np.geomspace(1, max_iter, 200).astype(int))
     for i in range(0, lam.size, 2):
-        ax1.loglog(taus, theory.early_stopping_equivalent_alpha(lam[i], gd.learning_rate_ / n, taus), label=f"λ = {lam[i]:.3g}")
+        ax1.loglog(
+            taus,
+            theory.early_stopping_equivalent_alpha(lam[i], gd.learning_rate_ / n, taus),
+            label=f"λ = {lam[i]:.3g}",
+        )
     ax1.axhline(cv.alpha_, color="k", ls="--", label=f"ridge α (LOO) = {cv.alpha_:.3g}")
     ax1.axvline(tau, color="0.5", ls=":", label=f"τ = i* = {tau}")
     ax1.set_xlabel("steps τ")
     ax1.set_ylabel("equivalent α")
     ax1.set_title("α = λ(1−ελ)^τ / (1−(1−ελ)^τ)")
     ax1.legend(fontsize="x-small")
-    ShrinkageSpectrumDisplay(lam, [a, float(cv.alpha_)], labels=[f"GD, τ = {tau}", f"ridge α = {cv.alpha_:.3g}"]).plot(ax=ax2)
+    ShrinkageSpectrumDisplay(
+        lam, [a, float(cv.alpha_)], labels=[f"GD, τ = {tau}", f"ridge α = {cv.alpha_:.3g}"]
+    ).plot(ax=ax2)
     figures.append(save_figure(fig, tight_layout=True, path=out / "early_stopping_equivalence.png"))
 
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -270,16 +307,24 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
     alpha = theory.input_noise_equivalent_alpha(noise_std**2, n)
     ridge = RidgeEigen(alpha=alpha).fit(X, y)
     print("Demo: adding noise (inputs, labels, weights)", file=stream)
-    print(f"inputs: noise_std = {noise_std} (δ = {noise_std ** 2:.3g}), N = {n}: equivalent ridge α = δN = {alpha:.3g}", file=stream)
+    print(
+        f"inputs: noise_std = {noise_std} (δ = {noise_std**2:.3g}), N = {n}: equivalent ridge α = δN = {alpha:.3g}",
+        file=stream,
+    )
     copies = [1, 10, 100] if quick else [1, 10, 100, 1000]
     distances = []
     for c in copies:  # a few sizes
-        model = NoisyInputRegressor(noise_std=noise_std, n_copies=c, random_state=random_state).fit(X, y)
+        model = NoisyInputRegressor(noise_std=noise_std, n_copies=c, random_state=random_state).fit(
+            X, y
+        )
         d = float(np.linalg.norm(model.coef_ - ridge.coef_))
         distances.append(d)
         print(f"  augment with {c:5d} noisy copies: ‖w − w_ridge(δN)‖ = {d:.4g}", file=stream)
     exact = NoisyInputRegressor(noise_std=noise_std, method="marginalize").fit(X, y)
-    print(f"  marginalized (the expectation): ‖w − w_ridge(δN)‖ = {np.linalg.norm(exact.coef_ - ridge.coef_):.2e}", file=stream)
+    print(
+        f"  marginalized (the expectation): ‖w − w_ridge(δN)‖ = {np.linalg.norm(exact.coef_ - ridge.coef_):.2e}",
+        file=stream,
+    )
 
     smoothed = smooth_labels([1], 0.1, n_classes=4)[0]
     print(f"labels: one-hot (0, 1, 0, 0) with α = 0.1 → {_fmt_array(smoothed)}", file=stream)
@@ -292,7 +337,13 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
     for a in (0.0, 0.2):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            clf = MLPClassifier((16,), learning_rate_init=0.01, max_iter=epochs, label_smoothing=a, random_state=random_state).fit(Xi, yi)
+            clf = MLPClassifier(
+                (16,),
+                learning_rate_init=0.01,
+                max_iter=epochs,
+                label_smoothing=a,
+                random_state=random_state,
+            ).fit(Xi, yi)
         confidences[a] = clf.predict_proba(Xi).max(axis=1)
         print(
             f"  MLPClassifier on iris, label_smoothing = {a}: mean max probability {confidences[a].mean():.3f}, "
@@ -302,8 +353,23 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
 
     xs = _grid_x()
     x1, y1, nets, mc, closed, draws = _weight_noise(xs, quick, random_state, stream)
-    figures = _noise_figures(out, X, y, noise_std, alpha, ridge, copies, distances, smoothed,
-                             confidences, x1, y1, xs, nets, random_state)
+    figures = _noise_figures(
+        out,
+        X,
+        y,
+        noise_std,
+        alpha,
+        ridge,
+        copies,
+        distances,
+        smoothed,
+        confidences,
+        x1,
+        y1,
+        xs,
+        nets,
+        random_state,
+    )
     return {
         "equivalent_alpha": float(alpha),
         "copies": copies,
@@ -327,8 +393,15 @@ def _weight_noise(xs, quick, random_state, stream):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             net = MLPRegressor(
-                (64, 64), activation="tanh", learning_rate_init=0.01, max_iter=3000,
-                batch_size=None, alpha=0.0, weight_noise=delta, tol=0.0, n_iter_no_change=10**6,
+                (64, 64),
+                activation="tanh",
+                learning_rate_init=0.01,
+                max_iter=3000,
+                batch_size=None,
+                alpha=0.0,
+                weight_noise=delta,
+                tol=0.0,
+                n_iter_no_change=10**6,
                 random_state=random_state,
             ).fit(x1[:, None], y1)
         pred = net.predict(xs[:, None])
@@ -358,8 +431,23 @@ def _weight_noise(xs, quick, random_state, stream):
     return x1, y1, nets, mc, closed, draws
 
 
-def _noise_figures(out, X, y, noise_std, alpha, ridge, copies, distances, smoothed,
-                   confidences, x1, y1, xs, nets, random_state):
+def _noise_figures(
+    out,
+    X,
+    y,
+    noise_std,
+    alpha,
+    ridge,
+    copies,
+    distances,
+    smoothed,
+    confidences,
+    x1,
+    y1,
+    xs,
+    nets,
+    random_state,
+):
     """The three figures of :func:`demo_noise`; returns their paths."""
     plt = _plt()
     figures = []
@@ -373,7 +461,14 @@ def _noise_figures(out, X, y, noise_std, alpha, ridge, copies, distances, smooth
     idx = np.arange(1, X.shape[1] + 1)
     ax2.plot(idx, RidgeEigen(alpha=0.0).fit(X, y).coef_, "o-", label="least squares")
     ax2.plot(idx, ridge.coef_, "s-", label=f"ridge α = δN = {alpha:.3g}")
-    ax2.plot(idx, NoisyInputRegressor(noise_std=noise_std, n_copies=copies[-1], random_state=random_state).fit(X, y).coef_, "x--", label=f"augmented ({copies[-1]} copies)")
+    ax2.plot(
+        idx,
+        NoisyInputRegressor(noise_std=noise_std, n_copies=copies[-1], random_state=random_state)
+        .fit(X, y)
+        .coef_,
+        "x--",
+        label=f"augmented ({copies[-1]} copies)",
+    )
     ax2.set_xlabel("feature x^k")
     ax2.set_ylabel("coefficient")
     ax2.legend(fontsize="small")

@@ -238,8 +238,7 @@ def _single_target(design, b, alphas, tol, max_iter):
     # a target beyond 1e±100 would over/underflow in ‖b‖²: run on b/s, scale back
     s = float(np.max(np.abs(b))) if b.size else 0.0
     s = s if s > 0 and not 1e-100 < s < 1e100 else 1.0
-    V, al, be, k, converged = golub_kahan(design, b / s if s != 1.0 else b, alphas, tol,
-                                          max_iter)
+    V, al, be, k, converged = golub_kahan(design, b / s if s != 1.0 else b, alphas, tol, max_iter)
     be[0] *= s  # β₁ = ‖b‖ scales with b (so θ* and ‖Aᵀb‖ do); the rest is A's alone
     if k == 0:
         return np.zeros(0), np.zeros((0, d)), np.zeros(0), np.zeros((1, 0)), 0.0, 0, True
@@ -257,8 +256,9 @@ def _single_target(design, b, alphas, tol, max_iter):
     return ritz, V, theta, F, al[0] * be[0], k, converged
 
 
-def ridge_krylov(X, y, sample_weight=None, fit_intercept=True, alphas=(1.0,), tol=1e-6,
-                 max_iter=None):
+def ridge_krylov(
+    X, y, sample_weight=None, fit_intercept=True, alphas=(1.0,), tol=1e-6, max_iter=None
+):
     """Ridge for many α from Golub–Kahan bidiagonalization of the implicitly centred X.
 
     Parameters
@@ -326,8 +326,11 @@ def _rayleigh_ritz(design, bases, yw):
     residual is exactly that term applied to the coordinates).
     """
     n, d = design.shape
-    S = np.concatenate([b for b in bases if b.size], axis=0) if any(b.size for b in bases) \
+    S = (
+        np.concatenate([b for b in bases if b.size], axis=0)
+        if any(b.size for b in bases)
         else np.zeros((0, d))
+    )
     if S.shape[0] == 0:
         return np.zeros(0), np.zeros((0, d)), np.zeros((0, yw.shape[1])), np.zeros((1, 0))
     # the spaces overlap (all contain the dominant directions): an SVD, not a Gram,

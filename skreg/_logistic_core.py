@@ -207,18 +207,21 @@ class CrossEntropy:
         if self.binary:
             weights = {(0, 0): self.s * P[:, 0] * (1.0 - P[:, 0])}
         else:
-            weights = {(k, l): self.s * P[:, k] * ((k == l) - P[:, l])
-                       for k in range(K) for l in range(k, K)}
+            weights = {
+                (k, l): self.s * P[:, k] * ((k == l) - P[:, l])
+                for k in range(K)
+                for l in range(k, K)
+            }
         H = np.empty((K * d, K * d))
         Hb = np.zeros((K * d, K))
         Hbb = np.zeros((K, K))
         for (k, l), c in weights.items():
             block = self._cross(c)
-            H[k * d:(k + 1) * d, l * d:(l + 1) * d] = block
-            H[l * d:(l + 1) * d, k * d:(k + 1) * d] = block.T
+            H[k * d : (k + 1) * d, l * d : (l + 1) * d] = block
+            H[l * d : (l + 1) * d, k * d : (k + 1) * d] = block.T
             Xc = np.asarray(self.X.T @ c, dtype=np.float64).reshape(-1)
-            Hb[k * d:(k + 1) * d, l] = Xc
-            Hb[l * d:(l + 1) * d, k] = Xc
+            Hb[k * d : (k + 1) * d, l] = Xc
+            Hb[l * d : (l + 1) * d, k] = Xc
             Hbb[k, l] = Hbb[l, k] = c.sum()
         if self.fit_intercept:
             H -= Hb @ np.linalg.pinv(Hbb, hermitian=True, rcond=1e-12) @ Hb.T

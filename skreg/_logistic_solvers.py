@@ -56,7 +56,9 @@ def kkt_violation(grad_W, grad_b, W, alpha, l1_ratio, factor):
     """
     smooth = grad_W + alpha * (1.0 - l1_ratio) * factor * W
     thr = alpha * l1_ratio * factor
-    viol = np.where(W != 0, np.abs(smooth + thr * np.sign(W)), np.maximum(np.abs(smooth) - thr, 0.0))
+    viol = np.where(
+        W != 0, np.abs(smooth + thr * np.sign(W)), np.maximum(np.abs(smooth) - thr, 0.0)
+    )
     worst = float(viol.max()) if viol.size else 0.0
     return max(worst, float(np.abs(grad_b).max()) if grad_b.size else 0.0)
 
@@ -111,8 +113,15 @@ def _solve_quadratic(G, q, yy, alpha_l1, factor, w0, tol_abs):
     problem = _Problem.from_gram(G.T, q[:, None], np.array([max(yy, 1e-300)]))
     pf = None if np.all(factor == 1) else factor
     tol = min(1e-6, max(tol_abs / max(yy, 1e-300), 1e-13))
-    coefs, _, _ = solve_path(problem, [alpha_l1], penalty_factor=pf, tol=tol, max_iter=1000,
-                             coef_init=w0[None, :], warn=False)
+    coefs, _, _ = solve_path(
+        problem,
+        [alpha_l1],
+        penalty_factor=pf,
+        tol=tol,
+        max_iter=1000,
+        coef_init=w0[None, :],
+        warn=False,
+    )
     return coefs[0, 0]
 
 
@@ -133,11 +142,21 @@ def _class_step(datafit, state, k, g, gb, P, alpha, l1_ratio, factor, tol_abs):
     G = H  # H is a new array: the L2 part goes on its diagonal in place
     if l2 > 0:
         G[np.diag_indices_from(G)] += l2 * fc
-    w_new = _solve_quadratic(G, q, yy, alpha * l1_ratio, fc, wc, 0.01 * tol_abs**2 / max(np.max(np.diag(G), initial=1.0), 1e-300))
+    w_new = _solve_quadratic(
+        G,
+        q,
+        yy,
+        alpha * l1_ratio,
+        fc,
+        wc,
+        0.01 * tol_abs**2 / max(np.max(np.diag(G), initial=1.0), 1e-300),
+    )
     delta = w_new - wc
     db = (-gb / d_sum - float(xbar @ delta)) if datafit.fit_intercept and d_sum > 0 else 0.0
     decrease = float(g[cols] @ delta) + gb * db
-    decrease += penalty_value(w_new[None, :], alpha, l1_ratio, fc) - penalty_value(wc[None, :], alpha, l1_ratio, fc)
+    decrease += penalty_value(w_new[None, :], alpha, l1_ratio, fc) - penalty_value(
+        wc[None, :], alpha, l1_ratio, fc
+    )
     if not decrease < 0:
         return False
     d_eta = (datafit.matvec_cols(cols, delta) if cols.size else 0.0) + db
@@ -224,7 +243,12 @@ def fit_prox_newton(datafit, alpha, l1_ratio, factor, W, b, *, tol, max_iter):
     """
     W, b = np.array(W, dtype=np.float64), np.array(b, dtype=np.float64)
     eta = datafit.linear(W, b)
-    state = {"eta": eta, "W": W, "b": b, "obj": _penalized_objective(datafit, eta, W, alpha, l1_ratio, factor)}
+    state = {
+        "eta": eta,
+        "W": W,
+        "b": b,
+        "obj": _penalized_objective(datafit, eta, W, alpha, l1_ratio, factor),
+    }
     tol_abs = tol * datafit.weight_sum
     n_iter, converged = 0, False
     while True:
@@ -269,7 +293,7 @@ def fit_lbfgs(datafit, alpha, factor, W, b, *, tol, max_iter):
 
     def fun(x):
         Wx = x[: K * d].reshape(K, d)
-        bx = x[K * d:] if fit_b else np.zeros(K)
+        bx = x[K * d :] if fit_b else np.zeros(K)
         eta = datafit.linear(Wx, bx)
         fw = factor * Wx
         val, P = datafit.value_and_proba(eta)
@@ -280,11 +304,14 @@ def fit_lbfgs(datafit, alpha, factor, W, b, *, tol, max_iter):
 
     x0 = np.concatenate([np.ravel(W), b if fit_b else []]).astype(np.float64)
     res = optimize.minimize(
-        fun, x0, jac=True, method="L-BFGS-B",
+        fun,
+        x0,
+        jac=True,
+        method="L-BFGS-B",
         options={"maxiter": max_iter, "maxls": 50, "gtol": tol, "ftol": 64 * np.finfo(float).eps},
     )
     W_out = res.x[: K * d].reshape(K, d).copy()
-    b_out = res.x[K * d:].copy() if fit_b else np.zeros(K)
+    b_out = res.x[K * d :].copy() if fit_b else np.zeros(K)
     if alpha == 0:
         check_not_separated(datafit, datafit.linear(W_out, b_out))
     return W_out, b_out, int(res.nit), bool(res.status == 0)

@@ -401,8 +401,13 @@ class Spectrum:
         n = self.left_vectors.shape[0]
         sw = xp.ones(n, dtype=dtype, device=device) if self.sqrt_sw is None else self.sqrt_sw**2
         return _loo_from_rows(
-            self.left_vectors, self.yw, sw, float(xp.sum(sw)), self.eigenvalues,
-            self.fit_intercept, alphas,
+            self.left_vectors,
+            self.yw,
+            sw,
+            float(xp.sum(sw)),
+            self.eigenvalues,
+            self.fit_intercept,
+            alphas,
         )
 
     def loo_residuals_for(self, X, y, sample_weight, weight_sum, alphas):
@@ -431,8 +436,16 @@ class Spectrum:
         Xw = (np.asarray(X, dtype=np.float64) - self.X_offset) * sqrt_sw
         U = (Xw @ self.eigenvectors[:, :rank]) / s
         yw = (y - self.y_offset) * sqrt_sw
-        return _loo_from_rows(U, yw, sw, weight_sum, self.eigenvalues, self.fit_intercept,
-                              alphas, uty=s[:, None] * self.theta_star[:rank])
+        return _loo_from_rows(
+            U,
+            yw,
+            sw,
+            weight_sum,
+            self.eigenvalues,
+            self.fit_intercept,
+            alphas,
+            uty=s[:, None] * self.theta_star[:rank],
+        )
 
 
 def _loo_rows(X, y, sample_weight):
@@ -443,8 +456,9 @@ def _loo_rows(X, y, sample_weight):
     return y, sw, np.sqrt(sw)[:, None]
 
 
-def _loo_from_rows(U, yw, sw, weight_sum, eigenvalues, fit_intercept, alphas, uty=None,
-                   unpenalized_leverage=None):
+def _loo_from_rows(
+    U, yw, sw, weight_sum, eigenvalues, fit_intercept, alphas, uty=None, unpenalized_leverage=None
+):
     """Row-separable leave-one-out residuals (see :meth:`Spectrum.loo_residuals`).
 
     ``unpenalized_leverage`` (shape (n,)) is the diagonal of the projector onto
@@ -517,8 +531,12 @@ def _decompose_matrix(Xw, n_structural_zeros=0, offset=0.0):
     n, d = Xw.shape
     eps = xp.finfo(dtype).eps
     if min(n, d) == 0:
-        return (xp.zeros(0, dtype=dtype, device=device), xp.zeros((d, 0), dtype=dtype, device=device),
-                xp.zeros((n, 0), dtype=dtype, device=device), 0.0)
+        return (
+            xp.zeros(0, dtype=dtype, device=device),
+            xp.zeros((d, 0), dtype=dtype, device=device),
+            xp.zeros((n, 0), dtype=dtype, device=device),
+            0.0,
+        )
     if n >= d:
         lam, V = _eigh_descending(Xw.T @ Xw)
         U = None
@@ -592,7 +610,9 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
     n_zero = int(fit_intercept and Xw.shape[0] <= Xw.shape[1])
     if scale != 1.0:
         Xw = Xw / scale
-    omega = _offset_energy(*centring_deviation(X, X_offset, sample_weight)) if fit_intercept else 0.0
+    omega = (
+        _offset_energy(*centring_deviation(X, X_offset, sample_weight)) if fit_intercept else 0.0
+    )
     lam, V, U, tol = _decompose_matrix(Xw, n_zero, omega / scale / scale)
     zero = xp.zeros((), dtype=dtype, device=device)
     lam = xp.where(lam > tol, lam, zero)
@@ -670,7 +690,6 @@ def decompose_gram(stats, fit_intercept=True):
         y_offset=y_mean if fit_intercept else np.zeros(XTy.shape[1]),
         fit_intercept=fit_intercept,
     )
-
 
 
 def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):

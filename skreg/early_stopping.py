@@ -200,7 +200,9 @@ class _Phase:
             done = step
             train_loss = float(trainer.loss(params, self.X, self.y))
             val_loss = (
-                float(trainer.loss(params, self.X_val, self.y_val)) if self.y_val is not None else np.nan
+                float(trainer.loss(params, self.X_val, self.y_val))
+                if self.y_val is not None
+                else np.nan
             )
             stop, keep = callback(step, train_loss, val_loss)
             if keep:
@@ -219,7 +221,9 @@ class _Phase:
             train_losses, val_losses = self.trainer.trajectory_losses(
                 self.start, self.X, self.y, self.X_val, self.y_val, chunk
             )
-            for step, tl, vl in zip(chunk.tolist(), np.asarray(train_losses).tolist(), np.asarray(val_losses).tolist()):
+            for step, tl, vl in zip(
+                chunk.tolist(), np.asarray(train_losses).tolist(), np.asarray(val_losses).tolist(), strict=False
+            ):
                 done = step
                 stop, _ = callback(step, tl, vl)
                 if stop:
@@ -242,8 +246,10 @@ class _Phase:
 
 def _say(phase, step, train_loss, val_loss, start, mark=""):
     """The verbose line of one evaluation, with the time since the phase began."""
-    print(f"[{phase}] step {step}: train {train_loss:.6g}, val {val_loss:.6g}{mark} "
-          f"({time.perf_counter() - start:.2f} s)")
+    print(
+        f"[{phase}] step {step}: train {train_loss:.6g}, val {val_loss:.6g}{mark} "
+        f"({time.perf_counter() - start:.2f} s)"
+    )
 
 
 class _Search:
@@ -281,7 +287,7 @@ def _record(rows, phase, verbose):
 
 def _history(rows):
     """The evaluation rows as a dict of NumPy arrays (fixed-width strings for ``phase``)."""
-    columns = list(zip(*rows)) if rows else [(), (), (), ()]
+    columns = list(zip(*rows, strict=False)) if rows else [(), (), (), ()]
     return {
         "step": np.asarray(columns[0], dtype=np.int64),
         "train_loss": np.asarray(columns[1], dtype=np.float64),
@@ -428,14 +434,16 @@ def run_early_stopping(
     (2, 0.75, 4)
     """
     eval_every, patience, max_iter = _check_driver_options(
-        strategy, eval_every, patience, min_delta, max_iter)
+        strategy, eval_every, patience, min_delta, max_iter
+    )
     rows = []
 
     if strategy is None:
         if X_all is None:
             X_all, y_all = X_train, y_train
-        return _train_plainly(trainer, X_all, y_all, X_val, y_val, eval_every, max_iter,
-                              rows, verbose)
+        return _train_plainly(
+            trainer, X_all, y_all, X_val, y_val, eval_every, max_iter, rows, verbose
+        )
 
     if y_val is None:
         raise ValueError(f"strategy={strategy!r} needs a validation set (X_val, y_val).")
@@ -466,11 +474,15 @@ def run_early_stopping(
     best_params = phase.params_at(best_iter)
 
     if strategy == "best":
-        return EarlyStoppingResult(best_params, best_iter, n_iter, _history(rows), converged, best_iter)
+        return EarlyStoppingResult(
+            best_params, best_iter, n_iter, _history(rows), converged, best_iter
+        )
 
     if strategy == "retrain":  # ---- Algorithm 7.2: re-initialise, i* steps on all data
         phase = _Phase(trainer, trainer.init_params(), X_all, y_all, X_val, y_val)
-        phase.run(_evaluation_steps(eval_every, eval_every, best_iter), _record(rows, "retrain", verbose))
+        phase.run(
+            _evaluation_steps(eval_every, eval_every, best_iter), _record(rows, "retrain", verbose)
+        )
         params = phase.params_at(best_iter)
         return EarlyStoppingResult(
             params, best_iter, n_iter + best_iter, _history(rows), converged, best_iter
@@ -575,13 +587,27 @@ class ValidationSplit:
 def _weights_of_all(sample_weight, sample_weight_val, n, n_val, dtype):
     if sample_weight is None and sample_weight_val is None:
         return None
-    ones = (lambda m: np.ones(m, dtype=dtype))
-    return np.concatenate([ones(n) if sample_weight is None else np.asarray(sample_weight),
-                           ones(n_val) if sample_weight_val is None else np.asarray(sample_weight_val)])
+    ones = lambda m: np.ones(m, dtype=dtype)
+    return np.concatenate(
+        [
+            ones(n) if sample_weight is None else np.asarray(sample_weight),
+            ones(n_val) if sample_weight_val is None else np.asarray(sample_weight_val),
+        ]
+    )
 
 
-def validation_split(X, y, sample_weight=None, *, validation_fraction, random_state,
-                     stratify=False, X_val=None, y_val=None, sample_weight_val=None):
+def validation_split(
+    X,
+    y,
+    sample_weight=None,
+    *,
+    validation_fraction,
+    random_state,
+    stratify=False,
+    X_val=None,
+    y_val=None,
+    sample_weight_val=None,
+):
     """Subtrain / validation / all-data sets, with their sample weights, for early stopping.
 
     The one split every early-stopping estimator uses.  The row indices are split (as
@@ -641,12 +667,22 @@ def validation_split(X, y, sample_weight=None, *, validation_fraction, random_st
             )
         if np.shape(X_val)[0] == 0:
             raise ValueError("X_val is empty: at least one validation sample is required.")
-        sw_all = _weights_of_all(sample_weight, sample_weight_val, np.shape(X)[0] if np.ndim(X) else 0,
-                                 np.shape(X_val)[0], getattr(X, "dtype", np.float64))
-        return ValidationSplit((X, y, sample_weight), (X_val, y_val, sample_weight_val),
-                               (stack_rows(X, X_val), stack_rows(y, y_val), sw_all))
-    if isinstance(validation_fraction, bool) or not isinstance(validation_fraction, Real) or not (
-        0.0 < validation_fraction < 1.0
+        sw_all = _weights_of_all(
+            sample_weight,
+            sample_weight_val,
+            np.shape(X)[0] if np.ndim(X) else 0,
+            np.shape(X_val)[0],
+            getattr(X, "dtype", np.float64),
+        )
+        return ValidationSplit(
+            (X, y, sample_weight),
+            (X_val, y_val, sample_weight_val),
+            (stack_rows(X, X_val), stack_rows(y, y_val), sw_all),
+        )
+    if (
+        isinstance(validation_fraction, bool)
+        or not isinstance(validation_fraction, Real)
+        or not (0.0 < validation_fraction < 1.0)
     ):
         raise ValueError(f"validation_fraction must be in (0, 1), got {validation_fraction!r}.")
     n_samples = np.shape(X)[0]
@@ -667,7 +703,7 @@ def validation_split(X, y, sample_weight=None, *, validation_fraction, random_st
     idx_tr, idx_va = train_test_split(
         np.arange(n_samples), test_size=n_val, random_state=random_state, stratify=strata
     )
-    part = (lambda idx: tuple(take_rows(a, idx) for a in (X, y, sample_weight)))
+    part = lambda idx: tuple(take_rows(a, idx) for a in (X, y, sample_weight))
     return ValidationSplit(part(idx_tr), part(idx_va), (X, y, sample_weight))
 
 
@@ -705,6 +741,13 @@ def split_validation(
     >>> X_tr.shape, X_va.shape, X_all is X
     ((8, 2), (2, 2), True)
     """
-    split = validation_split(X, y, validation_fraction=validation_fraction,
-                             random_state=random_state, stratify=stratify, X_val=X_val, y_val=y_val)
+    split = validation_split(
+        X,
+        y,
+        validation_fraction=validation_fraction,
+        random_state=random_state,
+        stratify=stratify,
+        X_val=X_val,
+        y_val=y_val,
+    )
     return split.train[:2] + split.val[:2] + split.all[:2]

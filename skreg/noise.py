@@ -322,7 +322,11 @@ def input_noise_logistic_penalty(X, coef, proba, noise_std, sample_weight=None):
     grad_intercept : ndarray of shape (n_rows_of_coef,)
     """
     W = np.asarray(coef, dtype=np.float64)
-    s = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    s = (
+        np.ones(X.shape[0])
+        if sample_weight is None
+        else np.asarray(sample_weight, dtype=np.float64)
+    )
     half_var = 0.5 * float(noise_std) ** 2
     if W.shape[0] == 1:  # binary: one sigmoid
         p = np.asarray(proba, dtype=np.float64).reshape(-1)

@@ -27,7 +27,12 @@ __all__ = ["GD", "SGD", "Adam", "iter_minibatches", "weight_decay_step"]
 
 
 def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not np.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(f"{name} must be a finite float > 0, got {value!r}.")
     return float(value)
 
@@ -39,7 +44,12 @@ def _check_unit_interval(name, value):
 
 
 def _check_weight_decay(value):
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not np.isfinite(value)
+        or value < 0
+    ):
         raise ValueError(f"weight_decay must be a finite float >= 0, got {value!r}.")
     return float(value)
 
@@ -80,7 +90,9 @@ def weight_decay_step(theta, grad, learning_rate, alpha):
     array([ 0.95, -1.9 ])
     """
     theta = np.asarray(theta, dtype=np.float64)
-    return theta - learning_rate * np.asarray(grad, dtype=np.float64) - learning_rate * alpha * theta
+    return (
+        theta - learning_rate * np.asarray(grad, dtype=np.float64) - learning_rate * alpha * theta
+    )
 
 
 class GD:
@@ -125,7 +137,7 @@ class GD:
         """
         _check_lists(params, grads)
         lr, wd = self.learning_rate, self.weight_decay
-        for p, g in zip(params, grads):
+        for p, g in zip(params, grads, strict=False):
             if wd:
                 p *= 1.0 - lr * wd
             p -= lr * g
@@ -190,14 +202,14 @@ class SGD:
         _check_lists(params, grads)
         lr, mu, wd = self.learning_rate, self.momentum, self.weight_decay
         if mu == 0.0:  # no state: plain gradient descent
-            for p, g in zip(params, grads):
+            for p, g in zip(params, grads, strict=False):
                 if wd:
                     p *= 1.0 - lr * wd
                 p -= lr * g
             return
         if self.velocities is None:
             self.velocities = [np.zeros_like(p, dtype=np.float64) for p in params]
-        for p, g, v in zip(params, grads, self.velocities):
+        for p, g, v in zip(params, grads, self.velocities, strict=False):
             step = g + wd * p if wd else g
             v *= mu
             v -= lr * step
@@ -238,7 +250,9 @@ class Adam:
     array([0.9, 1.1])
     """
 
-    def __init__(self, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-8, weight_decay=0.0):
+    def __init__(
+        self, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-8, weight_decay=0.0
+    ):
         self.learning_rate = _check_positive("learning_rate", learning_rate)
         self.beta_1 = _check_unit_interval("beta_1", beta_1)
         self.beta_2 = _check_unit_interval("beta_2", beta_2)
@@ -269,7 +283,7 @@ class Adam:
         self.t += 1
         b1, b2, wd = self.beta_1, self.beta_2, self.weight_decay
         lr_t = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        for p, g, m, v in zip(params, grads, self.ms, self.vs):
+        for p, g, m, v in zip(params, grads, self.ms, self.vs, strict=False):
             step = g + wd * p if wd else g
             m *= b1
             m += (1.0 - b1) * step

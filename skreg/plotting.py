@@ -144,8 +144,18 @@ class RegularizationPathDisplay:
     (5, 3)
     """
 
-    def __init__(self, alphas, coefs, *, feature_names=None, chosen_alpha=None, estimator_name=None, penalty=None,
-                 alpha_min=None, alpha_1se=None):
+    def __init__(
+        self,
+        alphas,
+        coefs,
+        *,
+        feature_names=None,
+        chosen_alpha=None,
+        estimator_name=None,
+        penalty=None,
+        alpha_min=None,
+        alpha_1se=None,
+    ):
         self.alphas = np.asarray(alphas, dtype=np.float64)
         self.coefs = np.asarray(coefs, dtype=np.float64)
         self.alpha_min = alpha_min
@@ -155,15 +165,26 @@ class RegularizationPathDisplay:
                 f"coefs must have shape (n_alphas, n_features) with one row per alpha; got alphas "
                 f"of shape {self.alphas.shape} and coefs of shape {self.coefs.shape}."
             )
-        _check_length("feature_names", feature_names, self.coefs.shape[1], "coefficients (columns of coefs)")
+        _check_length(
+            "feature_names", feature_names, self.coefs.shape[1], "coefficients (columns of coefs)"
+        )
         self.feature_names = feature_names
         self.chosen_alpha = chosen_alpha
         self.estimator_name = estimator_name
         self.penalty = penalty
 
     @classmethod
-    def from_estimator(cls, estimator, alphas=None, *, feature_names=None, chosen_alpha=None, penalty=None, ax=None,
-                       **kwargs):
+    def from_estimator(
+        cls,
+        estimator,
+        alphas=None,
+        *,
+        feature_names=None,
+        chosen_alpha=None,
+        penalty=None,
+        ax=None,
+        **kwargs,
+    ):
         """Compute the path of a fitted estimator and plot it.
 
         Parameters
@@ -195,7 +216,9 @@ class RegularizationPathDisplay:
         _pyplot()
         model = _final_step(estimator)
         if hasattr(model, "coef_path_"):
-            return cls._from_cv_estimator(estimator, model, alphas, feature_names, penalty, ax, kwargs)
+            return cls._from_cv_estimator(
+                estimator, model, alphas, feature_names, penalty, ax, kwargs
+            )
         if not hasattr(model, "path"):
             raise TypeError(f"{type(model).__name__} has no path(alphas) method.")
         if alphas is None:
@@ -242,7 +265,10 @@ class RegularizationPathDisplay:
             coefs = coefs[0]
         if feature_names is None and hasattr(estimator, "feature_names_in_"):
             feature_names = list(estimator.feature_names_in_)
-        alpha_min, alpha_1se = getattr(model, "alpha_min_", None), getattr(model, "alpha_1se_", None)
+        alpha_min, alpha_1se = (
+            getattr(model, "alpha_min_", None),
+            getattr(model, "alpha_1se_", None),
+        )
         display = cls(
             grid,
             coefs.T,
@@ -272,21 +298,44 @@ class RegularizationPathDisplay:
         """
         ax, fig = _get_ax(ax)
         n_features = self.coefs.shape[1]
-        names = self.feature_names if self.feature_names is not None else [f"x{j}" for j in range(n_features)]
+        names = (
+            self.feature_names
+            if self.feature_names is not None
+            else [f"x{j}" for j in range(n_features)]
+        )
         self.lines_ = []
         for j in range(n_features):  # one line per coefficient
             (line,) = ax.plot(self.alphas, self.coefs[:, j], label=str(names[j]), **kwargs)
             self.lines_.append(line)
         ax.set_xscale("log")
         ax.axhline(0.0, color="0.6", lw=0.8)
-        if self.chosen_alpha is not None and np.ndim(self.chosen_alpha) == 0 and self.chosen_alpha > 0:
-            ax.axvline(float(self.chosen_alpha), color="k", ls="--", lw=1, label=f"α = {float(self.chosen_alpha):.3g}")
+        if (
+            self.chosen_alpha is not None
+            and np.ndim(self.chosen_alpha) == 0
+            and self.chosen_alpha > 0
+        ):
+            ax.axvline(
+                float(self.chosen_alpha),
+                color="k",
+                ls="--",
+                lw=1,
+                label=f"α = {float(self.chosen_alpha):.3g}",
+            )
         self.rule_lines_ = []
-        for value, name, style in ((getattr(self, "alpha_min", None), "α_min", "--"),
-                                   (getattr(self, "alpha_1se", None), "α_1se", ":")):
+        for value, name, style in (
+            (getattr(self, "alpha_min", None), "α_min", "--"),
+            (getattr(self, "alpha_1se", None), "α_1se", ":"),
+        ):
             if value is not None and value > 0:
-                self.rule_lines_.append(ax.axvline(float(value), color="k", ls=style, lw=1,
-                                                   label=f"{name} = {float(value):.3g}"))
+                self.rule_lines_.append(
+                    ax.axvline(
+                        float(value),
+                        color="k",
+                        ls=style,
+                        lw=1,
+                        label=f"{name} = {float(value):.3g}",
+                    )
+                )
         ax.set_xlabel("α (strength)")
         ax.set_ylabel("coefficient")
         title = f"{self.penalty} path" if self.penalty else "regularization path"
@@ -483,7 +532,11 @@ class EarlyStoppingCurveDisplay:
         _pyplot()
         model = _final_step(estimator)
         history = _fitted(model, "history_", "EarlyStoppingCurveDisplay")
-        display = cls(history, best_iter=getattr(model, "best_iter_", None), estimator_name=type(model).__name__)
+        display = cls(
+            history,
+            best_iter=getattr(model, "best_iter_", None),
+            estimator_name=type(model).__name__,
+        )
         return display.plot(ax=ax)
 
     def plot(self, ax=None, *, log_y=True):
@@ -517,7 +570,9 @@ class EarlyStoppingCurveDisplay:
         for k in np.flatnonzero(phases[1:] != phases[:-1]):
             ax.axvline(step[k + 1], color="0.7", ls=":", lw=1)
         if self.best_iter is not None and validated:  # i* is a validation optimum
-            ax.axvline(float(self.best_iter), color="k", ls="--", lw=1, label=f"i* = {int(self.best_iter)}")
+            ax.axvline(
+                float(self.best_iter), color="k", ls="--", lw=1, label=f"i* = {int(self.best_iter)}"
+            )
         if log_y:
             ax.set_yscale("log")
         ax.set_xlabel("step")
@@ -594,8 +649,20 @@ class CVCurveDisplay:
     [3.0, 1.0, 1.2]
     """
 
-    def __init__(self, alphas, mean_test_mse, sem_test_mse, *, alpha_min=None, alpha_1se=None,
-                 n_nonzero=None, estimator_name=None, labels=None, yscale="linear", ylim=None):
+    def __init__(
+        self,
+        alphas,
+        mean_test_mse,
+        sem_test_mse,
+        *,
+        alpha_min=None,
+        alpha_1se=None,
+        n_nonzero=None,
+        estimator_name=None,
+        labels=None,
+        yscale="linear",
+        ylim=None,
+    ):
         self.yscale = yscale
         self.ylim = ylim
         self.alphas = np.asarray(alphas, dtype=np.float64)
@@ -639,7 +706,9 @@ class CVCurveDisplay:
         if hasattr(model, "path_summary_") and "dof" in model.path_summary_:
             return cls._from_ridge_cv(model, ax, yscale, ylim, kwargs)
         results = _fitted(model, "cv_results_", "CVCurveDisplay")
-        if not isinstance(results, dict) or not {"alpha", "mean_test_mse", "sem_test_mse"} <= set(results):
+        if not isinstance(results, dict) or not {"alpha", "mean_test_mse", "sem_test_mse"} <= set(
+            results
+        ):
             raise ValueError(
                 f"{type(model).__name__}.cv_results_ has no 'alpha', 'mean_test_mse' and "
                 "'sem_test_mse': CVCurveDisplay needs a SoftThresholdQuadraticCV or RidgeEigenCV."
@@ -647,18 +716,24 @@ class CVCurveDisplay:
         rows = np.ones(len(results["alpha"]), dtype=bool)
         if "gamma" in results:  # the chosen relaxation only
             rows &= np.asarray(results["gamma"]) == getattr(model, "gamma_", 1.0)
-        ratios = np.asarray(results["l1_ratio"])[rows] if "l1_ratio" in results else np.zeros(rows.sum())
+        ratios = (
+            np.asarray(results["l1_ratio"])[rows] if "l1_ratio" in results else np.zeros(rows.sum())
+        )
         values = np.unique(ratios)
         pick = [rows.nonzero()[0][ratios == r] for r in values]
         stack = lambda key: np.array([np.asarray(results[key])[i] for i in pick])  # noqa: E731
         chosen = pick[int(np.flatnonzero(values == getattr(model, "l1_ratio_", values[0]))[0])]
         display = cls(
             stack("alpha") if len(pick) > 1 else np.asarray(results["alpha"])[chosen],
-            stack("mean_test_mse") if len(pick) > 1 else np.asarray(results["mean_test_mse"])[chosen],
+            stack("mean_test_mse")
+            if len(pick) > 1
+            else np.asarray(results["mean_test_mse"])[chosen],
             stack("sem_test_mse") if len(pick) > 1 else np.asarray(results["sem_test_mse"])[chosen],
             alpha_min=getattr(model, "alpha_min_", None),
             alpha_1se=getattr(model, "alpha_1se_", None),
-            n_nonzero=None if len(pick) > 1 or "n_nonzero" not in results else np.asarray(results["n_nonzero"])[chosen],
+            n_nonzero=None
+            if len(pick) > 1 or "n_nonzero" not in results
+            else np.asarray(results["n_nonzero"])[chosen],
             estimator_name=type(model).__name__,
             labels=[f"l1_ratio = {r:g}" for r in values] if len(pick) > 1 else None,
             yscale=yscale,
@@ -681,9 +756,14 @@ class CVCurveDisplay:
                 "CVCurveDisplay needs RidgeEigenCV fitted with cv=K, or with cv=None and "
                 "scoring=None (leave-one-out squared errors), and one alpha for all targets."
             )
-        alpha_min, alpha_1se = getattr(model, "alpha_min_", None), getattr(model, "alpha_1se_", None)
+        alpha_min, alpha_1se = (
+            getattr(model, "alpha_min_", None),
+            getattr(model, "alpha_1se_", None),
+        )
         display = cls(
-            model.alphas_, mean, sem,
+            model.alphas_,
+            mean,
+            sem,
             alpha_min=None if np.ndim(alpha_min) else alpha_min,
             alpha_1se=None if np.ndim(alpha_1se) else alpha_1se,
             estimator_name=type(model).__name__,
@@ -714,13 +794,20 @@ class CVCurveDisplay:
         self.errorbars_ = []
         for i in range(all_alphas.shape[0]):
             keep = all_alphas[i] > 0  # a log axis cannot show α = 0
-            style = {"fmt": "o", "ms": 3, "ecolor": "0.6", "elinewidth": 1, "capsize": 2,
-                     "label": labels[i]}
+            style = {
+                "fmt": "o",
+                "ms": 3,
+                "ecolor": "0.6",
+                "elinewidth": 1,
+                "capsize": 2,
+                "label": labels[i],
+            }
             if all_alphas.shape[0] == 1:
                 style["color"] = "tab:red"
             style.update(kwargs)
-            self.errorbars_.append(ax.errorbar(all_alphas[i][keep], means[i][keep], yerr=sems[i][keep],
-                                               **style))
+            self.errorbars_.append(
+                ax.errorbar(all_alphas[i][keep], means[i][keep], yerr=sems[i][keep], **style)
+            )
         self.errorbar_ = self.errorbars_[0]
         alphas = all_alphas[0][all_alphas[0] > 0]
         ax.set_xscale("log")
@@ -730,7 +817,9 @@ class CVCurveDisplay:
         self.lines_ = []
         for value, name, style in ((self.alpha_min, "α_min", "--"), (self.alpha_1se, "α_1se", ":")):
             if value is not None and value > 0:
-                line = ax.axvline(float(value), color="k", ls=style, lw=1, label=f"{name} = {float(value):.3g}")
+                line = ax.axvline(
+                    float(value), color="k", ls=style, lw=1, label=f"{name} = {float(value):.3g}"
+                )
                 self.lines_.append(line)
         ax.set_xlabel("α (strength)")
         ax.set_ylabel("mean squared error")
@@ -743,7 +832,9 @@ class CVCurveDisplay:
             top = ax.twiny()
             top.set_xscale("log")
             top.set_xlim(ax.get_xlim())
-            idx = np.unique(np.linspace(0, alphas.size - 1, min(n_top_ticks, alphas.size)).round().astype(int))
+            idx = np.unique(
+                np.linspace(0, alphas.size - 1, min(n_top_ticks, alphas.size)).round().astype(int)
+            )
             top.set_xticks(alphas[idx])
             top.set_xticklabels([str(int(k)) for k in self.n_nonzero[keep][idx]], fontsize="small")
             top.minorticks_off()

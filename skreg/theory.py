@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ridge_spectral_solution", "l2_shrink", "input_noise_equivalent_alpha", "weight_noise_penalty", "soft_threshold", "early_stopping_equivalent_alpha", "early_stopping_iterate"]
+__all__ = [
+    "ridge_spectral_solution",
+    "l2_shrink",
+    "input_noise_equivalent_alpha",
+    "weight_noise_penalty",
+    "soft_threshold",
+    "early_stopping_equivalent_alpha",
+    "early_stopping_iterate",
+]
 
 
 def _checked(name, value, *, low=None, strict=False, high=None, finite=True, what=""):
@@ -37,8 +45,10 @@ def _checked(name, value, *, low=None, strict=False, high=None, finite=True, wha
     return arr
 
 
-_EIGEN = (" (eigenvalues of a Gram matrix are non-negative: clip rounding-level negatives "
-          "with np.maximum(lam, 0))")
+_EIGEN = (
+    " (eigenvalues of a Gram matrix are non-negative: clip rounding-level negatives "
+    "with np.maximum(lam, 0))"
+)
 
 
 def ridge_spectral_solution(X, y, alpha):
@@ -355,7 +365,9 @@ def dropout_equivalent_penalty(X, coef, rate):
     coef = _checked("coef", coef)
     rate = _checked("rate", rate, low=0.0, high=1.0, what=" (a dropout rate in [0, 1))")
     if X.ndim != 2 or coef.shape[0] != X.shape[1]:
-        raise ValueError(f"coef must have one row per column of X ({X.shape[1]}), got shape {coef.shape}.")
+        raise ValueError(
+            f"coef must have one row per column of X ({X.shape[1]}), got shape {coef.shape}."
+        )
     energy = np.einsum("ij,ij->j", X, X)
     weighted = float(np.sum(energy * np.sum(coef.reshape(coef.shape[0], -1) ** 2, axis=1)))
     out = 0.5 * rate / (1.0 - rate) * weighted

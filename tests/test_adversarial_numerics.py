@@ -18,19 +18,38 @@ from scipy.linalg import LinAlgWarning
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, RidgeCV
 
-from skreg import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
-from skreg import SoftThresholdQuadratic, SoftThresholdQuadraticCV
+from skreg import (
+    EarlyStoppedGD,
+    NoisyInputRegressor,
+    RidgeEigen,
+    RidgeEigenCV,
+    SoftThresholdQuadratic,
+    SoftThresholdQuadraticCV,
+)
 
 # derandomize: the same examples on every run
-PROPERTY = settings(max_examples=30, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # --- rank decisions ----------------------------------------------------------------
 
 # the issue's example: a constant column whose mean is not exact in floating point
-X_ISSUE = np.array([[2.3, -.18, -.02], [2.3, .04, .01], [2.3, -.07, -.01],
-                    [2.3, 0, .06], [2.3, -.03, .03], [2.3, .09, -.11]])
-Y_ISSUE = np.array([-.3, .7, 1, -.9, .5, -.8])
+X_ISSUE = np.array(
+    [
+        [2.3, -0.18, -0.02],
+        [2.3, 0.04, 0.01],
+        [2.3, -0.07, -0.01],
+        [2.3, 0, 0.06],
+        [2.3, -0.03, 0.03],
+        [2.3, 0.09, -0.11],
+    ]
+)
+Y_ISSUE = np.array([-0.3, 0.7, 1, -0.9, 0.5, -0.8])
 
 
 def _ridge_brute(X, y, alpha, w=None):
@@ -121,7 +140,8 @@ def test_loo_and_dof_match_brute_force(kind, wide, as_sparse, weighted, penalty_
         warnings.simplefilter("error" if not grey else "ignore")
         with pytest.warns(LinAlgWarning) if grey else nullcontext():
             est = RidgeEigenCV(alphas=[alpha], store_cv_results=True, penalty_factor=p).fit(
-                Xfit, y, sample_weight=w)
+                Xfit, y, sample_weight=w
+            )
     ref = _loo_brute(X, y, alpha, w=w, drop=drop_at_zero if alpha == 0 else drop)
     assert_allclose(est.cv_results_[:, 0], ref, rtol=1e-3 if grey and alpha == 0 else 1e-6)
     # degrees of freedom: trace of the hat matrix of the brute-force design, minus 1
@@ -151,8 +171,9 @@ def test_early_stopped_gd_constant_column_matches_gd_loop():
         val.append(0.5 * np.mean((X_val @ w + ym - xm @ w - y_val) ** 2))
     for X in (X_ISSUE, sparse.csr_matrix(X_ISSUE)):
         for solver in ("spectral", "iterative"):
-            est = EarlyStoppedGD(learning_rate=10.0, strategy=None, max_iter=50,
-                                 solver=solver).fit(X, Y_ISSUE, X_val=X_val, y_val=y_val)
+            est = EarlyStoppedGD(learning_rate=10.0, strategy=None, max_iter=50, solver=solver).fit(
+                X, Y_ISSUE, X_val=X_val, y_val=y_val
+            )
             assert_allclose(est.coef_, w, atol=1e-12)
             assert_allclose(np.asarray(est.history_["val_loss"])[-50:], val, rtol=1e-10)
             # the constant column is no direction: its eigenvalue is an exact zero
@@ -178,7 +199,8 @@ def test_issue_example_array_api_route(alpha):
     ref = _loo_brute(X_ISSUE, Y_ISSUE, alpha, drop=[0])
     with config_context(array_api_dispatch=True):
         est = RidgeEigenCV(alphas=[alpha], store_cv_results=True).fit(
-            xp.asarray(X_ISSUE), xp.asarray(Y_ISSUE))
+            xp.asarray(X_ISSUE), xp.asarray(Y_ISSUE)
+        )
         loo = np.asarray(est.cv_results_)[:, 0]
     assert_allclose(loo, ref, rtol=1e-9)
     assert float(est.effective_dof_) == pytest.approx(2.0 if alpha == 0 else 0.0588424, rel=1e-5)
@@ -193,8 +215,9 @@ def test_issue_example_moments_routes(alpha):
     ref = _loo_brute(X_ISSUE, Y_ISSUE, alpha, drop=[0])
     with dask.config.set(scheduler="synchronous"), warnings.catch_warnings():
         warnings.simplefilter("ignore", LinAlgWarning)  # H alone: collinear or imprecise
-        est = RidgeEigenCV(alphas=[alpha]).fit(da.from_array(X_ISSUE, chunks=(3, 3)),
-                                               da.from_array(Y_ISSUE, chunks=3))
+        est = RidgeEigenCV(alphas=[alpha]).fit(
+            da.from_array(X_ISSUE, chunks=(3, 3)), da.from_array(Y_ISSUE, chunks=3)
+        )
         part = RidgeEigen(alpha=alpha)
         part.partial_fit(X_ISSUE[:3], Y_ISSUE[:3]).partial_fit(X_ISSUE[3:], Y_ISSUE[3:])
     assert -est.best_score_ == pytest.approx(ref.mean(), rel=1e-9)
@@ -213,12 +236,18 @@ def test_krylov_route_constant_column():
 
 
 @PROPERTY
-@given(n=st.integers(7, 14), d=st.integers(2, 4), seed=st.integers(0, 2**16),
-       value=st.floats(-1e3, 1e3, allow_nan=False).filter(lambda v: v != 0),
-       alpha=st.sampled_from([0.0, 0.01, 1.0, 30.0]), weighted=st.booleans(),
-       as_sparse=st.booleans())
-def test_property_loo_equals_brute_force_with_a_constant_column(n, d, seed, value, alpha,
-                                                                weighted, as_sparse):
+@given(
+    n=st.integers(7, 14),
+    d=st.integers(2, 4),
+    seed=st.integers(0, 2**16),
+    value=st.floats(-1e3, 1e3, allow_nan=False).filter(lambda v: v != 0),
+    alpha=st.sampled_from([0.0, 0.01, 1.0, 30.0]),
+    weighted=st.booleans(),
+    as_sparse=st.booleans(),
+)
+def test_property_loo_equals_brute_force_with_a_constant_column(
+    n, d, seed, value, alpha, weighted, as_sparse
+):
     rng = np.random.RandomState(seed)
     X = rng.randn(n, d + 1)
     X[:, rng.randint(d + 1)] = value  # one constant column anywhere
@@ -228,12 +257,14 @@ def test_property_loo_equals_brute_force_with_a_constant_column(n, d, seed, valu
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LinAlgWarning)
         est = RidgeEigenCV(alphas=[alpha], store_cv_results=True).fit(
-            sparse.csr_matrix(X) if as_sparse else X, y, sample_weight=w)
+            sparse.csr_matrix(X) if as_sparse else X, y, sample_weight=w
+        )
     ref = _loo_brute(X, y, alpha, w=w, drop=[const])
     assert_allclose(est.cv_results_[:, 0], ref, rtol=1e-6, atol=1e-9 * np.max(ref))
 
 
 # --- extreme scales ------------------------------------------------------------------
+
 
 def _scale_data(seed=0):
     rng = np.random.RandomState(seed)
@@ -261,8 +292,7 @@ def _fit_quietly(est, X, y):
 
 
 @PROPERTY
-@given(name=st.sampled_from(sorted(_SCALED)), k=st.integers(-300, 300),
-       on_x=st.booleans())
+@given(name=st.sampled_from(sorted(_SCALED)), k=st.integers(-300, 300), on_x=st.booleans())
 def test_property_scale_equivariance(name, k, on_x):
     """Scaling X (or y) by 10^k gives the scaled answer of the unscaled problem."""
     make, powers = _SCALED[name]
@@ -331,6 +361,7 @@ def test_extreme_alpha_that_cannot_be_represented_is_a_clear_error():
 
 # --- numerical crashes ---------------------------------------------------------------
 
+
 def _heavy_row_data():
     rng = np.random.RandomState(0)
     X = rng.randn(20, 3)
@@ -348,8 +379,9 @@ def test_one_weight_of_1e300_gives_the_fit_anchored_at_that_row():
     ridge = RidgeEigen(alpha=1.0).fit(X, y, sample_weight=w)
     assert_allclose(ridge.coef_, ridge_limit, rtol=1e-10)
     assert ridge.intercept_ == pytest.approx(y[0] - X[0] @ ridge.coef_, rel=1e-12)
-    lasso_limit = Lasso(alpha=1.0 / 19, fit_intercept=False, tol=1e-12, max_iter=100000).fit(
-        Xs, ys).coef_
+    lasso_limit = (
+        Lasso(alpha=1.0 / 19, fit_intercept=False, tol=1e-12, max_iter=100000).fit(Xs, ys).coef_
+    )
     lasso = SoftThresholdQuadratic(alpha=1.0, tol=1e-12).fit(X, y, sample_weight=w)
     assert_allclose(lasso.coef_, lasso_limit, rtol=1e-6, atol=1e-9)
     with warnings.catch_warnings():
@@ -357,7 +389,11 @@ def test_one_weight_of_1e300_gives_the_fit_anchored_at_that_row():
         cv = SoftThresholdQuadraticCV(cv=3).fit(X, y, sample_weight=w)
     assert np.all(np.isfinite(cv.mse_path_)) and np.count_nonzero(cv.coef_) == 3
     assert cv.intercept_ == pytest.approx(y[0] - X[0] @ cv.coef_, rel=1e-10)
-    for est in (RidgeEigenCV(), RidgeEigenCV(cv=3), RidgeEigen(alpha=1.0, penalty_factor=[0, 1, 1])):
+    for est in (
+        RidgeEigenCV(),
+        RidgeEigenCV(cv=3),
+        RidgeEigen(alpha=1.0, penalty_factor=[0, 1, 1]),
+    ):
         est.fit(X, y, sample_weight=w)
         assert np.all(np.isfinite(est.coef_)) and np.count_nonzero(est.coef_) == 3
         assert est.intercept_ == pytest.approx(y[0] - X[0] @ est.coef_, rel=1e-10)
@@ -393,8 +429,9 @@ def test_noise_std_whose_variance_overflows_is_a_clear_error(method):
     assert np.all(np.isfinite(coef)) and np.all(np.abs(coef) < 1e-100)  # all noise
 
 
-@pytest.mark.parametrize("make", [lambda: RidgeEigen(alpha=1.0),
-                                  lambda: SoftThresholdQuadratic(alpha=1.0)])
+@pytest.mark.parametrize(
+    "make", [lambda: RidgeEigen(alpha=1.0), lambda: SoftThresholdQuadratic(alpha=1.0)]
+)
 @pytest.mark.parametrize("scale", [1e200, 1e-200])
 def test_partial_fit_with_an_extreme_chunk_raises_and_keeps_the_state(make, scale):
     est = make().partial_fit(_X[:20], _Y[:20])
@@ -408,17 +445,28 @@ def test_partial_fit_with_an_extreme_chunk_raises_and_keeps_the_state(make, scal
     assert_allclose(est.coef_, full.coef_, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("make", [lambda: RidgeEigen(), lambda: RidgeEigen(solver="lanczos"),
-                                  lambda: SoftThresholdQuadratic(), lambda: RidgeEigenCV(),
-                                  lambda: SoftThresholdQuadraticCV(cv=3)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RidgeEigen(),
+        lambda: RidgeEigen(solver="lanczos"),
+        lambda: SoftThresholdQuadratic(),
+        lambda: RidgeEigenCV(),
+        lambda: SoftThresholdQuadraticCV(cv=3),
+    ],
+)
 def test_sparse_x_with_one_weight_of_1e300_is_a_clear_error(make):
     """Implicit centring cannot resolve the other rows: say so (dense X works, above)."""
     X, y, w = _heavy_row_data()
     with pytest.raises(ValueError, match="sparse X is centred implicitly"):
         make().fit(sparse.csr_matrix(X), y, sample_weight=w)
     w[0] = 1e6  # a large but resolvable weight: sparse = dense
-    assert_allclose(make().fit(sparse.csr_matrix(X), y, sample_weight=w).coef_,
-                    make().fit(X, y, sample_weight=w).coef_, rtol=1e-6, atol=1e-9)
+    assert_allclose(
+        make().fit(sparse.csr_matrix(X), y, sample_weight=w).coef_,
+        make().fit(X, y, sample_weight=w).coef_,
+        rtol=1e-6,
+        atol=1e-9,
+    )
 
 
 @pytest.mark.parametrize("kind", ["constant", "duplicated", "nearly constant"])
@@ -439,7 +487,8 @@ def test_early_stopped_gd_matches_gd_loop_on_redundant_columns(kind, as_sparse):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LinAlgWarning)
         est = EarlyStoppedGD(learning_rate=lr, strategy=None, max_iter=40, solver="spectral").fit(
-            fit_X, y, X_val=X_val, y_val=y_val)
+            fit_X, y, X_val=X_val, y_val=y_val
+        )
     assert_allclose(est.coef_, w, rtol=1e-8, atol=1e-10)
     assert_allclose(np.asarray(est.history_["val_loss"])[-40:], val, rtol=1e-8)
 

@@ -49,7 +49,13 @@ ESTIMATORS = {
 CLASSIFIERS = {"MLPClassifier"}
 # those whose tags declare sparse input: CSR gives the dense answer instead of an error
 SPARSE = {name for name, make in ESTIMATORS.items() if get_tags(make()).input_tags.sparse}
-LINEAR = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "EarlyStoppedGD", "NoisyInputRegressor"}
+LINEAR = {
+    "RidgeEigen",
+    "RidgeEigenCV",
+    "SoftThresholdQuadratic",
+    "EarlyStoppedGD",
+    "NoisyInputRegressor",
+}
 # a constant column is centred away: its coefficient is exactly 0 (noise breaks this)
 ZERO_ON_CONSTANT = LINEAR - {"NoisyInputRegressor"}
 # the minimum-norm / from-zero solutions treat two equal columns symmetrically
@@ -159,7 +165,9 @@ CASES = [
         },  # MLPClassifier fits a single class, as scikit-learn's
     ),
     Case("one_feature", lambda X, y: (X[:, :1], y)),
-    Case("y_wrong_length", lambda X, y: (X, y[:-1]), (ValueError, "inconsistent numbers of samples")),
+    Case(
+        "y_wrong_length", lambda X, y: (X, y[:-1]), (ValueError, "inconsistent numbers of samples")
+    ),
     Case(
         "y_2d",
         lambda X, y: (X, np.column_stack([y, y])),
@@ -189,19 +197,31 @@ CASES = [
         lambda X, y: (pd.DataFrame(X, columns=["a", "b", "c"]), pd.Series(y, name="y")),
         check=_same_as_clean,
     ),
-    Case("constant_column", lambda X, y: (np.column_stack([X, np.full(len(X), 3.0)]), y),
-         check=_constant_column_ignored),
-    Case("duplicated_column", lambda X, y: (np.column_stack([X, X[:, 0]]), y),
-         check=_duplicates_symmetric),
+    Case(
+        "constant_column",
+        lambda X, y: (np.column_stack([X, np.full(len(X), 3.0)]), y),
+        check=_constant_column_ignored,
+    ),
+    Case(
+        "duplicated_column",
+        lambda X, y: (np.column_stack([X, X[:, 0]]), y),
+        check=_duplicates_symmetric,
+    ),
     Case("d_greater_than_n", lambda X, y: (np.random.RandomState(1).randn(5, 12), y[:5])),
     Case("huge_X", lambda X, y: (X * 1e150, y)),
     Case("tiny_X", lambda X, y: (X * 1e-150, y)),
     Case("huge_y", lambda X, y: (X, y * 1e150 if y.dtype.kind == "f" else y)),
     Case("tiny_y", lambda X, y: (X, y * 1e-150 if y.dtype.kind == "f" else y)),
-    Case("float32", lambda X, y: (X.astype(np.float32), y.astype(np.float32) if y.dtype.kind == "f"
-                                  else y), check=_float32_kept),
-    Case("int", lambda X, y: (np.round(10 * X).astype(np.int64), np.round(y).astype(np.int64)),
-         check=_same_as_float),
+    Case(
+        "float32",
+        lambda X, y: (X.astype(np.float32), y.astype(np.float32) if y.dtype.kind == "f" else y),
+        check=_float32_kept,
+    ),
+    Case(
+        "int",
+        lambda X, y: (np.round(10 * X).astype(np.int64), np.round(y).astype(np.int64)),
+        check=_same_as_float,
+    ),
 ]
 
 
@@ -227,7 +247,7 @@ def assert_unchanged(a, original):
         a, original = np.asarray(a), np.asarray(original)
         assert a.dtype == original.dtype
         if a.dtype == object:
-            assert all(u is v or u == v for u, v in zip(a.ravel(), original.ravel()))
+            assert all(u is v or u == v for u, v in zip(a.ravel(), original.ravel(), strict=False))
         else:
             assert_array_equal(a, original)
 
@@ -290,7 +310,9 @@ SCALED = {
     "RidgeEigenCV": lambda s: RidgeEigenCV(alphas=np.array([0.1, 1.0, 10.0]) * s**2),
     "SoftThresholdQuadratic": lambda s: SoftThresholdQuadratic(alpha=2.0 * s),
     "EarlyStoppedGD": lambda s: EarlyStoppedGD(random_state=0),
-    "NoisyInputRegressor": lambda s: NoisyInputRegressor(noise_std=0.3 * s, n_copies=3, random_state=0),
+    "NoisyInputRegressor": lambda s: NoisyInputRegressor(
+        noise_std=0.3 * s, n_copies=3, random_state=0
+    ),
     "NoisyInputRegressor-marginalize": lambda s: NoisyInputRegressor(
         noise_std=0.3 * s, method="marginalize"
     ),
@@ -373,8 +395,11 @@ ABSURD = [
     ("EarlyStoppedGD", lambda: EarlyStoppedGD(learning_rate=-0.1), "learning_rate"),
     ("EarlyStoppedGD", lambda: EarlyStoppedGD(learning_rate=np.nan), "learning_rate"),
     ("EarlyStoppedGD", lambda: EarlyStoppedGD(learning_rate=1e6), "diverge"),
-    ("EarlyStoppedGD", lambda: EarlyStoppedGD(learning_rate=1e6, solver="iterative",
-                                              batch_size=5, random_state=0), "diverge"),
+    (
+        "EarlyStoppedGD",
+        lambda: EarlyStoppedGD(learning_rate=1e6, solver="iterative", batch_size=5, random_state=0),
+        "diverge",
+    ),
     ("EarlyStoppedGD", lambda: EarlyStoppedGD(patience=0), "patience"),
     ("EarlyStoppedGD", lambda: EarlyStoppedGD(validation_fraction=1.0), "validation_fraction"),
     ("NoisyInputRegressor", lambda: NoisyInputRegressor(n_copies=0), "n_copies"),
@@ -389,10 +414,20 @@ ABSURD = [
     ("MLPRegressor", lambda: MLPRegressor((5,), alpha=[1.0, np.nan]), "alpha"),
     ("MLPRegressor", lambda: MLPRegressor((5,), learning_rate_init=0.0), "learning_rate_init"),
     ("MLPRegressor", lambda: MLPRegressor((5,), learning_rate_init=-1.0), "learning_rate_init"),
-    ("MLPRegressor", lambda: MLPRegressor((5,), solver="sgd", learning_rate_init=1e6,
-                                          max_iter=50, random_state=0), "diverged"),
-    ("MLPRegressor", lambda: MLPRegressor((5,), solver="gd", learning_rate_init=1e6,
-                                          max_iter=50, random_state=0), "diverged"),
+    (
+        "MLPRegressor",
+        lambda: MLPRegressor(
+            (5,), solver="sgd", learning_rate_init=1e6, max_iter=50, random_state=0
+        ),
+        "diverged",
+    ),
+    (
+        "MLPRegressor",
+        lambda: MLPRegressor(
+            (5,), solver="gd", learning_rate_init=1e6, max_iter=50, random_state=0
+        ),
+        "diverged",
+    ),
     ("MLPRegressor", lambda: MLPRegressor((5,), patience=0, early_stopping=True), "patience"),
     ("MLPRegressor", lambda: MLPRegressor((0,)), "hidden_layer_sizes"),
     ("MLPRegressor", lambda: MLPRegressor((5,), weight_noise=-1.0), "weight_noise"),
@@ -425,8 +460,9 @@ def test_absurd_parameters(est_name, make, message):
     [
         # Adam normalizes its steps: a huge learning rate is a poor fit, not a divergence
         lambda: MLPRegressor((5,), learning_rate_init=1e6, max_iter=20, random_state=0),
-        lambda: MLPClassifier((5,), solver="sgd", learning_rate_init=1e6, max_iter=20,
-                              random_state=0),
+        lambda: MLPClassifier(
+            (5,), solver="sgd", learning_rate_init=1e6, max_iter=20, random_state=0
+        ),
     ],
     ids=["MLPRegressor-adam", "MLPClassifier-sgd"],
 )
@@ -442,7 +478,11 @@ def test_huge_learning_rate_is_finite_when_it_does_not_diverge(make):
 
 # --- sample_weight (the estimators whose fit takes it) ----------------------------------
 WEIGHTED = [
-    "RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "NoisyInputRegressor", "EarlyStoppedGD",
+    "RidgeEigen",
+    "RidgeEigenCV",
+    "SoftThresholdQuadratic",
+    "NoisyInputRegressor",
+    "EarlyStoppedGD",
 ]
 BAD_WEIGHTS = [
     ("nan", np.r_[np.ones(19), np.nan], NAN),
@@ -455,8 +495,9 @@ BAD_WEIGHTS = [
 ]
 
 
-@pytest.mark.parametrize("weights_name, weights, expected", BAD_WEIGHTS,
-                         ids=[w[0] for w in BAD_WEIGHTS])
+@pytest.mark.parametrize(
+    "weights_name, weights, expected", BAD_WEIGHTS, ids=[w[0] for w in BAD_WEIGHTS]
+)
 @pytest.mark.parametrize("est_name", WEIGHTED)
 def test_bad_sample_weight(est_name, weights_name, weights, expected):
     X, y = _clean_data(est_name)
@@ -470,7 +511,10 @@ def test_bad_sample_weight(est_name, weights_name, weights, expected):
     before = dict(vars(fitted))
     with pytest.raises(exc, match=message):
         fitted.fit(X, y, sample_weight=weights)
-    assert all(vars(fitted)[k] is v for k, v in before.items()) and vars(fitted).keys() == before.keys()
+    assert (
+        all(vars(fitted)[k] is v for k, v in before.items())
+        and vars(fitted).keys() == before.keys()
+    )
     assert_unchanged(weights, w0)
 
 

@@ -23,10 +23,23 @@ from skreg.utils import all_estimators, expected_failed_checks
 
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"BayesianRidgeEigen", "RidgeEigen", "RidgeEigenCV", "RidgeEigenIC", "RidgeEigenClassifier",
-            "RidgeEigenClassifierCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
-            "NoisyInputRegressor", "NoisyInputClassifier", "EarlyStoppedGD", "MLPClassifier",
-            "MLPRegressor", "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV"}
+WEIGHTED = {
+    "BayesianRidgeEigen",
+    "RidgeEigen",
+    "RidgeEigenCV",
+    "RidgeEigenIC",
+    "RidgeEigenClassifier",
+    "RidgeEigenClassifierCV",
+    "SoftThresholdQuadratic",
+    "SoftThresholdQuadraticCV",
+    "NoisyInputRegressor",
+    "NoisyInputClassifier",
+    "EarlyStoppedGD",
+    "MLPClassifier",
+    "MLPRegressor",
+    "PenalizedLogisticRegression",
+    "PenalizedLogisticRegressionCV",
+}
 
 
 def _instances():

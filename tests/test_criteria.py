@@ -55,10 +55,12 @@ def test_rss_and_dof_against_direct_ridge_fits():
 
 def test_information_criterion_formulas():
     rss, dof, n = np.array([2.0, 3.0]), np.array([4.0, 2.5]), 20
-    np.testing.assert_allclose(information_criterion(rss, dof, n, "aic"),
-                               n * np.log(rss / n) + 2 * dof)
-    np.testing.assert_allclose(information_criterion(rss, dof, n, "bic", 0.5),
-                               rss / 0.5 + math.log(n) * dof)
+    np.testing.assert_allclose(
+        information_criterion(rss, dof, n, "aic"), n * np.log(rss / n) + 2 * dof
+    )
+    np.testing.assert_allclose(
+        information_criterion(rss, dof, n, "bic", 0.5), rss / 0.5 + math.log(n) * dof
+    )
 
 
 def test_evidence_fixed_point_is_a_stationary_point_of_log_evidence():
@@ -68,8 +70,9 @@ def test_evidence_fixed_point_is_a_stationary_point_of_log_evidence():
     spec = decompose(X, y)
     lam, b, _ = penalized_directions(spec)
     rss0 = float(least_squares_rss(spec, X, y)[0])
-    fit = evidence_fixed_point(lam, b, rss0, 40, 6, noise_precision=1.0, weight_precision=1.0,
-                               tol=1e-14, max_iter=10_000)
+    fit = evidence_fixed_point(
+        lam, b, rss0, 40, 6, noise_precision=1.0, weight_precision=1.0, tol=1e-14, max_iter=10_000
+    )
     assert fit.converged
 
     def score(log_beta, log_wp):
@@ -86,5 +89,6 @@ def test_posterior_covariance_keeps_the_prior_on_the_null_space():
     spec = decompose(X, rng.standard_normal(5))
     sigma = posterior_covariance(spec.eigenvectors, spec.eigenvalues, 2.0, 0.5)
     Xc = X - X.mean(axis=0)
-    np.testing.assert_allclose(sigma, np.linalg.inv(2.0 * Xc.T @ Xc + 0.5 * np.eye(9)),
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        sigma, np.linalg.inv(2.0 * Xc.T @ Xc + 0.5 * np.eye(9)), rtol=1e-10, atol=1e-12
+    )

@@ -67,8 +67,11 @@ def test_gram_stats_equal_numpy(weighted):
 
 def test_map_row_blocks_covers_every_row():
     X, y, _ = _data()
-    sums = map_row_blocks(lambda Xb, yb, wb: (Xb.shape[0], wb), da.from_array(X, chunks=(25, 4)),
-                          da.from_array(y, chunks=25))
+    sums = map_row_blocks(
+        lambda Xb, yb, wb: (Xb.shape[0], wb),
+        da.from_array(X, chunks=(25, 4)),
+        da.from_array(y, chunks=25),
+    )
     assert [n for n, _ in sums] == [25, 25, 10]
     assert all(wb is None for _, wb in sums)
 
@@ -77,8 +80,11 @@ def test_map_row_blocks_covers_every_row():
 def test_dask_fit_equals_numpy_fit(Est):
     X, y, w = _data()
     # column chunks too: the estimator rechunks to whole rows
-    est = Est().fit(da.from_array(X, chunks=(16, 2)), da.from_array(y, chunks=16),
-                    sample_weight=da.from_array(w, chunks=16))
+    est = Est().fit(
+        da.from_array(X, chunks=(16, 2)),
+        da.from_array(y, chunks=16),
+        sample_weight=da.from_array(w, chunks=16),
+    )
     ref = Est().fit(X, y, sample_weight=w)
     assert_allclose(est.coef_, ref.coef_, rtol=1e-6, atol=1e-9)
     assert_allclose(est.intercept_, ref.intercept_, rtol=1e-8)
@@ -87,7 +93,9 @@ def test_dask_fit_equals_numpy_fit(Est):
     assert_allclose(out.compute(), ref.predict(X), rtol=1e-8)
 
 
-@pytest.mark.parametrize("value, message", [(np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity")])
+@pytest.mark.parametrize(
+    "value, message", [(np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity")]
+)
 def test_non_finite_block_is_a_clear_error(value, message):
     X, y, _ = _data()
     X = X.copy()
@@ -102,8 +110,11 @@ def test_negative_weights_in_a_block_are_a_clear_error():
     w = w.copy()
     w[50] = -1.0
     with pytest.raises(ValueError, match="Negative values"):
-        RidgeEigen().fit(da.from_array(X, chunks=(20, 4)), da.from_array(y, chunks=20),
-                         sample_weight=da.from_array(w, chunks=20))
+        RidgeEigen().fit(
+            da.from_array(X, chunks=(20, 4)),
+            da.from_array(y, chunks=20),
+            sample_weight=da.from_array(w, chunks=20),
+        )
 
 
 def test_dask_shape_errors():
@@ -125,8 +136,9 @@ def test_gram_stats_subtract_is_the_inverse_of_merge_far_from_the_origin():
     y = X @ [1.0, -1.0, 0.5] + rng.randn(50)
     w = rng.uniform(0.5, 2.0, 50)
     for weights in [None, w]:
-        whole = GramStats.from_chunk(X[:20], y[:20], None if weights is None else weights[:20]).merge(
-            GramStats.from_chunk(X[20:], y[20:], None if weights is None else weights[20:]))
+        whole = GramStats.from_chunk(
+            X[:20], y[:20], None if weights is None else weights[:20]
+        ).merge(GramStats.from_chunk(X[20:], y[20:], None if weights is None else weights[20:]))
         fold = GramStats.from_chunk(X[35:], y[35:], None if weights is None else weights[35:])
         rest = whole.subtract(fold)
         ref = GramStats.from_chunk(X[:35], y[:35], None if weights is None else weights[:35])
@@ -154,8 +166,9 @@ def _es_data(n=240, d=30, seed=2):
 
 def test_validation_mask_is_a_reproducible_chunk_free_rule():
     whole = validation_mask(0, 10_000, 0.25, seed=3)
-    pieces = np.concatenate([validation_mask(a, b, 0.25, 3)
-                             for a, b in [(0, 17), (17, 4000), (4000, 10_000)]])
+    pieces = np.concatenate(
+        [validation_mask(a, b, 0.25, 3) for a, b in [(0, 17), (17, 4000), (4000, 10_000)]]
+    )
     assert np.array_equal(whole, pieces)
     assert abs(whole.mean() - 0.25) < 0.02
     assert not np.array_equal(whole, validation_mask(0, 10_000, 0.25, seed=4))
@@ -167,8 +180,9 @@ def test_validation_mask_is_a_reproducible_chunk_free_rule():
 def test_dask_early_stopping_equals_numpy_on_the_same_split(strategy, weighted):
     X, y, w = _es_data()
     w = w if weighted else None
-    kw = dict(strategy=strategy, random_state=11, patience=5, min_delta=1e-9, max_iter=2000,
-              alpha=0.5)
+    kw = dict(
+        strategy=strategy, random_state=11, patience=5, min_delta=1e-9, max_iter=2000, alpha=0.5
+    )
     dX, dy = da.from_array(X, chunks=(50, 10)), da.from_array(y, chunks=50)
     dw = None if w is None else da.from_array(w, chunks=50)
     est = EarlyStoppedGD(**kw).fit(dX, dy, sample_weight=dw)
@@ -176,17 +190,24 @@ def test_dask_early_stopping_equals_numpy_on_the_same_split(strategy, weighted):
     if strategy is None:
         ref = EarlyStoppedGD(**kw).fit(X, y, sample_weight=w)
     else:
-        part = (lambda a, m: None if a is None else a[m])
-        ref = EarlyStoppedGD(**kw).fit(X[~held], y[~held], sample_weight=part(w, ~held),
-                                       X_val=X[held], y_val=y[held],
-                                       sample_weight_val=part(w, held))
+        part = lambda a, m: None if a is None else a[m]
+        ref = EarlyStoppedGD(**kw).fit(
+            X[~held],
+            y[~held],
+            sample_weight=part(w, ~held),
+            X_val=X[held],
+            y_val=y[held],
+            sample_weight_val=part(w, held),
+        )
         assert 5 < ref.best_iter_ < 1000  # stopped early, not by max_iter
     assert est.best_iter_ == ref.best_iter_ and est.n_iter_ == ref.n_iter_
     assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-10 * abs(ref.coef_).max())
     assert_allclose(est.intercept_, ref.intercept_, rtol=1e-10)
     assert_allclose(est.learning_rate_, ref.learning_rate_, rtol=1e-10)
     assert_allclose(est.history_frame()["val_loss"], ref.history_frame()["val_loss"], rtol=1e-10)
-    assert_allclose(est.history_frame()["train_loss"], ref.history_frame()["train_loss"], rtol=1e-10)
+    assert_allclose(
+        est.history_frame()["train_loss"], ref.history_frame()["train_loss"], rtol=1e-10
+    )
     assert_allclose(est.equivalent_alpha_, ref.equivalent_alpha_, rtol=1e-8)
     out = est.predict(dX)
     assert is_dask_collection(out)
@@ -199,8 +220,11 @@ def test_dask_early_stopping_with_an_explicit_validation_pair_and_two_targets():
     kw = dict(strategy="retrain", patience=5, min_delta=1e-9)
     ref = EarlyStoppedGD(**kw).fit(X[:180], Y[:180], X_val=X[180:], y_val=Y[180:])
     est = EarlyStoppedGD(**kw).fit(
-        da.from_array(X[:180], chunks=(45, 30)), da.from_array(Y[:180], chunks=(45, 2)),
-        X_val=da.from_array(X[180:], chunks=(25, 30)), y_val=da.from_array(Y[180:], chunks=(25, 2)))
+        da.from_array(X[:180], chunks=(45, 30)),
+        da.from_array(Y[:180], chunks=(45, 2)),
+        X_val=da.from_array(X[180:], chunks=(25, 30)),
+        y_val=da.from_array(Y[180:], chunks=(25, 2)),
+    )
     assert est.best_iter_ == ref.best_iter_
     assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-12)
     assert est.coef_.shape == (2, 30)
@@ -208,14 +232,21 @@ def test_dask_early_stopping_with_an_explicit_validation_pair_and_two_targets():
 
 def test_dask_early_stopping_split_is_reproducible_and_chunk_free():
     X, y, _ = _es_data(seed=4)
-    fits = [EarlyStoppedGD(random_state=5, patience=5).fit(
-        da.from_array(X, chunks=(c, 30)), da.from_array(y, chunks=c)) for c in (240, 37, 37)]
+    fits = [
+        EarlyStoppedGD(random_state=5, patience=5).fit(
+            da.from_array(X, chunks=(c, 30)), da.from_array(y, chunks=c)
+        )
+        for c in (240, 37, 37)
+    ]
     for other in fits[1:]:
         assert other.best_iter_ == fits[0].best_iter_
         assert_allclose(other.coef_, fits[0].coef_, rtol=1e-12)
     other_seed = EarlyStoppedGD(random_state=6, patience=5).fit(
-        da.from_array(X, chunks=(37, 30)), da.from_array(y, chunks=37))
-    assert not np.allclose(other_seed.history_frame()["val_loss"][:5], fits[0].history_["val_loss"][:5])
+        da.from_array(X, chunks=(37, 30)), da.from_array(y, chunks=37)
+    )
+    assert not np.allclose(
+        other_seed.history_frame()["val_loss"][:5], fits[0].history_["val_loss"][:5]
+    )
 
 
 def test_dask_early_stopping_refuses_what_needs_the_rows():
@@ -255,17 +286,27 @@ def test_dask_fits_keep_the_client_memory_flat():
 # ------------------------------------------------------------ NoisyInputRegressor on Dask
 def test_dask_marginalize_equals_numpy_and_augment_names_marginalize():
     X, y, w = _data()
-    dX, dy, dw = (da.from_array(a, chunks=16) if a.ndim == 1 else da.from_array(a, chunks=(16, 4))
-                  for a in (X, y, w))
+    dX, dy, dw = (
+        da.from_array(a, chunks=16) if a.ndim == 1 else da.from_array(a, chunks=(16, 4))
+        for a in (X, y, w)
+    )
     for weights, dweights in [(None, None), (w, dw)]:
-        est = NoisyInputRegressor(noise_std=0.5, method="marginalize").fit(dX, dy, sample_weight=dweights)
-        ref = NoisyInputRegressor(noise_std=0.5, method="marginalize").fit(X, y, sample_weight=weights)
-        assert_allclose(est.equivalent_alpha_, 0.25 * (60 if weights is None else w.sum()), rtol=1e-12)
+        est = NoisyInputRegressor(noise_std=0.5, method="marginalize").fit(
+            dX, dy, sample_weight=dweights
+        )
+        ref = NoisyInputRegressor(noise_std=0.5, method="marginalize").fit(
+            X, y, sample_weight=weights
+        )
+        assert_allclose(
+            est.equivalent_alpha_, 0.25 * (60 if weights is None else w.sum()), rtol=1e-12
+        )
         assert_allclose(est.equivalent_alpha_, ref.equivalent_alpha_, rtol=1e-12)
         assert_allclose(est.coef_, ref.coef_, rtol=1e-8)
         assert_allclose(est.predict(dX).compute(), ref.predict(X), rtol=1e-10)
     frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcd")), npartitions=3)
-    named = NoisyInputRegressor(method="marginalize").fit(frame, dd.from_pandas(pd.Series(y), npartitions=3))
+    named = NoisyInputRegressor(method="marginalize").fit(
+        frame, dd.from_pandas(pd.Series(y), npartitions=3)
+    )
     assert list(named.feature_names_in_) == list("abcd") and named.n_features_in_ == 4
     est = NoisyInputRegressor()
     with pytest.raises(ValueError, match="method='marginalize'"):
@@ -290,8 +331,10 @@ def test_dask_kfold_ridge_equals_numpy_kfold(cv, weighted, scoring):
     for target in (y, Y):
         ref = RidgeEigenCV(alphas=alphas, cv=cv, scoring=scoring).fit(X, target, sample_weight=w)
         est = RidgeEigenCV(alphas=alphas, cv=cv, scoring=scoring).fit(
-            da.from_array(X, chunks=(17, 4)), da.from_array(target, chunks=17),
-            sample_weight=None if w is None else da.from_array(w, chunks=17))
+            da.from_array(X, chunks=(17, 4)),
+            da.from_array(target, chunks=17),
+            sample_weight=None if w is None else da.from_array(w, chunks=17),
+        )
         assert est.alpha_ == ref.alpha_
         assert_allclose(est.best_score_, ref.best_score_, rtol=1e-10)
         assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-10 * abs(ref.coef_).max())
@@ -301,11 +344,19 @@ def test_dask_kfold_ridge_equals_numpy_kfold(cv, weighted, scoring):
 def test_dask_kfold_ridge_one_se_and_penalty_factor_equal_numpy():
     X, y, w = _data(n=103)
     factor = np.array([0.0, 1.0, 3.0, 0.5] + [1.0] * (X.shape[1] - 4))
-    kw = dict(alphas=np.logspace(-3, 4, 15), cv=4, selection="1se",
-              scoring="neg_mean_squared_error", penalty_factor=factor)
+    kw = dict(
+        alphas=np.logspace(-3, 4, 15),
+        cv=4,
+        selection="1se",
+        scoring="neg_mean_squared_error",
+        penalty_factor=factor,
+    )
     ref = RidgeEigenCV(**kw).fit(X, y, sample_weight=w)
-    est = RidgeEigenCV(**kw).fit(da.from_array(X, chunks=(17, 4)), da.from_array(y, chunks=17),
-                                 sample_weight=da.from_array(w, chunks=17))
+    est = RidgeEigenCV(**kw).fit(
+        da.from_array(X, chunks=(17, 4)),
+        da.from_array(y, chunks=17),
+        sample_weight=da.from_array(w, chunks=17),
+    )
     assert est.alpha_ == ref.alpha_ == ref.alpha_1se_ and est.alpha_1se_ == ref.alpha_1se_
     assert est.alpha_min_ == ref.alpha_min_ and ref.alpha_1se_ >= ref.alpha_min_
     assert_allclose(est.score_path_, ref.score_path_, rtol=1e-9)

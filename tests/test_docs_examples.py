@@ -19,7 +19,11 @@ def test_examples_exist():
 
 
 def _docs_snapshot():
-    return {p: p.stat().st_mtime_ns for p in DOCS.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p: p.stat().st_mtime_ns
+        for p in DOCS.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -29,7 +33,11 @@ def test_example_runs(script, tmp_path):
     before = _docs_snapshot()
     proc = subprocess.run(  # the folder named on the command line
         [sys.executable, "-W", "error::RuntimeWarning", str(script), str(tmp_path)],
-        capture_output=True, text=True, cwd=script.parent, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=script.parent,
+        env=env,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _docs_snapshot() == before  # never writes over the tracked files in docs/
@@ -40,7 +48,15 @@ def test_example_runs(script, tmp_path):
 
 def test_guide_pages_link_existing_files():
     pages = sorted(DOCS.glob("*.md"))
-    assert {p.stem for p in pages} >= {"index", "penalties", "early_stopping", "noise", "conventions", "scaling", "api"}
+    assert {p.stem for p in pages} >= {
+        "index",
+        "penalties",
+        "early_stopping",
+        "noise",
+        "conventions",
+        "scaling",
+        "api",
+    }
     for page in pages:
         for target in re.findall(r"\]\(([^)#]+)\)", page.read_text(encoding="utf-8")):
             if "://" not in target:
@@ -49,7 +65,9 @@ def test_guide_pages_link_existing_files():
 
 def test_api_page_lists_every_public_name():
     api = (DOCS / "api.md").read_text(encoding="utf-8")
-    missing = [name for name in skreg.__all__ if not name.startswith("__") and f"skreg.{name}(" not in api]
+    missing = [
+        name for name in skreg.__all__ if not name.startswith("__") and f"skreg.{name}(" not in api
+    ]
     assert not missing, f"docs/api.md is stale (missing {missing}): run python docs/gen_api.py"
 
 
@@ -63,6 +81,11 @@ def test_examples_default_output_is_outside_docs(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     common = importlib.import_module("_common")
     assert common.output_folder(["x.py"], {}) == (tmp_path / "skreg-examples").resolve()
-    assert common.output_folder(["x.py", str(tmp_path / "mine")], {}) == (tmp_path / "mine").resolve()
-    assert common.output_folder(["x.py"], {"SKREG_EXAMPLES_OUT": str(tmp_path / "env")}) == (tmp_path / "env").resolve()
+    assert (
+        common.output_folder(["x.py", str(tmp_path / "mine")], {}) == (tmp_path / "mine").resolve()
+    )
+    assert (
+        common.output_folder(["x.py"], {"SKREG_EXAMPLES_OUT": str(tmp_path / "env")})
+        == (tmp_path / "env").resolve()
+    )
     assert DOCS not in common.OUT.parents

@@ -10,8 +10,18 @@ import skreg
 numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
 # The public modules: their __all__ is the public API.
-MODULES = ["skreg", "skreg.penalties", "skreg.theory", "skreg.optim", "skreg.early_stopping",
-           "skreg.noise", "skreg.plotting", "skreg.datasets", "skreg.utils", "skreg.study"]
+MODULES = [
+    "skreg",
+    "skreg.penalties",
+    "skreg.theory",
+    "skreg.optim",
+    "skreg.early_stopping",
+    "skreg.noise",
+    "skreg.plotting",
+    "skreg.datasets",
+    "skreg.utils",
+    "skreg.study",
+]
 
 # Checked: a docstring exists (GL08), has a one-line summary (SS01), documents every
 # parameter of the signature and no other, in order, with a type (PR01-PR04), and a
@@ -38,7 +48,9 @@ def _public_objects():
             names.append(qualified)
             if inspect.isclass(obj):
                 for attr, value in vars(obj).items():
-                    if not attr.startswith("_") and (inspect.isfunction(value) or isinstance(value, property)):
+                    if not attr.startswith("_") and (
+                        inspect.isfunction(value) or isinstance(value, property)
+                    ):
                         names.append(f"{qualified}.{attr}")
     return sorted(set(names))
 

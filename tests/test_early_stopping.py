@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg.early_stopping import EarlyStoppingResult, history_frame, Trainer, run_early_stopping, split_validation
+from skreg.early_stopping import (
+    EarlyStoppingResult,
+    Trainer,
+    history_frame,
+    run_early_stopping,
+    split_validation,
+)
 
 
 # ------------------------------------------------------------------ scripted curves
@@ -47,17 +53,31 @@ def _noisy_u(seed):
     return lambda i: (i / 60.0 - 1.0) ** 2 + 0.05 * noise[i]
 
 
-@pytest.mark.parametrize("n, p, min_delta", [(1, 1, 0.0), (1, 10, 0.0), (3, 4, 0.0), (7, 2, 0.0), (2, 5, 0.01), (5, 20, 0.0)])
+@pytest.mark.parametrize(
+    "n, p, min_delta",
+    [(1, 1, 0.0), (1, 10, 0.0), (3, 4, 0.0), (7, 2, 0.0), (2, 5, 0.01), (5, 20, 0.0)],
+)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_best_matches_algorithm_7_1(n, p, min_delta, seed):
     curve = _noisy_u(seed)
     i_star, i_stop = algorithm_7_1(curve, n, p, 1500, min_delta)
-    result = run_early_stopping(Scripted(), None, curve, None, curve, eval_every=n, patience=p,
-                                min_delta=min_delta, max_iter=1500)
+    result = run_early_stopping(
+        Scripted(),
+        None,
+        curve,
+        None,
+        curve,
+        eval_every=n,
+        patience=p,
+        min_delta=min_delta,
+        max_iter=1500,
+    )
     assert (result.best_iter, result.n_iter, result.params) == (i_star, i_stop, i_star)
     assert result.converged
     assert history_frame(result.history)["step"].tolist() == list(range(n, i_stop + 1, n))
-    np.testing.assert_allclose(history_frame(result.history)["val_loss"], [curve(s) for s in range(n, i_stop + 1, n)])
+    np.testing.assert_allclose(
+        history_frame(result.history)["val_loss"], [curve(s) for s in range(n, i_stop + 1, n)]
+    )
     assert (history_frame(result.history)["phase"] == "search").all()
 
 
@@ -164,8 +184,12 @@ def _explicit_best(trainer, X, y, X_val, y_val, n, p, max_iter):
 def test_retrain_is_gd_on_all_data_for_i_star_steps(problem, n, p):
     X, y, X_val, y_val = problem
     trainer = LeastSquaresGD(X.shape[1], learning_rate=0.5)
-    (i_star, _), i_stop = _explicit_best(LeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, n, p, 5000)
-    result = run_early_stopping(trainer, X, y, X_val, y_val, strategy="retrain", eval_every=n, patience=p, max_iter=5000)
+    (i_star, _), i_stop = _explicit_best(
+        LeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, n, p, 5000
+    )
+    result = run_early_stopping(
+        trainer, X, y, X_val, y_val, strategy="retrain", eval_every=n, patience=p, max_iter=5000
+    )
     X_all, y_all = np.vstack([X, X_val]), np.concatenate([y, y_val])
     expected = trainer.train(trainer.init_params(), X_all, y_all, i_star)
     assert result.best_iter == i_star and result.n_iter == i_stop + i_star
@@ -179,7 +203,9 @@ def test_retrain_is_gd_on_all_data_for_i_star_steps(problem, n, p):
 def test_continue_trains_until_validation_loss_reaches_subtrain_loss(problem, n, p):
     X, y, X_val, y_val = problem
     trainer = LeastSquaresGD(X.shape[1], learning_rate=0.5)
-    (i_star, w), i_stop = _explicit_best(LeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, n, p, 20000)
+    (i_star, w), i_stop = _explicit_best(
+        LeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, n, p, 20000
+    )
     target = trainer.loss(w, X, y)
     X_all, y_all = np.vstack([X, X_val]), np.concatenate([y, y_val])
     extra = 0
@@ -187,8 +213,14 @@ def test_continue_trains_until_validation_loss_reaches_subtrain_loss(problem, n,
         w = trainer.train(w, X_all, y_all, n)
         extra += n
     assert 0 < extra < 5000
-    result = run_early_stopping(trainer, X, y, X_val, y_val, strategy="continue", eval_every=n, patience=p, max_iter=20000)
-    assert (result.best_iter, result.n_iter, result.n_steps) == (i_star, i_stop + extra, i_star + extra)
+    result = run_early_stopping(
+        trainer, X, y, X_val, y_val, strategy="continue", eval_every=n, patience=p, max_iter=20000
+    )
+    assert (result.best_iter, result.n_iter, result.n_steps) == (
+        i_star,
+        i_stop + extra,
+        i_star + extra,
+    )
     assert result.target_loss == pytest.approx(target, rel=1e-12) and result.converged
     np.testing.assert_allclose(result.params, w, rtol=1e-12)
     cont = history_frame(result.history)[history_frame(result.history)["phase"] == "continue"]
@@ -199,10 +231,14 @@ def test_continue_trains_until_validation_loss_reaches_subtrain_loss(problem, n,
 def test_continue_that_cannot_finish_warns(problem):
     X, y, X_val, y_val = problem
     trainer = LeastSquaresGD(X.shape[1], learning_rate=0.5)
-    (i_star, _), i_stop = _explicit_best(LeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, 1, 5, 20000)
+    (i_star, _), i_stop = _explicit_best(
+        LeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, 1, 5, 20000
+    )
     max_iter = i_stop + 3  # three continuation steps are not enough
     with pytest.warns(ConvergenceWarning, match=r"7\.3.*max_iter"):
-        result = run_early_stopping(trainer, X, y, X_val, y_val, strategy="continue", patience=5, max_iter=max_iter)
+        result = run_early_stopping(
+            trainer, X, y, X_val, y_val, strategy="continue", patience=5, max_iter=max_iter
+        )
     assert result.n_iter == max_iter and result.n_steps == i_star + 3 and not result.converged
     assert (history_frame(result.history)["val_loss"] > result.target_loss).all()
 
@@ -213,20 +249,33 @@ def test_closed_form_hook_gives_the_same_run(problem, strategy):
     kwargs = dict(strategy=strategy, eval_every=2, patience=150, max_iter=1200)
     plain = run_early_stopping(LeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, **kwargs)
     ClosedFormLeastSquaresGD.calls = 0
-    fast = run_early_stopping(ClosedFormLeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, **kwargs)
+    fast = run_early_stopping(
+        ClosedFormLeastSquaresGD(X.shape[1], 0.5), X, y, X_val, y_val, **kwargs
+    )
     assert ClosedFormLeastSquaresGD.calls >= 1
-    assert (fast.best_iter, fast.n_iter, fast.n_steps) == (plain.best_iter, plain.n_iter, plain.n_steps)
+    assert (fast.best_iter, fast.n_iter, fast.n_steps) == (
+        plain.best_iter,
+        plain.n_iter,
+        plain.n_steps,
+    )
     np.testing.assert_allclose(fast.params, plain.params, rtol=1e-12)
-    pd.testing.assert_frame_equal(history_frame(fast.history), history_frame(plain.history), rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        history_frame(fast.history), history_frame(plain.history), rtol=1e-12
+    )
 
 
 def test_strategy_none_runs_exactly_max_iter_steps(problem):
     X, y, _, _ = problem
     trainer = LeastSquaresGD(X.shape[1], 0.5)
     result = run_early_stopping(trainer, X, y, None, None, strategy=None, eval_every=4, max_iter=10)
-    np.testing.assert_allclose(result.params, trainer.train(trainer.init_params(), X, y, 10), rtol=1e-13)
+    np.testing.assert_allclose(
+        result.params, trainer.train(trainer.init_params(), X, y, 10), rtol=1e-13
+    )
     assert history_frame(result.history)["step"].tolist() == [4, 8, 10]
-    assert history_frame(result.history)["val_loss"].isna().all() and (history_frame(result.history)["phase"] == "train").all()
+    assert (
+        history_frame(result.history)["val_loss"].isna().all()
+        and (history_frame(result.history)["phase"] == "train").all()
+    )
     assert (result.best_iter, result.n_iter) == (10, 10)
 
 
@@ -236,14 +285,21 @@ def test_result_and_protocol_types(problem):
     assert isinstance(trainer, Trainer)
     result = run_early_stopping(trainer, X, y, X_val, y_val)
     assert isinstance(result, EarlyStoppingResult)
-    assert list(history_frame(result.history).columns) == ["step", "train_loss", "val_loss", "phase"]
+    assert list(history_frame(result.history).columns) == [
+        "step",
+        "train_loss",
+        "val_loss",
+        "phase",
+    ]
     assert history_frame(result.history)["step"].dtype == np.int64
 
 
 # ------------------------------------------------------------------ split_validation
 def test_split_validation_fraction_and_seed():
     X, y = np.arange(40.0).reshape(20, 2), np.arange(20.0)
-    X_tr, y_tr, X_va, y_va, X_all, y_all = split_validation(X, y, validation_fraction=0.25, random_state=1)
+    X_tr, y_tr, X_va, y_va, X_all, y_all = split_validation(
+        X, y, validation_fraction=0.25, random_state=1
+    )
     assert X_tr.shape == (15, 2) and X_va.shape == (5, 2) and X_all is X and y_all is y
     np.testing.assert_array_equal(np.sort(np.concatenate([y_tr, y_va])), y)
     np.testing.assert_array_equal(X_va[:, 0] / 2, y_va)  # rows stay paired
@@ -255,7 +311,8 @@ def test_split_validation_explicit_data_is_appended():
     X, y = np.ones((6, 2)), np.arange(6.0)
     X_val, y_val = np.zeros((3, 2)), -np.ones(3)
     X_tr, y_tr, X_va, y_va, X_all, y_all = split_validation(
-        X, y, validation_fraction=0.5, random_state=0, X_val=X_val, y_val=y_val)
+        X, y, validation_fraction=0.5, random_state=0, X_val=X_val, y_val=y_val
+    )
     assert X_tr is X and X_va is X_val
     np.testing.assert_array_equal(y_all, np.concatenate([y, y_val]))
     assert X_all.shape == (9, 2)
@@ -266,17 +323,23 @@ def test_split_validation_explicit_data_is_appended():
 def test_split_validation_stratifies_and_falls_back():
     y = np.array([0] * 16 + [1] * 4)
     X = np.arange(20.0)[:, None]
-    _, y_tr, _, y_va, _, _ = split_validation(X, y, validation_fraction=0.25, random_state=0, stratify=True)
+    _, y_tr, _, y_va, _, _ = split_validation(
+        X, y, validation_fraction=0.25, random_state=0, stratify=True
+    )
     assert np.bincount(y_va).tolist() == [4, 1] and np.bincount(y_tr).tolist() == [12, 3]
     y_rare = np.array([0] * 19 + [1])  # one member: stratification impossible, plain split
-    _, y_tr, _, y_va, _, _ = split_validation(X, y_rare, validation_fraction=0.25, random_state=0, stratify=True)
+    _, y_tr, _, y_va, _, _ = split_validation(
+        X, y_rare, validation_fraction=0.25, random_state=0, stratify=True
+    )
     assert y_tr.size == 15 and y_va.size == 5 and y_tr.sum() + y_va.sum() == 1
 
 
 def test_split_validation_too_few_samples():
     with pytest.raises(ValueError, match="n_samples=1"):
         split_validation(np.ones((1, 2)), np.ones(1), validation_fraction=0.2, random_state=0)
-    X_tr, _, X_va, _, _, _ = split_validation(np.ones((2, 2)), np.ones(2), validation_fraction=0.2, random_state=0)
+    X_tr, _, X_va, _, _, _ = split_validation(
+        np.ones((2, 2)), np.ones(2), validation_fraction=0.2, random_state=0
+    )
     assert X_tr.shape[0] == 1 and X_va.shape[0] == 1
     with pytest.raises(ValueError, match="validation_fraction"):
         split_validation(np.ones((5, 2)), np.ones(5), validation_fraction=1.0, random_state=0)
@@ -293,7 +356,10 @@ def test_verbose_prints_one_line_per_evaluation_with_elapsed_time(capsys):
     model = EarlyStoppedGD(max_iter=20, patience=3, verbose=1, random_state=0).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == len(model.history_["step"])
-    assert all(re.search(r"^\[search\] step \d+: train .*, val .* \(\d+\.\d\d s\)$", line) for line in lines)
+    assert all(
+        re.search(r"^\[search\] step \d+: train .*, val .* \(\d+\.\d\d s\)$", line)
+        for line in lines
+    )
     RidgeEigenCV(alphas=[0.1, 1.0, 10.0], cv=3, verbose=1).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3 and all("fold" in line and line.endswith(" s)") for line in lines)

@@ -141,8 +141,7 @@ def test_subtract_is_from_chunk_of_the_difference(weighted):
     w = None if sw is None else sw[fold]
     rest = whole.subtract(GramStats.from_chunk(X[fold], y[fold], w))
     assert rest.n_samples == 53
-    assert_stats(rest, direct(X[~fold], y[~fold], None if sw is None else sw[~fold]),
-                 rtol=1e-10)
+    assert_stats(rest, direct(X[~fold], y[~fold], None if sw is None else sw[~fold]), rtol=1e-10)
     assert_allclose(rest.Sxx, rest.Sxx.T, rtol=0)
 
 
@@ -281,8 +280,11 @@ def test_large_offset_scatter_about_and_rss():
     assert_allclose(stats.rss(coefs, 1e8 + dp, 1e8 + dq), ref, rtol=1e-10)
 
 
-@pytest.mark.xfail(strict=True, reason="sparse from_chunk takes the origin as reference and "
-                   "builds S_xx = XᵀWX − c x̄ᵀ − x̄ cᵀ + W x̄x̄ᵀ: a 1e8 column loses every digit")
+@pytest.mark.xfail(
+    strict=True,
+    reason="sparse from_chunk takes the origin as reference and "
+    "builds S_xx = XᵀWX − c x̄ᵀ − x̄ cᵀ + W x̄x̄ᵀ: a 1e8 column loses every digit",
+)
 def test_large_offset_sparse_chunk_loses_nothing():
     Z, yz, _, _ = _offset_data()
     X = Z.copy()
@@ -294,16 +296,23 @@ def test_large_offset_sparse_chunk_loses_nothing():
 
 # ------------------------------------------------------------------ properties
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), n=st.integers(2, 40),
-       cuts=st.lists(st.floats(0.0, 1.0), max_size=4), weighted=st.booleans(),
-       offset=st.sampled_from([0.0, 1e3, 1e8]))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(2, 40),
+    cuts=st.lists(st.floats(0.0, 1.0), max_size=4),
+    weighted=st.booleans(),
+    offset=st.sampled_from([0.0, 1e3, 1e8]),
+)
 def test_property_any_split_merges_to_the_whole(seed, n, cuts, weighted, offset):
     X, y, sw = _data(n, d=3, t=1, seed=seed, weighted=weighted)
     X, y = X + offset, y + offset
     edges = np.unique(np.r_[0, (np.asarray(cuts) * n).astype(int), n])
     w = (lambda s: None) if sw is None else (lambda s: sw[s])
-    chunks = [GramStats.from_chunk(X[a:b], y[a:b], w(slice(a, b)))
-              for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+    chunks = [
+        GramStats.from_chunk(X[a:b], y[a:b], w(slice(a, b)))
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+        if b > a
+    ]
     merged = chunks[0]
     for c in chunks[1:]:
         merged = merged.merge(c)

@@ -6,8 +6,8 @@ from numpy.testing import assert_allclose
 from scipy import sparse
 from scipy.sparse.linalg import lsqr
 
-from skreg._krylov import golub_kahan, ridge_krylov
 from skreg._data._sparse import CenteredDesign
+from skreg._krylov import golub_kahan, ridge_krylov
 from skreg._spectral import decompose
 
 
@@ -35,8 +35,10 @@ def test_residual_estimates_equal_true_residuals(shape):
     path = ridge_krylov(X, y, sw, True, alphas, tol=1e-8)
     Xc, yc = _centred(X, y, sw)
     coefs = path.spectrum.ridge_coef(alphas)[:, 0, :]
-    true = [np.linalg.norm(Xc.T @ (yc - Xc @ w) - a * w) / np.linalg.norm(Xc.T @ yc)
-            for a, w in zip(alphas, coefs)]
+    true = [
+        np.linalg.norm(Xc.T @ (yc - Xc @ w) - a * w) / np.linalg.norm(Xc.T @ yc)
+        for a, w in zip(alphas, coefs, strict=False)
+    ]
     assert_allclose(path.residuals(alphas)[:, 0], true, rtol=1e-6, atol=1e-14)
     assert np.max(true) <= 1e-8  # the stopping rule: the worst α meets tol
     exact = np.linalg.solve(Xc.T @ Xc + 0.01 * np.eye(shape[1]), Xc.T @ yc)
@@ -88,7 +90,9 @@ def test_low_rank_breaks_down_exactly():
     assert np.count_nonzero(path.spectrum.eigenvalues) == 3
     exact = decompose(X.toarray(), y)
     alphas = [0.0, 1e-8, 1.0, 1e3]
-    assert_allclose(path.spectrum.ridge_coef(alphas), exact.ridge_coef(alphas), rtol=1e-8, atol=1e-12)
+    assert_allclose(
+        path.spectrum.ridge_coef(alphas), exact.ridge_coef(alphas), rtol=1e-8, atol=1e-12
+    )
 
 
 def test_multitarget_union_and_dense_and_degenerate_targets():

@@ -8,13 +8,13 @@ from sklearn.linear_model import Lasso, lasso_path
 
 from skreg import SoftThresholdQuadratic
 from skreg._data._gram import GramStats
-from skreg._l1 import _Problem, alpha_max, make_problem, reduce_problem, solve_path
 from skreg._data._sparse import (
     CenteredDesign,
     centered_column_sq_norms,
     centered_columns_times,
     centered_gram_block,
 )
+from skreg._l1 import _Problem, alpha_max, make_problem, reduce_problem, solve_path
 
 
 def ar1(n=200, d=40, rho=0.8, seed=0):
@@ -33,8 +33,17 @@ def test_the_private_solver_api_has_one_home():
     import skreg._l1 as l1
     from skreg.linear_model import _lasso
 
-    for name in ("_Problem", "_fit_one", "_solve", "_duality_gap", "_ActiveSet", "solve_path",
-                 "make_problem", "alpha_max", "nontrivial_penalty_factor"):
+    for name in (
+        "_Problem",
+        "_fit_one",
+        "_solve",
+        "_duality_gap",
+        "_ActiveSet",
+        "solve_path",
+        "make_problem",
+        "alpha_max",
+        "nontrivial_penalty_factor",
+    ):
         assert hasattr(l1, name), name
     # the estimator module uses the core; it does not re-export the solver internals
     assert not hasattr(_lasso, "_duality_gap") and not hasattr(_lasso, "_fit_one")
@@ -127,7 +136,9 @@ def test_sparse_column_block_functions_match_dense(weighted, centred):
     design = CenteredDesign(X, m, None if w is None else np.sqrt(w))
     Xw = (X.toarray() - m) * (1.0 if w is None else np.sqrt(w)[:, None])
     rows, cols = np.array([0, 3, 7]), np.array([1, 3, 11, 5])
-    assert_allclose(centered_gram_block(design, rows, cols), Xw[:, rows].T @ Xw[:, cols], atol=1e-12)
+    assert_allclose(
+        centered_gram_block(design, rows, cols), Xw[:, rows].T @ Xw[:, cols], atol=1e-12
+    )
     assert_allclose(centered_gram_block(design, None, None), Xw.T @ Xw, atol=1e-12)
     v = rng.standard_normal(4)
     assert_allclose(centered_columns_times(design, cols, v), Xw[:, cols] @ v, atol=1e-12)

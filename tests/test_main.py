@@ -47,7 +47,12 @@ def diabetes_study(tmp_path_factory):
 def test_study_quick_writes_table_csv_report_and_figures(diabetes_study):
     status, stdout, stderr, out = diabetes_study
     assert status == 0
-    for label in ("RidgeEigenCV (L2)", "SoftThresholdQuadratic (L1)", "EarlyStoppedGD (retrain)", "MLPRegressor (weight noise)"):
+    for label in (
+        "RidgeEigenCV (L2)",
+        "SoftThresholdQuadratic (L1)",
+        "EarlyStoppedGD (retrain)",
+        "MLPRegressor (weight noise)",
+    ):
         assert label in stdout
     assert "CV score" in stdout and "held-out" in stdout and "mean (baseline)" in stdout
     # the schema comes first, then one progress line per method with its elapsed time
@@ -86,7 +91,9 @@ def _csv(tmp_path, classification):
     signal = 2 * x1 - x2 + 2 * shift
     frame = pd.DataFrame({"x1": x1, "x2": x2, "color": color})
     frame["label" if classification else "y"] = (
-        np.where(signal > 0, "yes", "no") if classification else signal + 0.1 * rng.standard_normal(n)
+        np.where(signal > 0, "yes", "no")
+        if classification
+        else signal + 0.1 * rng.standard_normal(n)
     )
     path = tmp_path / ("cls.csv" if classification else "reg.csv")
     frame.to_csv(path, index=False)
@@ -96,7 +103,22 @@ def _csv(tmp_path, classification):
 def test_study_csv_regression_with_categorical(tmp_path, capsys):
     path = _csv(tmp_path, classification=False)
     out = tmp_path / "out"
-    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--no-figures", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "study",
+                "--data",
+                str(path),
+                "--quick",
+                "--cv",
+                "3",
+                "--no-figures",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     results = pd.read_csv(out / "results.csv")
     # the one-hot colour column carries a third of the signal: the linear fits are near perfect
     ridge = results.set_index("key").loc["ridge"]
@@ -110,7 +132,9 @@ def test_study_csv_classification(tmp_path, capsys):
     path = _csv(tmp_path, classification=True)
     out = tmp_path / "out"
     assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--out", str(out)]) == 0
-    assert {"validation_noise_classifier_marginalized.png", "validation_mlp_classifier.png"} <= {p.name for p in out.glob("*.png")}
+    assert {"validation_noise_classifier_marginalized.png", "validation_mlp_classifier.png"} <= {
+        p.name for p in out.glob("*.png")
+    }
     results = pd.read_csv(out / "results.csv")
     assert set(results["task"]) == {"classification"}
     assert set(results["scoring"]) == {"accuracy"}
@@ -134,11 +158,21 @@ def test_study_csv_classification(tmp_path, capsys):
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, message):
-    pd.DataFrame({"a": [f"x{i}" for i in range(12)], "y": np.arange(12.0)}).to_csv(tmp_path / "strings.csv", index=False)
-    pd.DataFrame({"a": np.arange(12.0), "y": ["k"] * 12}).to_csv(tmp_path / "single.csv", index=False)
-    pd.DataFrame({"a": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 4.0]}).to_csv(tmp_path / "tiny.csv", index=False)
-    pd.DataFrame({"a": np.arange(12.0), "y": [1.0] * 11 + [np.nan]}).to_csv(tmp_path / "nan_target.csv", index=False)
-    argv = ["study", "--quick", "--out", str(tmp_path / "o")] + [a.format(tmp=tmp_path) for a in args]
+    pd.DataFrame({"a": [f"x{i}" for i in range(12)], "y": np.arange(12.0)}).to_csv(
+        tmp_path / "strings.csv", index=False
+    )
+    pd.DataFrame({"a": np.arange(12.0), "y": ["k"] * 12}).to_csv(
+        tmp_path / "single.csv", index=False
+    )
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 4.0]}).to_csv(
+        tmp_path / "tiny.csv", index=False
+    )
+    pd.DataFrame({"a": np.arange(12.0), "y": [1.0] * 11 + [np.nan]}).to_csv(
+        tmp_path / "nan_target.csv", index=False
+    )
+    argv = ["study", "--quick", "--out", str(tmp_path / "o")] + [
+        a.format(tmp=tmp_path) for a in args
+    ]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err
@@ -148,7 +182,10 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args, message):
 def test_bad_input_in_subprocess(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "skreg", "study", "--data", str(tmp_path / "nope.csv")],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"skreg: error: data file not found: {tmp_path / 'nope.csv'}"
@@ -158,8 +195,19 @@ def test_bad_input_in_subprocess(tmp_path):
 @pytest.mark.parametrize(
     "name, files",
     [
-        ("penalties", {"penalties_eigenvalues.png", "penalties_fits.png", "penalties_shrinkage.png", "penalties_l1_vs_l2.png"}),
-        ("early-stopping", {"early_stopping_curve.png", "early_stopping_equivalence.png", "early_stopping_1d.png"}),
+        (
+            "penalties",
+            {
+                "penalties_eigenvalues.png",
+                "penalties_fits.png",
+                "penalties_shrinkage.png",
+                "penalties_l1_vs_l2.png",
+            },
+        ),
+        (
+            "early-stopping",
+            {"early_stopping_curve.png", "early_stopping_equivalence.png", "early_stopping_1d.png"},
+        ),
         ("noise", {"noise_inputs.png", "noise_labels.png", "noise_weights.png"}),
     ],
 )
@@ -171,9 +219,10 @@ def test_demo_writes_figures_and_prints_numbers(tmp_path, capsys, name, files):
 
 
 def test_demo_numbers_match_the_lecture(tmp_path):
+    import io
+
     from skreg import theory
     from skreg._demos import run_demo
-    import io
 
     sink = io.StringIO()
     pen = run_demo("penalties", out=tmp_path, quick=True, stream=sink)
@@ -203,7 +252,9 @@ def _classification_csv(tmp_path, positives):
     X = rng.normal(size=(n, 3))
     score = X[:, 0] + 0.5 * X[:, 1] + 0.3 * rng.normal(size=n)
     threshold = np.quantile(score, 1 - positives)
-    frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(buy=np.where(score > threshold, "Yes", "No"))
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(
+        buy=np.where(score > threshold, "Yes", "No")
+    )
     path = tmp_path / f"cls{positives}.csv"
     frame.to_csv(path, index=False)
     return path
@@ -212,7 +263,24 @@ def _classification_csv(tmp_path, positives):
 def test_scoring_roc_auc(tmp_path, capsys):
     path = _classification_csv(tmp_path, 0.4)
     out = tmp_path / "out"
-    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--scoring", "roc_auc", "--no-figures", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "study",
+                "--data",
+                str(path),
+                "--quick",
+                "--cv",
+                "3",
+                "--scoring",
+                "roc_auc",
+                "--no-figures",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     results = pd.read_csv(out / "results.csv").set_index("key")
     assert set(results["scoring"]) == {"roc_auc"}
     assert results.loc["baseline", "cv_mean"] == pytest.approx(0.5)  # class priors rank nothing
@@ -224,12 +292,31 @@ def test_scoring_roc_auc(tmp_path, capsys):
 def test_imbalanced_target_switches_to_balanced_accuracy_and_says_why(tmp_path, capsys):
     path = _classification_csv(tmp_path, 0.1)
     out = tmp_path / "out"
-    assert main(["study", "--data", str(path), "--quick", "--cv", "3", "--no-figures", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "study",
+                "--data",
+                str(path),
+                "--quick",
+                "--cv",
+                "3",
+                "--no-figures",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
-    assert "scoring: balanced_accuracy, because the smallest class (Yes) is 10.0% of the rows" in err
+    assert (
+        "scoring: balanced_accuracy, because the smallest class (Yes) is 10.0% of the rows" in err
+    )
     results = pd.read_csv(out / "results.csv").set_index("key")
     assert set(results["scoring"]) == {"balanced_accuracy"}
-    assert results.loc["baseline", "cv_mean"] == pytest.approx(0.5)  # the majority class recalls one class of two
+    assert results.loc["baseline", "cv_mean"] == pytest.approx(
+        0.5
+    )  # the majority class recalls one class of two
     assert results.loc["logistic", "cv_mean"] > 0.7
     assert "Scoring is balanced_accuracy because" in (out / "report.md").read_text()
 
@@ -238,20 +325,43 @@ def test_identifier_column_dropped_with_warning_and_question_marks_numeric(tmp_p
     rng = np.random.default_rng(0)
     n = 80
     hp = rng.uniform(50, 200, n)
-    frame = pd.DataFrame({"horsepower": hp.round(1).astype(object), "weight": rng.uniform(1.5, 5, n),
-                          "name": [f"car {i}" for i in range(n)]})
+    frame = pd.DataFrame(
+        {
+            "horsepower": hp.round(1).astype(object),
+            "weight": rng.uniform(1.5, 5, n),
+            "name": [f"car {i}" for i in range(n)],
+        }
+    )
     frame.loc[[4, 9], "horsepower"] = "?"
     frame["mpg"] = 45 - 0.1 * hp - 2 * frame["weight"] + rng.normal(0, 0.5, n)
     frame.to_csv(tmp_path / "auto.csv", index=False)
     out = tmp_path / "out"
-    assert main(["study", "--data", str(tmp_path / "auto.csv"), "--quick", "--cv", "3", "--no-figures", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "study",
+                "--data",
+                str(tmp_path / "auto.csv"),
+                "--quick",
+                "--cv",
+                "3",
+                "--no-figures",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert "warning: dropped identifier-like text column(s) 'name'" in err
     assert "numeric: 2 (horsepower, weight)" in err and err.index("numeric: 2") < err.index("[1/")
     report = (out / "report.md").read_text()
     assert "dropped: 1 (name: identifier-like, 80 distinct values in 80 rows)" in report
     results = pd.read_csv(out / "results.csv").set_index("key")
-    assert results.loc["least_squares", "cv_mean"] > 0.9 and results.loc["least_squares", "n_nonzero"] == 2
+    assert (
+        results.loc["least_squares", "cv_mean"] > 0.9
+        and results.loc["least_squares", "n_nonzero"] == 2
+    )
 
 
 def test_shadowing_skreg_folder_is_one_line_exit_2(tmp_path):
@@ -275,11 +385,19 @@ def test_shadowing_skreg_folder_is_one_line_exit_2(tmp_path):
         "sys.meta_path.append(Editable)\n"
         "runpy.run_module('skreg', run_name='__main__', alter_sys=True)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code, "study"], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "study"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
-    assert "shadows the installed skreg package" in proc.stderr and str(tmp_path / "skreg") in proc.stderr
+    assert (
+        "shadows the installed skreg package" in proc.stderr
+        and str(tmp_path / "skreg") in proc.stderr
+    )
 
 
 def test_shadowing_folder_detection_in_process(tmp_path, monkeypatch, capsys):
@@ -301,9 +419,11 @@ def test_demo_without_matplotlib_exits_2_with_the_install_hint(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['matplotlib'] = None; sys.modules['matplotlib.pyplot'] = None\n"
-            "from skreg.__main__ import main\n"
-            f"sys.exit(main(['demo', 'penalties', '--quick', '--out', {str(tmp_path / 'd')!r}]))\n")
+    code = (
+        "import sys; sys.modules['matplotlib'] = None; sys.modules['matplotlib.pyplot'] = None\n"
+        "from skreg.__main__ import main\n"
+        f"sys.exit(main(['demo', 'penalties', '--quick', '--out', {str(tmp_path / 'd')!r}]))\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
@@ -324,4 +444,6 @@ def test_readme_study_table_is_what_the_command_prints():
     readme = path.parent.parent.joinpath("README.md").read_text(encoding="utf-8")
     shown = dict(tables.MARKER.findall(readme))
     assert set(shown) >= {"diabetes", "breast_cancer"}
-    assert tables.without_time(tables.study_table("diabetes")) == tables.without_time(shown["diabetes"])
+    assert tables.without_time(tables.study_table("diabetes")) == tables.without_time(
+        shown["diabetes"]
+    )

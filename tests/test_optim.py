@@ -17,14 +17,16 @@ def _grad_sequence(n_steps, seed=1):
     return [[rng.randn(3, 2), rng.randn(2)] for _ in range(n_steps)]
 
 
-@pytest.mark.parametrize("make", [lambda: GD(0.1, weight_decay=0.5), lambda: SGD(0.1, weight_decay=0.5)])
+@pytest.mark.parametrize(
+    "make", [lambda: GD(0.1, weight_decay=0.5), lambda: SGD(0.1, weight_decay=0.5)]
+)
 def test_weight_decay_with_constant_risk_decays_geometrically(make):
     # R = const ⇒ ∇R = 0 ⇒ θ_k = (1 − εα)^k θ_0 (the lecture's "weight decay")
     opt, theta0 = make(), _params()
     theta = [p.copy() for p in theta0]
     for k in range(1, 26):
         opt.update(theta, [np.zeros_like(p) for p in theta])
-        for p, p0 in zip(theta, theta0):
+        for p, p0 in zip(theta, theta0, strict=False):
             np.testing.assert_allclose(p, (1 - 0.1 * 0.5) ** k * p0, rtol=1e-13)
 
 
@@ -45,8 +47,8 @@ def test_gd_is_theta_minus_step_times_gradient():
     opt = GD(0.3)
     for g in grads:
         opt.update(theta, g)
-        expected = [e - 0.3 * gi for e, gi in zip(expected, g)]
-    for p, e in zip(theta, expected):
+        expected = [e - 0.3 * gi for e, gi in zip(expected, g, strict=False)]
+    for p, e in zip(theta, expected, strict=False):
         np.testing.assert_allclose(p, e, rtol=1e-14)
 
 
@@ -55,13 +57,18 @@ def test_gd_is_theta_minus_step_times_gradient():
 def test_sgd_matches_scikit_learn_sgd_optimizer(momentum, nesterov):
     theta, grads = _params(), _grad_sequence(8)
     reference = [p.copy() for p in theta]
-    ref_opt = SGDOptimizer(reference, learning_rate_init=0.05, lr_schedule="constant",
-                           momentum=momentum, nesterov=nesterov)
+    ref_opt = SGDOptimizer(
+        reference,
+        learning_rate_init=0.05,
+        lr_schedule="constant",
+        momentum=momentum,
+        nesterov=nesterov,
+    )
     opt = SGD(0.05, momentum=momentum, nesterov=nesterov)
     for g in grads:
         opt.update(theta, g)
         ref_opt.update_params(reference, [gi.copy() for gi in g])
-    for p, r in zip(theta, reference):
+    for p, r in zip(theta, reference, strict=False):
         np.testing.assert_allclose(p, r, rtol=1e-12, atol=1e-14)
 
 
@@ -85,7 +92,7 @@ def test_adam_matches_scikit_learn_adam_optimizer():
     for g in grads:
         opt.update(theta, g)
         ref_opt.update_params(reference, [gi.copy() for gi in g])
-    for p, r in zip(theta, reference):
+    for p, r in zip(theta, reference, strict=False):
         np.testing.assert_allclose(p, r, rtol=1e-12)
 
 
@@ -99,7 +106,7 @@ def test_reset_forgets_the_state(make):
     second = _params()
     for g in grads:
         opt.update(second, g)
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         np.testing.assert_array_equal(a, b)
 
 

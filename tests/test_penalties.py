@@ -33,9 +33,13 @@ def test_l1_prox_is_soft_threshold():
     v = np.array([3.0, -3.0, 0.5, -0.5, 1.0])
     np.testing.assert_array_equal(pen.prox(v, step=0.5), [2.0, -2.0, 0.0, 0.0, 0.0])
     # per-coordinate steps broadcast
-    np.testing.assert_allclose(pen.prox(v, step=np.array([0.1, 1.0, 0.1, 0.1, 0.25])), [2.8, -1.0, 0.3, -0.3, 0.5])
+    np.testing.assert_allclose(
+        pen.prox(v, step=np.array([0.1, 1.0, 0.1, 0.1, 0.25])), [2.8, -1.0, 0.3, -0.3, 0.5]
+    )
     # positive: clipped at zero
-    np.testing.assert_array_equal(L1Penalty(2.0, positive=True).prox(v, 0.5), [2.0, 0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(
+        L1Penalty(2.0, positive=True).prox(v, 0.5), [2.0, 0.0, 0.0, 0.0, 0.0]
+    )
 
 
 @pytest.mark.parametrize("penalty", [L1Penalty(0.7), L2Penalty(0.7)])
@@ -49,7 +53,9 @@ def test_prox_minimizes_its_objective(penalty):
     def objective(theta):
         return 0.5 * np.sum((theta - v) ** 2) + step * penalty.value(theta)
 
-    found = optimize.minimize(objective, np.zeros(5), method="Powell", options={"xtol": 1e-10, "ftol": 1e-14}).x
+    found = optimize.minimize(
+        objective, np.zeros(5), method="Powell", options={"xtol": 1e-10, "ftol": 1e-14}
+    ).x
     np.testing.assert_allclose(found, expected, atol=1e-6)
     assert objective(expected) <= objective(found) + 1e-12
 
@@ -72,9 +78,9 @@ def test_log_priors_match_scipy_densities():
     gauss = stats.norm(scale=1.0 / np.sqrt(alpha)).logpdf(theta).sum()
     assert L1Penalty(alpha).log_prior(theta, normalized=True) == pytest.approx(laplace)
     assert L2Penalty(alpha).log_prior(theta, normalized=True) == pytest.approx(gauss)
-    assert L1Penalty(alpha, positive=True).log_prior(theta[theta > 0], normalized=True) == pytest.approx(
-        stats.expon(scale=1.0 / alpha).logpdf(theta[theta > 0]).sum()
-    )
+    assert L1Penalty(alpha, positive=True).log_prior(
+        theta[theta > 0], normalized=True
+    ) == pytest.approx(stats.expon(scale=1.0 / alpha).logpdf(theta[theta > 0]).sum())
     # up to a constant: −αΩ
     assert L1Penalty(alpha).log_prior(theta) == pytest.approx(-alpha * 3.5)
     assert L2Penalty(alpha).log_prior(theta) == pytest.approx(-0.5 * alpha * np.sum(theta**2))

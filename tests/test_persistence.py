@@ -46,8 +46,9 @@ def test_pickle_and_skops_round_trip_predict_the_same(name, cls):
     loaded = skops_io.loads(data, trusted=untrusted)
     np.testing.assert_array_equal(loaded.predict(X), expected)
     # the types a user has to trust are skreg's own or scikit-learn's, nothing else
-    assert all(t.startswith(("skreg.", "sklearn.", "numpy.", "scipy.", "builtins."))
-               for t in untrusted), untrusted
+    assert all(
+        t.startswith(("skreg.", "sklearn.", "numpy.", "scipy.", "builtins.")) for t in untrusted
+    ), untrusted
 
 
 def _walk(obj, seen, path="est"):
@@ -60,7 +61,11 @@ def _walk(obj, seen, path="est"):
         items = obj.items()
     elif isinstance(obj, (list, tuple)):
         items = enumerate(obj)
-    elif hasattr(obj, "__dict__") and not isinstance(obj, type) and type(obj).__module__.startswith("skreg"):
+    elif (
+        hasattr(obj, "__dict__")
+        and not isinstance(obj, type)
+        and type(obj).__module__.startswith("skreg")
+    ):
         items = vars(obj).items()
     else:
         return
@@ -71,9 +76,15 @@ def _walk(obj, seen, path="est"):
 _KEEPS_ROWS = {"SoftThresholdQuadratic"}  # its path() keeps the centred X: fixed next
 
 
-@pytest.mark.parametrize("name, cls", [
-    pytest.param(name, cls, marks=pytest.mark.xfail(strict=True, reason="keeps X for path()"))
-    if name in _KEEPS_ROWS else (name, cls) for name, cls in all_estimators()])
+@pytest.mark.parametrize(
+    "name, cls",
+    [
+        pytest.param(name, cls, marks=pytest.mark.xfail(strict=True, reason="keeps X for path()"))
+        if name in _KEEPS_ROWS
+        else (name, cls)
+        for name, cls in all_estimators()
+    ],
+)
 def test_fitted_estimators_keep_no_training_rows(name, cls):
     n = 137  # a size no summary has
     X, y = _data(n=n, d=4)

@@ -35,7 +35,9 @@ def _close():
 def test_regularization_path_from_estimator_matches_path():
     model = RidgeEigen(alpha=3.0).fit(XS, y)
     alphas = np.logspace(-2, 4, 7)
-    display = RegularizationPathDisplay.from_estimator(make_pipeline(StandardScaler(), model), alphas)
+    display = RegularizationPathDisplay.from_estimator(
+        make_pipeline(StandardScaler(), model), alphas
+    )
     np.testing.assert_allclose(display.coefs, model.path(alphas)[0])
     assert len(display.lines_) == 10
     np.testing.assert_allclose(display.lines_[2].get_ydata(), model.path(alphas)[0][:, 2])
@@ -69,7 +71,11 @@ def test_early_stopping_curve_marks_best_iter():
     assert display.best_iter == model.best_iter_
     train, val = display.lines_
     np.testing.assert_allclose(val.get_ydata(), model.history_frame()["val_loss"])
-    best_row = model.history_frame().loc[model.history_frame()["step"] == model.best_iter_, "val_loss"].iloc[0]
+    best_row = (
+        model.history_frame()
+        .loc[model.history_frame()["step"] == model.best_iter_, "val_loss"]
+        .iloc[0]
+    )
     assert best_row == pytest.approx(model.history_frame()["val_loss"].min())
     labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert f"i* = {model.best_iter_}" in labels
@@ -101,13 +107,17 @@ def test_import_skreg_does_not_need_matplotlib_and_hint_when_missing():
     assert 'HINT' in proc.stdout and 'pip install "skreg[plot]"' in proc.stdout
     plain = subprocess.run(
         [sys.executable, "-c", "import sys, skreg; print('matplotlib' in sys.modules)"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert plain.stdout.strip() == "False"
 
 
 def test_history_dataframe_display_without_estimator():
-    history = pd.DataFrame({"step": [1, 2, 3], "train_loss": [3.0, 2.0, 1.0], "val_loss": [3.0, 2.5, 2.7]})
+    history = pd.DataFrame(
+        {"step": [1, 2, 3], "train_loss": [3.0, 2.0, 1.0], "val_loss": [3.0, 2.5, 2.7]}
+    )
     display = EarlyStoppingCurveDisplay(history, best_iter=2).plot(log_y=False)
     assert display.ax_.get_yscale() == "linear"
     np.testing.assert_allclose(display.lines_[0].get_ydata(), [3.0, 2.0, 1.0])
@@ -141,9 +151,13 @@ def test_cv_curve_display_without_counts_and_errors():
     from skreg.plotting import CVCurveDisplay
 
     fig, ax = plt.subplots()
-    display = CVCurveDisplay([10.0, 1.0, 0.0], [3.0, 1.0, 1.2], [0.2, 0.3, 0.3], alpha_min=1.0).plot(ax=ax)
+    display = CVCurveDisplay(
+        [10.0, 1.0, 0.0], [3.0, 1.0, 1.2], [0.2, 0.3, 0.3], alpha_min=1.0
+    ).plot(ax=ax)
     assert display.ax_ is ax and display.ax_top_ is None and len(display.lines_) == 1
-    np.testing.assert_allclose(display.errorbar_.lines[0].get_xdata(), [10.0, 1.0])  # α = 0 left out
+    np.testing.assert_allclose(
+        display.errorbar_.lines[0].get_xdata(), [10.0, 1.0]
+    )  # α = 0 left out
     with pytest.raises(ValueError, match="cv_results_"):
         CVCurveDisplay.from_estimator(RidgeEigen().fit(XS, y))
     with pytest.raises(ValueError, match="scoring=None"):  # RidgeEigenCV is drawn since issue 21

@@ -25,15 +25,16 @@ from skreg import (
     RidgeEigen,
     RidgeEigenCV,
     SoftThresholdQuadratic,
+    theory,
 )
-from skreg import theory
 from skreg._spectral import decompose, ridge_shrinkage
 from skreg.noise import smooth_labels
 from skreg.penalties import L1Penalty
 
 # derandomize: the same examples on every run, so CI never flakes on a new draw
-_COMMON = dict(deadline=None, derandomize=True, database=None,
-               suppress_health_check=[HealthCheck.too_slow])
+_COMMON = dict(
+    deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 FAST = settings(max_examples=40, **_COMMON)
 SLOW = settings(max_examples=8, **_COMMON)
 
@@ -192,7 +193,9 @@ def test_gd_iterate_equals_its_generalized_ridge(problem, rate, n_steps):
 @given(regression_problems(), st.floats(0.0, 3.0))
 def test_marginalized_input_noise_is_ridge_with_alpha_delta_n(problem, noise_std):
     X, y, w = problem
-    model = NoisyInputRegressor(noise_std=noise_std, method="marginalize").fit(X, y, sample_weight=w)
+    model = NoisyInputRegressor(noise_std=noise_std, method="marginalize").fit(
+        X, y, sample_weight=w
+    )
     total = X.shape[0] if w is None else w.sum()
     alpha = theory.input_noise_equivalent_alpha(noise_std**2, total)
     assert_allclose(model.equivalent_alpha_, alpha)

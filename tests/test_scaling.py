@@ -88,8 +88,11 @@ def test_partial_fit_checks_shapes():
         model.partial_fit(X[:100], np.column_stack([y[:100], y[:100]]))
     # fit starts afresh
     model.fit(X[:50], y[:50])
-    np.testing.assert_allclose(model.partial_fit(X[50:80], y[50:80]).coef_,
-                               RidgeEigen().fit(X[50:80], y[50:80]).coef_, rtol=1e-9)
+    np.testing.assert_allclose(
+        model.partial_fit(X[50:80], y[50:80]).coef_,
+        RidgeEigen().fit(X[50:80], y[50:80]).coef_,
+        rtol=1e-9,
+    )
 
 
 da = pytest.importorskip("dask.array")
@@ -99,8 +102,12 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=":0", silence_logs=40,
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=":0",
+        silence_logs=40,
     )
     with distributed.Client(cluster, timeout="60s") as c:
         yield c
@@ -109,7 +116,11 @@ def client():
 
 def test_dask_fit_equals_numpy_fit(client):
     X, y, w = _data(offset=1e8)
-    Xd, yd, wd = da.from_array(X, chunks=600), da.from_array(y, chunks=450), da.from_array(w, chunks=1000)
+    Xd, yd, wd = (
+        da.from_array(X, chunks=600),
+        da.from_array(y, chunks=450),
+        da.from_array(w, chunks=1000),
+    )
     for sw, swd in [(None, None), (w, wd)]:
         ref = RidgeEigen(alpha=0.5).fit(X, y, sample_weight=sw)
         model = RidgeEigen(alpha=0.5).fit(Xd, yd, sample_weight=swd)
@@ -125,7 +136,8 @@ def test_dask_l1_equals_numpy(client):
     X, y, w = _data(offset=1e8)
     ref = SoftThresholdQuadratic(alpha=200.0, tol=1e-12).fit(X, y, sample_weight=w)
     model = SoftThresholdQuadratic(alpha=200.0, tol=1e-12).fit(
-        da.from_array(X, chunks=700), da.from_array(y, chunks=700),
+        da.from_array(X, chunks=700),
+        da.from_array(y, chunks=700),
         sample_weight=da.from_array(w, chunks=700),
     )
     np.testing.assert_array_equal(model.coef_ != 0, ref.coef_ != 0)
@@ -141,15 +153,17 @@ def test_dask_ridgecv_loo_equals_numpy(client):
     for kwargs in [{}, {"alpha_per_target": True}]:
         ref = RidgeEigenCV(alphas=alphas, **kwargs).fit(X, Y, sample_weight=w)
         model = RidgeEigenCV(alphas=alphas, **kwargs).fit(
-            da.from_array(X, chunks=500), da.from_array(Y, chunks=(400, 2)),
+            da.from_array(X, chunks=500),
+            da.from_array(Y, chunks=(400, 2)),
             sample_weight=da.from_array(w, chunks=500),
         )
         np.testing.assert_array_equal(model.alpha_, ref.alpha_)
         np.testing.assert_allclose(model.best_score_, ref.best_score_, rtol=1e-9)
         np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-9)
     with pytest.raises(ValueError, match="leave-one-out"):
-        RidgeEigenCV(store_cv_results=True).fit(da.from_array(X, chunks=500),
-                                                da.from_array(y, chunks=500))
+        RidgeEigenCV(store_cv_results=True).fit(
+            da.from_array(X, chunks=500), da.from_array(y, chunks=500)
+        )
 
 
 def test_dask_kfold_and_early_stopping_on_a_cluster(client):
@@ -160,8 +174,11 @@ def test_dask_kfold_and_early_stopping_on_a_cluster(client):
 
     X, y, w = _data(n=2000, offset=1e3)
     alphas = np.logspace(-3, 4, 15)
-    dX, dy, dw = (da.from_array(X, chunks=(300, X.shape[1])), da.from_array(y, chunks=300),
-                  da.from_array(w, chunks=300))
+    dX, dy, dw = (
+        da.from_array(X, chunks=(300, X.shape[1])),
+        da.from_array(y, chunks=300),
+        da.from_array(w, chunks=300),
+    )
     ref = RidgeEigenCV(alphas=alphas, cv=4).fit(X, y, sample_weight=w)
     model = RidgeEigenCV(alphas=alphas, cv=4).fit(dX, dy, sample_weight=dw)
     assert model.alpha_ == ref.alpha_
@@ -169,9 +186,14 @@ def test_dask_kfold_and_early_stopping_on_a_cluster(client):
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-9)
     held = validation_mask(0, 2000, 0.2, seed=3)
     es = EarlyStoppedGD(random_state=3, min_delta=1e-12).fit(dX, dy, sample_weight=dw)
-    es_ref = EarlyStoppedGD(min_delta=1e-12).fit(X[~held], y[~held], sample_weight=w[~held],
-                                                 X_val=X[held], y_val=y[held],
-                                                 sample_weight_val=w[held])
+    es_ref = EarlyStoppedGD(min_delta=1e-12).fit(
+        X[~held],
+        y[~held],
+        sample_weight=w[~held],
+        X_val=X[held],
+        y_val=y[held],
+        sample_weight_val=w[held],
+    )
     assert es.best_iter_ == es_ref.best_iter_
     np.testing.assert_allclose(es.coef_, es_ref.coef_, rtol=1e-9)
 
@@ -206,5 +228,7 @@ def test_study_runs_on_a_local_dask_cluster(tmp_path, capsys):
 def test_study_unreachable_scheduler_exits_2(tmp_path, capsys):
     from skreg.__main__ import main
 
-    assert main(["study", "--quick", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path)]) == 2
+    assert (
+        main(["study", "--quick", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path)]) == 2
+    )
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err

@@ -45,7 +45,9 @@ def test_centered_design_matches_dense(fmt, weighted, centred):
 
 def test_weighted_mean_and_row_scaling():
     X, w = _problem("csc", True)
-    np.testing.assert_allclose(weighted_column_mean(X, w), np.average(X.toarray(), axis=0, weights=w))
+    np.testing.assert_allclose(
+        weighted_column_mean(X, w), np.average(X.toarray(), axis=0, weights=w)
+    )
     np.testing.assert_allclose(weighted_column_mean(X), X.toarray().mean(axis=0))
     scaled = row_scaled(X, w)
     np.testing.assert_allclose(scaled.toarray(), X.toarray() * w[:, None])

@@ -151,8 +151,9 @@ def test_spectrum_is_the_eigendecomposition_of_the_centred_weighted_gram(weighte
     assert_allclose(spec.beta, V.T @ (Xc.T @ (w[:, None] * yc)), rtol=1e-9, atol=1e-9)
     assert_allclose(spec.X_offset, xm, rtol=1e-13)
     assert_allclose(spec.y_offset, ym, rtol=1e-13)
-    assert_allclose(spec.shrinkage(ALPHAS),
-                    spec.eigenvalues / (spec.eigenvalues + ALPHAS[:, None]), rtol=1e-14)
+    assert_allclose(
+        spec.shrinkage(ALPHAS), spec.eigenvalues / (spec.eigenvalues + ALPHAS[:, None]), rtol=1e-14
+    )
 
 
 def test_ridge_coef_is_theory_ridge_spectral_solution():
@@ -174,8 +175,9 @@ def test_integer_sample_weights_are_repeated_rows(shape):
     rep = np.repeat(np.arange(shape[0]), sw.astype(int))
     a, b = decompose(X, y, sw), decompose(X[rep], y[rep])
     assert_allclose(a.ridge_coef(ALPHAS), b.ridge_coef(ALPHAS), rtol=1e-9, atol=1e-11)
-    assert_allclose(a.intercept(a.ridge_coef(ALPHAS)), b.intercept(b.ridge_coef(ALPHAS)),
-                    rtol=1e-9, atol=1e-11)
+    assert_allclose(
+        a.intercept(a.ridge_coef(ALPHAS)), b.intercept(b.ridge_coef(ALPHAS)), rtol=1e-9, atol=1e-11
+    )
     assert_allclose(a.effective_dof(ALPHAS), b.effective_dof(ALPHAS), rtol=1e-9)
     assert_allclose(a.eigenvalues[: a.rank], b.eigenvalues[: a.rank], rtol=1e-9)
 
@@ -302,8 +304,10 @@ def test_loo_residuals_for_blocks_equal_the_whole(fit_intercept):
     X, y, sw = _data(24, 5, weighted=True)
     spec = decompose(X, y, sw, fit_intercept, keep_left=True)
     whole = spec.loo_residuals(ALPHAS)
-    blocks = [spec.loo_residuals_for(X[i:i + 7], y[i:i + 7], sw[i:i + 7], sw.sum(), ALPHAS)
-              for i in range(0, 24, 7)]
+    blocks = [
+        spec.loo_residuals_for(X[i : i + 7], y[i : i + 7], sw[i : i + 7], sw.sum(), ALPHAS)
+        for i in range(0, 24, 7)
+    ]
     assert_allclose(np.concatenate(blocks, axis=1), whole, rtol=1e-9, atol=1e-11)
     single = decompose(X, y[:, 0], None, fit_intercept, keep_left=True)
     one = single.loo_residuals_for(X[:5], y[:5, 0], None, 24.0, [1.0])
@@ -335,11 +339,16 @@ def test_sparse_equals_dense(shape, fit_intercept, fmt):
     assert_allclose(sp.eigenvalues[:r], dense.eigenvalues[:r], rtol=1e-9)
     assert_allclose(sp.ridge_coef(ALPHAS), dense.ridge_coef(ALPHAS), rtol=1e-8, atol=1e-10)
     assert_allclose(sp.X_offset, dense.X_offset, rtol=1e-13, atol=1e-15)
-    assert_allclose(sp.loo_residuals(ALPHAS[1:]), dense.loo_residuals(ALPHAS[1:]),
-                    rtol=1e-7, atol=1e-9)
+    assert_allclose(
+        sp.loo_residuals(ALPHAS[1:]), dense.loo_residuals(ALPHAS[1:]), rtol=1e-7, atol=1e-9
+    )
     for a in (0.1, 10.0):
-        assert_allclose(sp.ridge_coef([a])[0], ridge_direct(X, y, a, sw, fit_intercept)[0],
-                        rtol=1e-8, atol=1e-10)
+        assert_allclose(
+            sp.ridge_coef([a])[0],
+            ridge_direct(X, y, a, sw, fit_intercept)[0],
+            rtol=1e-8,
+            atol=1e-10,
+        )
 
 
 def test_sparse_ill_conditioned_warns():
@@ -349,8 +358,11 @@ def test_sparse_ill_conditioned_warns():
         decompose(sparse.csr_matrix(X), y)
 
 
-@pytest.mark.xfail(strict=True, reason="sparse centred Gram XᵀWX − c x̄ᵀ − x̄ cᵀ + W x̄x̄ᵀ "
-                   "cancels catastrophically for a column with mean 1e8 (silently wrong coef)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="sparse centred Gram XᵀWX − c x̄ᵀ − x̄ cᵀ + W x̄x̄ᵀ "
+    "cancels catastrophically for a column with mean 1e8 (silently wrong coef)",
+)
 def test_sparse_column_with_a_large_offset_loses_nothing():
     rng = np.random.default_rng(0)
     Z = rng.integers(-512, 512, (200, 3)) / 1024.0  # exact in 1e8 + Z
@@ -367,12 +379,14 @@ def test_sparse_column_with_a_large_offset_loses_nothing():
 def test_decompose_gram_equals_decompose(fit_intercept):
     X, y, sw = _data(40, 5, weighted=True)
     stats = GramStats.from_chunk(X[:15], y[:15], sw[:15]).merge(
-        GramStats.from_chunk(X[15:], y[15:], sw[15:]))
+        GramStats.from_chunk(X[15:], y[15:], sw[15:])
+    )
     a, b = decompose_gram(stats, fit_intercept), decompose(X, y, sw, fit_intercept)
     assert_allclose(a.eigenvalues, b.eigenvalues, rtol=1e-9)
     assert_allclose(a.ridge_coef(ALPHAS), b.ridge_coef(ALPHAS), rtol=1e-8, atol=1e-10)
-    assert_allclose(a.intercept(a.ridge_coef(ALPHAS)), b.intercept(b.ridge_coef(ALPHAS)),
-                    rtol=1e-8, atol=1e-10)
+    assert_allclose(
+        a.intercept(a.ridge_coef(ALPHAS)), b.intercept(b.ridge_coef(ALPHAS)), rtol=1e-8, atol=1e-10
+    )
     assert_allclose(a.effective_dof(ALPHAS), b.effective_dof(ALPHAS), rtol=1e-9)
 
 
@@ -416,8 +430,9 @@ def test_positive_penalty_factors_are_column_rescaling():
     plain = decompose(X / np.sqrt(p), y, sw)
     assert pen.z_rank == 0
     assert_allclose(pen.eigenvalues, plain.eigenvalues, rtol=1e-10)
-    assert_allclose(pen.ridge_coef(ALPHAS), plain.ridge_coef(ALPHAS) / np.sqrt(p),
-                    rtol=1e-9, atol=1e-11)
+    assert_allclose(
+        pen.ridge_coef(ALPHAS), plain.ridge_coef(ALPHAS) / np.sqrt(p), rtol=1e-9, atol=1e-11
+    )
     assert_allclose(pen.effective_dof(ALPHAS), plain.effective_dof(ALPHAS), rtol=1e-10)
 
 
@@ -471,8 +486,12 @@ def test_penalized_loo_matches_refitting(weighted, fit_intercept):
         ref = loo_brute(X, y, a, sw, fit_intercept, PENALTY)
         assert_allclose(loo[i], ref, rtol=1e-7, atol=1e-9)
     total = 18.0 if sw is None else sw.sum()
-    blocks = [spec.loo_residuals_for(X[i:i + 5], y[i:i + 5], None if sw is None else sw[i:i + 5],
-                                     total, alphas) for i in range(0, 18, 5)]
+    blocks = [
+        spec.loo_residuals_for(
+            X[i : i + 5], y[i : i + 5], None if sw is None else sw[i : i + 5], total, alphas
+        )
+        for i in range(0, 18, 5)
+    ]
     assert_allclose(np.concatenate(blocks, axis=1), loo, rtol=1e-8, atol=1e-10)
 
 
@@ -486,50 +505,72 @@ def test_penalized_sparse_equals_dense(n, fit_intercept, fmt):
     sp = decompose_penalized(fmt(X), y, PENALTY, sw, fit_intercept, keep_left=True)
     assert sp.z_rank == dense.z_rank and sp.rank == dense.rank
     assert_allclose(sp.ridge_coef(ALPHAS), dense.ridge_coef(ALPHAS), rtol=1e-7, atol=1e-9)
-    assert_allclose(sp.intercept(sp.ridge_coef(ALPHAS)),
-                    dense.intercept(dense.ridge_coef(ALPHAS)), rtol=1e-7, atol=1e-9)
+    assert_allclose(
+        sp.intercept(sp.ridge_coef(ALPHAS)),
+        dense.intercept(dense.ridge_coef(ALPHAS)),
+        rtol=1e-7,
+        atol=1e-9,
+    )
     assert_allclose(sp.effective_dof(ALPHAS), dense.effective_dof(ALPHAS), rtol=1e-8)
-    assert_allclose(sp.loo_residuals(ALPHAS[1:]), dense.loo_residuals(ALPHAS[1:]),
-                    rtol=1e-7, atol=1e-9)
+    assert_allclose(
+        sp.loo_residuals(ALPHAS[1:]), dense.loo_residuals(ALPHAS[1:]), rtol=1e-7, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_gram_penalized_equals_dense(fit_intercept):
     X, y, sw = _data(40, 6, weighted=True)
     stats = GramStats.from_chunk(X[:22], y[:22], sw[:22]).merge(
-        GramStats.from_chunk(X[22:], y[22:], sw[22:]))
+        GramStats.from_chunk(X[22:], y[22:], sw[22:])
+    )
     a = decompose_gram_penalized(stats, PENALTY, fit_intercept)
     b = decompose_penalized(X, y, PENALTY, sw, fit_intercept)
     assert a.z_rank == b.z_rank == 2
     assert_allclose(a.ridge_coef(ALPHAS), b.ridge_coef(ALPHAS), rtol=1e-8, atol=1e-10)
-    assert_allclose(a.intercept(a.ridge_coef(ALPHAS)), b.intercept(b.ridge_coef(ALPHAS)),
-                    rtol=1e-8, atol=1e-10)
+    assert_allclose(
+        a.intercept(a.ridge_coef(ALPHAS)), b.intercept(b.ridge_coef(ALPHAS)), rtol=1e-8, atol=1e-10
+    )
     assert_allclose(a.effective_dof(ALPHAS), b.effective_dof(ALPHAS), rtol=1e-9)
     assert a.weight_sum == pytest.approx(sw.sum())
 
 
 # ------------------------------------------------------------------ properties
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), n=st.integers(3, 12), d=st.integers(1, 9),
-       alpha=st.floats(0.01, 100.0), weighted=st.booleans(), fit_intercept=st.booleans())
-def test_property_ridge_and_loo_match_direct_computations(seed, n, d, alpha, weighted,
-                                                          fit_intercept):
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(3, 12),
+    d=st.integers(1, 9),
+    alpha=st.floats(0.01, 100.0),
+    weighted=st.booleans(),
+    fit_intercept=st.booleans(),
+)
+def test_property_ridge_and_loo_match_direct_computations(
+    seed, n, d, alpha, weighted, fit_intercept
+):
     X, y, sw = _data(n, d, t=1, seed=seed, weighted=weighted)
     spec = decompose(X, y, sw, fit_intercept, keep_left=True)
     c, b = ridge_direct(X, y, alpha, sw, fit_intercept)
     coef = spec.ridge_coef([alpha])[0]
     assert_allclose(coef, c, rtol=1e-6, atol=1e-8)
     assert_allclose(spec.intercept(coef), b, rtol=1e-6, atol=1e-8)
-    assert_allclose(spec.loo_residuals([alpha])[0], loo_brute(X, y, alpha, sw, fit_intercept),
-                    rtol=1e-6, atol=1e-7)
+    assert_allclose(
+        spec.loo_residuals([alpha])[0],
+        loo_brute(X, y, alpha, sw, fit_intercept),
+        rtol=1e-6,
+        atol=1e-7,
+    )
     assert spec.effective_dof([alpha])[0] == pytest.approx(
-        hat_trace(X, alpha, sw, fit_intercept), rel=1e-7, abs=1e-9)
+        hat_trace(X, alpha, sw, fit_intercept), rel=1e-7, abs=1e-9
+    )
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), n=st.integers(4, 15),
-       p=st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=2, max_size=6),
-       alpha=st.floats(0.05, 50.0))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(4, 15),
+    p=st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=2, max_size=6),
+    alpha=st.floats(0.05, 50.0),
+)
 def test_property_penalized_ridge_is_the_weighted_solve(seed, n, p, alpha):
     p = np.asarray(p)
     # unpenalized columns must be identifiable: fewer than n − 1 of them
@@ -567,8 +608,9 @@ def test_penalized_zero_weights_are_dropped_rows(fmt):
     assert_allclose(spec.ridge_coef(ALPHAS), ref.ridge_coef(ALPHAS), rtol=1e-8, atol=1e-10)
     loo = spec.loo_residuals([1.0])[0]
     assert_allclose(loo[~keep], 0.0, atol=1e-14)
-    assert_allclose(loo[keep], loo_brute(X[keep], y[keep], 1.0, penalty=PENALTY),
-                    rtol=1e-7, atol=1e-9)
+    assert_allclose(
+        loo[keep], loo_brute(X[keep], y[keep], 1.0, penalty=PENALTY), rtol=1e-7, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
@@ -577,13 +619,24 @@ def test_loo_from_sufficient_statistics_matches_refitting(penalty, fit_intercept
     # the Dask route: decompose from the moments, then residuals block by block
     X, y, sw = _data(24, 6, weighted=True)
     stats = GramStats.from_chunk(X[:10], y[:10], sw[:10]).merge(
-        GramStats.from_chunk(X[10:], y[10:], sw[10:]))
-    spec = (decompose_gram(stats, fit_intercept) if penalty is None
-            else decompose_gram_penalized(stats, penalty, fit_intercept))
+        GramStats.from_chunk(X[10:], y[10:], sw[10:])
+    )
+    spec = (
+        decompose_gram(stats, fit_intercept)
+        if penalty is None
+        else decompose_gram_penalized(stats, penalty, fit_intercept)
+    )
     alphas = [0.1, 3.0]
-    loo = np.concatenate([spec.loo_residuals_for(X[i:i + 9], y[i:i + 9], sw[i:i + 9],
-                                                 stats.weight_sum, alphas)
-                          for i in range(0, 24, 9)], axis=1)
+    loo = np.concatenate(
+        [
+            spec.loo_residuals_for(
+                X[i : i + 9], y[i : i + 9], sw[i : i + 9], stats.weight_sum, alphas
+            )
+            for i in range(0, 24, 9)
+        ],
+        axis=1,
+    )
     for i, a in enumerate(alphas):
-        assert_allclose(loo[i], loo_brute(X, y, a, sw, fit_intercept, penalty),
-                        rtol=1e-7, atol=1e-9)
+        assert_allclose(
+            loo[i], loo_brute(X, y, a, sw, fit_intercept, penalty), rtol=1e-7, atol=1e-9
+        )

@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _checker():
-    spec = importlib.util.spec_from_file_location("check_structure", ROOT / "tools" / "check_structure.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_structure", ROOT / "tools" / "check_structure.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -25,10 +27,15 @@ def test_the_checker_finds_each_kind_of_problem(tmp_path):
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "a.py").write_text("from . import b\n\n\ndef _helper():\n    return 1\n")
-    (pkg / "b.py").write_text("from . import a\n\n\ndef _helper():\n"
-                              + "".join(f"    x{i} = {i}\n" for i in range(81)) + "    return 0\n")
-    (pkg / "big.py").write_text('"""a docstring line does not count"""\n# nor a comment\n\n'
-                                + "".join(f"v{i} = {i}\n" for i in range(601)))
+    (pkg / "b.py").write_text(
+        "from . import a\n\n\ndef _helper():\n"
+        + "".join(f"    x{i} = {i}\n" for i in range(81))
+        + "    return 0\n"
+    )
+    (pkg / "big.py").write_text(
+        '"""a docstring line does not count"""\n# nor a comment\n\n'
+        + "".join(f"v{i} = {i}\n" for i in range(601))
+    )
     problems, summary = _checker().check(pkg)
     text = "\n".join(problems)
     assert "import cycle: pkg.a -> pkg.b" in text

@@ -4,8 +4,6 @@ import math
 import re
 
 import numpy as np
-
-import skreg._config
 import pandas as pd
 import pytest
 from sklearn.datasets import load_diabetes
@@ -14,6 +12,7 @@ from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import skreg._config
 from skreg import RidgeEigen, RidgeEigenCV, theory
 from skreg.study import (
     METHODS,
@@ -31,8 +30,15 @@ from skreg.utils import all_estimators
 
 
 def _fixed(name, key, make, grid=None):
-    return Method(name, key, "regression", make=make, grid=lambda s: dict(grid or {}),
-                  describe=_describe_ridge if "cv" in key else _describe_ols, lecture=_p_ols)
+    return Method(
+        name,
+        key,
+        "regression",
+        make=make,
+        grid=lambda s: dict(grid or {}),
+        describe=_describe_ridge if "cv" in key else _describe_ols,
+        lecture=_p_ols,
+    )
 
 
 def test_every_public_estimator_is_in_the_study():
@@ -40,8 +46,9 @@ def test_every_public_estimator_is_in_the_study():
     in_study = {type(m.make(settings)).__name__ for m in METHODS}
     # an estimator may be represented by its cross-validated form (the L1 row is
     # SoftThresholdQuadraticCV, whose folds fit SoftThresholdQuadratic's problem)
-    missing = {name for name, _ in all_estimators()
-               if name not in in_study and f"{name}CV" not in in_study}
+    missing = {
+        name for name, _ in all_estimators() if name not in in_study and f"{name}CV" not in in_study
+    }
     assert not missing
     keys = [(m.task, m.key) for m in METHODS]
     assert len(set(keys)) == len(keys)
@@ -63,8 +70,9 @@ def test_alpha_with_dof_inverts_ridge_dof_and_is_never_negative():
 
 def _diabetes_split():
     frame = load_diabetes(as_frame=True).frame
-    X_train, _, y_train, _ = train_test_split(frame.drop(columns="target"), frame["target"], test_size=0.25,
-                                              random_state=0)
+    X_train, _, y_train, _ = train_test_split(
+        frame.drop(columns="target"), frame["target"], test_size=0.25, random_state=0
+    )
     return X_train, y_train
 
 
@@ -77,15 +85,24 @@ def test_same_model_through_two_routes_gets_the_same_cv_score():
     ]
     result = run_study(methods=methods, out=None, progress=False, figures=False)
     table = result.results.set_index("key")
-    assert list(table.index) == ["baseline", "fixed", "own_cv", "grid"]  # the baseline is always a row
+    assert list(table.index) == [
+        "baseline",
+        "fixed",
+        "own_cv",
+        "grid",
+    ]  # the baseline is always a row
     for key in ("own_cv", "grid"):
         assert table.loc[key, "cv_mean"] == pytest.approx(table.loc["fixed", "cv_mean"], rel=1e-12)
         assert table.loc[key, "cv_std"] == pytest.approx(table.loc["fixed", "cv_std"], rel=1e-10)
-        assert table.loc[key, "test_score"] == pytest.approx(table.loc["fixed", "test_score"], rel=1e-12)
+        assert table.loc[key, "test_score"] == pytest.approx(
+            table.loc["fixed", "test_score"], rel=1e-12
+        )
     # and it is scikit-learn's Ridge(5) on the same outer folds
     X_train, y_train = _diabetes_split()
     folds = KFold(5, shuffle=True, random_state=0)
-    reference = cross_val_score(make_pipeline(StandardScaler(), Ridge(alpha=5.0)), X_train, y_train, cv=folds)
+    reference = cross_val_score(
+        make_pipeline(StandardScaler(), Ridge(alpha=5.0)), X_train, y_train, cv=folds
+    )
     assert table.loc["fixed", "cv_mean"] == pytest.approx(reference.mean(), rel=1e-10)
 
 
@@ -94,7 +111,9 @@ def test_grid_edge_is_flagged_in_table_progress_and_report(tmp_path):
 
     methods = [
         _fixed("heavy ridge", "heavy", lambda s: RidgeEigen(), {"alpha": [1e3, 1e4, 1e5]}),
-        _fixed("own cv", "ridge_cv", lambda s: RidgeEigenCV(alphas=[0.1, 1.0, 10.0, 30.0, 100.0, 1e3])),
+        _fixed(
+            "own cv", "ridge_cv", lambda s: RidgeEigenCV(alphas=[0.1, 1.0, 10.0, 30.0, 100.0, 1e3])
+        ),
     ]
     stream = io.StringIO()
     result = run_study(methods=methods, out=tmp_path, progress=stream, figures=False)
@@ -108,7 +127,13 @@ def test_grid_edge_is_flagged_in_table_progress_and_report(tmp_path):
 
 
 def test_study_reports_the_lecture_equivalences(tmp_path):
-    keys = {"ridge", "early_stopping_best", "early_stopping_continue", "noise_marginalized", "least_squares"}
+    keys = {
+        "ridge",
+        "early_stopping_best",
+        "early_stopping_continue",
+        "noise_marginalized",
+        "least_squares",
+    }
     chosen = [m for m in METHODS if m.key in keys]
     result = run_study(quick=True, out=tmp_path, methods=chosen, progress=False, figures=False)
     table = result.results.set_index("key")
@@ -133,7 +158,9 @@ def test_study_reports_the_lecture_equivalences(tmp_path):
     lam, V = np.linalg.eigh(Xc.T @ Xc)
     ols = np.linalg.lstsq(Xc, yc, rcond=None)[0]
     phi = np.clip((V.T @ cont.coef_) / (V.T @ ols), 0, 1)
-    assert table.loc["early_stopping_continue", "effective_dof"] == pytest.approx(phi.sum(), rel=1e-6)
+    assert table.loc["early_stopping_continue", "effective_dof"] == pytest.approx(
+        phi.sum(), rel=1e-6
+    )
     assert f"steps={cont.n_iter_}" in table.loc["early_stopping_continue", "best_params"]
     alpha = table.loc["early_stopping_continue", "equivalent_alpha"]
     assert np.sum(lam / (lam + alpha)) == pytest.approx(phi.sum(), rel=1e-6)
@@ -174,20 +201,23 @@ def test_option_errors():
     with pytest.raises(StudyError, match="unknown scoring 'nope'") as info:
         run_study(scoring="nope", out=None, progress=False)
     assert info.value.as_flags().startswith("unknown --scoring 'nope'")
-    for kwargs, message, flag in [({"cv": 1}, "cv must be", "--cv must be"),
-                                  ({"inner_cv": 1}, "inner_cv must be", "--inner-cv must be"),
-                                  ({"test_size": 1.5}, "test_size must be", "--test-size must be"),
-                                  ({"task": "x"}, "task must be", "--task must be"),
-                                  ({"blas_threads": 0}, "blas_threads must be", "--blas-threads must be")]:
+    for kwargs, message, flag in [
+        ({"cv": 1}, "cv must be", "--cv must be"),
+        ({"inner_cv": 1}, "inner_cv must be", "--inner-cv must be"),
+        ({"test_size": 1.5}, "test_size must be", "--test-size must be"),
+        ({"task": "x"}, "task must be", "--task must be"),
+        ({"blas_threads": 0}, "blas_threads must be", "--blas-threads must be"),
+    ]:
         with pytest.raises(StudyError, match="^" + re.escape(message)) as info:
             run_study(out=None, progress=False, **kwargs)
         assert info.value.as_flags().startswith(flag)
 
 
-def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_checked(tmp_path, monkeypatch):
+def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_checked(
+    tmp_path, monkeypatch
+):
     import scipy.sparse as sp
     from sklearn.base import BaseEstimator, RegressorMixin
-
 
     class Recorder(RegressorMixin, BaseEstimator):
         """sklearn Ridge that records whether X arrived sparse."""
@@ -211,6 +241,7 @@ def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_check
     frame = pd.DataFrame({"x": rng.normal(size=n), "cat": cat})
     frame["y"] = 2 * frame["x"] + pd.Series(cat).str[1:].astype(int) % 3 + rng.normal(0, 0.1, n)
     frame.to_csv(tmp_path / "d.csv", index=False)
+
     class DenseRecorder(Recorder):
         def __sklearn_tags__(self):
             tags = super().__sklearn_tags__()
@@ -218,22 +249,48 @@ def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_check
             return tags
 
     def row(name, key, cls):
-        return Method(name, key, "regression", make=lambda s: cls(), grid=lambda s: {},
-                      describe=lambda *a: {}, lecture=lambda *a: "")
+        return Method(
+            name,
+            key,
+            "regression",
+            make=lambda s: cls(),
+            grid=lambda s: {},
+            describe=lambda *a: {},
+            lecture=lambda *a: "",
+        )
 
-    methods = [row("recorder", "rec", Recorder), row("dense", "dense", DenseRecorder),
-               _fixed("ridge eigen", "eigen", lambda s: RidgeEigen(alpha=1.0))]
-    result = run_study(str(tmp_path / "d.csv"), methods=methods, out=None, progress=False, figures=False)
+    methods = [
+        row("recorder", "rec", Recorder),
+        row("dense", "dense", DenseRecorder),
+        _fixed("ridge eigen", "eigen", lambda s: RidgeEigen(alpha=1.0)),
+    ]
+    result = run_study(
+        str(tmp_path / "d.csv"), methods=methods, out=None, progress=False, figures=False
+    )
     table = result.results.set_index("key")
-    assert bool(table.loc["rec", "sparse_input"]) and result.models["rec"].named_steps["model"].sparse_
-    assert not table.loc["dense", "sparse_input"] and not result.models["dense"].named_steps["model"].sparse_
-    assert bool(table.loc["eigen", "sparse_input"]) is RidgeEigen().__sklearn_tags__().input_tags.sparse
+    assert (
+        bool(table.loc["rec", "sparse_input"]) and result.models["rec"].named_steps["model"].sparse_
+    )
+    assert (
+        not table.loc["dense", "sparse_input"]
+        and not result.models["dense"].named_steps["model"].sparse_
+    )
+    assert (
+        bool(table.loc["eigen", "sparse_input"])
+        is RidgeEigen().__sklearn_tags__().input_tags.sparse
+    )
     # same model through the sparse and the dense route: same scores (the intercept absorbs the centring)
-    assert table.loc["rec", "cv_mean"] == pytest.approx(table.loc["dense", "cv_mean"], rel=1e-6)  # sparse_cg tol
-    assert table.loc["rec", "test_score"] == pytest.approx(table.loc["dense", "test_score"], rel=1e-6)
+    assert table.loc["rec", "cv_mean"] == pytest.approx(
+        table.loc["dense", "cv_mean"], rel=1e-6
+    )  # sparse_cg tol
+    assert table.loc["rec", "test_score"] == pytest.approx(
+        table.loc["dense", "test_score"], rel=1e-6
+    )
     methods = methods[:1] + methods[2:]
     monkeypatch.setitem(skreg._config._CONFIG, "memory_budget", 4000)  # a quarter: 1,000 bytes
-    result = run_study(str(tmp_path / "d.csv"), methods=methods, out=None, progress=False, figures=False)
+    result = run_study(
+        str(tmp_path / "d.csv"), methods=methods, out=None, progress=False, figures=False
+    )
     assert "rec" in set(result.results["key"])
     if not RidgeEigen().__sklearn_tags__().input_tags.sparse:
         assert "eigen" in result.skipped and "over the" in result.skipped["eigen"]

@@ -21,7 +21,7 @@ def test_soft_threshold_minimizes_each_coordinate():
     lam = rng.uniform(0.2, 3.0, size=6)
     alpha = 1.3
     expected = soft_threshold(theta_star, lam, alpha)
-    for t, l, e in zip(theta_star, lam, expected):
+    for t, l, e in zip(theta_star, lam, expected, strict=False):
         res = optimize.minimize_scalar(
             lambda th, t=t, l=l: 0.5 * l * (th - t) ** 2 + alpha * abs(th),
             bounds=(-20, 20),

@@ -28,7 +28,7 @@ def test_lecture_expansion_holds_term_by_term_on_a_drawn_Z():
     # and each term has the expectation the lecture uses: over many draws of Z,
     # E‖Zw‖² = δN‖w‖² and E (Zw)ᵀ(Xw − y) = 0, within 4 standard errors
     n_draws = 400
-    Zs = (add_input_noise(X, sigma, random_state=2, n_copies=n_draws) - np.tile(X, (n_draws, 1)))
+    Zs = add_input_noise(X, sigma, random_state=2, n_copies=n_draws) - np.tile(X, (n_draws, 1))
     Zw = (Zs @ w).reshape(n_draws, -1)
     noise_terms = np.sum(Zw**2, axis=1)
     cross_terms = Zw @ (X @ w - y)

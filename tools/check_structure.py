@@ -36,8 +36,12 @@ def _docstring_lines(tree):
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 lines.update(range(body[0].lineno, body[0].end_lineno + 1))
     return lines
 
@@ -46,8 +50,14 @@ def code_lines(source, tree):
     """The set of line numbers holding code (no blank, comment-only or docstring line)."""
     lines = set()
     tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-            tokenize.DEDENT, tokenize.ENDMARKER}
+    skip = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
     for tok in tokens:
         if tok.type not in skip:
             lines.update(range(tok.start[0], tok.end[0] + 1))
@@ -93,8 +103,9 @@ def imports_of(mod, is_pkg, tree, modules):
         elif isinstance(node, ast.ImportFrom):
             base = _resolve(mod, is_pkg, node.level, node.module or "")
             # ``from pkg import sub`` imports the submodule when one exists
-            names = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
-                     for a in node.names]
+            names = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names
+            ]
         else:
             continue
         for name in names:
@@ -161,18 +172,20 @@ def check(root):
         if len(code) > MAX_MODULE_LINES:
             problems.append(f"{rel}: {len(code)} lines of code (limit {MAX_MODULE_LINES})")
         # a package's __init__ importing its own submodules is not a cycle with them
-        graph[mod] = imports_of(mod, path.name == "__init__.py", tree, modules) \
-            - _ancestor_packages(mod)
+        graph[mod] = imports_of(
+            mod, path.name == "__init__.py", tree, modules
+        ) - _ancestor_packages(mod)
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                body_code = {ln for ln in code
-                             if node.body[0].lineno <= ln <= node.end_lineno}
+                body_code = {ln for ln in code if node.body[0].lineno <= ln <= node.end_lineno}
                 n = len(body_code)
                 if n > longest[1]:
                     longest = (f"{rel}:{node.lineno} {node.name}", n)
                 if n > MAX_FUNCTION_LINES:
-                    problems.append(f"{rel}:{node.lineno}: function {node.name} has {n} "
-                                    f"lines of code (limit {MAX_FUNCTION_LINES})")
+                    problems.append(
+                        f"{rel}:{node.lineno}: function {node.name} has {n} "
+                        f"lines of code (limit {MAX_FUNCTION_LINES})"
+                    )
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 defined[node.name].append(str(rel))
@@ -180,10 +193,11 @@ def check(root):
         problems.append("import cycle: " + " -> ".join(cycle))
     for name, where in sorted(defined.items()):
         if len(set(where)) > 1:
-            problems.append(f"helper {name} defined in {len(set(where))} modules: "
-                            + ", ".join(sorted(set(where))))
-    summary = {"longest function": longest, "largest module": largest,
-               "modules": len(parsed)}
+            problems.append(
+                f"helper {name} defined in {len(set(where))} modules: "
+                + ", ".join(sorted(set(where)))
+            )
+    summary = {"longest function": longest, "largest module": largest, "modules": len(parsed)}
     return problems, summary
 
 
@@ -196,8 +210,10 @@ def main(argv=None):
     for line in problems:
         print(line)
     if args.report or problems:
-        print(f"{len(problems)} problem(s); longest function: {summary['longest function']}; "
-              f"largest module: {summary['largest module']}")
+        print(
+            f"{len(problems)} problem(s); longest function: {summary['longest function']}; "
+            f"largest module: {summary['largest module']}"
+        )
     return 1 if problems else 0
 
 

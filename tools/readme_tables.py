@@ -33,8 +33,13 @@ def study_table(name):
 
             data = str(Path(tmp) / "breast_cancer.csv")
             load_breast_cancer(as_frame=True).frame.to_csv(data, index=False)
-        result = run_study(data, target="target" if name == "breast_cancer" else None,
-                           out=None, progress=False, figures=False)
+        result = run_study(
+            data,
+            target="target" if name == "breast_cancer" else None,
+            out=None,
+            progress=False,
+            figures=False,
+        )
     return result.table.rstrip("\n") + "\n"
 
 

@@ -23,7 +23,11 @@ def output_folder(argv=None, environ=None):
     """The folder the examples write to (created): argv[1], $SKREG_EXAMPLES_OUT or a temp folder."""
     argv = sys.argv if argv is None else argv
     environ = os.environ if environ is None else environ
-    chosen = argv[1] if len(argv) > 1 else environ.get("SKREG_EXAMPLES_OUT") or Path(tempfile.gettempdir()) / "skreg-examples"
+    chosen = (
+        argv[1]
+        if len(argv) > 1
+        else environ.get("SKREG_EXAMPLES_OUT") or Path(tempfile.gettempdir()) / "skreg-examples"
+    )
     out = Path(chosen).resolve()
     out.mkdir(parents=True, exist_ok=True)
     return out

@@ -20,18 +20,24 @@ n_alphas = 20 if QUICK else 100
 alpha = 2.0
 ours = PenalizedLogisticRegression(alpha=alpha).fit(X, y)
 ref = LogisticRegression(C=1 / alpha, tol=1e-10, max_iter=10_000).fit(X, y)
-print(f"L2, alpha={alpha}: max |coef - LogisticRegression(C=1/alpha).coef_| = "
-      f"{np.abs(ours.coef_ - ref.coef_).max():.1e}, effective dof {ours.effective_dof_:.2f} of {X.shape[1]}")
+print(
+    f"L2, alpha={alpha}: max |coef - LogisticRegression(C=1/alpha).coef_| = "
+    f"{np.abs(ours.coef_ - ref.coef_).max():.1e}, effective dof {ours.effective_dof_:.2f} of {X.shape[1]}"
+)
 
 cv = PenalizedLogisticRegressionCV(alphas=n_alphas, l1_ratio=1.0, cv=5, selection="1se").fit(X, y)
 res = cv.cv_results_
 i_min = int(np.flatnonzero(cv.alphas_ == cv.alpha_min_)[0])
 i_1se = int(np.flatnonzero(cv.alphas_ == cv.alpha_1se_)[0])
-print(f"L1: alpha_min_ = {cv.alpha_min_:.4g} ({res['n_nonzero'][i_min]} features), "
-      f"alpha_1se_ = {cv.alpha_1se_:.4g} ({res['n_nonzero'][i_1se]} features) of {X.shape[1]}")
+print(
+    f"L1: alpha_min_ = {cv.alpha_min_:.4g} ({res['n_nonzero'][i_min]} features), "
+    f"alpha_1se_ = {cv.alpha_1se_:.4g} ({res['n_nonzero'][i_1se]} features) of {X.shape[1]}"
+)
 l2 = PenalizedLogisticRegressionCV(alphas=n_alphas, l1_ratio=0.0, cv=5).fit(X, y)
-print(f"CV deviance per sample: L1 {-res['mean_test_score'].max():.4f}, "
-      f"L2 {-l2.cv_results_['mean_test_score'].max():.4f}")
+print(
+    f"CV deviance per sample: L1 {-res['mean_test_score'].max():.4f}, "
+    f"L2 {-l2.cv_results_['mean_test_score'].max():.4f}"
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.4))
 ax = axes[0]
@@ -39,7 +45,12 @@ mean, sem = -res["mean_test_score"], res["sem_test_score"]
 ax.errorbar(cv.alphas_, mean, yerr=sem, fmt="o-", ms=3, lw=1, capsize=2)
 ax.axvline(cv.alpha_min_, color="C1", ls="--", label="α_min")
 ax.axvline(cv.alpha_1se_, color="k", ls=":", label="α_1se")
-ax.set(xscale="log", xlabel="α (sum convention, = 1/C)", ylabel="CV log-loss", title="L1 logistic: CV curve")
+ax.set(
+    xscale="log",
+    xlabel="α (sum convention, = 1/C)",
+    ylabel="CV log-loss",
+    title="L1 logistic: CV curve",
+)
 ax.legend()
 ax = axes[1]
 ax.plot(cv.alphas_, cv.coef_path_[0].T, lw=1)

@@ -24,7 +24,9 @@ print(f"ridge alpha_ (leave-one-out) = {ridge.alpha_:.3g}")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
 EarlyStoppingCurveDisplay.from_estimator(model, ax=ax1)
 ax1.set_xscale("log")
-ShrinkageSpectrumDisplay(model.eigenvalues_, [model.equivalent_alpha_], labels=[f"GD stopped at i* = {model.best_iter_}"]).plot(ax=ax2)
+ShrinkageSpectrumDisplay(
+    model.eigenvalues_, [model.equivalent_alpha_], labels=[f"GD stopped at i* = {model.best_iter_}"]
+).plot(ax=ax2)
 fig.tight_layout()
 fig.savefig(OUT / "example_early_stopping.png", dpi=80)
 print(f"wrote {OUT / 'example_early_stopping.png'}")

@@ -20,15 +20,21 @@ y = 3.0 * latent + rng.standard_normal(n)
 
 lasso = SoftThresholdQuadratic(alpha=0.5 * n).fit(X, y)
 enet = SoftThresholdQuadratic(alpha=1.0 * n, l1_ratio=0.2).fit(X, y)
-print(f"LASSO keeps {np.count_nonzero(lasso.coef_[:group])} of the group of {group}: "
-      f"{np.round(lasso.coef_[:group], 2)}")
-print(f"elastic net (l1_ratio=0.2) keeps {np.count_nonzero(enet.coef_[:group])}: "
-      f"{np.round(enet.coef_[:group], 2)}")
+print(
+    f"LASSO keeps {np.count_nonzero(lasso.coef_[:group])} of the group of {group}: "
+    f"{np.round(lasso.coef_[:group], 2)}"
+)
+print(
+    f"elastic net (l1_ratio=0.2) keeps {np.count_nonzero(enet.coef_[:group])}: "
+    f"{np.round(enet.coef_[:group], 2)}"
+)
 
 # the relaxed LASSO: the LASSO selects, least squares on the selection removes the bias
 relaxed = SoftThresholdQuadratic(alpha=0.5 * n, gamma=0.0).fit(X, y)
-print(f"sum of the group's coefficients (true 3): LASSO {lasso.coef_[:group].sum():.2f}, "
-      f"relaxed {relaxed.coef_[:group].sum():.2f}")
+print(
+    f"sum of the group's coefficients (true 3): LASSO {lasso.coef_[:group].sum():.2f}, "
+    f"relaxed {relaxed.coef_[:group].sum():.2f}"
+)
 
 cv = SoftThresholdQuadraticCV(l1_ratio=[0.1, 0.5, 1.0], gammas=[0.0, 0.5, 1.0], cv=5).fit(X, y)
 print(f"CV chose l1_ratio_ = {cv.l1_ratio_}, gamma_ = {cv.gamma_}, alpha_ = {cv.alpha_:.3g}")

@@ -22,7 +22,9 @@ print(f"input noise 0.3: equivalent alpha = δN = {exact.equivalent_alpha_:.4g}"
 ridge = RidgeEigen(alpha=exact.equivalent_alpha_).fit(X, y)
 copies = [1, 10, 100] if QUICK else [1, 10, 100, 1000]
 gaps = [
-    np.linalg.norm(NoisyInputRegressor(noise_std=0.3, n_copies=c, random_state=0).fit(X, y).coef_ - ridge.coef_)
+    np.linalg.norm(
+        NoisyInputRegressor(noise_std=0.3, n_copies=c, random_state=0).fit(X, y).coef_ - ridge.coef_
+    )
     for c in copies
 ]
 print("distance to ridge(δN) for", copies, "copies:", np.round(gaps, 3))
@@ -40,8 +42,18 @@ ax1.set_ylabel("‖w − w_ridge(δN)‖")
 ax1.set_title("augmented input noise → ridge")
 ax2.plot(x, t, "ko")
 for delta in (0.0, 0.03):
-    net = MLPRegressor((64, 64), activation="tanh", learning_rate_init=0.01, max_iter=3000, batch_size=None,
-                       alpha=0.0, tol=0.0, n_iter_no_change=10**6, weight_noise=delta, random_state=0)
+    net = MLPRegressor(
+        (64, 64),
+        activation="tanh",
+        learning_rate_init=0.01,
+        max_iter=3000,
+        batch_size=None,
+        alpha=0.0,
+        tol=0.0,
+        n_iter_no_change=10**6,
+        weight_noise=delta,
+        random_state=0,
+    )
     ax2.plot(grid, net.fit(x[:, None], t).predict(grid), label=f"weight_noise = {delta}")
 ax2.set_ylim(-2, 2)
 ax2.legend()

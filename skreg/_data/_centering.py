@@ -26,8 +26,14 @@ from sklearn.utils._array_api import (
 )
 
 __all__ = [
-    "array_namespace", "center_data", "centring_deviation", "implicit_offsets",
-    "weighted_centre", "weighted_column_mean", "weighted_mean", "check_implicit_weights",
+    "array_namespace",
+    "center_data",
+    "centring_deviation",
+    "implicit_offsets",
+    "weighted_centre",
+    "weighted_column_mean",
+    "weighted_mean",
+    "check_implicit_weights",
 ]
 
 
@@ -65,7 +71,7 @@ def check_implicit_weights(sample_weight):
     if w.size < 2:
         return
     i = int(np.argmax(w))
-    rest = float(w[:i].sum() + w[i + 1:].sum())  # summed, not Σw − w_max
+    rest = float(w[:i].sum() + w[i + 1 :].sum())  # summed, not Σw − w_max
     if w[i] * np.finfo(np.float64).eps > 1e-6 * rest:
         raise ValueError(
             f"sample_weight has one weight ({w[i]:.3g}) of {w[i] / rest if rest else np.inf:.3g} "

@@ -58,7 +58,9 @@ def check_weight_values(sample_weight):
     """
     w = np.asarray(sample_weight, dtype=np.float64)
     if not np.all(np.isfinite(w)):
-        what = "NaN" if np.any(np.isnan(w)) else "infinity or a value too large for dtype('float64')"
+        what = (
+            "NaN" if np.any(np.isnan(w)) else "infinity or a value too large for dtype('float64')"
+        )
         raise ValueError(f"Input sample_weight contains {what}.")
     if np.any(w < 0):
         raise ValueError("Negative values in data passed to `sample_weight`.")
@@ -81,7 +83,9 @@ def check_sample_weight(sample_weight, X, *, dtype=None):
     -------
     ndarray of shape (n_samples,)
     """
-    if isinstance(sample_weight, Number) or (isinstance(sample_weight, np.ndarray) and sample_weight.ndim == 0):
+    if isinstance(sample_weight, Number) or (
+        isinstance(sample_weight, np.ndarray) and sample_weight.ndim == 0
+    ):
         check_weight_values(sample_weight)
     return _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
 

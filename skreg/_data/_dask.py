@@ -94,7 +94,7 @@ def _tree_reduce(parts, merge):
     import dask
 
     while len(parts) > 1:
-        merged = [dask.delayed(merge)(a, b) for a, b in zip(parts[::2], parts[1::2])]
+        merged = [dask.delayed(merge)(a, b) for a, b in zip(parts[::2], parts[1::2], strict=False)]
         if len(parts) % 2:
             merged.append(parts[-1])
         parts = merged
@@ -103,7 +103,7 @@ def _tree_reduce(parts, merge):
 
 def _merge_each(a, b):
     """Element-wise merge of two tuples of GramStats."""
-    return tuple(x.merge(y) for x, y in zip(a, b))
+    return tuple(x.merge(y) for x, y in zip(a, b, strict=False))
 
 
 def _row_blocks(*arrays):
@@ -117,7 +117,9 @@ def _row_blocks_and_starts(*arrays):
 
     present = [a for a in arrays if a is not None]
     # rows share index "i"; each array's columns get their own letter
-    pairs = sum(([a, "i" + "abcdefgh"[q] if a.ndim == 2 else "i"] for q, a in enumerate(present)), [])
+    pairs = sum(
+        ([a, "i" + "abcdefgh"[q] if a.ndim == 2 else "i"] for q, a in enumerate(present)), []
+    )
     present = da.core.unify_chunks(*pairs)[1]
     present = iter(present)
     aligned = [None if a is None else next(present) for a in arrays]
@@ -195,17 +197,22 @@ def check_dask_inputs(estimator, X, y, sample_weight=None, *, reset=True, names=
     elif sample_weight is not None:
         sample_weight = as_dask_array(sample_weight, "sample_weight")
     if X.shape[0] != y.shape[0]:
-        raise ValueError(f"Found input variables with inconsistent numbers of samples: "
-                         f"{[X.shape[0], y.shape[0]]}")
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: "
+            f"{[X.shape[0], y.shape[0]]}"
+        )
     if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"Found array with shape {X.shape}; at least one sample and "
-                         "feature are required.")
+        raise ValueError(
+            f"Found array with shape {X.shape}; at least one sample and feature are required."
+        )
     if reset:
         estimator.n_features_in_ = X.shape[1]
     elif X.shape[1] != estimator.n_features_in_:
-        raise ValueError(f"{names[0]} has {X.shape[1]} features, but "
-                         f"{type(estimator).__name__} is expecting "
-                         f"{estimator.n_features_in_} features as input.")
+        raise ValueError(
+            f"{names[0]} has {X.shape[1]} features, but "
+            f"{type(estimator).__name__} is expecting "
+            f"{estimator.n_features_in_} features as input."
+        )
     dtype = np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
     return X, y, sample_weight, dtype, y.ndim
 
@@ -298,8 +305,10 @@ def split_gram_stats(X, y, sample_weight, validation_fraction, seed):
     import dask
 
     blocks, starts = _row_blocks_and_starts(X, y, sample_weight)
-    parts = [dask.delayed(_split_chunk_stats)(*blk, start, float(validation_fraction), int(seed))
-             for blk, start in zip(blocks, starts)]
+    parts = [
+        dask.delayed(_split_chunk_stats)(*blk, start, float(validation_fraction), int(seed))
+        for blk, start in zip(blocks, starts, strict=False)
+    ]
     return dask.compute(_tree_reduce(parts, _merge_each))[0]
 
 
@@ -318,8 +327,10 @@ def _kfold_groups(cv, n_samples):
     if type(cv) is KFold and not cv.shuffle:  # contiguous folds, sizes as scikit-learn
         k = cv.get_n_splits()
         if k > n_samples:
-            raise ValueError(f"Cannot have number of splits n_splits={k} greater than the "
-                             f"number of samples: n_samples={n_samples}.")
+            raise ValueError(
+                f"Cannot have number of splits n_splits={k} greater than the "
+                f"number of samples: n_samples={n_samples}."
+            )
         sizes = np.full(k, n_samples // k, dtype=np.int64)
         sizes[: n_samples % k] += 1
         return np.concatenate([[0], np.cumsum(sizes)]), None, k
@@ -330,12 +341,16 @@ def _kfold_groups(cv, n_samples):
     for j, (train, test) in enumerate(splits):
         test = np.asarray(test)
         if np.any(groups[test] != k):
-            raise ValueError("Dask K-fold needs disjoint test folds (as KFold, GroupKFold): "
-                             "a row is in two test folds.")
+            raise ValueError(
+                "Dask K-fold needs disjoint test folds (as KFold, GroupKFold): "
+                "a row is in two test folds."
+            )
         groups[test] = j
         if len(train) + len(test) != n_samples or np.any(groups[np.asarray(train)] == j):
-            raise ValueError("Dask K-fold needs each training set to be the complement of "
-                             "its test fold (fold statistics are the total minus the fold's).")
+            raise ValueError(
+                "Dask K-fold needs each training set to be the complement of "
+                "its test fold (fold statistics are the total minus the fold's)."
+            )
     return None, groups, k
 
 
@@ -347,8 +362,9 @@ def _fold_chunk_stats(X, y, w, start, bounds, groups, k):
     out = []
     for j in range(k + 1):
         sel = g == j
-        out.append(GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel],
-                                        overwrite_X=True))
+        out.append(
+            GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel], overwrite_X=True)
+        )
     return tuple(out)
 
 
@@ -403,10 +419,12 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
     check_weight_sum(total.weight_sum)
     for k, fs in enumerate(fold_stats):
         check_split_weight(k, total.weight_sum - fs.weight_sum)
-    scores = np.array([
-        _fold_scores(decompose_stats(total.subtract(fs)), fs, alphas, scoring or "r2")
-        for fs in fold_stats
-    ])
+    scores = np.array(
+        [
+            _fold_scores(decompose_stats(total.subtract(fs)), fs, alphas, scoring or "r2")
+            for fs in fold_stats
+        ]
+    )
     sizes = [int(fs.n_samples) for fs in fold_stats]
     if scoring in (None, "r2"):  # as r2_score: undefined on fewer than two samples
         scores[np.asarray(sizes) < 2, :] = np.nan
@@ -428,7 +446,7 @@ def _kfold_pass(estimator, X, y, sample_weight):
     bounds, groups, k = _kfold_groups(estimator.cv, n)
     blocks, starts = _row_blocks_and_starts(X, y, w)
     parts = []
-    for blk, start, stop in zip(blocks, starts, starts[1:] + [n]):
+    for blk, start, stop in zip(blocks, starts, starts[1:] + [n], strict=False):
         g = None if groups is None else groups[start:stop]
         parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k))
     stats = dask.compute(_tree_reduce(parts, _merge_each))[0]

@@ -104,8 +104,17 @@ class GramStats:
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         W = float(n if w is None else w.sum())
         if W <= 0:
-            return cls(0.0, n, np.zeros(d), np.zeros(y.shape[1]), np.zeros((d, d)),
-                       np.zeros((d, y.shape[1])), np.zeros(y.shape[1]), x_shift, y_shift)
+            return cls(
+                0.0,
+                n,
+                np.zeros(d),
+                np.zeros(y.shape[1]),
+                np.zeros((d, d)),
+                np.zeros((d, y.shape[1])),
+                np.zeros(y.shape[1]),
+                x_shift,
+                y_shift,
+            )
         if overwrite_X and X.flags.writeable:  # the caller's temporary: no second copy
             Xc = X
             Xc -= x_shift
@@ -157,8 +166,17 @@ class GramStats:
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         W = float(n if w is None else w.sum())
         if W <= 0:
-            return cls(0.0, n, np.zeros(d), np.zeros(y.shape[1]), np.zeros((d, d)),
-                       np.zeros((d, y.shape[1])), np.zeros(y.shape[1]), x_shift, y_shift)
+            return cls(
+                0.0,
+                n,
+                np.zeros(d),
+                np.zeros(y.shape[1]),
+                np.zeros((d, d)),
+                np.zeros((d, y.shape[1])),
+                np.zeros(y.shape[1]),
+                x_shift,
+                y_shift,
+            )
         x_abs = weighted_column_mean(X, w)
         yc = y - y_shift
         y_mean = np.average(yc, axis=0, weights=w)
@@ -189,13 +207,23 @@ class GramStats:
         -------
         GramStats
         """
-        if not (np.array_equal(self.x_shift, other.x_shift)
-                and np.array_equal(self.y_shift, other.y_shift)):
+        if not (
+            np.array_equal(self.x_shift, other.x_shift)
+            and np.array_equal(self.y_shift, other.y_shift)
+        ):
             other = other.reshifted(self.x_shift, self.y_shift)
         if other.weight_sum == 0:
-            return GramStats(self.weight_sum, self.n_samples + other.n_samples, self.x_mean,
-                             self.y_mean, self.Sxx, self.Sxy, self.Syy, self.x_shift,
-                             self.y_shift)
+            return GramStats(
+                self.weight_sum,
+                self.n_samples + other.n_samples,
+                self.x_mean,
+                self.y_mean,
+                self.Sxx,
+                self.Sxy,
+                self.Syy,
+                self.x_shift,
+                self.y_shift,
+            )
         if self.weight_sum == 0:
             return other.merge(self)
         wa, wb = self.weight_sum, other.weight_sum
@@ -253,13 +281,24 @@ class GramStats:
         >>> bool(np.allclose(rest.Sxx, GramStats.from_chunk(X[:4], y[:4]).Sxx))
         True
         """
-        if not (np.array_equal(self.x_shift, other.x_shift)
-                and np.array_equal(self.y_shift, other.y_shift)):
+        if not (
+            np.array_equal(self.x_shift, other.x_shift)
+            and np.array_equal(self.y_shift, other.y_shift)
+        ):
             other = other.reshifted(self.x_shift, self.y_shift)
         n = self.n_samples - other.n_samples
         if other.weight_sum == 0:
-            return GramStats(self.weight_sum, n, self.x_mean, self.y_mean, self.Sxx,
-                             self.Sxy, self.Syy, self.x_shift, self.y_shift)
+            return GramStats(
+                self.weight_sum,
+                n,
+                self.x_mean,
+                self.y_mean,
+                self.Sxx,
+                self.Sxy,
+                self.Syy,
+                self.x_shift,
+                self.y_shift,
+            )
         W = self.weight_sum - other.weight_sum
         if not W > 1e-12 * self.weight_sum or n < 1:
             raise ValueError(
@@ -306,8 +345,11 @@ class GramStats:
         dx = (self.x_shift - x_point) + self.x_mean
         dy = (self.y_shift - y_point) + self.y_mean
         W = self.weight_sum
-        return (self.Sxx + W * np.outer(dx, dx), self.Sxy + W * np.outer(dx, dy),
-                self.Syy + W * dy**2)
+        return (
+            self.Sxx + W * np.outer(dx, dx),
+            self.Sxy + W * np.outer(dx, dy),
+            self.Syy + W * dy**2,
+        )
 
     def rss(self, coefs, x_point, y_point):
         """Weighted residual sums of squares of linear models, from the moments alone.
@@ -332,16 +374,25 @@ class GramStats:
         rss : ndarray of shape (..., n_targets)
         """
         Sxx, Sxy, Syy = self.scatter_about(x_point, y_point)
-        ss = (np.einsum("...td,de,...te->...t", coefs, Sxx, coefs)
-              - 2.0 * np.einsum("...td,dt->...t", coefs, Sxy) + Syy)
+        ss = (
+            np.einsum("...td,de,...te->...t", coefs, Sxx, coefs)
+            - 2.0 * np.einsum("...td,dt->...t", coefs, Sxy)
+            + Syy
+        )
         return np.maximum(ss, 0.0)
 
     def reshifted(self, x_shift, y_shift):
         """The same statistics with means relative to another reference point."""
         return GramStats(
-            self.weight_sum, self.n_samples,
-            self.x_mean + (self.x_shift - x_shift), self.y_mean + (self.y_shift - y_shift),
-            self.Sxx, self.Sxy, self.Syy, np.asarray(x_shift), np.asarray(y_shift),
+            self.weight_sum,
+            self.n_samples,
+            self.x_mean + (self.x_shift - x_shift),
+            self.y_mean + (self.y_shift - y_shift),
+            self.Sxx,
+            self.Sxy,
+            self.Syy,
+            np.asarray(x_shift),
+            np.asarray(y_shift),
         )
 
     def means(self):

@@ -40,6 +40,7 @@ __all__ = [
     "sparse_signature_arrays",
 ]
 
+
 def exact_decomposition_by_default(shape, sparse_input):
     """Whether ``solver='auto'`` decomposes the min(n, d)² Gram or kernel matrix exactly.
 

@@ -89,8 +89,11 @@ def _ridge_solve(reduced, target, ridge):
     from scipy.sparse.linalg import LinearOperator, cg
 
     d = reduced.n_features
-    op = LinearOperator((d, d), matvec=lambda v: reduced.gram_times(np.ravel(v)) + ridge * np.ravel(v),
-                        dtype=np.float64)
+    op = LinearOperator(
+        (d, d),
+        matvec=lambda v: reduced.gram_times(np.ravel(v)) + ridge * np.ravel(v),
+        dtype=np.float64,
+    )
     return cg(op, q, rtol=1e-12, atol=0.0, maxiter=10 * d)[0]
 
 
@@ -132,8 +135,19 @@ def relax(coefs, refit, gamma):
     return coefs if gamma == 1.0 else gamma * coefs + (1.0 - gamma) * refit
 
 
-def solve_path(problem, alphas, *, l1_ratio=1.0, gamma=1.0, penalty_factor=None, tol=1e-4,
-               max_iter=1000, positive=False, coef_init=None, warn=True):
+def solve_path(
+    problem,
+    alphas,
+    *,
+    l1_ratio=1.0,
+    gamma=1.0,
+    penalty_factor=None,
+    tol=1e-4,
+    max_iter=1000,
+    positive=False,
+    coef_init=None,
+    warn=True,
+):
     """Solve min ½‖X_w w − y_w‖² + α Σⱼ pⱼ(ρ|wⱼ| + (1 − ρ)/2 wⱼ²) for every α and target.
 
     The strengths are solved in decreasing order, each warm-started from the previous
@@ -189,18 +203,35 @@ def solve_path(problem, alphas, *, l1_ratio=1.0, gamma=1.0, penalty_factor=None,
     ((2, 1, 5), True, 0)
     """
     coefs, gaps, n_iters, failed = _solve_path(
-        problem, alphas, l1_ratio=l1_ratio, penalty_factor=penalty_factor, tol=tol,
-        max_iter=max_iter, positive=positive, coef_init=coef_init,
+        problem,
+        alphas,
+        l1_ratio=l1_ratio,
+        penalty_factor=penalty_factor,
+        tol=tol,
+        max_iter=max_iter,
+        positive=positive,
+        coef_init=coef_init,
     )
     if failed and warn:
         _warn_not_converged(failed, max_iter)
     if gamma != 1.0:
-        coefs = relax(coefs, support_least_squares(reduce_problem(problem, penalty_factor), coefs), gamma)
+        coefs = relax(
+            coefs, support_least_squares(reduce_problem(problem, penalty_factor), coefs), gamma
+        )
     return coefs, gaps, n_iters
 
 
-def _solve_path(problem, alphas, *, l1_ratio=1.0, penalty_factor=None, tol=1e-4, max_iter=1000,
-                positive=False, coef_init=None):
+def _solve_path(
+    problem,
+    alphas,
+    *,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    tol=1e-4,
+    max_iter=1000,
+    positive=False,
+    coef_init=None,
+):
     """:func:`solve_path` without warning or relaxation: (coefs, gaps, n_iters, failed),
     ``failed`` the (gap, tolerance) pairs of the α and targets that did not converge."""
     alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
@@ -233,13 +264,26 @@ def _solve_path(problem, alphas, *, l1_ratio=1.0, penalty_factor=None, tol=1e-4,
             if coef_init is not None:
                 w0 = np.asarray(coef_init, dtype=np.float64).reshape(n_targets, n_all)[k]
                 w = reduced.reduce(w0) if isinstance(reduced, _FactorProblem) else w0.copy()
-            _path_one_target(reduced, k, alphas, w, l1_ratio, coefs, gaps, n_iters, failed,
-                             tol=tol, max_iter=max_iter, positive=positive)
+            _path_one_target(
+                reduced,
+                k,
+                alphas,
+                w,
+                l1_ratio,
+                coefs,
+                gaps,
+                n_iters,
+                failed,
+                tol=tol,
+                max_iter=max_iter,
+                positive=positive,
+            )
     return coefs, gaps, n_iters, failed
 
 
-def _path_one_target(reduced, k, alphas, w, l1_ratio, coefs, gaps, n_iters, failed, *,
-                     tol, max_iter, positive):
+def _path_one_target(
+    reduced, k, alphas, w, l1_ratio, coefs, gaps, n_iters, failed, *, tol, max_iter, positive
+):
     """One target's warm-started path (decreasing α), written into the output arrays."""
     engine, alpha_prev, ws = None, None, None
     for i in np.argsort(-alphas, kind="stable"):
@@ -256,7 +300,14 @@ def _path_one_target(reduced, k, alphas, w, l1_ratio, coefs, gaps, n_iters, fail
             engine = None
         elif not reduced.full:  # working sets, carried from one α to the next
             w, gap, used, converged, ws = _ws_solve(
-                problem, k, l1, w, tol=tol, max_iter=max_iter, positive=positive, ws=ws,
+                problem,
+                k,
+                l1,
+                w,
+                tol=tol,
+                max_iter=max_iter,
+                positive=positive,
+                ws=ws,
                 alpha_prev=alpha_prev,
             )
         elif engine is None or problem is not reduced:  # a new factor for a new ridge
@@ -268,12 +319,26 @@ def _path_one_target(reduced, k, alphas, w, l1_ratio, coefs, gaps, n_iters, fail
                 engine = _ActiveSet(problem, positive)
                 engine.reset(w)
                 w, gap, used, converged = _solve(
-                    problem, k, l1, w, engine, tol=tol, max_iter=max_iter, positive=positive,
+                    problem,
+                    k,
+                    l1,
+                    w,
+                    engine,
+                    tol=tol,
+                    max_iter=max_iter,
+                    positive=positive,
                     alpha_prev=alpha_prev,
                 )
         else:
             w, gap, used, converged = _solve(
-                problem, k, l1, w, engine, tol=tol, max_iter=max_iter, positive=positive,
+                problem,
+                k,
+                l1,
+                w,
+                engine,
+                tol=tol,
+                max_iter=max_iter,
+                positive=positive,
                 alpha_prev=alpha_prev,
             )
         if not converged:
@@ -283,8 +348,19 @@ def _path_one_target(reduced, k, alphas, w, l1_ratio, coefs, gaps, n_iters, fail
         alpha_prev = l1
 
 
-def solve_quadratic(S, s, alpha, *, yy=None, l1_ratio=1.0, penalty_factor=None, coef_init=None,
-                    tol=1e-4, max_iter=1000, positive=False):
+def solve_quadratic(
+    S,
+    s,
+    alpha,
+    *,
+    yy=None,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    coef_init=None,
+    tol=1e-4,
+    max_iter=1000,
+    positive=False,
+):
     """Minimize ½wᵀSw − sᵀw + α Σⱼ fⱼ(ρ|wⱼ| + (1 − ρ)/2 wⱼ²) given Gram statistics.
 
     The entry point of the L1 core for a quadratic given by its statistics alone (for
@@ -331,8 +407,14 @@ def solve_quadratic(S, s, alpha, *, yy=None, l1_ratio=1.0, penalty_factor=None, 
         yy = float(s @ linalg.lstsq(S, s, check_finite=False)[0])
     problem = _Problem.from_gram(np.array(S, order="F"), s[:, None], np.array([float(yy)]))
     coefs, gaps, n_iters, failed = _solve_path(
-        problem, [float(alpha)], l1_ratio=l1_ratio, penalty_factor=penalty_factor, tol=tol,
-        max_iter=max_iter, positive=positive, coef_init=coef_init,
+        problem,
+        [float(alpha)],
+        l1_ratio=l1_ratio,
+        penalty_factor=penalty_factor,
+        tol=tol,
+        max_iter=max_iter,
+        positive=positive,
+        coef_init=coef_init,
     )
     if failed:
         _warn_not_converged(failed, max_iter)

@@ -158,7 +158,11 @@ class _Problem:
         if self.cached and self.full:
             # along a path most coefficients are 0: G[:, S] w_S reads |S| columns of the
             # Fortran-ordered G (a matrix-vector product is bound by memory traffic)
-            return self.G @ w if 3 * support.size > self.n_features else self.G[:, support] @ w[support]
+            return (
+                self.G @ w
+                if 3 * support.size > self.n_features
+                else self.G[:, support] @ w[support]
+            )
         if self.cached and self.have[support].all():
             return self.G[:, support] @ w[support]
         if self.design is not None:
@@ -221,7 +225,9 @@ def make_problem(X, y, sample_weight=None, fit_intercept=True):
         y_offset = np.average(y, axis=0, weights=sample_weight)
     else:
         X_offset, y_offset = np.zeros(X.shape[1]), np.zeros(y.shape[1])
-    sqrt_sw = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, dtype=np.float64))
+    sqrt_sw = (
+        None if sample_weight is None else np.sqrt(np.asarray(sample_weight, dtype=np.float64))
+    )
     yw = y - y_offset
     if sqrt_sw is not None:
         yw *= sqrt_sw[:, None]

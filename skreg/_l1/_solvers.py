@@ -411,8 +411,9 @@ def _solve(problem, target, alpha, w, engine, *, tol, max_iter, positive, alpha_
     Returns (w, gap, n_iter, converged).
     """
     if not problem.full:  # X at hand, no Gram matrix: working sets on Gram blocks
-        return _ws_solve(problem, target, alpha, w, tol=tol, max_iter=max_iter,
-                         positive=positive)[:4]
+        return _ws_solve(problem, target, alpha, w, tol=tol, max_iter=max_iter, positive=positive)[
+            :4
+        ]
     q = problem.Q[:, target]
     yy = float(problem.yy[target])
     w = np.array(w, dtype=np.float64)
@@ -423,8 +424,16 @@ def _solve(problem, target, alpha, w, engine, *, tol, max_iter, positive, alpha_
     n_iter = 0
     for _ in range(4):  # the threshold tightens as F decreases: a few rounds at most
         w, gap, used, converged = _solve_once(
-            problem, q, yy, alpha, w, engine, tol_abs=tol_abs, max_iter=max_iter - n_iter,
-            positive=positive, alpha_prev=alpha_prev,
+            problem,
+            q,
+            yy,
+            alpha,
+            w,
+            engine,
+            tol_abs=tol_abs,
+            max_iter=max_iter - n_iter,
+            positive=positive,
+            alpha_prev=alpha_prev,
         )
         n_iter += used
         if not converged or n_iter >= max_iter:
@@ -447,8 +456,15 @@ def _solve_once(problem, q, yy, alpha, w, engine, *, tol_abs, max_iter, positive
         if status != "stalled":
             return w, gap, n_iter, status == "converged"
     w, gap, used, converged = _fista_solve(
-        problem, q, yy, alpha, w, tol_abs=tol_abs, max_iter=max_iter - n_iter,
-        positive=positive, alpha_prev=alpha_prev,
+        problem,
+        q,
+        yy,
+        alpha,
+        w,
+        tol_abs=tol_abs,
+        max_iter=max_iter - n_iter,
+        positive=positive,
+        alpha_prev=alpha_prev,
     )
     engine.reset(w)
     return w, gap, n_iter + used, converged
@@ -462,23 +478,27 @@ def _fit_one(problem, target, alpha, w0, *, tol, max_iter, positive):
     (ratio ``_CONTINUATION_RATIO``), each solution warm-starting the next: the active
     set then grows a few features at a time.  Returns (w, gap, n_iter, converged).
     """
-    return _fit_one_engine(problem, target, alpha, w0, tol=tol, max_iter=max_iter,
-                           positive=positive)[:4]
+    return _fit_one_engine(
+        problem, target, alpha, w0, tol=tol, max_iter=max_iter, positive=positive
+    )[:4]
 
 
 def _fit_one_engine(problem, target, alpha, w0, *, tol, max_iter, positive):
     """:func:`_fit_one`, also returning the :class:`_ActiveSet` matching the solution
     (None for a problem solved by working sets, without a Gram matrix)."""
     if not problem.full:
-        return _ws_solve(problem, target, alpha, w0, tol=tol, max_iter=max_iter,
-                         positive=positive)[:4] + (None,)
+        return _ws_solve(problem, target, alpha, w0, tol=tol, max_iter=max_iter, positive=positive)[
+            :4
+        ] + (None,)
     q = problem.Q[:, target]
     yy = float(problem.yy[target])
     engine = _ActiveSet(problem, positive)
     w0 = np.asarray(w0, dtype=np.float64)
     if np.any(w0):
         engine.reset(w0)
-        out = _solve(problem, target, alpha, w0, engine, tol=tol, max_iter=max_iter, positive=positive)
+        out = _solve(
+            problem, target, alpha, w0, engine, tol=tol, max_iter=max_iter, positive=positive
+        )
         return (*out, engine)
     penalty = L1Penalty(alpha, positive=positive)
     lam = problem.diag
@@ -500,17 +520,30 @@ def _fit_one_engine(problem, target, alpha, w0, *, tol, max_iter, positive):
     alpha_prev = nu
     for a in grid:
         w, _, used, _ = _solve(
-            problem, target, a, w, engine, tol=tol, max_iter=max_iter - n_iter,
-            positive=positive, alpha_prev=alpha_prev,
+            problem,
+            target,
+            a,
+            w,
+            engine,
+            tol=tol,
+            max_iter=max_iter - n_iter,
+            positive=positive,
+            alpha_prev=alpha_prev,
         )
         n_iter += used
         alpha_prev = a
     w, gap, used, converged = _solve(
-        problem, target, alpha, w, engine, tol=tol, max_iter=max_iter - n_iter,
-        positive=positive, alpha_prev=alpha_prev,
+        problem,
+        target,
+        alpha,
+        w,
+        engine,
+        tol=tol,
+        max_iter=max_iter - n_iter,
+        positive=positive,
+        alpha_prev=alpha_prev,
     )
     return w, gap, n_iter + used, converged, engine
-
 
 
 # ------------------------------------------------------------------ working sets
@@ -609,7 +642,9 @@ def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, al
                     chosen = np.sort(np.append(chosen, strongest))
             ws.update(chosen)
         elif ws.idx.size == 0:
-            ws.update(np.sort(np.argpartition(-priority, size - 1)[:size]) if size < d else np.arange(d))
+            ws.update(
+                np.sort(np.argpartition(-priority, size - 1)[:size]) if size < d else np.arange(d)
+            )
         elif not first:  # W holds every violator: its sub-problem was not solved tightly enough
             tighten *= 0.1
         G_sub = ws.G if ridge is None else ws.G + np.diag(ridge[ws.idx])
@@ -617,7 +652,11 @@ def _ws_solve(problem, target, alpha, w, *, tol, max_iter, positive, ws=None, al
         sub.tol_yy = np.array([1.0])  # tolerances below are absolute
         sub.absolute_tol = True
         w_sub, _, used, _, _ = _fit_one_engine(
-            sub, 0, alpha, w[ws.idx], tol=_INNER_FRACTION * tighten * tol_abs,
+            sub,
+            0,
+            alpha,
+            w[ws.idx],
+            tol=_INNER_FRACTION * tighten * tol_abs,
             max_iter=max(max_iter - n_iter, 1),
             positive=positive,
         )

@@ -43,5 +43,3 @@ def single_blas_thread():
     [1.0, 1.0, 1.0]
     """
     return blas_threads(1)
-
-

@@ -13,7 +13,18 @@ from ._ridge_classifier import RidgeEigenClassifier, RidgeEigenClassifierCV
 from ._ridge_cv import RidgeEigenCV
 from ._ridge_ic import RidgeEigenIC
 
-__all__ = ["BayesianRidgeEigen", "EarlyStoppedGD", "NoisyInputClassifier", "NoisyInputRegressor",
-           "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV", "RidgeEigen",
-           "RidgeEigenCV", "RidgeEigenClassifier", "RidgeEigenClassifierCV", "RidgeEigenIC",
-           "SoftThresholdQuadratic", "SoftThresholdQuadraticCV"]
+__all__ = [
+    "BayesianRidgeEigen",
+    "EarlyStoppedGD",
+    "NoisyInputClassifier",
+    "NoisyInputRegressor",
+    "PenalizedLogisticRegression",
+    "PenalizedLogisticRegressionCV",
+    "RidgeEigen",
+    "RidgeEigenCV",
+    "RidgeEigenClassifier",
+    "RidgeEigenClassifierCV",
+    "RidgeEigenIC",
+    "SoftThresholdQuadratic",
+    "SoftThresholdQuadraticCV",
+]

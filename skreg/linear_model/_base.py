@@ -16,8 +16,8 @@ from sklearn.utils._array_api import (
 )
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._data._dask import is_dask_collection
 from .._data._checks import check_sample_weight, check_weight_sum
+from .._data._dask import is_dask_collection
 
 __all__ = [
     "LinearRegressorMixin",
@@ -159,7 +159,7 @@ def check_alphas(alphas, name="alphas"):
         # a list keeps each entry's own type: no str → float conversion
         entries = list(alphas.tolist() if numeric else alphas)
         names = [f"{name}[{i}]" for i in range(shape[0])]
-    for entry, label in zip(entries, names):
+    for entry, label in zip(entries, names, strict=False):
         if not isinstance(entry, Real):  # as check_scalar: ints (and bools) are reals
             raise TypeError(f"{label} must be an instance of float, not {type(entry).__name__}.")
     values = np.array([float(e) for e in entries], dtype=np.float64)
@@ -197,11 +197,15 @@ class LinearRegressorMixin(RegressorMixin):
             names = getattr(X, "columns", None)
             expected = getattr(self, "feature_names_in_", None)
             if expected is not None and names is not None and list(names) != list(expected):
-                raise ValueError("The feature names should match those that were passed during fit.")
+                raise ValueError(
+                    "The feature names should match those that were passed during fit."
+                )
             X = as_dask_array(X, "X")
             if X.ndim != 2 or X.shape[1] != self.n_features_in_:
-                raise ValueError(f"X has {X.shape[-1]} features, but {type(self).__name__} "
-                                 f"is expecting {self.n_features_in_} features as input.")
+                raise ValueError(
+                    f"X has {X.shape[-1]} features, but {type(self).__name__} "
+                    f"is expecting {self.n_features_in_} features as input."
+                )
             X = finite_blocks(X, "X")  # NaN raises at compute, as NumPy input raises now
         else:
             check_same_namespace(X, self, attribute="coef_", method="predict")
@@ -212,8 +216,13 @@ class LinearRegressorMixin(RegressorMixin):
                 dtype = xp.result_type(X.dtype, coef.dtype)
                 coef = xp.astype(coef.T if coef.ndim == 2 else coef, dtype, copy=False)
                 return xp.astype(X, dtype, copy=False) @ coef + self.intercept_
-            X = validate_data(self, X, accept_sparse=_sparse_formats(self),
-                              dtype=[np.float64, np.float32], reset=False)
+            X = validate_data(
+                self,
+                X,
+                accept_sparse=_sparse_formats(self),
+                dtype=[np.float64, np.float32],
+                reset=False,
+            )
         out = X @ np.asarray(self.coef_).T
         if not is_dask_collection(out):  # a sparse product may give np.matrix; dask stays lazy
             out = np.asarray(out)

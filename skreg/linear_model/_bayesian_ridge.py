@@ -12,7 +12,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils._atomic import atomic_fit
 from .._criteria import (
     evidence_fixed_point,
     least_squares_rss,
@@ -21,6 +20,7 @@ from .._criteria import (
     posterior_quadratic,
 )
 from .._spectral import decompose
+from .._utils._atomic import atomic_fit
 from ._base import _sparse_formats
 from ._ridge_ic import SingleTargetRegressorMixin
 from ._scaling import data_scales
@@ -140,9 +140,19 @@ class BayesianRidgeEigen(SingleTargetRegressorMixin, BaseEstimator):
         "compute_score": ["boolean"],
     }
 
-    def __init__(self, *, max_iter=300, tol=1e-6, alpha_init=None, alpha_1=1e-6,
-                 alpha_2=1e-6, lambda_1=1e-6, lambda_2=1e-6, fit_intercept=True,
-                 compute_score=False):
+    def __init__(
+        self,
+        *,
+        max_iter=300,
+        tol=1e-6,
+        alpha_init=None,
+        alpha_1=1e-6,
+        alpha_2=1e-6,
+        lambda_1=1e-6,
+        lambda_2=1e-6,
+        fit_intercept=True,
+        compute_score=False,
+    ):
         self.max_iter = max_iter
         self.tol = tol
         self.alpha_init = alpha_init
@@ -189,8 +199,15 @@ class BayesianRidgeEigen(SingleTargetRegressorMixin, BaseEstimator):
         beta = 1.0 / (y_var + np.finfo(np.float64).eps)
         wp = 1.0 if self.alpha_init is None else self.alpha_init * beta
         fit = evidence_fixed_point(
-            lam, b, rss0, n, d, noise_precision=beta, weight_precision=wp,
-            max_iter=self.max_iter, tol=self.tol,
+            lam,
+            b,
+            rss0,
+            n,
+            d,
+            noise_precision=beta,
+            weight_precision=wp,
+            max_iter=self.max_iter,
+            tol=self.tol,
             hyper=(self.alpha_1, self.alpha_2, self.lambda_1, self.lambda_2),
             compute_score=self.compute_score,
         )
@@ -211,13 +228,16 @@ class BayesianRidgeEigen(SingleTargetRegressorMixin, BaseEstimator):
         else:
             self.__dict__.pop("scores_", None)
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, 1)
-        self._posterior = (np.asarray(spectrum.eigenvectors, dtype=np.float64),
-                           np.asarray(spectrum.eigenvalues, dtype=np.float64),
-                           np.asarray(spectrum.X_offset, dtype=np.float64))
+        self._posterior = (
+            np.asarray(spectrum.eigenvectors, dtype=np.float64),
+            np.asarray(spectrum.eigenvalues, dtype=np.float64),
+            np.asarray(spectrum.X_offset, dtype=np.float64),
+        )
         self.__dict__.pop("_sigma", None)
         V, lam_all, _ = self._posterior
-        var = posterior_quadratic(V, np.ones(d), lam_all, d, self.noise_precision_,
-                                  self.weight_precision_)
+        var = posterior_quadratic(
+            V, np.ones(d), lam_all, d, self.noise_precision_, self.weight_precision_
+        )
         self.coef_std_ = np.sqrt(var).astype(X.dtype)
         return self
 
@@ -227,8 +247,9 @@ class BayesianRidgeEigen(SingleTargetRegressorMixin, BaseEstimator):
         check_is_fitted(self)
         if "_sigma" not in self.__dict__:
             V, lam_all, _ = self._posterior
-            self._sigma = posterior_covariance(V, lam_all, self.noise_precision_,
-                                               self.weight_precision_)
+            self._sigma = posterior_covariance(
+                V, lam_all, self.noise_precision_, self.weight_precision_
+            )
         return self._sigma
 
     def predict(self, X, return_std=False):
@@ -250,18 +271,30 @@ class BayesianRidgeEigen(SingleTargetRegressorMixin, BaseEstimator):
         y_mean = super().predict(X)
         if not return_std:
             return y_mean
-        X = validate_data(self, X, accept_sparse=_sparse_formats(self),
-                          dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=_sparse_formats(self),
+            dtype=[np.float64, np.float32],
+            reset=False,
+        )
         V, lam_all, x_mean = self._posterior
         if sparse.issparse(X):
             Z = np.asarray(X @ V) - x_mean @ V
-            sq = (np.asarray(X.multiply(X).sum(axis=1)).ravel() - 2 * np.asarray(X @ x_mean).ravel()
-                  + x_mean @ x_mean)
+            sq = (
+                np.asarray(X.multiply(X).sum(axis=1)).ravel()
+                - 2 * np.asarray(X @ x_mean).ravel()
+                + x_mean @ x_mean
+            )
         else:
             Xc = np.asarray(X, dtype=np.float64) - x_mean
             Z, sq = Xc @ V, np.einsum("ij,ij->i", Xc, Xc)
-        var = posterior_quadratic(Z, sq, lam_all, X.shape[1], self.noise_precision_,
-                                  self.weight_precision_) + 1.0 / self.noise_precision_
+        var = (
+            posterior_quadratic(
+                Z, sq, lam_all, X.shape[1], self.noise_precision_, self.weight_precision_
+            )
+            + 1.0 / self.noise_precision_
+        )
         if self.fit_intercept:
             var = var + 1.0 / (self.noise_precision_ * self._n_samples)
         return y_mean, np.sqrt(var).astype(y_mean.dtype)

@@ -16,7 +16,13 @@ import warnings
 import numpy as np
 from sklearn.utils._array_api import _is_numpy_namespace, get_namespace_and_device
 
-__all__ = ["min_and_one_se", "splitter_params", "splitter_routing", "standard_error", "warn_at_grid_edge"]
+__all__ = [
+    "min_and_one_se",
+    "splitter_params",
+    "splitter_routing",
+    "standard_error",
+    "warn_at_grid_edge",
+]
 
 
 def standard_error(values, axis):
@@ -53,9 +59,13 @@ def min_and_one_se(alphas, mean, sem):
     return best, one_se
 
 
-def warn_at_grid_edge(alphas, chosen, estimator_name, stacklevel=5,
-                      automatic="alphas='auto' (a grid read off the spectrum that spans every "
-                                "model size)"):
+def warn_at_grid_edge(
+    alphas,
+    chosen,
+    estimator_name,
+    stacklevel=5,
+    automatic="alphas='auto' (a grid read off the spectrum that spans every model size)",
+):
     """UserWarning when the chosen α is the smallest or largest of a user grid.
 
     A grid that tops out (or bottoms out) at the chosen value may have cut off the
@@ -152,6 +162,8 @@ def splitter_routing(estimator):
 
     router = MetadataRouter(owner=type(estimator).__name__)
     if estimator.cv is not None and not isinstance(estimator.cv, str):
-        router.add(splitter=check_cv(estimator.cv),
-                   method_mapping=MethodMapping().add(caller="fit", callee="split"))
+        router.add(
+            splitter=check_cv(estimator.cv),
+            method_mapping=MethodMapping().add(caller="fit", callee="split"),
+        )
     return router

@@ -15,9 +15,9 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from .._utils._atomic import atomic_fit
 from .._data._dask import is_dask_collection
 from .._data._gram import GramStats
+from .._data._sparse import dense_result, is_sparse
 from .._l1 import (
     _FactorProblem,
     _Problem,
@@ -27,7 +27,7 @@ from .._l1 import (
     reduce_problem,
     solve_path,
 )
-from .._data._sparse import dense_result, is_sparse
+from .._utils._atomic import atomic_fit
 from ._base import (
     LinearRegressorMixin,
     check_alphas,
@@ -39,8 +39,12 @@ from ._scaling import check_chunk_scale, data_scales, fit_if_extreme
 __all__ = ["SoftThresholdQuadratic"]
 
 # fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
-_SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "alpha_max_": (1, 1),
-                      "dual_gap_": (0, 2)}
+_SCALED_ATTRIBUTES = {
+    "coef_": (-1, 1),
+    "intercept_": (0, 1),
+    "alpha_max_": (1, 1),
+    "dual_gap_": (0, 2),
+}
 
 
 def check_l1_ratio_scale(estimator, X, y, ratios):
@@ -270,7 +274,9 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         check_l1_ratio_scale(self, X, y, [float(self.l1_ratio)])
         if fit_if_extreme(self, X, y, sample_weight, {"alpha": (1, 1)}, _SCALED_ATTRIBUTES):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
-        problem, offsets = make_problem(X, y.reshape(X.shape[0], -1), sample_weight, self.fit_intercept)
+        problem, offsets = make_problem(
+            X, y.reshape(X.shape[0], -1), sample_weight, self.fit_intercept
+        )
         return self._fit_problem(problem, offsets, X.dtype, y.ndim)
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -302,17 +308,26 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight, reset=first)
         check_chunk_scale(X, y)
         self.__dict__.pop("_data_scale", None)  # the statistics are in the data's units
-        if not first and (y.ndim != self._y_ndim
-                          or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]):
+        if not first and (
+            y.ndim != self._y_ndim or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]
+        ):
             raise ValueError("y must have the same number of targets in every partial_fit call.")
         with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
-            stats = _stream_chunk_stats(X, y, sample_weight) if first else self._stats.merge(
-                _stream_chunk_stats(X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)))
+            stats = (
+                _stream_chunk_stats(X, y, sample_weight)
+                if first
+                else self._stats.merge(
+                    _stream_chunk_stats(
+                        X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)
+                    )
+                )
+            )
         check_chunk_scale(X, y, stats=stats)
         self._stats = stats
         previous = None if first else np.asarray(self.coef_, dtype=np.float64)
-        return self._fit_problem(*self._problem_from_stats(self._stats), X.dtype, y.ndim,
-                                 coef_init=previous)
+        return self._fit_problem(
+            *self._problem_from_stats(self._stats), X.dtype, y.ndim, coef_init=previous
+        )
 
     def _problem_from_stats(self, stats):
         """(_Problem, offsets) from GramStats: centred with an intercept, raw without."""
@@ -343,8 +358,14 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         ratio = float(self.l1_ratio)
         self.alpha_max_ = top / ratio if ratio > 0 else (np.inf if top > 0 else 0.0)
         coefs, gaps, n_iters = solve_path(
-            reduced, [float(self.alpha)], l1_ratio=ratio, gamma=float(self.gamma),
-            tol=self.tol, max_iter=self.max_iter, positive=self.positive, coef_init=coef_init,
+            reduced,
+            [float(self.alpha)],
+            l1_ratio=ratio,
+            gamma=float(self.gamma),
+            tol=self.tol,
+            max_iter=self.max_iter,
+            positive=self.positive,
+            coef_init=coef_init,
         )
         self._set_solution(coefs[0], dtype)
         single = y_ndim == 1 or n_targets == 1
@@ -407,8 +428,13 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         alphas = check_alphas(alphas)
         sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the problem of a rescaled fit
         coefs, _, _ = solve_path(  # (rescaled fits have l1_ratio = 1: one factor s_x·s_y)
-            self._problem, alphas / (sx * sy), l1_ratio=float(self.l1_ratio),
-            gamma=float(self.gamma), tol=self.tol, max_iter=self.max_iter, positive=self.positive,
+            self._problem,
+            alphas / (sx * sy),
+            l1_ratio=float(self.l1_ratio),
+            gamma=float(self.gamma),
+            tol=self.tol,
+            max_iter=self.max_iter,
+            positive=self.positive,
         )
         intercepts = self._intercept(coefs) * sy
         coefs = coefs * (sy / sx)
@@ -425,5 +451,8 @@ def _stream_chunk_stats(X, y, sample_weight, shift=None):
     """GramStats of one chunk, dense or sparse (a sparse chunk's reference row is its
     first row unless given, as a dense chunk's)."""
     if is_sparse(X) and shift is None and X.shape[0]:
-        shift = (dense_result(X[[0]]).reshape(-1), np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)[0].copy())
+        shift = (
+            dense_result(X[[0]]).reshape(-1),
+            np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)[0].copy(),
+        )
     return GramStats.from_chunk(X, y, sample_weight, shift)

@@ -79,11 +79,11 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
-from .._utils._atomic import atomic_fit
 from .._config import memory_budget
-from .._data._dask import is_dask_collection
 from .._data._checks import check_split_weight
+from .._data._dask import is_dask_collection
 from .._data._gram import GramStats
+from .._data._sparse import is_sparse
 from .._l1 import (
     _Problem,
     _solve_path,
@@ -94,7 +94,7 @@ from .._l1 import (
     relax,
     support_least_squares,
 )
-from .._data._sparse import is_sparse
+from .._utils._atomic import atomic_fit
 from .._utils._threads import blas_threads
 from ._base import LinearRegressorMixin, validate_fit_data
 from ._cv import min_and_one_se, standard_error, warn_at_grid_edge
@@ -105,10 +105,19 @@ __all__ = ["SoftThresholdQuadraticCV"]
 
 # fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
 _SCALED_ATTRIBUTES = {
-    "coef_": (-1, 1), "intercept_": (0, 1), "coef_path_": (-1, 1), "intercept_path_": (0, 1),
-    "alphas_": (1, 1), "alpha_": (1, 1), "alpha_min_": (1, 1), "alpha_1se_": (1, 1),
-    "mse_path_": (0, 2), "dual_gap_": (0, 2), "cv_results_.alpha": (1, 1),
-    "cv_results_.*_mse": (0, 2), "path_summary_.alpha": (1, 1),
+    "coef_": (-1, 1),
+    "intercept_": (0, 1),
+    "coef_path_": (-1, 1),
+    "intercept_path_": (0, 1),
+    "alphas_": (1, 1),
+    "alpha_": (1, 1),
+    "alpha_min_": (1, 1),
+    "alpha_1se_": (1, 1),
+    "mse_path_": (0, 2),
+    "dual_gap_": (0, 2),
+    "cv_results_.alpha": (1, 1),
+    "cv_results_.*_mse": (0, 2),
+    "path_summary_.alpha": (1, 1),
 }
 
 # The K+2 (d+1)×(d+1) matrices of the Gram route must fit in this many bytes; beyond it
@@ -147,11 +156,12 @@ def _grid_unit(problem, y, sample_weight):
     """
     w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
     i = int(np.argmax(w)) if w.size else 0
-    rest = float(w[:i].sum() + w[i + 1:].sum())  # summed, not Σw − wᵢ (1e300 + 19 − 1e300)
+    rest = float(w[:i].sum() + w[i + 1 :].sum())  # summed, not Σw − wᵢ (1e300 + 19 − 1e300)
     weight = rest if w.size > 1 and w[i] > rest > 0 else float(w.sum())
     y_mean = float(np.average(y, weights=w)) if w.size else 0.0
     unit = np.sqrt(max(float(np.max(problem.diag, initial=0.0)), 0.0)) * np.sqrt(
-        float(np.sum(problem.yy)) + weight * y_mean**2)
+        float(np.sum(problem.yy)) + weight * y_mean**2
+    )
     return unit if unit > 0 else None
 
 
@@ -268,8 +278,7 @@ class _StatsData:
     def test_mse(self, test, coefs, mean):
         d = self.n_features
         Sxx, Sxy, Syy = test.scatter_about(mean[:d], mean[d:])
-        ss = (np.einsum("md,de,me->m", coefs, Sxx, coefs) - 2.0 * (coefs @ Sxy[:, 0])
-              + float(Syy[0]))
+        ss = np.einsum("md,de,me->m", coefs, Sxx, coefs) - 2.0 * (coefs @ Sxy[:, 0]) + float(Syy[0])
         return np.maximum(ss, 0.0) / test.weight_sum
 
 
@@ -341,15 +350,19 @@ def _fold_job(data, build, test_rows, grids, spec, factor):
     ratios, gammas = spec["l1_ratios"], spec["gammas"]
     solver = {key: spec[key] for key in ("tol", "max_iter", "positive")}
     paths, failed = [], []
-    for ratio, alphas in zip(ratios, grids):
+    for ratio, alphas in zip(ratios, grids, strict=False):
         coefs, gaps, n_iter, bad = _solve_path(problem, alphas, l1_ratio=ratio, **solver)
         failed += bad
         refit = None if gammas == [1.0] else support_least_squares(problem, coefs)[:, 0]
         paths.append((coefs[:, 0], refit, gaps[:, 0], n_iter[:, 0]))
     if test_rows is None:
         return paths, failed, mean, problem
-    mse = np.array([[data.test_mse(test_rows, relax(coefs, refit, g), mean) for g in gammas]
-                    for coefs, refit, _, _ in paths])
+    mse = np.array(
+        [
+            [data.test_mse(test_rows, relax(coefs, refit, g), mean) for g in gammas]
+            for coefs, refit, _, _ in paths
+        ]
+    )
     return mse, failed
 
 
@@ -638,34 +651,41 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         n_folds = len(folds)
         use_gram = (
-            n_features <= n_samples
-            and (n_folds + 2) * (n_features + 1) ** 2 * 8 <= memory_budget()
+            n_features <= n_samples and (n_folds + 2) * (n_features + 1) ** 2 * 8 <= memory_budget()
         )
         # callables giving (problem, means relative to data.c); the full data last
         if use_gram:
             builders = self._gram_builders(data, folds, left_out, everything, sparse_X)
         else:
-            builders = [
-                (lambda rows=train: data.problem_from_rows(rows)) for train, _ in folds
-            ] + [lambda: data.problem_from_rows(everything)]
+            builders = [(lambda rows=train: data.problem_from_rows(rows)) for train, _ in folds] + [
+                lambda: data.problem_from_rows(everything)
+            ]
         full_problem, full_mean = builders[-1]()
         full_problem = reduce_problem(full_problem, factor)
         # α_max with the factors: max over penalized j of |X_jᵀr₀|/pⱼ (r₀: y after the
         # unpenalized features), the same reduction as SoftThresholdQuadratic's
         top = alpha_max(full_problem, positive=self.positive)
-        alphas = self._grids(top, data.weight_sum, None if isinstance(self.alphas, Integral) else grid,
-                             _grid_unit(full_problem, y, sample_weight))
+        alphas = self._grids(
+            top,
+            data.weight_sum,
+            None if isinstance(self.alphas, Integral) else grid,
+            _grid_unit(full_problem, y, sample_weight),
+        )
         spec = self._spec()
         jobs = [
             delayed(_fold_job)(
-                data, builders[k], test, alphas * (data.weight(train) / data.weight_sum),
-                spec, factor,
+                data,
+                builders[k],
+                test,
+                alphas * (data.weight(train) / data.weight_sum),
+                spec,
+                factor,
             )
             for k, (train, test) in enumerate(folds)
         ]
-        jobs.append(delayed(_fold_job)(
-            data, lambda: (full_problem, full_mean), None, alphas, spec, None
-        ))
+        jobs.append(
+            delayed(_fold_job)(data, lambda: (full_problem, full_mean), None, alphas, spec, None)
+        )
         with blas_threads(1):  # the paths' products are small: no thread start-up
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
 
@@ -698,7 +718,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             warnings.warn(
                 "A column-vector y was passed when a 1d array was expected. Please change "
                 "the shape of y to (n_samples, ), for example using ravel().",
-                DataConversionWarning, stacklevel=3,
+                DataConversionWarning,
+                stacklevel=3,
             )
         if not total.weight_sum > 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
@@ -721,14 +742,18 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         spec = self._spec()
         jobs = [
             delayed(_fold_job)(
-                data, (lambda ts=ts: _problem_from_stats(ts, self.fit_intercept)), fs,
-                alphas * (ts.weight_sum / total.weight_sum), spec, factor,
+                data,
+                (lambda ts=ts: _problem_from_stats(ts, self.fit_intercept)),
+                fs,
+                alphas * (ts.weight_sum / total.weight_sum),
+                spec,
+                factor,
             )
-            for ts, fs in zip(train_stats, fold_stats)
+            for ts, fs in zip(train_stats, fold_stats, strict=False)
         ]
-        jobs.append(delayed(_fold_job)(
-            data, lambda: (full_problem, full_mean), None, alphas, spec, None
-        ))
+        jobs.append(
+            delayed(_fold_job)(data, lambda: (full_problem, full_mean), None, alphas, spec, None)
+        )
         with blas_threads(1):
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
         return self._finish(results, alphas, data.c, dtype)
@@ -767,11 +792,15 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             intercepts = np.zeros(coefs.shape[0])
         self.coef_path_ = coefs.T.astype(dtype, copy=False)
         self.intercept_path_ = intercepts.astype(dtype, copy=False)
-        self.path_summary_ = {"alpha": alphas[r].copy(), "n_nonzero": nnz[r].copy(),
-                              "dev_ratio": dev[r, g].copy()}
+        self.path_summary_ = {
+            "alpha": alphas[r].copy(),
+            "n_nonzero": nnz[r].copy(),
+            "dev_ratio": dev[r, g].copy(),
+        }
         self.coef_ = coefs[best].astype(dtype, copy=False)
-        self.intercept_ = (np.asarray(intercepts[best]).astype(dtype)[()] if self.fit_intercept
-                           else 0.0)
+        self.intercept_ = (
+            np.asarray(intercepts[best]).astype(dtype)[()] if self.fit_intercept else 0.0
+        )
         self.n_iter_ = int(paths[r][3][best])
         self.dual_gap_ = float(paths[r][2][best])
         return self
@@ -802,9 +831,10 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 if rows.size > train.size:
                     return lambda: data.problem_from_stats(data.stats(train))
                 return lambda: data.problem_from_stats(
-                    full.subtract(held_k if held_k is not None else data.stats(rows)))
+                    full.subtract(held_k if held_k is not None else data.stats(rows))
+                )
 
-            builders = [fold(train, rows, h) for (train, _), rows, h in zip(folds, left_out, held)]
+            builders = [fold(train, rows, h) for (train, _), rows, h in zip(folds, left_out, held, strict=False)]
             return builders + [lambda: data.problem_from_stats(full)]
         if partition:  # K-fold: the held-out products sum to the full one
             held = [data.moments(rows) for rows in left_out]
@@ -813,7 +843,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             held = [None] * len(folds)
             full = data.moments(everything)
         builders = []
-        for k, ((train, _), rows) in enumerate(zip(folds, left_out)):
+        for k, ((train, _), rows) in enumerate(zip(folds, left_out, strict=False)):
             moments = SoftThresholdQuadraticCV._fold_moments(data, full, held[k], train, rows)
             builders.append(lambda moments=moments: data.problem_from_moments(*moments()))
         return builders + [lambda: data.problem_from_moments(*full)]
@@ -835,8 +865,13 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         """The l1_ratios and gammas as lists, with the solver settings."""
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64)).tolist()
         gammas = [1.0] if self.gammas is None else np.asarray(self.gammas, np.float64).tolist()
-        return {"l1_ratios": ratios, "gammas": gammas, "tol": self.tol,
-                "max_iter": self.max_iter, "positive": self.positive}
+        return {
+            "l1_ratios": ratios,
+            "gammas": gammas,
+            "tol": self.tol,
+            "max_iter": self.max_iter,
+            "positive": self.positive,
+        }
 
     def _grids(self, alpha_max, weight_sum, grid, unit=None):
         """(n_ratios, n_alphas) strengths: the user's grid for every ratio, or
@@ -853,9 +888,14 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 "supply a grid by providing your estimator with the appropriate `alphas=` "
                 "argument."
             )
-        return np.array([self._alpha_grid(alpha_max / ratio, weight_sum,
-                                          None if unit is None else unit / ratio)
-                         for ratio in ratios])
+        return np.array(
+            [
+                self._alpha_grid(
+                    alpha_max / ratio, weight_sum, None if unit is None else unit / ratio
+                )
+                for ratio in ratios
+            ]
+        )
 
     def _alpha_grid(self, alpha_max, weight_sum, unit=None):
         """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric.
@@ -883,8 +923,9 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         sem = standard_error(mse_path, axis=-1)  # = std / √(K − 1), glmnet's cvsd
         r, g, _ = np.unravel_index(int(np.argmin(mean)), mean.shape)  # first: largest α
         # the one rule (skreg.linear_model._cv) over α within the best (ratio, γ)
-        i_min, i_1se = (int(i[0]) for i in min_and_one_se(alphas[r], -mean[r, g][:, None],
-                                                            sem[r, g][:, None]))
+        i_min, i_1se = (
+            int(i[0]) for i in min_and_one_se(alphas[r], -mean[r, g][:, None], sem[r, g][:, None])
+        )
         single = np.ndim(self.l1_ratio) == 0
         # ElasticNetCV's shapes: a user grid is the same for every ratio, kept 1-D
         user_grid = not isinstance(self.alphas, Integral)
@@ -899,8 +940,13 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         self.alpha_1se_ = float(alphas[r][i_1se])
         self.alpha_ = self.alpha_min_ if self.selection == "min" else self.alpha_1se_
         if user_grid and len(self.alphas_) > 1:  # the automatic grid spans α_max
-            warn_at_grid_edge(self.alphas_, self.alpha_, type(self).__name__, stacklevel=7,
-                              automatic="an int alphas (a grid from alpha_max down)")
+            warn_at_grid_edge(
+                self.alphas_,
+                self.alpha_,
+                type(self).__name__,
+                stacklevel=7,
+                automatic="an int alphas (a grid from alpha_max down)",
+            )
         shape = mean.shape
         results = {
             "alpha": np.broadcast_to(alphas[:, None, :], shape).ravel().copy(),

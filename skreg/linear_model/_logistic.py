@@ -15,10 +15,10 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils._atomic import atomic_fit
 from .._data._checks import check_sample_weight, check_weight_sum
 from .._logistic_core import CrossEntropy
 from .._logistic_solvers import fit_lbfgs, fit_prox_newton, warn_not_converged
+from .._utils._atomic import atomic_fit
 from ..penalties import check_penalty_factor
 from ._base import check_alphas
 
@@ -190,9 +190,20 @@ class PenalizedLogisticRegression(LogisticPredictMixin, SparseCoefMixin, BaseEst
         "verbose": ["verbose"],
     }
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.0, penalty_factor=None, fit_intercept=True,
-                 class_weight=None, tol=1e-6, max_iter=100, warm_start=False, solver="auto",
-                 verbose=0):
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        l1_ratio=0.0,
+        penalty_factor=None,
+        fit_intercept=True,
+        class_weight=None,
+        tol=1e-6,
+        max_iter=100,
+        warm_start=False,
+        solver="auto",
+        verbose=0,
+    ):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.penalty_factor = penalty_factor
@@ -258,8 +269,12 @@ class PenalizedLogisticRegression(LogisticPredictMixin, SparseCoefMixin, BaseEst
     def _start(self, datafit):
         shape = (datafit.n_outputs, datafit.n_features)
         old = getattr(self, "coef_", None)
-        if (self.warm_start and old is not None and np.shape(old) == shape
-                and np.array_equal(getattr(self, "_warm_classes", None), self.classes_)):
+        if (
+            self.warm_start
+            and old is not None
+            and np.shape(old) == shape
+            and np.array_equal(getattr(self, "_warm_classes", None), self.classes_)
+        ):
             old = old.toarray() if sparse.issparse(old) else old  # after sparsify()
             return np.array(old, dtype=np.float64), np.array(self.intercept_, dtype=np.float64)
         return np.zeros(shape), np.zeros(shape[0])
@@ -267,11 +282,13 @@ class PenalizedLogisticRegression(LogisticPredictMixin, SparseCoefMixin, BaseEst
     def _solve(self, datafit, solver, alpha, l1_ratio, factor, W0, b0, warn=True):
         """One fit from (W0, b0); returns (W, b, n_iter) with the unique representative."""
         if solver == "lbfgs":
-            W, b, n_iter, converged = fit_lbfgs(datafit, alpha, factor, W0, b0,
-                                                tol=self.tol, max_iter=self.max_iter)
+            W, b, n_iter, converged = fit_lbfgs(
+                datafit, alpha, factor, W0, b0, tol=self.tol, max_iter=self.max_iter
+            )
         else:
-            W, b, n_iter, converged = fit_prox_newton(datafit, alpha, l1_ratio, factor, W0, b0,
-                                                      tol=self.tol, max_iter=self.max_iter)
+            W, b, n_iter, converged = fit_prox_newton(
+                datafit, alpha, l1_ratio, factor, W0, b0, tol=self.tol, max_iter=self.max_iter
+            )
         if not converged and warn:
             warn_not_converged(solver, self.max_iter)
         if not datafit.binary:
@@ -280,7 +297,9 @@ class PenalizedLogisticRegression(LogisticPredictMixin, SparseCoefMixin, BaseEst
 
     def _set_solution(self, W, b, dtype):
         self.coef_ = W.astype(dtype)
-        self.intercept_ = b.astype(dtype) if self.fit_intercept else np.zeros(W.shape[0], dtype=dtype)
+        self.intercept_ = (
+            b.astype(dtype) if self.fit_intercept else np.zeros(W.shape[0], dtype=dtype)
+        )
         self._warm_classes = self.classes_
 
     @property
@@ -333,10 +352,11 @@ class PenalizedLogisticRegression(LogisticPredictMixin, SparseCoefMixin, BaseEst
             top = top if top > 0 else 1.0
             alphas = np.geomspace(top, 1e-3 * top, 100)
         alphas = check_alphas(alphas)
-        coefs, intercepts, _ = solve_logistic_path(self, datafit, alphas, self.l1_ratio, self._factor)
+        coefs, intercepts, _ = solve_logistic_path(
+            self, datafit, alphas, self.l1_ratio, self._factor
+        )
         dtype = self.coef_.dtype
         return coefs.astype(dtype, copy=False), intercepts.astype(dtype, copy=False)
-
 
 
 def logistic_datafit(est, X, y, sample_weight):
@@ -366,6 +386,7 @@ def logistic_datafit(est, X, y, sample_weight):
     factor = np.ones(X.shape[1]) if factor is None else factor
     return CrossEntropy(X, Y, s, est.fit_intercept), X.dtype, factor
 
+
 def solve_logistic_path(est, datafit, alphas, l1_ratio, factor):
     """(coefs, intercepts, n_iters) for every α (decreasing order, warm-started), given order."""
     order = np.argsort(-alphas, kind="stable")
@@ -389,8 +410,9 @@ def logistic_alpha_max(datafit, l1_ratio, factor):
     α_max = max_{k, j: fⱼ > 0} |∂R/∂w_{kj}| / (ρ fⱼ).
     """
     shape = (datafit.n_outputs, datafit.n_features)
-    W, b, _, _ = fit_prox_newton(datafit, 1e300, 1.0, factor, np.zeros(shape), np.zeros(shape[0]),
-                                 tol=1e-10, max_iter=100)
+    W, b, _, _ = fit_prox_newton(
+        datafit, 1e300, 1.0, factor, np.zeros(shape), np.zeros(shape[0]), tol=1e-10, max_iter=100
+    )
     grad_W, _ = datafit.gradient(datafit.proba(datafit.linear(W, b)))
     pen = factor > 0
     if not pen.any():

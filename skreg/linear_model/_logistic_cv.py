@@ -27,16 +27,25 @@ __all__ = ["PenalizedLogisticRegressionCV"]
 
 def _check_l1_ratios(l1_ratio):
     values = np.atleast_1d(np.asarray(l1_ratio, dtype=np.float64))
-    if values.ndim != 1 or values.size == 0 or np.any(~np.isfinite(values)) or np.any(
-            (values < 0) | (values > 1)):
-        raise ValueError(f"l1_ratio must be a float or a list of floats in [0, 1], got {l1_ratio!r}.")
+    if (
+        values.ndim != 1
+        or values.size == 0
+        or np.any(~np.isfinite(values))
+        or np.any((values < 0) | (values > 1))
+    ):
+        raise ValueError(
+            f"l1_ratio must be a float or a list of floats in [0, 1], got {l1_ratio!r}."
+        )
     return values
 
 
-def _fold_path_scores(inner, datafit, train, test, alphas, l1_ratio, factor, scorer, X, y, sw, strength):
+def _fold_path_scores(
+    inner, datafit, train, test, alphas, l1_ratio, factor, scorer, X, y, sw, strength
+):
     """Scores (n_alphas,) and nonzero counts of one fold's warm-started path."""
-    coefs, intercepts, n_iters = solve_logistic_path(inner, datafit.subset(train), alphas * strength,
-                                                     l1_ratio, factor)
+    coefs, intercepts, n_iters = solve_logistic_path(
+        inner, datafit.subset(train), alphas * strength, l1_ratio, factor
+    )
     model = PenalizedLogisticRegression()
     model.classes_, model.n_features_in_ = inner.classes_, X.shape[1]
     scores = np.empty(alphas.size)
@@ -138,9 +147,23 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         "refit": ["boolean"],
     }
 
-    def __init__(self, alphas=100, *, l1_ratio=0.0, eps=1e-4, cv=5, scoring=None,
-                 selection="min", penalty_factor=None, fit_intercept=True, class_weight=None,
-                 tol=1e-6, max_iter=100, n_jobs=None, refit=True):
+    def __init__(
+        self,
+        alphas=100,
+        *,
+        l1_ratio=0.0,
+        eps=1e-4,
+        cv=5,
+        scoring=None,
+        selection="min",
+        penalty_factor=None,
+        fit_intercept=True,
+        class_weight=None,
+        tol=1e-6,
+        max_iter=100,
+        n_jobs=None,
+        refit=True,
+    ):
         self.alphas = alphas
         self.l1_ratio = l1_ratio
         self.eps = eps
@@ -187,32 +210,52 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         datafit, dtype, factor = logistic_datafit(self, X, y, sample_weight)
         X_arr, y_arr = datafit.X, np.asarray(y)
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        inner = PenalizedLogisticRegression(tol=self.tol, max_iter=self.max_iter,
-                                            fit_intercept=self.fit_intercept)
+        inner = PenalizedLogisticRegression(
+            tol=self.tol, max_iter=self.max_iter, fit_intercept=self.fit_intercept
+        )
         inner.classes_ = self.classes_
         split_kw = splitter_params(self, params)
         folds = list(check_cv(self.cv, y_arr, classifier=True).split(X_arr, y_arr, **split_kw))
         if self.scoring is None:  # the deviance, with every class declared (small folds)
-            scorer = make_scorer(log_loss, greater_is_better=False, response_method="predict_proba",
-                                 labels=self.classes_)
+            scorer = make_scorer(
+                log_loss,
+                greater_is_better=False,
+                response_method="predict_proba",
+                labels=self.classes_,
+            )
         else:
             scorer = check_scoring(self, scoring=self.scoring)
         grids = [self._grid(datafit, r, factor) for r in l1_ratios]
         jobs = [(r, k) for r in range(l1_ratios.size) for k in range(len(folds))]
         out = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fold_path_scores)(inner, datafit, folds[k][0], folds[k][1], grids[r], l1_ratios[r],
-                                  factor, scorer, X_arr, y_arr, sw,
-                                  datafit.s[folds[k][0]].sum() / datafit.weight_sum)
-            for r, k in jobs)
+            delayed(_fold_path_scores)(
+                inner,
+                datafit,
+                folds[k][0],
+                folds[k][1],
+                grids[r],
+                l1_ratios[r],
+                factor,
+                scorer,
+                X_arr,
+                y_arr,
+                sw,
+                datafit.s[folds[k][0]].sum() / datafit.weight_sum,
+            )
+            for r, k in jobs
+        )
         n_folds = len(folds)
-        scores = np.array([o[0] for o in out]).reshape(l1_ratios.size, n_folds, -1).transpose(0, 2, 1)
+        scores = (
+            np.array([o[0] for o in out]).reshape(l1_ratios.size, n_folds, -1).transpose(0, 2, 1)
+        )
         nonzero = np.array([o[1] for o in out]).reshape(l1_ratios.size, n_folds, -1)
         r_best = self._select(l1_ratios, grids, scores, nonzero)
         alphas = grids[r_best]
         i = int(np.flatnonzero(alphas == self.alpha_)[0])
         if self.refit:
-            coefs, intercepts, n_iters = solve_logistic_path(inner, datafit, alphas,
-                                                             l1_ratios[r_best], factor)
+            coefs, intercepts, n_iters = solve_logistic_path(
+                inner, datafit, alphas, l1_ratios[r_best], factor
+            )
         else:
             picked = [out[r_best * n_folds + k] for k in range(n_folds)]
             coefs = np.mean([o[2] for o in picked], axis=0)

@@ -26,10 +26,10 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._utils._atomic import atomic_fit
 from .._config import memory_budget
 from .._data._dask import is_dask_collection
 from .._data._sparse import is_sparse
+from .._utils._atomic import atomic_fit
 from ..noise import add_input_noise
 from ._base import validate_fit_data
 from ._ridge import RidgeEigen
@@ -87,8 +87,11 @@ def fit_augmented(model, X, y, sample_weight, noise_std, n_copies, random_state,
             f"method='augment' would build a ({n_copies * n_samples}, {X.shape[1]}) "
             f"{X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
             f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']): lower n_copies"
-            + (", or use method='marginalize' (the exact n_copies → ∞ limit)."
-               if exact_hint else ".")
+            + (
+                ", or use method='marginalize' (the exact n_copies → ∞ limit)."
+                if exact_hint
+                else "."
+            )
         )
     rng = check_random_state(random_state)
     # noise makes every entry nonzero: a sparse X is densified here, within the limit
@@ -267,8 +270,16 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             model.fit(X, y, sample_weight=sample_weight)
         else:
             model = RidgeEigen(alpha=0.0) if self.estimator is None else clone(self.estimator)
-            fit_augmented(model, X, y, sample_weight, self.noise_std, int(self.n_copies),
-                          self.random_state, exact_hint=linear is not None)
+            fit_augmented(
+                model,
+                X,
+                y,
+                sample_weight,
+                self.noise_std,
+                int(self.n_copies),
+                self.random_state,
+                exact_hint=linear is not None,
+            )
             if linear is not None:
                 self.equivalent_alpha_ = noise_alpha + linear[0] / int(self.n_copies)
             else:
@@ -343,8 +354,9 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         if is_dask_collection(X):  # the inner RidgeEigen predicts lazily
             return self.estimator_.predict(X)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False,
-                          accept_sparse=["csr", "csc"])
+        X = validate_data(
+            self, X, dtype=[np.float64, np.float32], reset=False, accept_sparse=["csr", "csc"]
+        )
         if is_sparse(X) and not get_tags(self.estimator_).input_tags.sparse:
             X = X.toarray()  # 'augment' with a dense-only inner model: these rows only
         return self.estimator_.predict(X)

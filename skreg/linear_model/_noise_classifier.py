@@ -68,7 +68,10 @@ def _logistic_l2(estimator):
         alpha = float(params["alpha"])
     elif type(estimator) is LogisticRegression:
         if params.get("l1_ratio") not in (None, 0, 0.0) or params.get("penalty") not in (
-                "l2", None, "deprecated"):
+            "l2",
+            None,
+            "deprecated",
+        ):
             return None
         alpha = 0.0 if params.get("penalty") is None else 1.0 / float(params["C"])
     else:
@@ -85,7 +88,7 @@ def _marginal_objective(theta, X, Y, s, alpha, noise_std, fit_intercept, shape):
     """(value, gradient) of Σs·CE + ½α‖W‖² + noise penalty, divided by Σs, at θ = [W, b]."""
     n_rows, n_features = shape
     W = theta[: n_rows * n_features].reshape(shape)
-    b = theta[n_rows * n_features:] if fit_intercept else np.zeros(n_rows)
+    b = theta[n_rows * n_features :] if fit_intercept else np.zeros(n_rows)
     Z = np.asarray(X @ W.T) + b
     P = _probabilities(Z)
     if n_rows == 1:  # binary: ℓ = −y log p − (1 − y) log(1 − p), ∂ℓ/∂z = p − y
@@ -209,8 +212,9 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, estimator=None, *, noise_std=0.1, n_copies=10, method="augment",
-                 random_state=None):
+    def __init__(
+        self, estimator=None, *, noise_std=0.1, n_copies=10, method="augment", random_state=None
+    ):
         self.estimator = estimator
         self.noise_std = noise_std
         self.n_copies = n_copies
@@ -236,15 +240,23 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         if not np.isfinite(self.noise_std):
             raise ValueError(f"noise_std must be finite, got {self.noise_std!r}.")
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
-                             dtype=[np.float64, np.float32])
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+        )
         check_classification_targets(y)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64,
-                                                 ensure_non_negative=True)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
         logistic = _logistic_l2(self.estimator)
-        for name in ("estimator_", "coef_", "intercept_", "equivalent_alpha_",
-                     "noise_penalty_", "n_iter_"):
+        for name in (
+            "estimator_",
+            "coef_",
+            "intercept_",
+            "equivalent_alpha_",
+            "noise_penalty_",
+            "n_iter_",
+        ):
             self.__dict__.pop(name, None)
         if self.method == "marginalize":
             self._fit_marginal(X, y, sample_weight, logistic)
@@ -254,8 +266,16 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _fit_augmented(self, X, y, sample_weight, logistic):
         model = _default_classifier() if self.estimator is None else clone(self.estimator)
-        fit_augmented(model, X, y, sample_weight, self.noise_std, int(self.n_copies),
-                      self.random_state, exact_hint=logistic is not None)
+        fit_augmented(
+            model,
+            X,
+            y,
+            sample_weight,
+            self.noise_std,
+            int(self.n_copies),
+            self.random_state,
+            exact_hint=logistic is not None,
+        )
         self.estimator_ = model
         self.classes_ = model.classes_
         if hasattr(model, "coef_"):
@@ -266,8 +286,9 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             P = P[:, 1] if P.shape[1] == 2 else P
             W = np.atleast_2d(model.coef_)
             self.noise_penalty_ = input_noise_logistic_penalty(X, W, P, self.noise_std, s)[0]
-            self.equivalent_alpha_ = (logistic[0] / int(self.n_copies)
-                                      + _noise_equivalent_alpha(X, W, P, self.noise_std, s))
+            self.equivalent_alpha_ = logistic[0] / int(self.n_copies) + _noise_equivalent_alpha(
+                X, W, P, self.noise_std, s
+            )
 
     def _fit_marginal(self, X, y, sample_weight, logistic):
         if logistic is None:
@@ -289,19 +310,29 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Y = (codes[:, None] == (np.arange(n_rows) + (n_classes == 2))).astype(np.float64)
         shape = (n_rows, X.shape[1])
         theta0 = np.zeros(n_rows * X.shape[1] + (n_rows if fit_intercept else 0))
-        result = minimize(_marginal_objective, theta0, jac=True, method="L-BFGS-B",
-                          args=(X, Y, s, alpha, self.noise_std, fit_intercept, shape),
-                          options={"maxiter": _MAX_ITER, "gtol": _GTOL, "ftol": 1e-15})
+        result = minimize(
+            _marginal_objective,
+            theta0,
+            jac=True,
+            method="L-BFGS-B",
+            args=(X, Y, s, alpha, self.noise_std, fit_intercept, shape),
+            options={"maxiter": _MAX_ITER, "gtol": _GTOL, "ftol": 1e-15},
+        )
         if not result.success:
-            warnings.warn(f"NoisyInputClassifier(method='marginalize'): L-BFGS did not "
-                          f"converge in {result.nit} iterations ({result.message}); on "
-                          "separable data add an L2 penalty to the estimator.",
-                          ConvergenceWarning, stacklevel=3)
+            warnings.warn(
+                f"NoisyInputClassifier(method='marginalize'): L-BFGS did not "
+                f"converge in {result.nit} iterations ({result.message}); on "
+                "separable data add an L2 penalty to the estimator.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         W = result.x[: n_rows * X.shape[1]].reshape(shape)
-        b = result.x[n_rows * X.shape[1]:] if fit_intercept else np.zeros(n_rows)
+        b = result.x[n_rows * X.shape[1] :] if fit_intercept else np.zeros(n_rows)
         P = _probabilities(np.asarray(X @ W.T) + b)
         self.coef_ = W.astype(X.dtype, copy=False)
-        self.intercept_ = b.astype(X.dtype, copy=False) if fit_intercept else np.zeros(n_rows, X.dtype)
+        self.intercept_ = (
+            b.astype(X.dtype, copy=False) if fit_intercept else np.zeros(n_rows, X.dtype)
+        )
         self.noise_penalty_ = input_noise_logistic_penalty(X, W, P, self.noise_std, s)[0]
         self.equivalent_alpha_ = alpha + _noise_equivalent_alpha(X, W, P, self.noise_std, s)
         self.n_iter_ = int(result.nit)
@@ -318,8 +349,9 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
-                          reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False
+        )
         if hasattr(self, "estimator_"):
             return self.estimator_.decision_function(self._inner_input(X))
         Z = np.asarray(X @ self.coef_.T) + self.intercept_
@@ -338,8 +370,9 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if hasattr(self, "estimator_"):
-            X = validate_data(self, X, accept_sparse=["csr", "csc"],
-                              dtype=[np.float64, np.float32], reset=False)
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False
+            )
             return self.estimator_.predict_proba(self._inner_input(X))
         Z = self.decision_function(X)
         if Z.ndim == 1:
@@ -360,8 +393,9 @@ class NoisyInputClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if hasattr(self, "estimator_"):
-            X = validate_data(self, X, accept_sparse=["csr", "csc"],
-                              dtype=[np.float64, np.float32], reset=False)
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False
+            )
             return self.estimator_.predict(self._inner_input(X))
         Z = self.decision_function(X)
         return self.classes_[(Z > 0).astype(int) if Z.ndim == 1 else np.argmax(Z, axis=1)]

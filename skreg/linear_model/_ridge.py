@@ -18,14 +18,14 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._data import _sparse
-from .._utils._atomic import atomic_fit
-from .._utils._cache import cached_call
 from .._data._dask import is_dask_collection
 from .._data._gram import GramStats
+from .._data._sparse import is_sparse
 from .._krylov import ridge_krylov
 from .._penalized_spectral import decompose_gram_penalized, decompose_penalized
-from .._data._sparse import is_sparse
 from .._spectral import decompose, decompose_gram
+from .._utils._atomic import atomic_fit
+from .._utils._cache import cached_call
 from ..penalties import check_penalty_factor
 from ._base import (
     LinearRegressorMixin,
@@ -109,8 +109,9 @@ def _decompose_ridge(X, y, sample_weight, penalty_factor, *, fit_intercept, keep
     """One decomposition of in-memory data, with or without penalty factors."""
     if penalty_factor is None:
         return decompose(X, y, sample_weight, fit_intercept=fit_intercept, keep_left=keep_left)
-    return decompose_penalized(X, y, penalty_factor, sample_weight,
-                               fit_intercept=fit_intercept, keep_left=keep_left)
+    return decompose_penalized(
+        X, y, penalty_factor, sample_weight, fit_intercept=fit_intercept, keep_left=keep_left
+    )
 
 
 def _decompose_ridge_gram(stats, penalty_factor, *, fit_intercept):
@@ -360,8 +361,17 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
 
     _supports_sparse = True
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, memory=None, solver="auto",
-                 tol=1e-6, max_iter=None, penalty_factor=None):
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        fit_intercept=True,
+        memory=None,
+        solver="auto",
+        tol=1e-6,
+        max_iter=None,
+        penalty_factor=None,
+    ):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.memory = memory
@@ -406,8 +416,13 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
             _check_array_api_input(X, solver, factor)
             if solver == "lanczos":
                 self._krylov = _krylov_for_ridge(
-                    X, y, sample_weight, bool(self.fit_intercept), np.atleast_1d(_target_alpha(self.alpha, y.shape[1] if y.ndim == 2 else 1)),
-                    self.tol, self.max_iter,
+                    X,
+                    y,
+                    sample_weight,
+                    bool(self.fit_intercept),
+                    np.atleast_1d(_target_alpha(self.alpha, y.shape[1] if y.ndim == 2 else 1)),
+                    self.tol,
+                    self.max_iter,
                 )
                 spectrum = self._krylov.spectrum
             elif factor is None:
@@ -426,7 +441,12 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                 )
             else:
                 spectrum = cached_call(
-                    self.memory, _spectrum_for_penalized_ridge, X, y, sample_weight, factor,
+                    self.memory,
+                    _spectrum_for_penalized_ridge,
+                    X,
+                    y,
+                    sample_weight,
+                    factor,
                     fit_intercept=bool(self.fit_intercept),
                 )
             dtype, y_ndim = X.dtype, y.ndim
@@ -491,7 +511,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
                 stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
         check_chunk_scale(X, stats=stats)  # (ridge never reads ‖y‖²: y unchecked)
         self._stats = stats
-        self._spectrum = _decompose_ridge_gram(self._stats, factor, fit_intercept=self.fit_intercept)
+        self._spectrum = _decompose_ridge_gram(
+            self._stats, factor, fit_intercept=self.fit_intercept
+        )
         self._y_ndim = y.ndim
         self.__dict__.pop("_krylov", None)
         alpha = _target_alpha(self.alpha, self._spectrum.theta_star.shape[1])
@@ -528,8 +550,9 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         alphas = check_alphas(alphas)
         krylov = getattr(self, "_krylov", None)
         if krylov is not None:
-            _warn_unconverged(krylov, alphas, self.tol,
-                              "Fit with alpha set to the smallest alpha of the path.")
+            _warn_unconverged(
+                krylov, alphas, self.tol, "Fit with alpha set to the smallest alpha of the path."
+            )
         sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the spectrum of a rescaled fit
         coefs = self._spectrum.ridge_coef(alphas / sx / sx)
         coefs, intercepts = _as_path_output(self._spectrum, coefs, self._y_ndim)

@@ -46,8 +46,15 @@ class _RidgeClassifierMixin(LinearClassifierMixin):
         Class weights multiply the sample weights (as ``RidgeClassifier``): the targets
         of class c count ``class_weight[c]`` times in the sum of squares.
         """
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
-                             dtype=[np.float64, np.float32], multi_output=True, y_numeric=False)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=False,
+        )
         check_classification_targets(y)
         binarizer = LabelBinarizer(pos_label=1, neg_label=-1)
         Y = binarizer.fit_transform(y).astype(X.dtype)
@@ -56,8 +63,9 @@ class _RidgeClassifierMixin(LinearClassifierMixin):
         self._label_binarizer = binarizer
         self.classes_ = binarizer.classes_
         if self.class_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64,
-                                                 ensure_non_negative=True)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
             sample_weight = sample_weight * compute_sample_weight(self.class_weight, y)
         return X, Y, sample_weight
 
@@ -196,8 +204,16 @@ class RidgeEigenClassifier(_RidgeClassifierMixin, BaseEstimator):
         "memory": [None, str, HasMethods(["cache"])],
     }
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, class_weight=None, solver="auto",
-                 penalty_factor=None, memory=None):
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        fit_intercept=True,
+        class_weight=None,
+        solver="auto",
+        penalty_factor=None,
+        memory=None,
+    ):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.class_weight = class_weight
@@ -208,9 +224,13 @@ class RidgeEigenClassifier(_RidgeClassifierMixin, BaseEstimator):
     _fitted_names = ("solver_", "n_iter_")
 
     def _ridge(self):
-        return RidgeEigen(alpha=self.alpha, fit_intercept=self.fit_intercept,
-                          memory=self.memory, solver=self.solver,
-                          penalty_factor=self.penalty_factor)
+        return RidgeEigen(
+            alpha=self.alpha,
+            fit_intercept=self.fit_intercept,
+            memory=self.memory,
+            solver=self.solver,
+            penalty_factor=self.penalty_factor,
+        )
 
 
 class _PredictionsClassifier(ClassifierMixin, BaseEstimator):
@@ -247,13 +267,18 @@ class _ClassTargetsRidgeCV(RidgeEigenCV):
 
     def _cv_splits(self, X, y):
         labels = self._label_binarizer.inverse_transform(y)
-        return check_cv(self.cv, labels, classifier=True).split(X, labels,
-                                                                **getattr(self, "_split_kw", {}))
+        return check_cv(self.cv, labels, classifier=True).split(
+            X, labels, **getattr(self, "_split_kw", {})
+        )
 
     def _score_predictions(self, scorer, predictions, y_true, **kwargs):
         binarizer = self._label_binarizer
-        return scorer(_PredictionsClassifier(binarizer), predictions,
-                      binarizer.inverse_transform(y_true), **kwargs)
+        return scorer(
+            _PredictionsClassifier(binarizer),
+            predictions,
+            binarizer.inverse_transform(y_true),
+            **kwargs,
+        )
 
 
 class RidgeEigenClassifierCV(_RidgeClassifierMixin, BaseEstimator):
@@ -340,8 +365,17 @@ class RidgeEigenClassifierCV(_RidgeClassifierMixin, BaseEstimator):
         "store_cv_results": ["boolean"],
     }
 
-    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, cv=None, scoring=None,
-                 class_weight=None, selection="min", store_cv_results=False):
+    def __init__(
+        self,
+        alphas=(0.1, 1.0, 10.0),
+        *,
+        fit_intercept=True,
+        cv=None,
+        scoring=None,
+        class_weight=None,
+        selection="min",
+        store_cv_results=False,
+    ):
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.cv = cv
@@ -350,8 +384,15 @@ class RidgeEigenClassifierCV(_RidgeClassifierMixin, BaseEstimator):
         self.selection = selection
         self.store_cv_results = store_cv_results
 
-    _fitted_names = ("alpha_", "alpha_min_", "alpha_1se_", "best_score_", "cv_results_",
-                     "score_path_", "mse_path_")
+    _fitted_names = (
+        "alpha_",
+        "alpha_min_",
+        "alpha_1se_",
+        "best_score_",
+        "cv_results_",
+        "score_path_",
+        "mse_path_",
+    )
 
     def get_metadata_routing(self):
         """The routing of ``fit``'s splitter parameters (``groups``) to ``cv``.
@@ -364,8 +405,11 @@ class RidgeEigenClassifierCV(_RidgeClassifierMixin, BaseEstimator):
 
     def _ridge(self):
         ridge = _ClassTargetsRidgeCV(
-            alphas=self.alphas, fit_intercept=self.fit_intercept, cv=self.cv,
-            scoring=self.scoring, store_cv_results=self.store_cv_results,
+            alphas=self.alphas,
+            fit_intercept=self.fit_intercept,
+            cv=self.cv,
+            scoring=self.scoring,
+            store_cv_results=self.store_cv_results,
             selection=self.selection,
         )
         ridge._label_binarizer = self._label_binarizer

@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import column_or_1d
 
-from .._utils._atomic import atomic_fit
 from .._criteria import (
     dof_grid,
     information_criterion,
@@ -17,6 +16,7 @@ from .._criteria import (
     ridge_dof,
     ridge_rss,
 )
+from .._utils._atomic import atomic_fit
 from ..penalties import check_penalty_factor
 from ._base import LinearRegressorMixin, check_alphas, validate_fit_data
 from ._cv import warn_at_grid_edge
@@ -140,8 +140,15 @@ class RidgeEigenIC(SingleTargetRegressorMixin, BaseEstimator):
         "penalty_factor": ["array-like", None],
     }
 
-    def __init__(self, alphas="auto", *, criterion="aic", noise_variance=None,
-                 fit_intercept=True, penalty_factor=None):
+    def __init__(
+        self,
+        alphas="auto",
+        *,
+        criterion="aic",
+        noise_variance=None,
+        fit_intercept=True,
+        penalty_factor=None,
+    ):
         self.alphas = alphas
         self.criterion = criterion
         self.noise_variance = noise_variance
@@ -167,19 +174,23 @@ class RidgeEigenIC(SingleTargetRegressorMixin, BaseEstimator):
         alphas = None if isinstance(self.alphas, str) else check_alphas(self.alphas)
         X, y, sample_weight = self._validate_single_target(X, y, sample_weight)
         scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alphas_=(2, 0), noise_variance_=(0, 2))
-        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0), "noise_variance": (0, 2)},
-                          scaled):  # beyond 1e±100: fitted on X/s_x, y/s_y, mapped back
+        if fit_if_extreme(
+            self, X, y, sample_weight, {"alphas": (2, 0), "noise_variance": (0, 2)}, scaled
+        ):  # beyond 1e±100: fitted on X/s_x, y/s_y, mapped back
             if self.noise_variance is None:  # n·log(RSS/n) moves by n·log(s_y²)
                 self.criterion_ = self.criterion_ + X.shape[0] * 2 * np.log(self._data_scale[1])
             return self
         factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-        spectrum = _decompose_ridge(X, y, sample_weight, factor,
-                                    fit_intercept=bool(self.fit_intercept))
+        spectrum = _decompose_ridge(
+            X, y, sample_weight, factor, fit_intercept=bool(self.fit_intercept)
+        )
         grid = dof_grid(spectrum.eigenvalues) if alphas is None else alphas
         n = X.shape[0]
         if self.noise_variance is None and n <= int(self.fit_intercept):
-            raise ValueError(f"RidgeEigenIC needs at least 2 samples with an intercept "
-                             f"(the residual variance is profiled out); got n_samples = {n}.")
+            raise ValueError(
+                f"RidgeEigenIC needs at least 2 samples with an intercept "
+                f"(the residual variance is profiled out); got n_samples = {n}."
+            )
         weight_sum = float(n if sample_weight is None else np.sum(sample_weight))
         rss0 = least_squares_rss(spectrum, X, y, sample_weight)
         rss = ridge_rss(spectrum, grid, rss0)[:, 0] * (n / weight_sum)

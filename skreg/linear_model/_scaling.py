@@ -81,8 +81,9 @@ def _too_extreme(name, value):
     )
 
 
-def fit_if_extreme(estimator, X, y, sample_weight, params, attributes, *, scale_x=True,
-                   scale_y=True, **fit_params):
+def fit_if_extreme(
+    estimator, X, y, sample_weight, params, attributes, *, scale_x=True, scale_y=True, **fit_params
+):
     """Fit on rescaled data when X or y lies beyond 1e±100; None when in range.
 
     Parameters
@@ -155,8 +156,11 @@ def _rescale_attribute(fitted, name, exponent):
     container = fitted[head].copy()
     for k in [k for k in list(container.keys()) if fnmatch(str(k), key)]:
         column = container[k]
-        container[k] = np.ldexp(column, exponent) if hasattr(column, "to_numpy") else \
-            _times(np.asarray(column), exponent)
+        container[k] = (
+            np.ldexp(column, exponent)
+            if hasattr(column, "to_numpy")
+            else _times(np.asarray(column), exponent)
+        )
     fitted[head] = container
 
 

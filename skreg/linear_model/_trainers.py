@@ -55,7 +55,6 @@ Losses along the trajectory, for many τ at once, without forming w(τ):
   evaluation, one matrix product for a whole block of evaluations, no gradient step.
 """
 
-
 from __future__ import annotations
 
 import numpy as np
@@ -177,7 +176,8 @@ class _Dataset:
         self.sparse = is_sparse(X)
         # x̄ from one (sparse) product, X untouched; yc = √w (y − ȳ)
         self.X_offset, self.y_offset, self.yc, self.sqrt_sw = implicit_offsets(
-            X, y, sample_weight, fit_intercept)
+            X, y, sample_weight, fit_intercept
+        )
         self._Xc = self._spectrum = self._lambda_max = self._rss = None
 
     @property
@@ -253,8 +253,18 @@ class _IterativeTrainer:
     minibatch); minibatches run through reshuffled epochs from the trainer's seed.
     """
 
-    def __init__(self, n_features, n_targets, *, alpha, fit_intercept, momentum=0.0,
-                 batch_size=None, seed=0, learning_rate=None):
+    def __init__(
+        self,
+        n_features,
+        n_targets,
+        *,
+        alpha,
+        fit_intercept,
+        momentum=0.0,
+        batch_size=None,
+        seed=0,
+        learning_rate=None,
+    ):
         self.shape = (n_features, n_targets)
         self.alpha, self.fit_intercept = alpha, fit_intercept
         self.momentum, self.batch_size, self.seed = momentum, batch_size, seed
@@ -274,7 +284,9 @@ class _IterativeTrainer:
     def set_learning_rate(self, learning_rate):
         """Set ε (None until known: the datasets are needed to choose it)."""
         self.learning_rate = learning_rate
-        self.optimizer = None if learning_rate is None else SGD(learning_rate, momentum=self.momentum)
+        self.optimizer = (
+            None if learning_rate is None else SGD(learning_rate, momentum=self.momentum)
+        )
         self.init_params()
 
     def dataset(self, X, y):
@@ -337,8 +349,11 @@ class _IterativeTrainer:
                     idx = self._next_batch(data)
                     scale = idx.size if data.sample_weight is None else idx.size * data.mean_weight
                     if implicit:
-                        Xb = CenteredDesign(data.X[idx], data.X_offset,
-                                            None if data.sqrt_sw is None else data.sqrt_sw[idx])
+                        Xb = CenteredDesign(
+                            data.X[idx],
+                            data.X_offset,
+                            None if data.sqrt_sw is None else data.sqrt_sw[idx],
+                        )
                         grad = Xb.rmatmat(Xb.matmat(w) - yc[idx]) / scale
                     else:
                         Xb = Xc[idx]
@@ -378,8 +393,13 @@ class _SpectralTrainer(_IterativeTrainer):
 
     def __init__(self, n_features, n_targets, *, alpha, fit_intercept, learning_rate=None):
         self._validation = {}
-        super().__init__(n_features, n_targets, alpha=alpha, fit_intercept=fit_intercept,
-                         learning_rate=learning_rate)
+        super().__init__(
+            n_features,
+            n_targets,
+            alpha=alpha,
+            fit_intercept=fit_intercept,
+            learning_rate=learning_rate,
+        )
 
     def dataset(self, X, y):
         data = super().dataset(X, y)
@@ -410,7 +430,9 @@ class _SpectralTrainer(_IterativeTrainer):
         return V, extra, lam, theta, c_inf, c0
 
     def _coords(self, data, lam, c_inf, c0, steps):
-        power, one_minus = gd_powers(self.learning_rate * (lam + self.alpha) / data.total_weight, steps)
+        power, one_minus = gd_powers(
+            self.learning_rate * (lam + self.alpha) / data.total_weight, steps
+        )
         C = one_minus[:, :, None] * c_inf[None]
         if np.any(c0):
             C += power[:, :, None] * c0[None]
@@ -466,8 +488,17 @@ class _SpectralTrainer(_IterativeTrainer):
             G = A.T @ A
             q = _psd_solve(G, A.T @ yv)
             resid = A @ q - yv
-            self._validation[key] = (apply, G, A.T @ resid, resid, q,
-                                     float(np.einsum("ij,ij->", resid, resid)), A, X_val, y_val)
+            self._validation[key] = (
+                apply,
+                G,
+                A.T @ resid,
+                resid,
+                q,
+                float(np.einsum("ij,ij->", resid, resid)),
+                A,
+                X_val,
+                y_val,
+            )
         apply, G, g, resid, q, rss, A, _, _ = self._validation[key]
         if extra is None:
             return G, g, q, rss
@@ -534,7 +565,9 @@ class _MomentsDataset:
         self.lambda_max = float(lam[0]) if lam.size else 0.0
         # ‖X_c w_ls − y_c‖² = ‖y_c‖² − Σᵢ λᵢθ*ᵢ² (the fitted part is orthogonal to it)
         yy = stats.scatter_about(self.X_offset, self.y_offset)[2]
-        fitted = float(np.einsum("k,kt,kt->", lam, self.spectrum.theta_star, self.spectrum.theta_star))
+        fitted = float(
+            np.einsum("k,kt,kt->", lam, self.spectrum.theta_star, self.spectrum.theta_star)
+        )
         self.rss_min = max(float(yy.sum()) - fitted, 0.0)
 
     def intercept(self, w):

@@ -20,8 +20,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils._atomic import atomic_fit
 from .._config import memory_budget
+from .._utils._atomic import atomic_fit
 from .._utils._threads import blas_threads
 from ..early_stopping import history_frame, run_early_stopping, validation_split
 from ..penalties import layer_penalties
@@ -147,7 +147,9 @@ class _BaseMLP(BaseEstimator):
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-        if any(isinstance(s, (bool, np.bool_)) or not isinstance(s, Integral) or s < 1 for s in sizes):
+        if any(
+            isinstance(s, (bool, np.bool_)) or not isinstance(s, Integral) or s < 1 for s in sizes
+        ):
             raise ValueError(
                 f"hidden_layer_sizes must be positive integers, got {self.hidden_layer_sizes!r}."
             )
@@ -168,9 +170,15 @@ class _BaseMLP(BaseEstimator):
                 "penalty='l1' is not supported by solver='lbfgs' (L-BFGS needs a smooth "
                 "objective); use solver='gd', 'sgd' or 'adam' for L1."
             )
-        noisy = [name for name, on in (("weight_noise", self.weight_noise),
-                                       ("input_noise", self.input_noise),
-                                       ("dropout", any(p > 0 for p in dropout))) if on]
+        noisy = [
+            name
+            for name, on in (
+                ("weight_noise", self.weight_noise),
+                ("input_noise", self.input_noise),
+                ("dropout", any(p > 0 for p in dropout)),
+            )
+            if on
+        ]
         if noisy:
             raise ValueError(
                 f"{' and '.join(noisy)} need a stochastic solver: solver='lbfgs' needs a "
@@ -181,7 +189,9 @@ class _BaseMLP(BaseEstimator):
     def _check_sparse_noise(self, X, batch_size):
         if not (sp.issparse(X) and self.input_noise):
             return
-        rows = X.shape[0] if self.solver == "gd" or batch_size is None else min(batch_size, X.shape[0])
+        rows = (
+            X.shape[0] if self.solver == "gd" or batch_size is None else min(batch_size, X.shape[0])
+        )
         nbytes = rows * X.shape[1] * X.dtype.itemsize
         limit = memory_budget(_SPARSE_NOISE_FRACTION)
         if nbytes > limit:
@@ -221,19 +231,34 @@ class _BaseMLP(BaseEstimator):
             return self._target_matrix(y, train, dtype)
 
         return _MLPTrainer(
-            core, penalties, theta0, rng, targets,
-            solver=self.solver, learning_rate=float(self.learning_rate_init),
-            momentum=float(self.momentum), batch_size=self._batch_size(),
-            weight_noise=float(self.weight_noise), input_noise=float(self.input_noise),
-            verbose=self.verbose, dropout=dropout, shuffle=bool(self.shuffle),
-            max_fun=int(self.max_fun), tol=float(self.tol), score=self._score_output,
+            core,
+            penalties,
+            theta0,
+            rng,
+            targets,
+            solver=self.solver,
+            learning_rate=float(self.learning_rate_init),
+            momentum=float(self.momentum),
+            batch_size=self._batch_size(),
+            weight_noise=float(self.weight_noise),
+            input_noise=float(self.input_noise),
+            verbose=self.verbose,
+            dropout=dropout,
+            shuffle=bool(self.shuffle),
+            max_fun=int(self.max_fun),
+            tol=float(self.tol),
+            score=self._score_output,
         )
 
     def _threads(self, core, X):
         """One BLAS thread when the largest product of a step is small (see _SMALL_PRODUCT)."""
-        rows = X.shape[0] if self.solver in ("gd", "lbfgs") else min(self._batch_size() or X.shape[0], X.shape[0])
+        rows = (
+            X.shape[0]
+            if self.solver in ("gd", "lbfgs")
+            else min(self._batch_size() or X.shape[0], X.shape[0])
+        )
         units = core.layer_units
-        work = rows * max(a * b for a, b in zip(units[:-1], units[1:]))
+        work = rows * max(a * b for a, b in zip(units[:-1], units[1:], strict=False))
         if work < _SMALL_PRODUCT:
             return blas_threads(1)
         return contextlib.nullcontext()
@@ -273,15 +298,31 @@ class _BaseMLP(BaseEstimator):
                 self.best_iter_ = self.n_iter_
                 self.best_loss_ = float(np.min(trainer.loss_curve)) if trainer.loss_curve else None
             else:
-                sets = self._validation_sets(X, y_enc, sw, rng, X_val, y_val_enc if X_val is not None else None,
-                                             sw_val if X_val is not None else None)
+                sets = self._validation_sets(
+                    X,
+                    y_enc,
+                    sw,
+                    rng,
+                    X_val,
+                    y_val_enc if X_val is not None else None,
+                    sw_val if X_val is not None else None,
+                )
                 X_tr, d_tr, X_v, d_v, X_all, d_all = sets
                 patience, min_delta = self._stopping_rule(self.max_iter)
                 result = run_early_stopping(
-                    trainer, X_tr, d_tr, X_v, d_v, strategy=strategy,
-                    eval_every=self.eval_every, patience=patience,
-                    min_delta=min_delta, max_iter=self.max_iter,
-                    X_all=X_all, y_all=d_all, verbose=bool(self.verbose),
+                    trainer,
+                    X_tr,
+                    d_tr,
+                    X_v,
+                    d_v,
+                    strategy=strategy,
+                    eval_every=self.eval_every,
+                    patience=patience,
+                    min_delta=min_delta,
+                    max_iter=self.max_iter,
+                    X_all=X_all,
+                    y_all=d_all,
+                    verbose=bool(self.verbose),
                 )
                 theta, history = result.params, result.history
                 self.best_iter_ = int(result.best_iter)
@@ -313,8 +354,14 @@ class _BaseMLP(BaseEstimator):
     def _validation_sets(self, X, y_enc, sw, rng, X_val, y_val_enc, sw_val):
         """(X_train, data_train, X_val, data_val, X_all, data_all) for the driver."""
         split = validation_split(
-            X, y_enc, sw, validation_fraction=self.validation_fraction, random_state=rng,
-            stratify=self._output == "softmax", X_val=X_val, y_val=y_val_enc,
+            X,
+            y_enc,
+            sw,
+            validation_fraction=self.validation_fraction,
+            random_state=rng,
+            stratify=self._output == "softmax",
+            X_val=X_val,
+            y_val=y_val_enc,
             sample_weight_val=sw_val,
         )
         if X_val is None and split.val[0].shape[0] < 2:
@@ -323,9 +370,18 @@ class _BaseMLP(BaseEstimator):
                 "of your dataset (or pass X_val and y_val)."
             )
         (X_tr, y_tr, w_tr), (X_va, y_va, w_va), (X_all, y_all, w_all) = (
-            split.train, split.val, split.all)
-        return (X_tr, _Targets(y_tr, w_tr), X_va, _Targets(y_va, w_va, validation=True),
-                X_all, _Targets(y_all, w_all))
+            split.train,
+            split.val,
+            split.all,
+        )
+        return (
+            X_tr,
+            _Targets(y_tr, w_tr),
+            X_va,
+            _Targets(y_va, w_va, validation=True),
+            X_all,
+            _Targets(y_all, w_all),
+        )
 
     def _warm_record(self):
         """What a warm-started fit continues (as scikit-learn: the loss curve, the history,
@@ -341,8 +397,9 @@ class _BaseMLP(BaseEstimator):
         offset = int(history["step"][-1]) if len(history["step"]) else 0
         new = self.history_
         shifted = {**new, "step": np.asarray(new["step"]) + offset}
-        self.history_ = {key: np.concatenate([np.asarray(history[key]), np.asarray(shifted[key])])
-                         for key in new}
+        self.history_ = {
+            key: np.concatenate([np.asarray(history[key]), np.asarray(shifted[key])]) for key in new
+        }
         self.n_iter_ += n_iter
         self.t_ += t
         if plain:  # the returned weights are those of the last epoch
@@ -372,7 +429,9 @@ class _BaseMLP(BaseEstimator):
             result = trainer.lbfgs_result
             n_iter = int(result.nit)
             if result.status != 0:
-                msg = result.message.decode() if isinstance(result.message, bytes) else result.message
+                msg = (
+                    result.message.decode() if isinstance(result.message, bytes) else result.message
+                )
                 warnings.warn(
                     f"{type(self).__name__}: lbfgs failed to converge after {n_iter} "
                     f"iterations ({msg}). Increase max_iter or max_fun, or scale the data.",
@@ -411,7 +470,9 @@ class _BaseMLP(BaseEstimator):
         history = self.__dict__.get("_history")
         if history is None:
             if "loss_curve_" not in self.__dict__:
-                raise AttributeError(f"{type(self).__name__} has no attribute 'history_' before fit.")
+                raise AttributeError(
+                    f"{type(self).__name__} has no attribute 'history_' before fit."
+                )
             # after partial_fit: built from loss_curve_ on first access (a DataFrame per
             # call would cost a good part of a small epoch)
             history = self._history = self._plain_history(self.loss_curve_)
@@ -461,8 +522,9 @@ class _BaseMLP(BaseEstimator):
         first = not hasattr(self, "coefs_")
         hidden = self._hidden_sizes()
         dropout = _dropout_rates(self.dropout, len(hidden) + 1)
-        X, y_enc, n_outputs = self._validate_targets(X, y, reset=first, classes=classes,
-                                                     incremental=True)
+        X, y_enc, n_outputs = self._validate_targets(
+            X, y, reset=first, classes=classes, incremental=True
+        )
         sw = self._sample_weight(sample_weight, X, y_enc, incremental=True)
         self._check_sparse_noise(X, self._batch_size())
         if first:
@@ -515,8 +577,9 @@ class _BaseMLP(BaseEstimator):
     def _network_output(self, X):
         """Network output on validated X: F(X), or softmax probabilities."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
-                          reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=False
+        )
         dtype = self.coefs_[0].dtype
         units = [W.shape[0] for W in self.coefs_] + [self.coefs_[-1].shape[1]]
         core = MLPCore(units, self.activation, self.out_activation_, dtype)

@@ -174,21 +174,21 @@ class MLPCore:
         self.output = output
         self.dtype = np.dtype(dtype)
         self.n_layers = len(self.layer_units) - 1  # number of weight matrices
-        shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
+        shapes = list(zip(self.layer_units[:-1], self.layer_units[1:], strict=False))
         self.coef_shapes = shapes
         sizes = [a * b for a, b in shapes]
         self.n_weights = int(sum(sizes))
         self.n_params = self.n_weights + int(sum(self.layer_units[1:]))
         w_bounds = np.concatenate([[0], np.cumsum(sizes)])
         b_bounds = self.n_weights + np.concatenate([[0], np.cumsum(self.layer_units[1:])])
-        self._w_slices = [slice(int(a), int(b)) for a, b in zip(w_bounds[:-1], w_bounds[1:])]
-        self._b_slices = [slice(int(a), int(b)) for a, b in zip(b_bounds[:-1], b_bounds[1:])]
+        self._w_slices = [slice(int(a), int(b)) for a, b in zip(w_bounds[:-1], w_bounds[1:], strict=False)]
+        self._b_slices = [slice(int(a), int(b)) for a, b in zip(b_bounds[:-1], b_bounds[1:], strict=False)]
         self._buffers = {}
 
     # ------------------------------------------------------------------ layout
     def unpack(self, theta):
         """Views (coefs, intercepts) of the flat vector θ: W_l of shape (u_l, u_{l+1})."""
-        coefs = [theta[s].reshape(shape) for s, shape in zip(self._w_slices, self.coef_shapes)]
+        coefs = [theta[s].reshape(shape) for s, shape in zip(self._w_slices, self.coef_shapes, strict=False)]
         intercepts = [theta[s] for s in self._b_slices]
         return coefs, intercepts
 
@@ -196,7 +196,7 @@ class MLPCore:
         """The flat vector θ (a new array) from lists of weight matrices and biases."""
         theta = np.empty(self.n_params, dtype=self.dtype)
         W, b = self.unpack(theta)
-        for dst, src in zip(W + b, list(coefs) + list(intercepts)):
+        for dst, src in zip(W + b, list(coefs) + list(intercepts), strict=False):
             dst[...] = src
         return theta
 
@@ -302,8 +302,9 @@ class MLPCore:
         D -= Y
         return loss
 
-    def loss_grad(self, theta, X, Y, grad, penalties=None, sample_weight=None, dropout=None,
-                  rng=None):
+    def loss_grad(
+        self, theta, X, Y, grad, penalties=None, sample_weight=None, dropout=None, rng=None
+    ):
         """Batch objective J_B(θ) and its gradient, written into ``grad`` (flat, in place).
 
         J_B(θ) = (1/m)[Σᵢ ℓ(F_i, Y_i) + Σ_l α_l Ω(W_l)]: the data term is a mean over
@@ -343,8 +344,10 @@ class MLPCore:
             if buf.dropped is None:
                 buf.dropped = [np.empty_like(h) for h in buf.hidden]
                 buf.masks = [np.empty_like(h) for h in buf.hidden]
-            masks = [None] + [None if p == 0 else _dropout_scale(rng, (m, u), p, self.dtype, out)
-                              for p, u, out in zip(dropout[1:], self.layer_units[1:-1], buf.masks)]
+            masks = [None] + [
+                None if p == 0 else _dropout_scale(rng, (m, u), p, self.dtype, out)
+                for p, u, out in zip(dropout[1:], self.layer_units[1:-1], buf.masks, strict=False)
+            ]
             if dropout[0] > 0:
                 X = _drop_inputs(X, dropout[0], rng)
         F = self._forward(W, b, X, buf, masks)
@@ -363,7 +366,9 @@ class MLPCore:
             if l == 0:
                 _matmul_first_T(X, D, gW[0])
             else:
-                A_in = buf.hidden[l - 1] if masks is None or masks[l] is None else buf.dropped[l - 1]
+                A_in = (
+                    buf.hidden[l - 1] if masks is None or masks[l] is None else buf.dropped[l - 1]
+                )
                 np.matmul(A_in.T, D, out=gW[l])
             np.sum(D, axis=0, out=gb[l])
             if l > 0:

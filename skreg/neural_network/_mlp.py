@@ -13,7 +13,6 @@ The pieces, each from its own module (the lecture's R̃ = R + αΩ in code):
   (``init_params`` / ``train`` / ``loss`` / ``copy``).
 """
 
-
 from __future__ import annotations
 
 from numbers import Real
@@ -244,8 +243,14 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     def _validate_targets(self, X, y, reset, classes=None, incremental=False):
         X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
-            multi_output=True, y_numeric=True, reset=reset,
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+            reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 0:
             raise ValueError("y has 0 targets; at least one is required.")
@@ -462,15 +467,18 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self.class_weight = class_weight
 
     def _validate_targets(self, X, y, reset, classes=None, incremental=False):
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
-                             dtype=[np.float64, np.float32], reset=reset)
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32], reset=reset
+        )
         if incremental:
             check_classification_targets(y)
             if reset:
                 if classes is None:
                     raise ValueError("classes must be passed on the first call to partial_fit.")
                 self.classes_ = np.unique(np.asarray(classes))
-            elif classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            elif classes is not None and not np.array_equal(
+                np.unique(np.asarray(classes)), self.classes_
+            ):
                 raise ValueError(
                     f"`classes={list(np.unique(np.asarray(classes)))}` is not the same as on the "
                     f"first call to partial_fit, was: {list(self.classes_)}."
@@ -485,8 +493,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if reset:
             check_classification_targets(y)
             classes, y_enc = np.unique(y, return_inverse=True)
-            if self.warm_start and hasattr(self, "classes_") and not np.array_equal(
-                classes, self.classes_
+            if (
+                self.warm_start
+                and hasattr(self, "classes_")
+                and not np.array_equal(classes, self.classes_)
             ):
                 raise ValueError(
                     "warm_start can only be used where `y` has the same classes as in the "
@@ -520,11 +530,16 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                 "not know the class frequencies): pass "
                 "compute_class_weight('balanced', classes=classes, y=y) as a dict."
             )
-        weights = compute_class_weight(
-            self.class_weight, classes=np.arange(self.classes_.size),
-            y=np.asarray(y_enc),
-        ) if isinstance(self.class_weight, str) else np.array(
-            [self.class_weight.get(c, 1.0) for c in self.classes_.tolist()], dtype=np.float64
+        weights = (
+            compute_class_weight(
+                self.class_weight,
+                classes=np.arange(self.classes_.size),
+                y=np.asarray(y_enc),
+            )
+            if isinstance(self.class_weight, str)
+            else np.array(
+                [self.class_weight.get(c, 1.0) for c in self.classes_.tolist()], dtype=np.float64
+            )
         )
         if isinstance(self.class_weight, dict):
             unknown = [k for k in self.class_weight if k not in set(self.classes_.tolist())]
@@ -533,8 +548,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                     f"class_weight has labels {unknown} that are not classes of y "
                     f"({list(self.classes_)})."
                 )
-        sw = np.ones(X.shape[0], dtype=X.dtype) if sample_weight is None else check_sample_weight(
-            sample_weight, X, dtype=X.dtype
+        sw = (
+            np.ones(X.shape[0], dtype=X.dtype)
+            if sample_weight is None
+            else check_sample_weight(sample_weight, X, dtype=X.dtype)
         )
         return _normalized_weights(sw * weights[np.asarray(y_enc)].astype(X.dtype), X, X.dtype)
 

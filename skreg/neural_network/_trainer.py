@@ -65,9 +65,27 @@ class _MLPTrainer:
     per step, and the update is applied to the noise-free θ.
     """
 
-    def __init__(self, core, penalties, theta0, random_state, targets, *, solver,
-                 learning_rate, momentum, batch_size, weight_noise, input_noise, verbose,
-                 dropout=None, shuffle=True, max_fun=15000, tol=0.0, score=None):
+    def __init__(
+        self,
+        core,
+        penalties,
+        theta0,
+        random_state,
+        targets,
+        *,
+        solver,
+        learning_rate,
+        momentum,
+        batch_size,
+        weight_noise,
+        input_noise,
+        verbose,
+        dropout=None,
+        shuffle=True,
+        max_fun=15000,
+        tol=0.0,
+        score=None,
+    ):
         self.core = core
         self.penalties = [p for p in penalties]
         self.theta0 = theta0
@@ -171,7 +189,9 @@ class _MLPTrainer:
                 Xb = add_input_noise(Xd, input_noise, noise_rng).astype(core.dtype, copy=False)
             point = theta
             if weight_noise:
-                point = perturb_weights(theta, weight_noise, noise_rng).astype(core.dtype, copy=False)
+                point = perturb_weights(theta, weight_noise, noise_rng).astype(
+                    core.dtype, copy=False
+                )
             if dropout is None and swb is None:
                 loss = core.loss_grad(point, Xb, Yb, grad, penalties)
             else:
@@ -213,7 +233,11 @@ class _MLPTrainer:
                 print(f"Iteration {len(self.loss_curve)}, loss = {intermediate_result.fun:.8f}")
 
         result = minimize(
-            fun, theta.astype(np.float64), method="L-BFGS-B", jac=True, callback=callback,
+            fun,
+            theta.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=callback,
             options={"maxfun": budget, "maxiter": max_iter, "gtol": self.tol},
         )
         if not np.all(np.isfinite(result.x)) or not math.isfinite(result.fun):

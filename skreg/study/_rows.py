@@ -192,5 +192,7 @@ def _edge(name, value, values, hint=None):
     # 0 is the natural end of a noise or smoothing grid (no regularization), not an edge
     if (np.isclose(value, lo, rtol=1e-9) and lo != 0) or np.isclose(value, hi, rtol=1e-9):
         extra = f"; {hint}" if hint else ""
-        return [f"{name} = {value:.3g} is at the edge of the grid: widen it (grid {lo:.3g} to {hi:.3g}{extra})"]
+        return [
+            f"{name} = {value:.3g} is at the edge of the grid: widen it (grid {lo:.3g} to {hi:.3g}{extra})"
+        ]
     return []

@@ -30,8 +30,16 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-__all__ = ["Dataset", "StudyError", "StudyWarning", "DEFAULT_NA_VALUES", "check_char", "load_dataset", "make_preprocessor",
-           "read_table"]
+__all__ = [
+    "Dataset",
+    "StudyError",
+    "StudyWarning",
+    "DEFAULT_NA_VALUES",
+    "check_char",
+    "load_dataset",
+    "make_preprocessor",
+    "read_table",
+]
 
 #: Read as missing in addition to pandas' defaults ("", "NA", "N/A", "NaN", "null", …).
 DEFAULT_NA_VALUES = ("?",)
@@ -74,8 +82,11 @@ class StudyError(Exception):
         for name in self.names:
             flag = "--" + name.replace("_", "-")
             # ``name=value`` becomes ``--flag value``, as it is typed on the command line
-            message = re.sub(rf"(?<![\w.=-]){re.escape(name)}(?![\w-])(=?)",
-                             lambda m: flag + (" " if m.group(1) else ""), message)
+            message = re.sub(
+                rf"(?<![\w.=-]){re.escape(name)}(?![\w-])(=?)",
+                lambda m: flag + (" " if m.group(1) else ""),
+                message,
+            )
         return message
 
 
@@ -143,10 +154,16 @@ class Dataset:
         lines = [
             f"target: {self.y.name} ({self.task}"
             + (f", {self.y.nunique()} classes)" if self.task == "classification" else ")"),
-            f"numeric: {len(self.numeric)}" + (f" ({_names(self.numeric)})" if self.numeric else ""),
-            f"categorical: {len(self.categorical)}" + (f" ({levels}), one-hot encoded" if self.categorical else ""),
+            f"numeric: {len(self.numeric)}"
+            + (f" ({_names(self.numeric)})" if self.numeric else ""),
+            f"categorical: {len(self.categorical)}"
+            + (f" ({levels}), one-hot encoded" if self.categorical else ""),
             f"dropped: {len(self.dropped)}"
-            + (" (" + "; ".join(f"{c}: {why}" for c, why in list(self.dropped.items())[:8]) + ")" if self.dropped else ""),
+            + (
+                " (" + "; ".join(f"{c}: {why}" for c, why in list(self.dropped.items())[:8]) + ")"
+                if self.dropped
+                else ""
+            ),
         ]
         return lines
 
@@ -177,7 +194,9 @@ def _source(path):
         with open(path, encoding="utf-8", newline="") as handle:
             text = handle.read()
     except UnicodeDecodeError as exc:
-        raise StudyError(f"could not read {path} as UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise StudyError(
+            f"could not read {path} as UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except OSError as exc:
         raise StudyError(f"could not read {path}: {exc.strerror or exc}") from None
     return text[:65536], io.StringIO(text)
@@ -224,31 +243,47 @@ def read_table(path, *, sep=None, na_values=None, decimal=None):
     check_char(sep, "sep")
     check_char(decimal, "decimal")
     if decimal is not None and decimal == (sep or ","):
-        raise StudyError(f"decimal={decimal!r} is also the delimiter; pass sep", names=("decimal", "sep"))
+        raise StudyError(
+            f"decimal={decimal!r} is also the delimiter; pass sep", names=("decimal", "sep")
+        )
     sample, source = _source(path)
     sniffed, header = _sniff(sample, path)
     if sep is None and sniffed != "," and header.count(sniffed) > header.count(","):
-        raise StudyError(f"{path} looks separated by {sniffed!r}, not by commas: use sep={sniffed!r}",
-                         names=("sep",))
+        raise StudyError(
+            f"{path} looks separated by {sniffed!r}, not by commas: use sep={sniffed!r}",
+            names=("sep",),
+        )
     delimiter = "," if sep is None else sep
     na = list(DEFAULT_NA_VALUES if na_values is None else na_values)
     try:
-        frame = pd.read_csv(source, sep=delimiter, na_values=na, keep_default_na=True, skipinitialspace=True,
-                            low_memory=False, decimal=decimal or ".")
+        frame = pd.read_csv(
+            source,
+            sep=delimiter,
+            na_values=na,
+            keep_default_na=True,
+            skipinitialspace=True,
+            low_memory=False,
+            decimal=decimal or ".",
+        )
     except pd.errors.EmptyDataError:
         raise StudyError(f"{path} is empty") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StudyError(f"could not read {path} as CSV ({first}); if it is not comma-separated, pass sep",
-                         names=("sep",)) from None
+        raise StudyError(
+            f"could not read {path} as CSV ({first}); if it is not comma-separated, pass sep",
+            names=("sep",),
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.shape[1] < 2:
         others = [s for s in _SEPARATORS if s != delimiter and s in header]
         hint = (
-            f"it looks separated by {others[0]!r}: use sep={others[0]!r}" if others
+            f"it looks separated by {others[0]!r}: use sep={others[0]!r}"
+            if others
             else "a target and at least one feature are needed (if the file is not comma-separated, pass sep)"
         )
-        raise StudyError(f"{path} has 1 column with delimiter {delimiter!r}; {hint}", names=("sep",))
+        raise StudyError(
+            f"{path} has 1 column with delimiter {delimiter!r}; {hint}", names=("sep",)
+        )
     if len(frame) == 0:
         raise StudyError(f"{path} has a header but no rows")
     return frame
@@ -270,7 +305,9 @@ def _check_decimal_comma(frame, name):
             raise StudyError(
                 f"column {column!r} of {name} holds numbers written with a decimal-comma (e.g. "
                 f"{text[comma].iloc[0]!r}); pass decimal=',' to read them as numbers (or decimal='.' "
-                "to keep them as text)", names=("decimal",))
+                "to keep them as text)",
+                names=("decimal",),
+            )
 
 
 def _check_scalable(values, column, what="column"):
@@ -302,7 +339,9 @@ def _integer_labels(raw, number, target):
         raise StudyError(
             f"target {target!r} has integer class labels beyond the 64-bit range (e.g. {plain(example)}): they "
             "cannot be kept exactly; write them as text labels (e.g. with a letter prefix) or use "
-            "task='regression'", names=("task",))
+            "task='regression'",
+            names=("task",),
+        )
     return pd.Series(ints, index=raw.index, dtype=np.int64)
 
 
@@ -378,7 +417,9 @@ def _typed_target(y, target, task):
             task = "regression"
     if task == "regression":
         if not numeric_target:
-            raise StudyError(f"target {target!r} is not numeric; use task='classification'", names=("task",))
+            raise StudyError(
+                f"target {target!r} is not numeric; use task='classification'", names=("task",)
+            )
         _check_scalable(number, target, "target")
         y = number.rename(target)
     else:
@@ -448,8 +489,18 @@ def _type_columns(frame, target, dropped_by_user, forced_cat):
     return numeric, cats, dropped, notes, columns
 
 
-def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, categorical=None, drop=None,
-                 sep=None, random_state=0, decimal=None):
+def load_dataset(
+    data="diabetes",
+    *,
+    target=None,
+    task="auto",
+    na_values=None,
+    categorical=None,
+    drop=None,
+    sep=None,
+    random_state=0,
+    decimal=None,
+):
     """Load the study's table, type its columns and decide the task.
 
     Parameters
@@ -503,10 +554,14 @@ def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, c
     forced_cat, dropped_by_user = _split_names(categorical), _split_names(drop)
     for column in [target, *forced_cat, *dropped_by_user]:
         if column not in frame.columns:
-            raise StudyError(f"unknown column {column!r} in {name} (columns: {_names(frame.columns, 12)})")
+            raise StudyError(
+                f"unknown column {column!r} in {name} (columns: {_names(frame.columns, 12)})"
+            )
     if target in forced_cat or target in dropped_by_user:
-        raise StudyError(f"{target!r} is the target; it cannot be in categorical or drop",
-                         names=("categorical", "drop"))
+        raise StudyError(
+            f"{target!r} is the target; it cannot be in categorical or drop",
+            names=("categorical", "drop"),
+        )
 
     y = frame[target]
     missing = int(y.isna().sum())
@@ -516,7 +571,9 @@ def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, c
             f"target {target!r} is missing in {missing} row(s) (file lines {rows}{', …' if missing > 5 else ''}); "
             "drop or fill those rows first"
         )
-    numeric, cats, dropped, notes, columns = _type_columns(frame, target, dropped_by_user, forced_cat)
+    numeric, cats, dropped, notes, columns = _type_columns(
+        frame, target, dropped_by_user, forced_cat
+    )
     identifiers = [c for c, why in dropped.items() if why.startswith("identifier")]
     if identifiers:
         notes.insert(
@@ -525,12 +582,16 @@ def load_dataset(data="diabetes", *, target=None, task="auto", na_values=None, c
             "values than half the rows); use --categorical to keep them",
         )
     if not numeric and not cats:
-        raise StudyError(f"{name} has no feature column left besides the target {target!r} (dropped: "
-                         f"{_names(dropped) or 'none'})")
+        raise StudyError(
+            f"{name} has no feature column left besides the target {target!r} (dropped: "
+            f"{_names(dropped) or 'none'})"
+        )
     X = pd.DataFrame({c: columns[c] for c in numeric + cats}, index=frame.index)
     if all(X[c].nunique(dropna=True) <= 1 for c in X.columns):
-        raise StudyError(f"every feature column of {name} is constant ({_names(X.columns)}): there is nothing "
-                         "to learn from")
+        raise StudyError(
+            f"every feature column of {name} is constant ({_names(X.columns)}): there is nothing "
+            "to learn from"
+        )
 
     y, task = _typed_target(y, target, task)
     return Dataset(name, X, y, task, numeric, cats, dropped, notes)
@@ -568,7 +629,9 @@ def make_preprocessor(dataset, *, sparse=True):
                 list(dataset.categorical),
             )
         )
-    return ColumnTransformer(parts, verbose_feature_names_out=False, sparse_threshold=1.0 if sparse else 0.0)
+    return ColumnTransformer(
+        parts, verbose_feature_names_out=False, sparse_threshold=1.0 if sparse else 0.0
+    )
 
 
 def dense_bytes(dataset, n_rows=None):

@@ -22,8 +22,18 @@ from .methods import _dense, clean_alpha
 
 __all__ = ["score_range", "study_figures"]
 
-_UNIT_SCORES = ("accuracy", "balanced_accuracy", "roc_auc", "average_precision", "f1", "precision", "recall",
-                "jaccard", "top_k_accuracy", "matthews_corrcoef")
+_UNIT_SCORES = (
+    "accuracy",
+    "balanced_accuracy",
+    "roc_auc",
+    "average_precision",
+    "f1",
+    "precision",
+    "recall",
+    "jaccard",
+    "top_k_accuracy",
+    "matthews_corrcoef",
+)
 
 
 def score_range(scoring):
@@ -40,7 +50,9 @@ def score_range(scoring):
         return -1.0, 1.0
     if scoring.startswith(_UNIT_SCORES):
         return 0.0, 1.0
-    if scoring in ("r2", "explained_variance", "d2_absolute_error_score") or scoring.startswith("d2_"):
+    if scoring in ("r2", "explained_variance", "d2_absolute_error_score") or scoring.startswith(
+        "d2_"
+    ):
         return -np.inf, 1.0
     return -np.inf, np.inf
 
@@ -51,7 +63,9 @@ def _new_figure(n_axes=1, width=6.0):
     plt = _pyplot()
     fig, axes = plt.subplots(1, n_axes, figsize=(width * n_axes, 4.2), squeeze=False)
     # fixed margins: tight_layout would draw every figure twice (half the study's figure time)
-    fig.subplots_adjust(left=0.15 / n_axes, right=1 - 0.03 / n_axes, bottom=0.13, top=0.9, wspace=0.3)
+    fig.subplots_adjust(
+        left=0.15 / n_axes, right=1 - 0.03 / n_axes, bottom=0.13, top=0.9, wspace=0.3
+    )
     return plt, fig, list(axes[0])
 
 
@@ -64,7 +78,9 @@ def _span(low, high, chosen, pad=10.0):
 
 def _band(ax, values, mean, std, scoring, label="± 1 std"):
     lo, hi = score_range(scoring)
-    ax.fill_between(values, np.clip(mean - std, lo, hi), np.clip(mean + std, lo, hi), alpha=0.2, label=label)
+    ax.fill_between(
+        values, np.clip(mean - std, lo, hi), np.clip(mean + std, lo, hi), alpha=0.2, label=label
+    )
 
 
 def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
@@ -99,7 +115,11 @@ def study_figures(out, fitted, curves, results, X_train, y_train, scoring):
     label = "R²" if scoring == "r2" else scoring
     ref = fitted.get("ridge", fitted.get("least_squares", next(iter(fitted.values()))))[1]
     Xt = _dense(ref[:-1].transform(X_train))
-    names = list(ref[:-1].get_feature_names_out()) if hasattr(ref[:-1], "get_feature_names_out") else None
+    names = (
+        list(ref[:-1].get_feature_names_out())
+        if hasattr(ref[:-1], "get_feature_names_out")
+        else None
+    )
     regression = Xt is not None and bool((results["task"] == "regression").all())
     y = np.asarray(y_train, dtype=np.float64) if regression else None
 
@@ -122,7 +142,12 @@ def _displays():
         ShrinkageSpectrumDisplay,
     )
 
-    return CVCurveDisplay, EarlyStoppingCurveDisplay, RegularizationPathDisplay, ShrinkageSpectrumDisplay
+    return (
+        CVCurveDisplay,
+        EarlyStoppingCurveDisplay,
+        RegularizationPathDisplay,
+        ShrinkageSpectrumDisplay,
+    )
 
 
 def _ridge_figures(out, fitted, Xt, y, names):
@@ -136,9 +161,12 @@ def _ridge_figures(out, fitted, Xt, y, names):
     low, high = _span(lam.min() * 1e-2, lam.max() * 1e2, alpha)
     alphas = np.geomspace(low, high, 80)
     plt, fig, (ax1, ax2) = _new_figure(2)
-    RegularizationPathDisplay.from_estimator(ridge, alphas, feature_names=names, chosen_alpha=alpha, ax=ax1)
+    RegularizationPathDisplay.from_estimator(
+        ridge, alphas, feature_names=names, chosen_alpha=alpha, ax=ax1
+    )
     spectrum = ShrinkageSpectrumDisplay(
-        ridge.eigenvalues_, [alpha / 10, alpha, alpha * 10],
+        ridge.eigenvalues_,
+        [alpha / 10, alpha, alpha * 10],
         labels=[f"α = {alpha / 10:.3g}", f"α = {alpha:.3g} (CV)", f"α = {alpha * 10:.3g}"],
     ).plot(ax=ax2)
     spectrum.ax_.set_title(f"shrinkage λ/(λ+α), dof = {ridge.effective_dof_:.2f} at the CV α")
@@ -161,8 +189,9 @@ def _ridge_figures(out, fitted, Xt, y, names):
     figures.append(save_figure(fig, out / "validation_ridge.png"))
 
     plt, fig, (ax1, ax2) = _new_figure(2)
-    RegularizationPathDisplay.from_estimator(ridge, alphas, feature_names=names, chosen_alpha=alpha, penalty="L2",
-                                             ax=ax1)
+    RegularizationPathDisplay.from_estimator(
+        ridge, alphas, feature_names=names, chosen_alpha=alpha, penalty="L2", ax=ax1
+    )
     l1_alpha = None
     if "l1" in fitted:
         l1 = inner_model(fitted["l1"][1])
@@ -173,7 +202,12 @@ def _ridge_figures(out, fitted, Xt, y, names):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         RegularizationPathDisplay.from_estimator(
-            lasso, np.geomspace(high, low, 60), feature_names=names, chosen_alpha=l1_alpha, penalty="L1", ax=ax2,
+            lasso,
+            np.geomspace(high, low, 60),
+            feature_names=names,
+            chosen_alpha=l1_alpha,
+            penalty="L1",
+            ax=ax2,
         )
     if ax1.get_legend():
         ax1.get_legend().remove()
@@ -211,7 +245,12 @@ def _early_stopping_figures(out, fitted, y_train):
         taus = np.unique(np.geomspace(1, max(es.n_iter_, 10) * 10, 200).astype(int))
         lr = es.learning_rate_ / n_sub  # the step on the sum loss
         for i in np.flatnonzero(keep)[:: max(1, keep.sum() // 5)]:
-            ax1.plot(taus, theory.early_stopping_equivalent_alpha(lam[i], lr, taus), lw=1, label=f"λ = {lam[i]:.3g}")
+            ax1.plot(
+                taus,
+                theory.early_stopping_equivalent_alpha(lam[i], lr, taus),
+                lw=1,
+                label=f"λ = {lam[i]:.3g}",
+            )
         ax1.axvline(es.best_iter_, color="k", ls="--", lw=1, label=f"i* = {es.best_iter_}")
         ridge_alpha = None
         if "ridge" in fitted:
@@ -247,7 +286,9 @@ def _validation_figures(out, fitted, curves, scoring, label):
         plt, fig, (ax,) = _new_figure(1)
         ax.plot(values, mean, marker="o", label="inner CV mean (all training rows)")
         _band(ax, values, mean, std, scoring)
-        ax.axvline(chosen, color="k", ls="--", lw=1, label=f"chosen {method.curve_param} = {chosen:.3g}")
+        ax.axvline(
+            chosen, color="k", ls="--", lw=1, label=f"chosen {method.curve_param} = {chosen:.3g}"
+        )
         if method.log_curve and np.all(np.asarray(values) > 0):
             ax.set_xscale("log")
         ax.set_xlabel(method.curve_param)

@@ -18,15 +18,19 @@ def _cells(results):
         "estimator": results["estimator"],
         "best parameters": [
             p + (" (edge!)" if isinstance(e, str) and e else "")
-            for p, e in zip(results["best_params"], results.get("grid_edge", [""] * len(results)))
+            for p, e in zip(results["best_params"], results.get("grid_edge", [""] * len(results)), strict=False)
         ],
-        "CV score": [f"{m:.3f} ± {s:.3f}" for m, s in zip(results["cv_mean"], results["cv_std"])],
+        "CV score": [f"{m:.3f} ± {s:.3f}" for m, s in zip(results["cv_mean"], results["cv_std"], strict=False)],
         "held-out": results["test_score"].map(lambda v: f"{v:.3f}"),
         "eq. α": results["equivalent_alpha"].map(fmt_number),
     }
     if regression or np.isfinite(results["effective_dof"].astype(float)).any():
-        columns["dof"] = results["effective_dof"].map(lambda v: "n/a" if not np.isfinite(v) else f"{v:.2f}")
-    columns["nonzero"] = results["n_nonzero"].map(lambda v: "n/a" if not np.isfinite(v) else str(int(v)))
+        columns["dof"] = results["effective_dof"].map(
+            lambda v: "n/a" if not np.isfinite(v) else f"{v:.2f}"
+        )
+    columns["nonzero"] = results["n_nonzero"].map(
+        lambda v: "n/a" if not np.isfinite(v) else str(int(v))
+    )
     columns["time (s)"] = results["time"].map(lambda v: f"{v:.1f}")
     return pd.DataFrame(columns)
 
@@ -64,13 +68,22 @@ def write_report(path, result, paragraphs, quick=False):
     lines = [f"# skreg study: {dataset.name}", "", "## Data", ""]
     lines += [f"- {line}" for line in dataset.schema_lines()]
     lines += [f"- warning: {note}" for note in dataset.notes]
-    lines += ["", "## Protocol", "", result.protocol + (" Quick settings (small grids)." if quick else ""), ""]
+    lines += [
+        "",
+        "## Protocol",
+        "",
+        result.protocol + (" Quick settings (small grids)." if quick else ""),
+        "",
+    ]
     if result.scoring_reason:
         lines += [f"Scoring is {result.scoring} because {result.scoring_reason}.", ""]
     if getattr(result, "class_weight", None):
-        lines += [f"Every classifier is fitted with `class_weight='{result.class_weight}'`: {result.scoring} "
-                  "weighs the classes equally, so the fits do too (without the weights every row would "
-                  "sit near the baseline on an imbalanced table).", ""]
+        lines += [
+            f"Every classifier is fitted with `class_weight='{result.class_weight}'`: {result.scoring} "
+            "weighs the classes equally, so the fits do too (without the weights every row would "
+            "sit near the baseline on an imbalanced table).",
+            "",
+        ]
     if regression:
         lines += [
             "Every model sits in `Pipeline(preprocess, StandardScaler, model)`. Equivalent α is in the lecture's "
@@ -88,14 +101,19 @@ def write_report(path, result, paragraphs, quick=False):
             "",
         ]
     lines += [markdown_table(results), ""]
-    edges = [(r["estimator"], r["grid_edge"]) for _, r in results.iterrows() if isinstance(r["grid_edge"], str)
-             and r["grid_edge"]]
+    edges = [
+        (r["estimator"], r["grid_edge"])
+        for _, r in results.iterrows()
+        if isinstance(r["grid_edge"], str) and r["grid_edge"]
+    ]
     if edges:
         lines += ["## At the edge of the grid", ""]
         lines += [f"- **{name}**: {message}" for name, message in edges]
         lines += [""]
     if result.skipped:
-        lines += ["## Skipped", ""] + [f"- {key}: {why}" for key, why in result.skipped.items()] + [""]
+        lines += (
+            ["## Skipped", ""] + [f"- {key}: {why}" for key, why in result.skipped.items()] + [""]
+        )
     lines += ["## What each method did", ""]
     for paragraph in paragraphs:
         lines += [paragraph, ""]

@@ -39,8 +39,13 @@ def _dense_posterior(X, y, beta, wp, sample_weight=None, fit_intercept=True):
     logdet = np.linalg.slogdet(C)[1]
     evidence = -0.5 * (yw @ np.linalg.solve(C, yw) + logdet + n * math.log(2 * math.pi))
     evidence += HYPER * (math.log(wp) - wp + math.log(beta) - beta)
-    return dict(sigma=sigma, m=m, wp=(gamma + 2 * HYPER) / (m @ m + 2 * HYPER),
-                beta=(n - gamma + 2 * HYPER) / (rss + 2 * HYPER), evidence=evidence)
+    return dict(
+        sigma=sigma,
+        m=m,
+        wp=(gamma + 2 * HYPER) / (m @ m + 2 * HYPER),
+        beta=(n - gamma + 2 * HYPER) / (rss + 2 * HYPER),
+        evidence=evidence,
+    )
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
@@ -57,7 +62,7 @@ def test_equals_sklearn_bayesian_ridge_for_n_greater_than_p(fit_intercept, shape
     np.testing.assert_allclose(ours.sigma_, ref.sigma_, rtol=1e-8, atol=1e-14)
     np.testing.assert_allclose(ours.coef_std_, np.sqrt(np.diag(ref.sigma_)), rtol=1e-8)
     k = min(len(ours.scores_), len(ref.scores_))
-    np.testing.assert_allclose(ours.scores_[:k - 1], ref.scores_[:k - 1], rtol=1e-10)
+    np.testing.assert_allclose(ours.scores_[: k - 1], ref.scores_[: k - 1], rtol=1e-10)
     assert ours.scores_[-1] == pytest.approx(ref.scores_[-1], rel=1e-10)
     # the predictive std adds the intercept's posterior variance 1/(βn) to scikit-learn's
     mean, std = ours.predict(X[:5], return_std=True)
@@ -76,8 +81,9 @@ def test_default_iteration_matches_sklearn_start():
     ours = BayesianRidgeEigen().fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-6)
     start = BayesianRidgeEigen(alpha_init=2.0, compute_score=True, **TIGHT).fit(X, y)
-    ref2 = BayesianRidge(alpha_init=1 / np.var(y), lambda_init=2.0 / np.var(y),
-                         compute_score=True, **TIGHT).fit(X, y)
+    ref2 = BayesianRidge(
+        alpha_init=1 / np.var(y), lambda_init=2.0 / np.var(y), compute_score=True, **TIGHT
+    ).fit(X, y)
     assert start.scores_[0] == pytest.approx(ref2.scores_[0], rel=1e-12)
     assert start.alpha_ == pytest.approx(ref2.lambda_ / ref2.alpha_, rel=1e-9)
 
@@ -93,16 +99,19 @@ def test_p_greater_than_n_against_a_dense_posterior(weighted, shape):
     assert model.weight_precision_ == pytest.approx(dense["wp"], rel=1e-7)
     assert model.noise_precision_ == pytest.approx(dense["beta"], rel=1e-7)
     # (entries far below the largest carry the dense inverse's absolute error)
-    np.testing.assert_allclose(model.coef_, dense["m"], rtol=1e-7,
-                               atol=1e-8 * np.abs(dense["m"]).max())
-    np.testing.assert_allclose(model.sigma_, dense["sigma"], rtol=1e-7,
-                               atol=1e-9 * np.abs(dense["sigma"]).max())
+    np.testing.assert_allclose(
+        model.coef_, dense["m"], rtol=1e-7, atol=1e-8 * np.abs(dense["m"]).max()
+    )
+    np.testing.assert_allclose(
+        model.sigma_, dense["sigma"], rtol=1e-7, atol=1e-9 * np.abs(dense["sigma"]).max()
+    )
     np.testing.assert_allclose(model.coef_std_, np.sqrt(np.diag(dense["sigma"])), rtol=1e-8)
     assert model.scores_[-1] == pytest.approx(dense["evidence"], rel=1e-9)
     # ... and a maximum of the dense evidence: moving either precision lowers it
     for f_beta, f_wp in [(1.01, 1), (0.99, 1), (1, 1.01), (1, 0.99)]:
-        moved = _dense_posterior(X, y, model.noise_precision_ * f_beta,
-                                 model.weight_precision_ * f_wp, sw)
+        moved = _dense_posterior(
+            X, y, model.noise_precision_ * f_beta, model.weight_precision_ * f_wp, sw
+        )
         assert moved["evidence"] < dense["evidence"]
     # the null space of X keeps the prior variance: Σ is not the row-space part alone
     assert np.linalg.matrix_rank(model.sigma_) == X.shape[1]
@@ -121,7 +130,9 @@ def test_uniform_weight_scaling_changes_nothing():
     np.testing.assert_allclose(std_a, std_b, rtol=1e-9)
     # scikit-learn's BayesianRidge reads weights as counts: its std changes (#24313)
     ref_a = BayesianRidge(**TIGHT).fit(X, y, sample_weight=sw).predict(X[:4], return_std=True)[1]
-    ref_b = BayesianRidge(**TIGHT).fit(X, y, sample_weight=1000 * sw).predict(X[:4], return_std=True)[1]
+    ref_b = (
+        BayesianRidge(**TIGHT).fit(X, y, sample_weight=1000 * sw).predict(X[:4], return_std=True)[1]
+    )
     assert not np.allclose(ref_a, ref_b, rtol=1e-3)
     # unit-mean weights: the same as scikit-learn's
     unit = sw / sw.mean()
@@ -142,8 +153,9 @@ def test_predict_std_against_dense_formula_p_greater_than_n():
     var = np.einsum("ij,jk,ik->i", Xc, sigma, Xc) + 1 / beta + 1 / (beta * len(y))
     np.testing.assert_allclose(model.predict(Xt, return_std=True)[1], np.sqrt(var), rtol=1e-8)
     no_b = BayesianRidgeEigen(fit_intercept=False, **TIGHT).fit(X, y)
-    sigma0 = _dense_posterior(X, y, no_b.noise_precision_, no_b.weight_precision_,
-                              fit_intercept=False)["sigma"]
+    sigma0 = _dense_posterior(
+        X, y, no_b.noise_precision_, no_b.weight_precision_, fit_intercept=False
+    )["sigma"]
     var0 = np.einsum("ij,jk,ik->i", Xt, sigma0, Xt) + 1 / no_b.noise_precision_
     np.testing.assert_allclose(no_b.predict(Xt, return_std=True)[1], np.sqrt(var0), rtol=1e-8)
 
@@ -158,8 +170,11 @@ def test_sparse_equals_dense(shape):
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-7, atol=1e-12)
     np.testing.assert_allclose(sparse.coef_std_, dense.coef_std_, rtol=1e-7)
     Xt = X[:5]
-    np.testing.assert_allclose(sparse.predict(sp.csr_matrix(Xt), return_std=True)[1],
-                               dense.predict(Xt, return_std=True)[1], rtol=1e-7)
+    np.testing.assert_allclose(
+        sparse.predict(sp.csr_matrix(Xt), return_std=True)[1],
+        dense.predict(Xt, return_std=True)[1],
+        rtol=1e-7,
+    )
 
 
 def test_float32_pickle_and_convergence_warning():

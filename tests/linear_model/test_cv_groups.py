@@ -23,11 +23,18 @@ def _explicit_splits(target):
 
 
 @pytest.mark.parametrize("routing", [False, True])
-@pytest.mark.parametrize("make, target, score", [
-    (lambda cv: RidgeEigenCV(alphas=[0.1, 1.0, 10.0, 100.0], cv=cv), y, "best_score_"),
-    (lambda cv: RidgeEigenClassifierCV(alphas=[0.1, 1.0, 10.0, 100.0], cv=cv), y_class, "best_score_"),
-    (lambda cv: PenalizedLogisticRegressionCV(alphas=[0.1, 1.0, 10.0], cv=cv), y_class, None),
-])
+@pytest.mark.parametrize(
+    "make, target, score",
+    [
+        (lambda cv: RidgeEigenCV(alphas=[0.1, 1.0, 10.0, 100.0], cv=cv), y, "best_score_"),
+        (
+            lambda cv: RidgeEigenClassifierCV(alphas=[0.1, 1.0, 10.0, 100.0], cv=cv),
+            y_class,
+            "best_score_",
+        ),
+        (lambda cv: PenalizedLogisticRegressionCV(alphas=[0.1, 1.0, 10.0], cv=cv), y_class, None),
+    ],
+)
 def test_groups_give_the_group_folds(make, target, score, routing):
     explicit = make(_explicit_splits(target)).fit(X, target)
     with sklearn.config_context(enable_metadata_routing=routing):

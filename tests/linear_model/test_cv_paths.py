@@ -41,7 +41,9 @@ def test_ridge_cv_path_equals_fresh_fits(cv, kind):
     for k, a in enumerate(alphas):
         fresh = RidgeEigen(alpha=a).fit(Xin, y, sample_weight=sw)
         np.testing.assert_allclose(est.coef_path_[..., k], fresh.coef_, rtol=1e-9, atol=1e-11)
-        np.testing.assert_allclose(est.intercept_path_[..., k], fresh.intercept_, rtol=1e-9, atol=1e-11)
+        np.testing.assert_allclose(
+            est.intercept_path_[..., k], fresh.intercept_, rtol=1e-9, atol=1e-11
+        )
         np.testing.assert_allclose(est.path_summary_["dof"][k], fresh.effective_dof_, rtol=1e-10)
         resid = y - fresh.predict(X)
         rss = np.sum(wts[:, None] * resid.reshape(len(y), -1) ** 2)
@@ -55,14 +57,16 @@ def test_ridge_cv_dof_is_the_spectral_sum():
     X, y = data()
     est = RidgeEigenCV(alphas=[0.5, 5.0]).fit(X, y)
     lam = np.linalg.eigvalsh((X - X.mean(0)).T @ (X - X.mean(0)))
-    np.testing.assert_allclose(est.path_summary_["dof"], [np.sum(lam / (lam + a)) for a in (0.5, 5.0)],
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        est.path_summary_["dof"], [np.sum(lam / (lam + a)) for a in (0.5, 5.0)], rtol=1e-10
+    )
 
 
 def test_regularization_path_display_draws_the_stored_cv_paths():
     X, y = data()
-    ridge = RidgeEigenCV(alphas=np.logspace(-2, 3, 12), cv=4, scoring="neg_mean_squared_error",
-                         selection="1se").fit(X, y)
+    ridge = RidgeEigenCV(
+        alphas=np.logspace(-2, 3, 12), cv=4, scoring="neg_mean_squared_error", selection="1se"
+    ).fit(X, y)
     disp = RegularizationPathDisplay.from_estimator(ridge, lw=3)
     np.testing.assert_allclose(disp.coefs, ridge.coef_path_.T)
     assert disp.lines_[0].get_linewidth() == 3  # **kwargs reach matplotlib
@@ -88,7 +92,9 @@ def test_cv_curve_display_accepts_ridge_cv_and_one_curve_per_l1_ratio():
     disp = CVCurveDisplay.from_estimator(loo)
     errors = loo.cv_results_  # (n, n_alphas) squared LOO errors
     np.testing.assert_allclose(disp.mean_test_mse, errors.mean(axis=0), rtol=1e-12)
-    np.testing.assert_allclose(disp.sem_test_mse, errors.std(axis=0, ddof=1) / np.sqrt(len(y)), rtol=1e-10)
+    np.testing.assert_allclose(
+        disp.sem_test_mse, errors.std(axis=0, ddof=1) / np.sqrt(len(y)), rtol=1e-10
+    )
     assert disp.alpha_min == loo.alpha_min_
     enet = SoftThresholdQuadraticCV(alphas=12, l1_ratio=[0.2, 0.6, 1.0], cv=3).fit(X, y)
     disp = CVCurveDisplay.from_estimator(enet)

@@ -79,14 +79,19 @@ def test_best_reproduces_an_explicit_gd_loop(n, p, solver):
     i_star, w_star, i_stop = explicit_algorithm_7_1(gd, X_val, y_val, n, p, 5000)
     assert n <= i_star < i_stop < 5000
     model = EarlyStoppedGD(lr, max_iter=5000, eval_every=n, patience=p, solver=solver).fit(
-        X, y, X_val=X_val, y_val=y_val)
+        X, y, X_val=X_val, y_val=y_val
+    )
     assert (model.best_iter_, model.n_iter_) == (i_star, i_stop)
     np.testing.assert_allclose(model.coef_, w_star, rtol=1e-9, atol=1e-12)
     assert model.intercept_ == pytest.approx(gd.intercept(w_star), rel=1e-9)
     hist = model.history_frame()
     assert hist["step"].tolist() == list(range(n, i_stop + 1, n))
-    assert hist["val_loss"].iloc[i_star // n - 1] == pytest.approx(gd.loss(w_star, X_val, y_val), rel=1e-9)
-    assert hist["train_loss"].iloc[i_star // n - 1] == pytest.approx(gd.loss(w_star, X, y), rel=1e-9)
+    assert hist["val_loss"].iloc[i_star // n - 1] == pytest.approx(
+        gd.loss(w_star, X_val, y_val), rel=1e-9
+    )
+    assert hist["train_loss"].iloc[i_star // n - 1] == pytest.approx(
+        gd.loss(w_star, X, y), rel=1e-9
+    )
     assert model.learning_rate_ == lr
 
 
@@ -95,7 +100,8 @@ def test_retrain_is_gd_on_x_and_x_val_for_i_star_steps():
     lr = 0.5 / _lambda_max_mean(np.vstack([X, X_val]))
     i_star, _, i_stop = explicit_algorithm_7_1(ExplicitGD(X, y, lr), X_val, y_val, 2, 5, 5000)
     model = EarlyStoppedGD(lr, eval_every=2, patience=5, strategy="retrain", max_iter=5000).fit(
-        X, y, X_val=X_val, y_val=y_val)
+        X, y, X_val=X_val, y_val=y_val
+    )
     gd_all = ExplicitGD(np.vstack([X, X_val]), np.concatenate([y, y_val]), lr)
     w = gd_all.run(np.zeros(X.shape[1]), i_star)
     assert model.best_iter_ == i_star and model.n_iter_ == i_stop + i_star
@@ -122,7 +128,8 @@ def test_continue_runs_gd_on_all_data_until_val_loss_reaches_epsilon():
     assert 0 < extra < 20000
     for solver in ("spectral", "iterative"):
         model = EarlyStoppedGD(lr, strategy="continue", max_iter=20000, solver=solver).fit(
-            X, y, X_val=X_val, y_val=y_val)
+            X, y, X_val=X_val, y_val=y_val
+        )
         assert (model.best_iter_, model.n_iter_) == (i_star, i_stop + extra)
         np.testing.assert_allclose(model.coef_, w, rtol=1e-9, atol=1e-12)
         assert model.intercept_ == pytest.approx(gd_all.intercept(w), rel=1e-9)
@@ -135,7 +142,9 @@ def test_continue_that_cannot_reach_epsilon_warns():
     lr = 0.8 / _lambda_max_mean(np.vstack([X, X_val]))
     i_star, _, i_stop = explicit_algorithm_7_1(ExplicitGD(X, y, lr), X_val, y_val, 1, 10, 5000)
     with pytest.warns(ConvergenceWarning, match=r"7\.3.*max_iter=%d total steps" % (i_stop + 50)):
-        model = EarlyStoppedGD(lr, strategy="continue", max_iter=i_stop + 50).fit(X, y, X_val=X_val, y_val=y_val)
+        model = EarlyStoppedGD(lr, strategy="continue", max_iter=i_stop + 50).fit(
+            X, y, X_val=X_val, y_val=y_val
+        )
     assert model.n_iter_ == i_stop + 50 and model.best_iter_ == i_star
     assert np.all(np.isfinite(model.coef_))
 
@@ -151,8 +160,15 @@ def test_spectral_and_iterative_solvers_agree(strategy, alpha, shape):
     Y = X @ rng.randn(d, t) + rng.randn(n, t)
     if t == 1:
         Y = Y[:, 0]
-    kw = dict(learning_rate=1.5 / _lambda_max_mean(X, alpha), strategy=strategy, alpha=alpha,
-              max_iter=400, eval_every=3, patience=6, random_state=0)
+    kw = dict(
+        learning_rate=1.5 / _lambda_max_mean(X, alpha),
+        strategy=strategy,
+        alpha=alpha,
+        max_iter=400,
+        eval_every=3,
+        patience=6,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # allowed, not required
         spectral = EarlyStoppedGD(solver="spectral", **kw).fit(X, Y)
@@ -189,7 +205,13 @@ def test_momentum_runs_the_heavy_ball_recursion():
 
 def test_sgd_and_momentum_are_reproducible_with_random_state():
     X, y, _, _ = _data(n=80)
-    kw = dict(batch_size=8, momentum=0.5, learning_rate=0.2 / _lambda_max_mean(X), max_iter=300, patience=5)
+    kw = dict(
+        batch_size=8,
+        momentum=0.5,
+        learning_rate=0.2 / _lambda_max_mean(X),
+        max_iter=300,
+        patience=5,
+    )
     a = EarlyStoppedGD(random_state=4, **kw).fit(X, y)
     b = EarlyStoppedGD(random_state=4, **kw).fit(X, y)
     c = EarlyStoppedGD(random_state=5, **kw).fit(X, y)
@@ -201,8 +223,14 @@ def test_sgd_and_momentum_are_reproducible_with_random_state():
 
 def test_minibatch_sgd_decreases_the_training_loss():
     X, y, _, _ = _data(n=200, noise=0.1)
-    model = EarlyStoppedGD(0.1 / _lambda_max_mean(X), batch_size=10, strategy=None, max_iter=600,
-                           eval_every=100, random_state=0).fit(X, y)
+    model = EarlyStoppedGD(
+        0.1 / _lambda_max_mean(X),
+        batch_size=10,
+        strategy=None,
+        max_iter=600,
+        eval_every=100,
+        random_state=0,
+    ).fit(X, y)
     losses = model.history_frame()["train_loss"].to_numpy()
     assert losses[-1] < 0.5 * losses[0]
 
@@ -223,7 +251,9 @@ def test_gd_iterate_is_generalized_ridge_with_equivalent_alpha(tau):
     a = model.equivalent_alpha_
     np.testing.assert_allclose(U @ (beta / (lam + a)), w, rtol=1e-8, atol=1e-11)
     # the lecture's formula, in the sum convention: ε' = ε/n on eigenvalues of XᵀX
-    np.testing.assert_allclose(a, early_stopping_equivalent_alpha(lam, lr / X.shape[0], tau), rtol=1e-8)
+    np.testing.assert_allclose(
+        a, early_stopping_equivalent_alpha(lam, lr / X.shape[0], tau), rtol=1e-8
+    )
     np.testing.assert_allclose(model.eigenvalues_, lam, rtol=1e-10)
 
 
@@ -237,7 +267,9 @@ def test_equivalent_alpha_with_weight_decay_reproduces_coef():
     lam, U = model.eigenvalues_, model.eigenvectors_
     Xc, yc = X - X.mean(0), y - y.mean()
     beta = U.T @ (Xc.T @ yc)
-    np.testing.assert_allclose(U @ (beta / (lam + model.equivalent_alpha_)), w, rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(
+        U @ (beta / (lam + model.equivalent_alpha_)), w, rtol=1e-8, atol=1e-11
+    )
     assert np.all(model.equivalent_alpha_ >= alpha) and model.equivalent_alpha_[-1] > alpha + 0.1
 
 
@@ -295,7 +327,9 @@ def test_divergent_learning_rates_are_caught(solver):
     with pytest.raises(ValueError, match="diverge"):
         EarlyStoppedGD(1.001 * bound, alpha=1.0, strategy=None, solver=solver).fit(X, y)
     # just below the bound: GD oscillates (ρ < 0) but converges, no NaN
-    model = EarlyStoppedGD(0.999 * bound, alpha=1.0, strategy=None, max_iter=50, solver=solver).fit(X, y)
+    model = EarlyStoppedGD(0.999 * bound, alpha=1.0, strategy=None, max_iter=50, solver=solver).fit(
+        X, y
+    )
     w = ExplicitGD(X, y, 0.999 * bound, 1.0).run(np.zeros(X.shape[1]), 50)
     np.testing.assert_allclose(model.coef_, w, rtol=1e-7, atol=1e-10)
     with pytest.raises(ValueError, match="momentum"):
@@ -307,8 +341,13 @@ def test_minibatch_divergence_is_an_error_not_nan():
     # below the full-batch bound 2/λ_max, yet single-sample steps blow up
     for factor in (1.0, 1.9):
         with pytest.raises(ValueError, match="diverged"):
-            EarlyStoppedGD(factor / _lambda_max_mean(X), batch_size=1, strategy=None, max_iter=2000,
-                           random_state=0).fit(X, y)
+            EarlyStoppedGD(
+                factor / _lambda_max_mean(X),
+                batch_size=1,
+                strategy=None,
+                max_iter=2000,
+                random_state=0,
+            ).fit(X, y)
 
 
 # ------------------------------------------------------------------ data handling
@@ -329,13 +368,17 @@ def test_validation_fraction_split_and_tiny_data():
 def test_float32_and_multi_output_and_dataframes():
     X, y, X_val, y_val = _data()
     model = EarlyStoppedGD().fit(X.astype(np.float32), y.astype(np.float32))
-    assert model.coef_.dtype == np.float32 and model.predict(X.astype(np.float32)).dtype == np.float32
+    assert (
+        model.coef_.dtype == np.float32 and model.predict(X.astype(np.float32)).dtype == np.float32
+    )
     Y = np.column_stack([y, -y])
     multi = EarlyStoppedGD().fit(X, Y, X_val=X_val, y_val=np.column_stack([y_val, -y_val]))
     assert multi.coef_.shape == (2, X.shape[1]) and multi.intercept_.shape == (2,)
     np.testing.assert_allclose(multi.coef_[0], -multi.coef_[1], rtol=1e-10)
     cols = [f"f{i}" for i in range(X.shape[1])]
-    frame = EarlyStoppedGD().fit(pd.DataFrame(X, columns=cols), y, X_val=pd.DataFrame(X_val, columns=cols), y_val=y_val)
+    frame = EarlyStoppedGD().fit(
+        pd.DataFrame(X, columns=cols), y, X_val=pd.DataFrame(X_val, columns=cols), y_val=y_val
+    )
     assert list(frame.feature_names_in_) == cols
     with pytest.raises(ValueError, match="together"):
         EarlyStoppedGD().fit(X, y, X_val=X_val)
@@ -427,16 +470,25 @@ def test_integer_weights_equal_repeated_rows_without_early_stopping(solver, alph
 def test_integer_weights_equal_repeated_rows_with_an_explicit_validation_set(strategy):
     X, y, sw, X_val, y_val = _weighted_data()
     sw_val = np.random.RandomState(0).randint(1, 3, size=X_val.shape[0]).astype(float)
-    kw = dict(learning_rate=0.5 / _lambda_max_mean(X), strategy=strategy, max_iter=4000,
-              eval_every=2, patience=5)
-    rows, rows_val = np.repeat(np.arange(X.shape[0]), sw.astype(int)), np.repeat(
-        np.arange(X_val.shape[0]), sw_val.astype(int))
+    kw = dict(
+        learning_rate=0.5 / _lambda_max_mean(X),
+        strategy=strategy,
+        max_iter=4000,
+        eval_every=2,
+        patience=5,
+    )
+    rows, rows_val = (
+        np.repeat(np.arange(X.shape[0]), sw.astype(int)),
+        np.repeat(np.arange(X_val.shape[0]), sw_val.astype(int)),
+    )
     with warnings.catch_warnings():  # 'continue' may not reach ε: the same for both
         warnings.simplefilter("ignore", ConvergenceWarning)
-        weighted = EarlyStoppedGD(**kw).fit(X, y, sample_weight=sw, X_val=X_val, y_val=y_val,
-                                            sample_weight_val=sw_val)
-        repeated = EarlyStoppedGD(**kw).fit(X[rows], y[rows], X_val=X_val[rows_val],
-                                            y_val=y_val[rows_val])
+        weighted = EarlyStoppedGD(**kw).fit(
+            X, y, sample_weight=sw, X_val=X_val, y_val=y_val, sample_weight_val=sw_val
+        )
+        repeated = EarlyStoppedGD(**kw).fit(
+            X[rows], y[rows], X_val=X_val[rows_val], y_val=y_val[rows_val]
+        )
         unit = EarlyStoppedGD(**kw).fit(X, y, sample_weight=sw, X_val=X_val, y_val=y_val)
         plain = EarlyStoppedGD(**kw).fit(X[rows], y[rows], X_val=X_val, y_val=y_val)
     assert (weighted.best_iter_, weighted.n_iter_) == (repeated.best_iter_, repeated.n_iter_)
@@ -444,8 +496,12 @@ def test_integer_weights_equal_repeated_rows_with_an_explicit_validation_set(str
     np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-10, atol=1e-10)
     pd.testing.assert_frame_equal(weighted.history_frame(), repeated.history_frame(), rtol=1e-9)
-    np.testing.assert_allclose(weighted.eigenvalues_, repeated.eigenvalues_[: weighted.eigenvalues_.size],
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        weighted.eigenvalues_,
+        repeated.eigenvalues_[: weighted.eigenvalues_.size],
+        rtol=1e-9,
+        atol=1e-9,
+    )
     # without sample_weight_val the validation rows count once each (unit weights)
     np.testing.assert_allclose(unit.coef_, plain.coef_, rtol=1e-10, atol=1e-10)
 
@@ -458,9 +514,13 @@ def test_validation_loss_is_the_weighted_mean_and_weights_split_with_rows():
     unweighted = EarlyStoppedGD(**kw).fit(X, y)
     assert 1 < model.best_iter_ < 3000 and model.best_iter_ != unweighted.best_iter_
     # the split is train_test_split's with the same seed (checked on the unweighted fit)
-    i_tr, i_val = train_test_split(np.arange(40), test_size=8, random_state=np.random.RandomState(7))
+    i_tr, i_val = train_test_split(
+        np.arange(40), test_size=8, random_state=np.random.RandomState(7)
+    )
     Xc = X[i_tr] - X[i_tr].mean(0)
-    np.testing.assert_allclose(unweighted.eigenvalues_[:8], np.linalg.eigvalsh(Xc.T @ Xc)[::-1], rtol=1e-9)
+    np.testing.assert_allclose(
+        unweighted.eigenvalues_[:8], np.linalg.eigvalsh(Xc.T @ Xc)[::-1], rtol=1e-9
+    )
     w_tr = sw[i_tr]
     Xw = (X[i_tr] - np.average(X[i_tr], axis=0, weights=w_tr)) * np.sqrt(w_tr)[:, None]
     np.testing.assert_allclose(model.eigenvalues_, np.linalg.eigvalsh(Xw.T @ Xw)[::-1], rtol=1e-9)
@@ -502,7 +562,9 @@ def test_spectral_and_iterative_solvers_agree_with_weights(strategy, alpha, shap
     Y = Y[:, 0] if t == 1 else Y
     sw = rng.uniform(0.1, 3.0, size=n)
     sw[::7] = 0.0
-    kw = dict(strategy=strategy, alpha=alpha, max_iter=400, eval_every=3, patience=6, random_state=0)
+    kw = dict(
+        strategy=strategy, alpha=alpha, max_iter=400, eval_every=3, patience=6, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         spectral = EarlyStoppedGD(solver="spectral", **kw).fit(X, Y, sample_weight=sw)
@@ -512,7 +574,9 @@ def test_spectral_and_iterative_solvers_agree_with_weights(strategy, alpha, shap
     assert (spectral.best_iter_, spectral.n_iter_) == (iterative.best_iter_, iterative.n_iter_)
     pd.testing.assert_frame_equal(spectral.history_frame(), iterative.history_frame(), rtol=1e-8)
     # ε = 1/λ_max makes ρ₁ = 0 up to rounding: a₁ ≈ 0 within ~1e-46, hence the atol
-    np.testing.assert_allclose(spectral.equivalent_alpha_, iterative.equivalent_alpha_, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(
+        spectral.equivalent_alpha_, iterative.equivalent_alpha_, rtol=1e-8, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("alpha, tau", [(0.0, 1), (0.0, 40), (2.5, 15)])
@@ -520,8 +584,9 @@ def test_spectral_and_iterative_solvers_agree_with_weights(strategy, alpha, shap
 def test_equivalent_alpha_reproduces_coef_with_weights(alpha, tau, fit_intercept):
     X, y, sw, _, _ = _weighted_data()
     sw = sw * 0.7 + 0.1
-    model = EarlyStoppedGD(strategy=None, max_iter=tau, alpha=alpha,
-                           fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    model = EarlyStoppedGD(
+        strategy=None, max_iter=tau, alpha=alpha, fit_intercept=fit_intercept
+    ).fit(X, y, sample_weight=sw)
     spec = decompose(X, y, sw, fit_intercept=fit_intercept)
     beta = spec.eigenvalues * spec.theta_star[:, 0]
     coef = spec.eigenvectors @ (beta / (spec.eigenvalues + model.equivalent_alpha_))
@@ -529,13 +594,16 @@ def test_equivalent_alpha_reproduces_coef_with_weights(alpha, tau, fit_intercept
     np.testing.assert_allclose(model.eigenvalues_, spec.eigenvalues, rtol=1e-12)
     # the lecture's formula with ε' = ε/Σw on the eigenvalues of X_wᵀX_w
     if alpha == 0:
-        expected = early_stopping_equivalent_alpha(spec.eigenvalues, model.learning_rate_ / sw.sum(), tau)
+        expected = early_stopping_equivalent_alpha(
+            spec.eigenvalues, model.learning_rate_ / sw.sum(), tau
+        )
         # (ε = 1/λ₁ makes ρ₁ = 0 up to rounding: a₁ ≈ 0 to ~1e-15, hence the atol)
         np.testing.assert_allclose(model.equivalent_alpha_, expected, rtol=1e-8, atol=1e-10)
     # and RidgeEigen on the weighted data with a scalar α is the α-filter: long GD with decay
     if alpha > 0:
-        long = EarlyStoppedGD(strategy=None, max_iter=20000, alpha=alpha,
-                              fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+        long = EarlyStoppedGD(
+            strategy=None, max_iter=20000, alpha=alpha, fit_intercept=fit_intercept
+        ).fit(X, y, sample_weight=sw)
         ridge = RidgeEigen(alpha=alpha, fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
         np.testing.assert_allclose(long.coef_, ridge.coef_, rtol=1e-6, atol=1e-8)
 
@@ -546,7 +614,9 @@ def test_weighted_sgd_and_momentum_descend_the_weighted_loss():
     gd = EarlyStoppedGD(strategy=None, max_iter=3000).fit(X, y, sample_weight=sw)
     best = gd.history_frame()["train_loss"].iloc[-1]
     for kw in [dict(batch_size=10, learning_rate=0.5), dict(momentum=0.5)]:
-        model = EarlyStoppedGD(strategy=None, max_iter=3000, random_state=0, **kw).fit(X, y, sample_weight=sw)
+        model = EarlyStoppedGD(strategy=None, max_iter=3000, random_state=0, **kw).fit(
+            X, y, sample_weight=sw
+        )
         assert model.history_frame()["train_loss"].iloc[-1] < 1.02 * best
         np.testing.assert_allclose(model.predict(X), gd.predict(X), atol=0.2)
     # scaling every weight leaves a fit without decay unchanged (the loss is a weighted mean)
@@ -559,7 +629,9 @@ def test_weighted_minibatch_step_is_unbiased():
     sw = sw + 0.5
     Y = y[:, None]
     lr, alpha, b = 0.01, 1.5, 7
-    trainer = _IterativeTrainer(X.shape[1], 1, alpha=alpha, fit_intercept=True, batch_size=b, seed=4)
+    trainer = _IterativeTrainer(
+        X.shape[1], 1, alpha=alpha, fit_intercept=True, batch_size=b, seed=4
+    )
     trainer.set_sample_weight(X, Y, sw)
     trainer.set_learning_rate(lr)
     w1, b1 = trainer.train(trainer.init_params(), X, Y, 1)
@@ -570,7 +642,8 @@ def test_weighted_minibatch_step_is_unbiased():
     np.testing.assert_allclose(w1[:, 0], -lr * grad, rtol=1e-12)
     assert b1[0] == pytest.approx(ym - xm @ w1[:, 0], rel=1e-12)
     assert trainer.loss([w1, b1], X, Y) == pytest.approx(
-        0.5 * np.average((X @ w1[:, 0] + b1[0] - y) ** 2, weights=sw), rel=1e-12)
+        0.5 * np.average((X @ w1[:, 0] + b1[0] - y) ** 2, weights=sw), rel=1e-12
+    )
 
 
 def test_bad_validation_weights():
@@ -580,9 +653,13 @@ def test_bad_validation_weights():
     with pytest.raises(ValueError, match="sample_weight.shape"):
         EarlyStoppedGD().fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=np.ones(3))
     with pytest.raises(ValueError, match="[Nn]egative"):
-        EarlyStoppedGD().fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=-np.ones(X_val.shape[0]))
+        EarlyStoppedGD().fit(
+            X, y, X_val=X_val, y_val=y_val, sample_weight_val=-np.ones(X_val.shape[0])
+        )
     with pytest.raises(ValueError, match="non-zero"):
-        EarlyStoppedGD().fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=np.zeros(X_val.shape[0]))
+        EarlyStoppedGD().fit(
+            X, y, X_val=X_val, y_val=y_val, sample_weight_val=np.zeros(X_val.shape[0])
+        )
     w0 = sw.copy()
     EarlyStoppedGD(strategy=None, max_iter=20).fit(X, y, sample_weight=sw)
     np.testing.assert_array_equal(sw, w0)

@@ -6,8 +6,6 @@ import tracemalloc
 import warnings
 
 import numpy as np
-
-import skreg._config
 import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
@@ -15,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
+import skreg._config
 import skreg._data._sparse
 from skreg import EarlyStoppedGD
 from skreg._data._sparse import CenteredDesign
@@ -26,8 +25,14 @@ FORMATS = [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array, sparse.csc_ar
 
 def _sparse_data(n, d, seed=0, density=0.3, noise=0.5):
     rng = np.random.RandomState(seed)
-    Xs = sparse.random(n, d, density=density, random_state=rng, format="csr",
-                       data_rvs=lambda k: rng.uniform(0.5, 2.0, k))
+    Xs = sparse.random(
+        n,
+        d,
+        density=density,
+        random_state=rng,
+        format="csr",
+        data_rvs=lambda k: rng.uniform(0.5, 2.0, k),
+    )
     y = Xs @ rng.randn(d) + 1.0 + noise * rng.randn(n)
     return Xs, y, rng.uniform(0.5, 2.0, n)
 
@@ -88,15 +93,18 @@ def test_sparse_fit_equals_dense_fit(fmt, shape, solver, no_densify):
     # every strategy, with and without weights, on CSR; the other formats on one
     cases = [(s, ws) for s in ["best", "retrain", "continue", None] for ws in [None, w]]
     for strategy, weights in cases if fmt is sparse.csr_matrix else [("retrain", w)]:
-            dense = _fit(X_dense, y, weights, strategy=strategy, solver=solver, alpha=0.3)
-            sp = _fit(fmt(Xs), y, weights, strategy=strategy, solver=solver, alpha=0.3)
-            assert sp.best_iter_ == dense.best_iter_ and sp.n_iter_ == dense.n_iter_
-            assert_allclose(sp.coef_, dense.coef_, rtol=1e-10, atol=1e-12 * abs(dense.coef_).max())
-            assert_allclose(sp.intercept_, dense.intercept_, rtol=1e-10)
-            assert_allclose(sp.history_frame()["val_loss"], dense.history_frame()["val_loss"], rtol=1e-10)
-            assert_allclose(sp.eigenvalues_, dense.eigenvalues_, rtol=1e-10,
-                            atol=1e-12 * dense.eigenvalues_[0])
-            assert_allclose(sp.predict(fmt(Xs)), dense.predict(X_dense), rtol=1e-10)
+        dense = _fit(X_dense, y, weights, strategy=strategy, solver=solver, alpha=0.3)
+        sp = _fit(fmt(Xs), y, weights, strategy=strategy, solver=solver, alpha=0.3)
+        assert sp.best_iter_ == dense.best_iter_ and sp.n_iter_ == dense.n_iter_
+        assert_allclose(sp.coef_, dense.coef_, rtol=1e-10, atol=1e-12 * abs(dense.coef_).max())
+        assert_allclose(sp.intercept_, dense.intercept_, rtol=1e-10)
+        assert_allclose(
+            sp.history_frame()["val_loss"], dense.history_frame()["val_loss"], rtol=1e-10
+        )
+        assert_allclose(
+            sp.eigenvalues_, dense.eigenvalues_, rtol=1e-10, atol=1e-12 * dense.eigenvalues_[0]
+        )
+        assert_allclose(sp.predict(fmt(Xs)), dense.predict(X_dense), rtol=1e-10)
 
 
 @pytest.mark.parametrize("shape", [(60, 10), (25, 70)])
@@ -116,13 +124,17 @@ def test_sparse_explicit_validation_set_and_mixed_formats(no_densify):
     no_densify()
     for strategy in ["best", "retrain", "continue"]:
         ref = EarlyStoppedGD(strategy=strategy, min_delta=1e-9, max_iter=400, patience=5).fit(
-            D_tr, y_tr, X_val=D_val, y_val=y_val)
+            D_tr, y_tr, X_val=D_val, y_val=y_val
+        )
         for A, B in [(X_tr, X_val), (X_tr, D_val), (D_tr, sparse.csc_array(X_val))]:
             est = EarlyStoppedGD(strategy=strategy, min_delta=1e-9, max_iter=400, patience=5).fit(
-                A, y_tr, X_val=B, y_val=y_val)
+                A, y_tr, X_val=B, y_val=y_val
+            )
             assert est.best_iter_ == ref.best_iter_
             assert_allclose(est.coef_, ref.coef_, rtol=1e-10, atol=1e-13)
-            assert_allclose(est.history_frame()["val_loss"], ref.history_frame()["val_loss"], rtol=1e-10)
+            assert_allclose(
+                est.history_frame()["val_loss"], ref.history_frame()["val_loss"], rtol=1e-10
+            )
 
 
 def test_sparse_gd_matches_an_explicit_loop_and_theory():
@@ -217,8 +229,9 @@ def test_pipeline_one_hot_encoder(no_densify):
     cats = rng.randint(0, 12, size=(120, 3))
     y = (cats == 3).sum(1) * 2.0 + cats[:, 0] * 0.1 + rng.randn(120) * 0.1
     sparse_pipe = make_pipeline(OneHotEncoder(), EarlyStoppedGD(random_state=0, min_delta=1e-9))
-    dense_pipe = make_pipeline(OneHotEncoder(sparse_output=False),
-                               EarlyStoppedGD(random_state=0, min_delta=1e-9))
+    dense_pipe = make_pipeline(
+        OneHotEncoder(sparse_output=False), EarlyStoppedGD(random_state=0, min_delta=1e-9)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         dense_pipe.fit(cats, y)

@@ -43,7 +43,8 @@ def sk_enet(alpha, rho, X, y, sw=None, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ElasticNet(alpha=alpha / W, l1_ratio=rho, tol=1e-14, max_iter=200_000, **kw).fit(
-            X, y, sample_weight=sw)
+            X, y, sample_weight=sw
+        )
 
 
 @pytest.mark.parametrize("data", [TALL, WIDE], ids=["tall", "wide"])
@@ -55,7 +56,9 @@ def test_equals_sklearn_elastic_net(data, rho, kind):
     Xin = sparse.csr_matrix(X) if kind == "csr" else X
     n = X.shape[0]
     for alpha in (0.5 * n, 0.05 * n):
-        ours = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, tol=1e-12).fit(Xin, y, sample_weight=sw)
+        ours = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, tol=1e-12).fit(
+            Xin, y, sample_weight=sw
+        )
         sk = sk_enet(alpha, rho, X, y, sw)
         f_ours = objective(X, y, ours.coef_, ours.intercept_, alpha, rho, sw)
         f_sk = objective(X, y, sk.coef_, sk.intercept_, alpha, rho, sw)
@@ -90,20 +93,29 @@ def test_penalty_factors_scale_both_parts_as_the_lasso_on_augmented_rows(data, r
     factor = np.linspace(0.2, 3.0, d)
     factor[5] = 0.0  # unpenalized in both parts
     alpha = 0.1 * X.shape[0]
-    enet = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, penalty_factor=factor, tol=1e-12,
-                                  fit_intercept=False).fit(Xc, yc)
+    enet = SoftThresholdQuadratic(
+        alpha=alpha, l1_ratio=rho, penalty_factor=factor, tol=1e-12, fit_intercept=False
+    ).fit(Xc, yc)
     X_aug = np.vstack([Xc, np.diag(np.sqrt(alpha * (1 - rho) * factor))])
     y_aug = np.concatenate([yc, np.zeros(d)])
-    lasso = SoftThresholdQuadratic(alpha=alpha * rho, penalty_factor=factor, tol=1e-12,
-                                   fit_intercept=False).fit(X_aug, y_aug)
+    lasso = SoftThresholdQuadratic(
+        alpha=alpha * rho, penalty_factor=factor, tol=1e-12, fit_intercept=False
+    ).fit(X_aug, y_aug)
     np.testing.assert_allclose(enet.coef_, lasso.coef_, atol=1e-8)
     # with an intercept: the same coefficients as on the centred data
-    with_b = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, penalty_factor=factor, tol=1e-12).fit(X, y)
+    with_b = SoftThresholdQuadratic(
+        alpha=alpha, l1_ratio=rho, penalty_factor=factor, tol=1e-12
+    ).fit(X, y)
     np.testing.assert_allclose(with_b.coef_, enet.coef_, atol=1e-8)
     # no single column rescaling reproduces it: the plain elastic net on X/f differs
-    assert not np.allclose(enet.coef_[factor > 0], SoftThresholdQuadratic(
-        alpha=alpha, l1_ratio=rho, tol=1e-12, fit_intercept=False).fit(
-            Xc[:, factor > 0] / factor[factor > 0], yc).coef_ / factor[factor > 0], atol=1e-4)
+    assert not np.allclose(
+        enet.coef_[factor > 0],
+        SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, tol=1e-12, fit_intercept=False)
+        .fit(Xc[:, factor > 0] / factor[factor > 0], yc)
+        .coef_
+        / factor[factor > 0],
+        atol=1e-4,
+    )
 
 
 @pytest.mark.parametrize("rho", [0.0, 0.25, 0.7, 1.0])
@@ -116,13 +128,17 @@ def test_diagonal_closed_form_of_theory(rho):
     y = rng.standard_normal(50) * 3
     theta_star = (X.T @ y) / lam
     for alpha in (0.1, 1.0, 3.0):
-        est = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, fit_intercept=False, tol=1e-12).fit(X, y)
+        est = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, fit_intercept=False, tol=1e-12).fit(
+            X, y
+        )
         expected = elastic_net_diagonal_solution(theta_star, lam, alpha, rho)
         np.testing.assert_allclose(est.coef_, expected, atol=1e-10)
     # the closed form itself, against a brute-force one-dimensional minimization
     grid = np.linspace(-5, 5, 200_001)
     for ts, lm in ((2.0, 1.5), (-0.4, 2.0), (3.0, 0.3)):
-        values = 0.5 * lm * (grid - ts) ** 2 + 1.0 * (rho * np.abs(grid) + 0.5 * (1 - rho) * grid**2)
+        values = 0.5 * lm * (grid - ts) ** 2 + 1.0 * (
+            rho * np.abs(grid) + 0.5 * (1 - rho) * grid**2
+        )
         assert abs(elastic_net_diagonal_solution(ts, lm, 1.0, rho) - grid[np.argmin(values)]) < 1e-4
 
 
@@ -148,13 +164,18 @@ def test_gamma_zero_is_least_squares_on_the_support(data, rho):
     assert 0 < support.size < X.shape[0]
     ls = LinearRegression().fit(X[:, support], y, sample_weight=sw)
     relaxed = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, gamma=0.0, tol=1e-12).fit(
-        X, y, sample_weight=sw)
+        X, y, sample_weight=sw
+    )
     np.testing.assert_allclose(relaxed.coef_[support], ls.coef_, rtol=1e-7, atol=1e-9)
     assert np.all(np.delete(relaxed.coef_, support) == 0)
     np.testing.assert_allclose(relaxed.intercept_, ls.intercept_, rtol=1e-7, atol=1e-9)
-    half = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, gamma=0.3, tol=1e-12).fit(X, y, sample_weight=sw)
+    half = SoftThresholdQuadratic(alpha=alpha, l1_ratio=rho, gamma=0.3, tol=1e-12).fit(
+        X, y, sample_weight=sw
+    )
     np.testing.assert_allclose(half.coef_, 0.3 * plain.coef_ + 0.7 * relaxed.coef_, atol=1e-9)
-    np.testing.assert_allclose(half.intercept_, 0.3 * plain.intercept_ + 0.7 * relaxed.intercept_, atol=1e-9)
+    np.testing.assert_allclose(
+        half.intercept_, 0.3 * plain.intercept_ + 0.7 * relaxed.intercept_, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("data", [TALL, WIDE], ids=["tall", "wide"])
@@ -195,8 +216,9 @@ def test_solve_quadratic_entry_point():
     s = np.array([8.0, 0.5, -6.0, 1.0])
     f = np.array([1.0, 2.0, 0.5, 1.0])
     for rho in (0.0, 0.4, 1.0):
-        w, gap, n_iter = solve_quadratic(np.diag(lam), s, 2.0, yy=100.0, l1_ratio=rho,
-                                         penalty_factor=f, tol=1e-12)
+        w, gap, n_iter = solve_quadratic(
+            np.diag(lam), s, 2.0, yy=100.0, l1_ratio=rho, penalty_factor=f, tol=1e-12
+        )
         expected = elastic_net_diagonal_solution(s / lam, lam / (2.0 * f), 1.0, rho)
         # the factor fⱼ scales both parts: divide the objective by 2fⱼ per coordinate
         np.testing.assert_allclose(w, expected, atol=1e-10)
@@ -204,8 +226,9 @@ def test_solve_quadratic_entry_point():
     # a general S: the same solution as the estimator on X with S = XᵀX, s = Xᵀy
     X, y = TALL
     Xc, yc = X - X.mean(axis=0), y - y.mean()
-    w, _, _ = solve_quadratic(Xc.T @ Xc, Xc.T @ yc, 20.0, l1_ratio=0.5, tol=1e-12,
-                              coef_init=np.ones(X.shape[1]))
+    w, _, _ = solve_quadratic(
+        Xc.T @ Xc, Xc.T @ yc, 20.0, l1_ratio=0.5, tol=1e-12, coef_init=np.ones(X.shape[1])
+    )
     est = SoftThresholdQuadratic(alpha=20.0, l1_ratio=0.5, tol=1e-12).fit(X, y)
     np.testing.assert_allclose(w, est.coef_, atol=1e-8)
 
@@ -231,7 +254,9 @@ def test_cv_chooses_the_same_alpha_and_ratio_as_elastic_net_cv(data):
     np.testing.assert_allclose(ours.mse_path_[:3], sk.mse_path_[:3], rtol=1e-6)
     # the wide LASSO on near-duplicate columns: scikit-learn's coordinate descent stops at
     # a fold gap of ~3e-6 (ours ~1e-13, a lower objective), so its errors agree to 1e-3
-    np.testing.assert_allclose(ours.mse_path_[3], sk.mse_path_[3], rtol=1e-6 if n > X.shape[1] else 1e-3)
+    np.testing.assert_allclose(
+        ours.mse_path_[3], sk.mse_path_[3], rtol=1e-6 if n > X.shape[1] else 1e-3
+    )
     assert ours.l1_ratio_ == sk.l1_ratio_
     np.testing.assert_allclose(ours.alpha_, sk.alpha_ * n, rtol=1e-10)
     np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-6)
@@ -242,11 +267,14 @@ def test_cv_chooses_the_same_alpha_and_ratio_as_elastic_net_cv(data):
 def test_cv_single_ratio_shapes_and_weights_match_elastic_net_cv():
     X, y = TALL
     sw = np.random.default_rng(7).uniform(0.5, 2.0, X.shape[0])
-    ours = SoftThresholdQuadraticCV(alphas=15, l1_ratio=0.5, cv=KFold(3), tol=1e-12).fit(X, y, sample_weight=sw)
+    ours = SoftThresholdQuadraticCV(alphas=15, l1_ratio=0.5, cv=KFold(3), tol=1e-12).fit(
+        X, y, sample_weight=sw
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sk = ElasticNetCV(alphas=15, l1_ratio=0.5, cv=KFold(3), tol=1e-12, max_iter=100_000).fit(
-            X, y, sample_weight=sw)
+            X, y, sample_weight=sw
+        )
     assert ours.alphas_.shape == (15,) and ours.mse_path_.shape == (15, 3)
     np.testing.assert_allclose(ours.alphas_, sk.alphas_ * sw.sum(), rtol=1e-10)
     np.testing.assert_allclose(ours.mse_path_, sk.mse_path_, rtol=1e-6)
@@ -256,14 +284,16 @@ def test_cv_single_ratio_shapes_and_weights_match_elastic_net_cv():
 @pytest.mark.parametrize("data", [TALL, WIDE], ids=["tall", "wide"])
 def test_coef_path_equals_fresh_fits(data):
     X, y = data
-    est = SoftThresholdQuadraticCV(alphas=12, l1_ratio=[0.5, 1.0], gammas=[0.0, 0.5, 1.0], cv=3,
-                                   tol=1e-12).fit(X, y)
+    est = SoftThresholdQuadraticCV(
+        alphas=12, l1_ratio=[0.5, 1.0], gammas=[0.0, 0.5, 1.0], cv=3, tol=1e-12
+    ).fit(X, y)
     assert est.coef_path_.shape == (X.shape[1], 12)
     assert est.intercept_path_.shape == (12,)
     grid = est.alphas_[[0.5, 1.0].index(est.l1_ratio_)] if est.alphas_.ndim == 2 else est.alphas_
     for k in (0, 4, 11):
-        fresh = SoftThresholdQuadratic(alpha=grid[k], l1_ratio=est.l1_ratio_, gamma=est.gamma_,
-                                       tol=1e-12).fit(X, y)
+        fresh = SoftThresholdQuadratic(
+            alpha=grid[k], l1_ratio=est.l1_ratio_, gamma=est.gamma_, tol=1e-12
+        ).fit(X, y)
         np.testing.assert_allclose(est.coef_path_[:, k], fresh.coef_, atol=1e-7)
         np.testing.assert_allclose(est.intercept_path_[k], fresh.intercept_, atol=1e-7)
     best = int(np.flatnonzero(grid == est.alpha_)[0])
@@ -271,15 +301,18 @@ def test_coef_path_equals_fresh_fits(data):
     summary = est.path_summary_
     np.testing.assert_array_equal(summary["alpha"], grid)
     np.testing.assert_array_equal(summary["n_nonzero"], np.count_nonzero(est.coef_path_, axis=0))
-    dev = 1 - np.sum((y[:, None] - X @ est.coef_path_ - est.intercept_path_) ** 2, axis=0) / np.sum((y - y.mean()) ** 2)
+    dev = 1 - np.sum((y[:, None] - X @ est.coef_path_ - est.intercept_path_) ** 2, axis=0) / np.sum(
+        (y - y.mean()) ** 2
+    )
     np.testing.assert_allclose(summary["dev_ratio"], dev, atol=1e-9)
 
 
 def test_cv_gammas_score_every_gamma_on_the_same_fold_paths():
     X, y = TALL
     cv = KFold(3)
-    relaxed = SoftThresholdQuadraticCV(alphas=10, l1_ratio=[0.5, 1.0], gammas=[0.0, 1.0], cv=cv,
-                                       tol=1e-12).fit(X, y)
+    relaxed = SoftThresholdQuadraticCV(
+        alphas=10, l1_ratio=[0.5, 1.0], gammas=[0.0, 1.0], cv=cv, tol=1e-12
+    ).fit(X, y)
     plain = SoftThresholdQuadraticCV(alphas=10, l1_ratio=[0.5, 1.0], cv=cv, tol=1e-12).fit(X, y)
     assert relaxed.mse_path_.shape == (2, 2, 10, 3)
     np.testing.assert_allclose(relaxed.mse_path_[:, 1], plain.mse_path_, rtol=1e-10)
@@ -315,11 +348,16 @@ def test_every_new_option_on_sparse_dask_weights_and_factors():
     sw = rng.uniform(0.5, 2.0, X.shape[0])
     factor = np.r_[0.0, np.linspace(0.5, 2.0, X.shape[1] - 1)]
     cv = KFold(3)
-    kw = dict(alphas=8, l1_ratio=[0.4, 1.0], gammas=[0.0, 1.0], cv=cv, tol=1e-12, penalty_factor=factor)
+    kw = dict(
+        alphas=8, l1_ratio=[0.4, 1.0], gammas=[0.0, 1.0], cv=cv, tol=1e-12, penalty_factor=factor
+    )
     dense = SoftThresholdQuadraticCV(**kw).fit(X, y, sample_weight=sw)
     csr = SoftThresholdQuadraticCV(**kw).fit(sparse.csr_matrix(X), y, sample_weight=sw)
-    dask = SoftThresholdQuadraticCV(**kw).fit(da.from_array(X, chunks=(40, 12)), da.from_array(y, chunks=40),
-                                              sample_weight=da.from_array(sw, chunks=40))
+    dask = SoftThresholdQuadraticCV(**kw).fit(
+        da.from_array(X, chunks=(40, 12)),
+        da.from_array(y, chunks=40),
+        sample_weight=da.from_array(sw, chunks=40),
+    )
     for other in (csr, dask):
         np.testing.assert_allclose(other.mse_path_, dense.mse_path_, rtol=1e-8)
         np.testing.assert_allclose(other.coef_path_, dense.coef_path_, atol=1e-8)
@@ -336,7 +374,9 @@ def test_every_new_option_on_sparse_dask_weights_and_factors():
     # partial_fit on two chunks equals fit
     half = X.shape[0] // 2
     pf = SoftThresholdQuadratic(**single)
-    pf.partial_fit(X[:half], y[:half], sample_weight=sw[:half]).partial_fit(X[half:], y[half:], sample_weight=sw[half:])
+    pf.partial_fit(X[:half], y[:half], sample_weight=sw[:half]).partial_fit(
+        X[half:], y[half:], sample_weight=sw[half:]
+    )
     np.testing.assert_allclose(pf.coef_, ref.coef_, atol=1e-8)
 
 

@@ -49,7 +49,9 @@ def test_orthogonal_design_is_the_lectures_closed_form(alpha):
     assert np.allclose(Xc.T @ Xc, np.diag(lam), atol=1e-10)
     theta_star = (Xc.T @ yc) / lam  # OLS solution
     model = SoftThresholdQuadratic(alpha=alpha).fit(X, y)
-    np.testing.assert_allclose(model.coef_, soft_threshold(theta_star, lam, alpha), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        model.coef_, soft_threshold(theta_star, lam, alpha), rtol=1e-10, atol=1e-12
+    )
     assert model.intercept_ == pytest.approx(y.mean() - X.mean(axis=0) @ model.coef_, rel=1e-12)
     assert model.n_iter_ <= 1  # one closed-form step
     assert model.dual_gap_ <= 1e-12 * (yc @ yc)
@@ -117,7 +119,9 @@ def test_nonzeros_grow_as_alpha_decreases(diabetes):
     counts = np.count_nonzero(coefs, axis=1)
     assert counts[0] == 0 and counts[-1] == X.shape[1]
     assert np.corrcoef(counts, np.arange(30))[0, 1] > 0.9
-    _, ref, _ = lasso_path(X - X.mean(axis=0), y - y.mean(), alphas=alphas / len(y), tol=1e-12, max_iter=100_000)
+    _, ref, _ = lasso_path(
+        X - X.mean(axis=0), y - y.mean(), alphas=alphas / len(y), tol=1e-12, max_iter=100_000
+    )
     np.testing.assert_array_equal(counts, np.count_nonzero(ref, axis=0))
     # the L1 norm shrinks as α grows
     assert np.all(np.diff(np.abs(coefs).sum(axis=1)) >= -1e-9)
@@ -129,7 +133,7 @@ def test_path_equals_independent_fits(diabetes):
     alphas = np.array([5.0, 300.0, 0.5, 60.0])  # any order
     coefs, intercepts = model.path(alphas)
     assert coefs.shape == (4, X.shape[1]) and intercepts.shape == (4,)
-    for a, c, b in zip(alphas, coefs, intercepts):
+    for a, c, b in zip(alphas, coefs, intercepts, strict=False):
         single = SoftThresholdQuadratic(alpha=a, tol=1e-12).fit(X, y)
         np.testing.assert_allclose(c, single.coef_, rtol=1e-8, atol=1e-8)
         assert b == pytest.approx(single.intercept_, rel=1e-10)
@@ -143,7 +147,7 @@ def test_default_path_grid_and_every_alpha_converged():
     assert coefs.shape == (100, 30)
     alphas = np.geomspace(model.alpha_max_, 1e-3 * model.alpha_max_, 100)
     np.testing.assert_array_equal(coefs[0], 0.0)
-    for a, c, b in zip(alphas[::9], coefs[::9], intercepts[::9]):
+    for a, c, b in zip(alphas[::9], coefs[::9], intercepts[::9], strict=False):
         ref = Lasso(alpha=a / len(y), tol=1e-12, max_iter=100_000).fit(X, y)
         f = objective(X, y, c, b, a)
         f_ref = objective(X, y, ref.coef_, ref.intercept_, a)
@@ -176,7 +180,9 @@ def test_l1_versus_l2_as_in_the_lecture():
     alphas = np.geomspace(1e-4, 1e4, 17)
     l1 = np.array([SoftThresholdQuadratic(alpha=a).fit(X, y).coef_ for a in alphas])
     l2 = np.array([RidgeEigen(alpha=a).fit(X, y).coef_ for a in alphas])
-    np.testing.assert_allclose(l1, soft_threshold(theta_star, lam, alphas[:, None]), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        l1, soft_threshold(theta_star, lam, alphas[:, None]), rtol=1e-9, atol=1e-12
+    )
     np.testing.assert_allclose(l2, l2_shrink(theta_star, lam, alphas[:, None]), rtol=1e-8)
     np.testing.assert_allclose(l1[0], theta_star, rtol=1e-3)  # small α: near θ*
     np.testing.assert_allclose(l2[0], theta_star, rtol=1e-3)
@@ -195,11 +201,14 @@ def test_map_objective_is_negative_log_posterior(diabetes):
     prior = L1Penalty(alpha)
 
     def neg_log_posterior(coef, b):
-        return -stats.norm.logpdf(y, loc=X @ coef + b, scale=1.0).sum() - prior.log_prior(coef, normalized=True)
+        return -stats.norm.logpdf(y, loc=X @ coef + b, scale=1.0).sum() - prior.log_prior(
+            coef, normalized=True
+        )
 
     rng = np.random.default_rng(0)
     candidates = [(model.coef_, model.intercept_)] + [
-        (model.coef_ + rng.normal(scale=5.0, size=X.shape[1]), model.intercept_ + rng.normal()) for _ in range(5)
+        (model.coef_ + rng.normal(scale=5.0, size=X.shape[1]), model.intercept_ + rng.normal())
+        for _ in range(5)
     ]
     consts = [neg_log_posterior(c, b) - objective(X, y, c, b, alpha) for c, b in candidates]
     np.testing.assert_allclose(consts, consts[0], rtol=1e-12)  # the same constant everywhere
@@ -223,7 +232,9 @@ def test_sample_weight_equals_repeated_rows_and_sklearn(diabetes):
     assert weighted.intercept_ == pytest.approx(repeated.intercept_, rel=1e-10)
     # scikit-learn rescales sample_weight to sum to n: the match is alpha / sum(sw)
     ref = Lasso(alpha=alpha / sw.sum(), tol=1e-12, max_iter=100_000).fit(X, y, sample_weight=sw)
-    np.testing.assert_allclose(weighted.coef_, ref.coef_, rtol=1e-6, atol=1e-6 * np.abs(ref.coef_).max())
+    np.testing.assert_allclose(
+        weighted.coef_, ref.coef_, rtol=1e-6, atol=1e-6 * np.abs(ref.coef_).max()
+    )
     # a scalar weight c is the same as alpha / c
     scaled = SoftThresholdQuadratic(alpha=alpha, tol=1e-12).fit(X, y, sample_weight=4.0)
     plain = SoftThresholdQuadratic(alpha=alpha / 4.0, tol=1e-12).fit(X, y)
@@ -244,7 +255,9 @@ def test_float32_in_float32_out(diabetes):
 
 @pytest.mark.parametrize("n_samples, n_features", [(200, 30), (40, 120)])
 def test_positive_and_no_intercept_match_sklearn(n_samples, n_features):
-    X, y = make_regression(n_samples=n_samples, n_features=n_features, n_informative=10, noise=3.0, random_state=1)
+    X, y = make_regression(
+        n_samples=n_samples, n_features=n_features, n_informative=10, noise=3.0, random_state=1
+    )
     y = y + 10.0
     for kwargs in [dict(positive=True), dict(fit_intercept=False), dict()]:
         alpha = 0.05 * SoftThresholdQuadratic(**kwargs).fit(X, y).alpha_max_
@@ -253,7 +266,9 @@ def test_positive_and_no_intercept_match_sklearn(n_samples, n_features):
         f_ours = objective(X, y, ours.coef_, ours.intercept_, alpha)
         f_ref = objective(X, y, ref.coef_, ref.intercept_, alpha)
         assert f_ours <= f_ref * (1 + 1e-9)
-        np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-5, atol=1e-5 * np.abs(ref.coef_).max())
+        np.testing.assert_allclose(
+            ours.coef_, ref.coef_, rtol=1e-5, atol=1e-5 * np.abs(ref.coef_).max()
+        )
         if kwargs.get("positive"):
             assert ours.coef_.min() >= 0
         if kwargs.get("fit_intercept") is False:
@@ -283,7 +298,9 @@ def test_more_features_than_samples_down_to_tiny_alpha(fit_intercept):
     for frac in [1e-2, 1e-4]:
         alpha = frac * alpha_max
         ours = SoftThresholdQuadratic(alpha=alpha, tol=1e-8, fit_intercept=fit_intercept).fit(X, y)
-        ref = Lasso(alpha=alpha / 30, tol=1e-12, max_iter=500_000, fit_intercept=fit_intercept).fit(X, y)
+        ref = Lasso(alpha=alpha / 30, tol=1e-12, max_iter=500_000, fit_intercept=fit_intercept).fit(
+            X, y
+        )
         yc = y - y.mean() if fit_intercept else y
         f_ours = objective(X, y, ours.coef_, ours.intercept_, alpha)
         f_ref = objective(X, y, ref.coef_, ref.intercept_, alpha)
@@ -315,7 +332,9 @@ def test_warm_start_reuses_coefficients(diabetes):
 
 
 def test_select_from_model_picks_the_support():
-    X, y = make_regression(n_samples=200, n_features=20, n_informative=4, noise=1.0, random_state=0, coef=False)
+    X, y = make_regression(
+        n_samples=200, n_features=20, n_informative=4, noise=1.0, random_state=0, coef=False
+    )
     lasso = SoftThresholdQuadratic(alpha=500.0)
     selector = SelectFromModel(lasso, threshold=1e-10).fit(X, y)
     support = np.flatnonzero(selector.estimator_.coef_)
@@ -327,7 +346,9 @@ def test_select_from_model_picks_the_support():
 def test_pipeline_grid_search_and_pickle(diabetes):
     X, y = diabetes
     search = GridSearchCV(
-        make_pipeline(SoftThresholdQuadratic()), {"softthresholdquadratic__alpha": [1.0, 10.0, 100.0]}, cv=3
+        make_pipeline(SoftThresholdQuadratic()),
+        {"softthresholdquadratic__alpha": [1.0, 10.0, 100.0]},
+        cv=3,
     ).fit(X, y)
     assert search.best_params_["softthresholdquadratic__alpha"] in (1.0, 10.0, 100.0)
     model = SoftThresholdQuadratic(alpha=10.0).fit(X, y)

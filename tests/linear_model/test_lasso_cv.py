@@ -6,12 +6,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.linear_model import LassoCV
 from sklearn.model_selection import KFold, ShuffleSplit, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
-from scipy import sparse
 
 from skreg import SoftThresholdQuadratic, SoftThresholdQuadraticCV
 from skreg.linear_model._lasso_cv import _Data
@@ -26,7 +26,9 @@ def correlated_data(n, d, seed=0, n_nonzero=5, offset=0.0):
     for j in range(1, d):
         X[:, j] = 0.7 * X[:, j - 1] + np.sqrt(1 - 0.49) * Z[:, j]
     w = np.zeros(d)
-    w[rng.choice(d, n_nonzero, replace=False)] = rng.uniform(1.0, 3.0, n_nonzero) * rng.choice([-1, 1], n_nonzero)
+    w[rng.choice(d, n_nonzero, replace=False)] = rng.uniform(1.0, 3.0, n_nonzero) * rng.choice(
+        [-1, 1], n_nonzero
+    )
     y = X @ w + rng.standard_normal(n) + 5.0
     X += rng.uniform(-3, 3, d) + offset
     return X, y
@@ -87,7 +89,8 @@ def test_weighted_wide_matches_lasso_cv():
 
 
 @pytest.mark.parametrize(
-    "cv", [ShuffleSplit(4, test_size=0.3, random_state=0), TimeSeriesSplit(3)],
+    "cv",
+    [ShuffleSplit(4, test_size=0.3, random_state=0), TimeSeriesSplit(3)],
     ids=["shuffle-split", "time-series"],
 )
 def test_folds_that_do_not_partition_the_rows(cv):
@@ -118,7 +121,7 @@ def test_one_se_rule_by_hand():
     se = np.sqrt(((e - mean[:, None]) ** 2).sum(axis=1) / (K * (K - 1)))  # glmnet's cvsd
     i_min = int(np.argmin(mean))
     threshold = mean[i_min] + se[i_min]
-    candidates = [a for a, m in zip(est.alphas_, mean) if m <= threshold]
+    candidates = [a for a, m in zip(est.alphas_, mean, strict=False) if m <= threshold]
     assert est.alpha_min_ == est.alphas_[i_min]
     assert est.alpha_1se_ == max(candidates)
     assert est.alpha_1se_ > est.alpha_min_  # on this data the rule picks a sparser model
@@ -140,7 +143,13 @@ def test_cv_results_is_pandas_ready_and_counts_nonzeros_of_the_full_path():
     X, y = TALL
     est = ours(alphas=15, cv=3).fit(X, y)
     frame = pd.DataFrame(est.cv_results_)
-    assert list(frame.columns[:5]) == ["alpha", "mean_test_mse", "std_test_mse", "sem_test_mse", "n_nonzero"]
+    assert list(frame.columns[:5]) == [
+        "alpha",
+        "mean_test_mse",
+        "std_test_mse",
+        "sem_test_mse",
+        "n_nonzero",
+    ]
     assert frame.shape == (15, 11)  # + l1_ratio, gamma, dev_ratio (issue 21)
     coefs, _ = SoftThresholdQuadratic(tol=1e-12).fit(X, y).path(est.alphas_)
     np.testing.assert_array_equal(frame["n_nonzero"], np.count_nonzero(coefs, axis=1))
@@ -197,8 +206,12 @@ def test_fold_gram_by_subtraction_equals_direct_computation_at_large_offset():
     ym = np.average(yr[train], weights=wt)
     Xc = (Xr[train] - xm) * np.sqrt(wt)[:, None]
     yc = (yr[train] - ym) * np.sqrt(wt)
-    np.testing.assert_allclose(problem.G, Xc.T @ Xc, rtol=1e-10, atol=1e-9 * np.abs(Xc.T @ Xc).max())
-    np.testing.assert_allclose(problem.Q[:, 0], Xc.T @ yc, rtol=1e-10, atol=1e-9 * np.abs(Xc.T @ yc).max())
+    np.testing.assert_allclose(
+        problem.G, Xc.T @ Xc, rtol=1e-10, atol=1e-9 * np.abs(Xc.T @ Xc).max()
+    )
+    np.testing.assert_allclose(
+        problem.Q[:, 0], Xc.T @ yc, rtol=1e-10, atol=1e-9 * np.abs(Xc.T @ yc).max()
+    )
     assert problem.yy[0] == pytest.approx(yc @ yc, rel=1e-10)
     # the fold means, relative to the reference row c, give back the absolute means
     np.testing.assert_allclose(data.c[:-1] + mean[:-1] - offset, xm, atol=1e-7)
@@ -298,7 +311,8 @@ def test_dask_input_equals_numpy(cv):
     for kw in ({}, {"penalty_factor": p, "selection": "1se"}, {"fit_intercept": False}):
         ref = ours(alphas=10, cv=cv, **kw).fit(X, y, sample_weight=sw)
         est = ours(alphas=10, cv=cv, **kw).fit(
-            da.from_array(X, chunks=35), da.from_array(y, chunks=35),
+            da.from_array(X, chunks=35),
+            da.from_array(y, chunks=35),
             sample_weight=da.from_array(sw, chunks=35),
         )
         np.testing.assert_allclose(est.alphas_, ref.alphas_, rtol=1e-10)
@@ -316,8 +330,7 @@ def test_dask_refuses_what_it_cannot_do_and_leaves_no_state():
         est.fit(da.from_array(X, chunks=40), da.from_array(y, chunks=40))
     assert not hasattr(est, "coef_") and not hasattr(est, "n_features_in_")
     with pytest.raises(ValueError, match="one target"):
-        ours(alphas=5, cv=3).fit(da.from_array(X, chunks=40),
-                                 da.from_array(np.c_[y, y], chunks=40))
+        ours(alphas=5, cv=3).fit(da.from_array(X, chunks=40), da.from_array(np.c_[y, y], chunks=40))
 
 
 def test_non_partition_folds_in_parallel_threads():
@@ -351,7 +364,9 @@ def brute_force_mse_path(X, y, alphas, cv, penalty_factor, sample_weight=None, f
         scale = sw[train].sum() / sw.sum()
         for i, alpha in enumerate(alphas):
             model = SoftThresholdQuadratic(
-                alpha=alpha * scale, tol=1e-12, penalty_factor=penalty_factor,
+                alpha=alpha * scale,
+                tol=1e-12,
+                penalty_factor=penalty_factor,
                 fit_intercept=fit_intercept,
             ).fit(X[train], y[train], sample_weight=None if sample_weight is None else sw[train])
             resid = model.predict(X[test]) - y[test]
@@ -372,18 +387,21 @@ def test_zero_penalty_factors_match_a_brute_force_loop_over_folds(data, weighted
     sw = np.random.default_rng(9).uniform(0.5, 2.0, X.shape[0]) if weighted else None
     cv = KFold(3, shuffle=True, random_state=2)
     est = ours(alphas=8, cv=cv, penalty_factor=p, fit_intercept=fit_intercept).fit(
-        X, y, sample_weight=sw)
+        X, y, sample_weight=sw
+    )
     # α_max accounts for the factors and the unpenalized columns: the single fit's
-    full = SoftThresholdQuadratic(alpha=1.0, tol=1e-12, penalty_factor=p,
-                                  fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    full = SoftThresholdQuadratic(
+        alpha=1.0, tol=1e-12, penalty_factor=p, fit_intercept=fit_intercept
+    ).fit(X, y, sample_weight=sw)
     assert est.alphas_[0] == pytest.approx(full.alpha_max_, rel=1e-10)
     # and at α_max only the unpenalized features are nonzero
     assert est.cv_results_["n_nonzero"][0] == 2
     ref = brute_force_mse_path(X, y, est.alphas_, cv, p, sw, fit_intercept)
     np.testing.assert_allclose(est.mse_path_, ref, rtol=1e-7)
     # the refit is SoftThresholdQuadratic(alpha=alpha_, penalty_factor=p) on all the data
-    refit = SoftThresholdQuadratic(alpha=est.alpha_, tol=1e-12, penalty_factor=p,
-                                   fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    refit = SoftThresholdQuadratic(
+        alpha=est.alpha_, tol=1e-12, penalty_factor=p, fit_intercept=fit_intercept
+    ).fit(X, y, sample_weight=sw)
     np.testing.assert_allclose(est.coef_, refit.coef_, rtol=1e-6, atol=1e-8)
     assert est.intercept_ == pytest.approx(refit.intercept_, rel=1e-7, abs=1e-9)
     assert np.all(est.coef_[[0, 3]] != 0)
@@ -519,8 +537,11 @@ def test_edge_of_a_user_grid_warns_not_for_the_automatic_grid():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60, 8))
     y = X[:, 0] * 3 + 0.1 * rng.standard_normal(60)
-    with pytest.warns(UserWarning, match="SoftThresholdQuadraticCV: the selected alpha is the "
-                                         "smallest value of the grid.*int alphas"):
+    with pytest.warns(
+        UserWarning,
+        match="SoftThresholdQuadraticCV: the selected alpha is the "
+        "smallest value of the grid.*int alphas",
+    ):
         SoftThresholdQuadraticCV(alphas=[50.0, 100.0]).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)

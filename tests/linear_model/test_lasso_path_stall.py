@@ -20,8 +20,9 @@ from skreg import SoftThresholdQuadratic, SoftThresholdQuadraticCV
 def design(n, d, kind, seed=0):
     rng = np.random.default_rng(seed)
     if kind == "sparse":
-        X = sparse.random(n, d, density=0.05, random_state=seed, format="csr",
-                          data_rvs=rng.standard_normal)
+        X = sparse.random(
+            n, d, density=0.05, random_state=seed, format="csr", data_rvs=rng.standard_normal
+        )
     else:
         X = rng.standard_normal((n, d))
     w = np.zeros(d)
@@ -39,11 +40,16 @@ def objective(X, y, coef, alpha, rho=1.0):
 def direct_fits(X, y, alphas, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return np.array([SoftThresholdQuadratic(alpha=a, tol=1e-10, **kw).fit(X, y).coef_ for a in alphas])
+        return np.array(
+            [SoftThresholdQuadratic(alpha=a, tol=1e-10, **kw).fit(X, y).coef_ for a in alphas]
+        )
 
 
-@pytest.mark.parametrize("n, d, kind", [(400, 60, "dense"), (150, 500, "dense"), (300, 800, "sparse")],
-                         ids=["tall", "wide", "sparse"])
+@pytest.mark.parametrize(
+    "n, d, kind",
+    [(400, 60, "dense"), (150, 500, "dense"), (300, 800, "sparse")],
+    ids=["tall", "wide", "sparse"],
+)
 @pytest.mark.parametrize("rho", [1.0, 0.7])
 def test_path_at_default_tol_matches_direct_tight_fits(n, d, kind, rho):
     X, y = design(n, d, kind)

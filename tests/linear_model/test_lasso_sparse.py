@@ -45,16 +45,23 @@ def test_sparse_matches_sklearn_lasso(fmt, fit_intercept, weighted, positive):
     sw = np.random.default_rng(1).uniform(0.2, 3.0, n) if weighted else None
     alpha = 0.03 * n * 3.0
     total = n if sw is None else sw.sum()
-    ours = SoftThresholdQuadratic(alpha=alpha, tol=1e-12, fit_intercept=fit_intercept,
-                                  positive=positive).fit(X, y, sample_weight=sw)
-    ref = Lasso(alpha=alpha / total, tol=1e-14, max_iter=100_000, fit_intercept=fit_intercept,
-                positive=positive).fit(X, y, sample_weight=sw)
+    ours = SoftThresholdQuadratic(
+        alpha=alpha, tol=1e-12, fit_intercept=fit_intercept, positive=positive
+    ).fit(X, y, sample_weight=sw)
+    ref = Lasso(
+        alpha=alpha / total,
+        tol=1e-14,
+        max_iter=100_000,
+        fit_intercept=fit_intercept,
+        positive=positive,
+    ).fit(X, y, sample_weight=sw)
     assert 0 < np.count_nonzero(ours.coef_) < X.shape[1]
     assert_allclose(ours.coef_, ref.coef_, rtol=1e-7, atol=1e-9)
     assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-9, atol=1e-9)
     # the same fit as on the dense copy, to rounding
-    dense = SoftThresholdQuadratic(alpha=alpha, tol=1e-12, fit_intercept=fit_intercept,
-                                   positive=positive).fit(X.toarray(), y, sample_weight=sw)
+    dense = SoftThresholdQuadratic(
+        alpha=alpha, tol=1e-12, fit_intercept=fit_intercept, positive=positive
+    ).fit(X.toarray(), y, sample_weight=sw)
     assert_allclose(ours.coef_, dense.coef_, rtol=1e-9, atol=1e-11)
     assert_allclose(ours.predict(X), dense.predict(X.toarray()), rtol=1e-10)
     assert ours.dual_gap_ <= 1e-12 * objective(X, y, 0 * ours.coef_, y.mean(), 0.0, sw) * 2
@@ -129,7 +136,7 @@ def test_partial_fit_on_sparse_chunks_equals_fit():
     full = SoftThresholdQuadratic(alpha=5.0, tol=1e-12).fit(X.toarray(), y)
     model = SoftThresholdQuadratic(alpha=5.0, tol=1e-12)
     for start in range(0, 120, 40):
-        model.partial_fit(X[start:start + 40], y[start:start + 40])
+        model.partial_fit(X[start : start + 40], y[start : start + 40])
     assert_allclose(model.coef_, full.coef_, rtol=1e-8, atol=1e-10)
     assert_allclose(model.intercept_, full.intercept_, rtol=1e-10)
     # a sparse chunk merges with a dense one

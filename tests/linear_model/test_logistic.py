@@ -28,15 +28,17 @@ def _objective(model, X, y, alpha, l1_ratio, sw=None, factor=None):
     loss = -float(sw @ np.log(P[np.arange(len(y)), idx]))
     W = np.asarray(model.coef_)
     f = np.ones(W.shape[1]) if factor is None else factor
-    return loss + alpha * (l1_ratio * float(np.abs(W).sum(0) @ f)
-                           + 0.5 * (1 - l1_ratio) * float((W * W).sum(0) @ f))
+    return loss + alpha * (
+        l1_ratio * float(np.abs(W).sum(0) @ f) + 0.5 * (1 - l1_ratio) * float((W * W).sum(0) @ f)
+    )
 
 
 def _reference(alpha, l1_ratio, X, y, **kw):
     solver = "saga" if l1_ratio > 0 else "lbfgs"
     Xd = X.toarray() if sparse.issparse(X) else X
-    return LogisticRegression(C=1 / alpha, l1_ratio=l1_ratio, solver=solver, tol=1e-12,
-                              max_iter=200_000, **kw).fit(Xd, y)
+    return LogisticRegression(
+        C=1 / alpha, l1_ratio=l1_ratio, solver=solver, tol=1e-12, max_iter=200_000, **kw
+    ).fit(Xd, y)
 
 
 def _centred(W):
@@ -50,8 +52,9 @@ def test_same_solution_as_sklearn(n_classes, l1_ratio, fmt):
     X, y = _data(n_classes)
     Xf = sparse.csr_matrix(X) if fmt == "csr" else X
     alpha = 4.0
-    model = PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10,
-                                        max_iter=2000).fit(Xf, y)
+    model = PenalizedLogisticRegression(
+        alpha=alpha, l1_ratio=l1_ratio, tol=1e-10, max_iter=2000
+    ).fit(Xf, y)
     ref = _reference(alpha, l1_ratio, X, y)
     scale = np.abs(ref.coef_).max()
     assert np.abs(_centred(model.coef_) - _centred(ref.coef_)).max() <= 1e-5 * scale
@@ -69,13 +72,17 @@ def test_sample_and_class_weight(n_classes, l1_ratio):
     sw = rng.uniform(0.2, 3.0, len(y))
     cw = {0: 2.0, 1: 0.5} if n_classes == 2 else "balanced"
     alpha = 2.0
-    model = PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio, class_weight=cw,
-                                        tol=1e-10, max_iter=2000).fit(X, y, sample_weight=sw)
+    model = PenalizedLogisticRegression(
+        alpha=alpha, l1_ratio=l1_ratio, class_weight=cw, tol=1e-10, max_iter=2000
+    ).fit(X, y, sample_weight=sw)
     solver = "saga" if l1_ratio else "lbfgs"
-    ref = LogisticRegression(C=1 / alpha, l1_ratio=l1_ratio, class_weight=cw, solver=solver,
-                             tol=1e-12, max_iter=200_000).fit(X, y, sample_weight=sw)
+    ref = LogisticRegression(
+        C=1 / alpha, l1_ratio=l1_ratio, class_weight=cw, solver=solver, tol=1e-12, max_iter=200_000
+    ).fit(X, y, sample_weight=sw)
     assert np.allclose(model.predict_proba(X), ref.predict_proba(X), atol=1e-6)
-    assert np.abs(_centred(model.coef_) - _centred(ref.coef_)).max() <= 1e-5 * np.abs(ref.coef_).max()
+    assert (
+        np.abs(_centred(model.coef_) - _centred(ref.coef_)).max() <= 1e-5 * np.abs(ref.coef_).max()
+    )
 
 
 @pytest.mark.parametrize("solver", ["newton", "lbfgs", "prox-newton"])
@@ -91,8 +98,9 @@ def test_kkt_conditions_hold(n_classes, l1_ratio):
     X, y = _data(n_classes, seed=4)
     factor = np.array([0.0, 1, 1, 2, 0.5, 1, 1])
     alpha = 6.0
-    model = PenalizedLogisticRegression(alpha=alpha, l1_ratio=l1_ratio, penalty_factor=factor,
-                                        tol=1e-9, max_iter=2000).fit(X, y)
+    model = PenalizedLogisticRegression(
+        alpha=alpha, l1_ratio=l1_ratio, penalty_factor=factor, tol=1e-9, max_iter=2000
+    ).fit(X, y)
     Y = np.eye(n_classes)[y][:, 1:] if n_classes == 2 else np.eye(n_classes)[y]
     fit = CrossEntropy(X, Y, np.ones(len(y)))
     W, b = model.coef_, model.intercept_
@@ -101,7 +109,9 @@ def test_kkt_conditions_hold(n_classes, l1_ratio):
     # written out: a zero coefficient has |∂| ≤ αρf, an unpenalized one ∂ = 0
     smooth = gW + alpha * (1 - l1_ratio) * factor * W
     zero = W == 0
-    assert np.all(np.abs(smooth[zero]) <= (alpha * l1_ratio * np.broadcast_to(factor, W.shape))[zero] + 1e-6)
+    assert np.all(
+        np.abs(smooth[zero]) <= (alpha * l1_ratio * np.broadcast_to(factor, W.shape))[zero] + 1e-6
+    )
     assert np.abs(smooth[:, 0]).max() <= 1e-6
     assert penalty_value(W, alpha, l1_ratio, factor) > 0
 
@@ -112,9 +122,11 @@ def test_path_equals_fresh_fits():
     alphas = [30.0, 3.0, 0.3]
     coefs, intercepts = model.path(alphas)
     assert coefs.shape == (3, 1, X.shape[1]) and intercepts.shape == (3, 1)
-    for a, c, b in zip(alphas, coefs, intercepts):
+    for a, c, b in zip(alphas, coefs, intercepts, strict=False):
         fresh = PenalizedLogisticRegression(alpha=a, l1_ratio=1.0, tol=1e-10).fit(X, y)
-        assert np.allclose(c, fresh.coef_, atol=1e-7) and np.allclose(b, fresh.intercept_, atol=1e-7)
+        assert np.allclose(c, fresh.coef_, atol=1e-7) and np.allclose(
+            b, fresh.intercept_, atol=1e-7
+        )
     default_coefs, _ = model.path()
     assert default_coefs.shape == (100, 1, X.shape[1])
     assert np.count_nonzero(default_coefs[0]) == 0 and np.count_nonzero(default_coefs[1]) > 0
@@ -182,11 +194,14 @@ def test_alpha_zero_unpenalized_and_separable_error():
         PenalizedLogisticRegression(alpha=0.0).fit(Xs, [0, 0, 1, 1])
 
 
-@pytest.mark.parametrize("params, match", [
-    ({"alpha": -1.0}, "alpha"),
-    ({"l1_ratio": 1.5}, "l1_ratio"),
-    ({"solver": "newton", "l1_ratio": 0.5}, "prox-newton"),
-])
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"alpha": -1.0}, "alpha"),
+        ({"l1_ratio": 1.5}, "l1_ratio"),
+        ({"solver": "newton", "l1_ratio": 0.5}, "prox-newton"),
+    ],
+)
 def test_bad_parameters(params, match):
     X, y = _data(2)
     with pytest.raises(ValueError, match=match):

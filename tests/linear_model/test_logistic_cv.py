@@ -25,8 +25,13 @@ def _loop_scores(X, y, alphas, l1_ratio, folds, scoring):
     solver = "saga" if l1_ratio > 0 else "lbfgs"
     for k, (train, test) in enumerate(folds):
         for i, a in enumerate(alphas):
-            ref = LogisticRegression(C=n / (len(train) * a), l1_ratio=l1_ratio, solver=solver,
-                                     tol=1e-10, max_iter=100_000).fit(X[train], y[train])
+            ref = LogisticRegression(
+                C=n / (len(train) * a),
+                l1_ratio=l1_ratio,
+                solver=solver,
+                tol=1e-10,
+                max_iter=100_000,
+            ).fit(X[train], y[train])
             scores[i, k] = scorer(ref, X[test], y[test])
     return scores
 
@@ -36,8 +41,9 @@ def test_chooses_what_a_loop_of_sklearn_fits_chooses(l1_ratio, scoring):
     X, y = _data()
     folds = list(StratifiedKFold(4).split(X, y))
     alphas = np.geomspace(40, 0.1, 8)
-    model = PenalizedLogisticRegressionCV(alphas=alphas, l1_ratio=l1_ratio, cv=folds,
-                                          scoring=scoring, tol=1e-9).fit(X, y)
+    model = PenalizedLogisticRegressionCV(
+        alphas=alphas, l1_ratio=l1_ratio, cv=folds, scoring=scoring, tol=1e-9
+    ).fit(X, y)
     scores = _loop_scores(X, y, alphas, l1_ratio, folds, scoring)
     mean = scores.mean(axis=1)
     assert np.allclose(model.cv_results_["mean_test_score"], mean, atol=1e-5)
@@ -52,8 +58,9 @@ def test_chooses_what_a_loop_of_sklearn_fits_chooses(l1_ratio, scoring):
 
 def test_grid_l1_ratios_and_1se():
     X, y = _data(n_classes=3, seed=1)
-    model = PenalizedLogisticRegressionCV(alphas=12, l1_ratio=[0.5, 1.0], cv=3,
-                                          selection="1se").fit(X, y)
+    model = PenalizedLogisticRegressionCV(
+        alphas=12, l1_ratio=[0.5, 1.0], cv=3, selection="1se"
+    ).fit(X, y)
     res = model.cv_results_
     assert len(res["alpha"]) == 24 and set(res["l1_ratio"]) == {0.5, 1.0}
     assert model.alpha_ == model.alpha_1se_ >= model.alpha_min_

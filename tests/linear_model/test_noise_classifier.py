@@ -15,9 +15,17 @@ from skreg.theory import logistic_input_noise_penalty
 
 
 def _data(n_classes=2, n=120, d=4, seed=0):
-    X, y = make_classification(n_samples=n, n_features=d, n_informative=3, n_redundant=0,
-                               n_classes=n_classes, n_clusters_per_class=1, flip_y=0.2,
-                               class_sep=0.7, random_state=seed)
+    X, y = make_classification(
+        n_samples=n,
+        n_features=d,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        flip_y=0.2,
+        class_sep=0.7,
+        random_state=seed,
+    )
     return X, y
 
 
@@ -50,13 +58,17 @@ def test_core_penalty_is_the_theory_and_its_gradient_the_finite_differences(n_ro
     for idx in np.ndindex(W.shape):
         E = np.zeros_like(W)
         E[idx] = eps
-        fd = (logistic_input_noise_penalty(X, W + E, b, 0.3, s)
-              - logistic_input_noise_penalty(X, W - E, b, 0.3, s)) / (2 * eps)
+        fd = (
+            logistic_input_noise_penalty(X, W + E, b, 0.3, s)
+            - logistic_input_noise_penalty(X, W - E, b, 0.3, s)
+        ) / (2 * eps)
         assert grad_W[idx] == pytest.approx(fd, rel=1e-6, abs=1e-8)
     for k in range(n_rows):
         e = eps * np.eye(n_rows)[k]
-        fd = (logistic_input_noise_penalty(X, W, b + e, 0.3, s)
-              - logistic_input_noise_penalty(X, W, b - e, 0.3, s)) / (2 * eps)
+        fd = (
+            logistic_input_noise_penalty(X, W, b + e, 0.3, s)
+            - logistic_input_noise_penalty(X, W, b - e, 0.3, s)
+        ) / (2 * eps)
         assert grad_b[k] == pytest.approx(fd, rel=1e-6, abs=1e-8)
 
 
@@ -97,8 +109,11 @@ def test_monte_carlo_expansion_is_second_order(n_rows):
         if n_rows == 1:
             quad = 0.5 * np.mean(np.sum(P[:, 0] * (1 - P[:, 0]) * U[..., 0] ** 2, axis=1))
         else:
-            quad = 0.5 * np.mean(np.sum(np.einsum("nk,mnk->mn", P, U**2)
-                                        - np.einsum("nk,mnk->mn", P, U) ** 2, axis=1))
+            quad = 0.5 * np.mean(
+                np.sum(
+                    np.einsum("nk,mnk->mn", P, U**2) - np.einsum("nk,mnk->mn", P, U) ** 2, axis=1
+                )
+            )
         assert quad == pytest.approx(penalty, rel=0.05)  # E[quadratic term] = the penalty
         gaps.append(abs(mc - quad))
         penalties.append(penalty)
@@ -118,33 +133,42 @@ def test_monte_carlo_mean_matches_the_penalty_for_small_noise():
 
 
 def _objective(X, W, b, y, s, sigma, alpha):
-    return (_cross_entropy(X, W, b, y, s) + 0.5 * alpha * np.sum(W**2)
-            + logistic_input_noise_penalty(X, W, b, sigma, s))
+    return (
+        _cross_entropy(X, W, b, y, s)
+        + 0.5 * alpha * np.sum(W**2)
+        + logistic_input_noise_penalty(X, W, b, sigma, s)
+    )
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_marginalize_is_a_stationary_point_of_the_theory_objective(n_classes):
     X, y = _data(n_classes)
     s = np.random.default_rng(4).uniform(0.5, 2.0, len(y))
-    clf = NoisyInputClassifier(LogisticRegression(C=0.5), noise_std=0.4,
-                               method="marginalize").fit(X, y, sample_weight=s)
+    clf = NoisyInputClassifier(LogisticRegression(C=0.5), noise_std=0.4, method="marginalize").fit(
+        X, y, sample_weight=s
+    )
     W, b = clf.coef_, clf.intercept_
     assert W.shape == ((1, 4) if n_classes == 2 else (3, 4))
     eps = 1e-6
     for idx in np.ndindex(W.shape):
         E = np.zeros_like(W)
         E[idx] = eps
-        fd = (_objective(X, W + E, b, y, s, 0.4, 2.0) - _objective(X, W - E, b, y, s, 0.4, 2.0))
+        fd = _objective(X, W + E, b, y, s, 0.4, 2.0) - _objective(X, W - E, b, y, s, 0.4, 2.0)
         assert abs(fd / (2 * eps)) < 1e-4 * s.sum()
-    assert clf.noise_penalty_ == pytest.approx(logistic_input_noise_penalty(X, W, b, 0.4, s), rel=1e-10)
+    assert clf.noise_penalty_ == pytest.approx(
+        logistic_input_noise_penalty(X, W, b, 0.4, s), rel=1e-10
+    )
     norm2 = np.sum(W**2)
     assert clf.equivalent_alpha_ == pytest.approx(2.0 + 2 * clf.noise_penalty_ / norm2, rel=1e-8)
     if n_classes == 2:
         p = clf.predict_proba(X)[:, 1]
-        assert clf.equivalent_alpha_ == pytest.approx(2.0 + 0.16 * np.sum(s * p * (1 - p)), rel=1e-8)
+        assert clf.equivalent_alpha_ == pytest.approx(
+            2.0 + 0.16 * np.sum(s * p * (1 - p)), rel=1e-8
+        )
     # the model is better-regularized than without noise: a smaller ‖W‖
-    plain = NoisyInputClassifier(LogisticRegression(C=0.5), noise_std=0.0,
-                                 method="marginalize").fit(X, y, sample_weight=s)
+    plain = NoisyInputClassifier(
+        LogisticRegression(C=0.5), noise_std=0.0, method="marginalize"
+    ).fit(X, y, sample_weight=s)
     assert norm2 < np.sum(plain.coef_**2)
 
 
@@ -152,8 +176,9 @@ def test_marginalize_is_a_stationary_point_of_the_theory_objective(n_classes):
 def test_marginalize_without_noise_is_logistic_regression(n_classes):
     X, y = _data(n_classes)
     s = np.random.default_rng(5).uniform(0.5, 2.0, len(y))
-    ours = NoisyInputClassifier(LogisticRegression(C=0.3), noise_std=0.0,
-                                method="marginalize").fit(X, y, sample_weight=s)
+    ours = NoisyInputClassifier(LogisticRegression(C=0.3), noise_std=0.0, method="marginalize").fit(
+        X, y, sample_weight=s
+    )
     ref = LogisticRegression(C=0.3, tol=1e-12, max_iter=10_000).fit(X, y, sample_weight=s)
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-5, atol=1e-7)
@@ -167,8 +192,13 @@ def test_marginalize_is_the_limit_of_augmentation_for_small_noise():
     base = LogisticRegression(C=1.0, max_iter=2000)
     exact = NoisyInputClassifier(base, noise_std=0.3, method="marginalize").fit(X, y)
     plain = NoisyInputClassifier(base, noise_std=0.0, method="marginalize").fit(X, y)
-    aug = NoisyInputClassifier(LogisticRegression(C=1 / 200, tol=1e-10, max_iter=5000),
-                               noise_std=0.3, n_copies=200, random_state=0).fit(X, y)
+    aug = NoisyInputClassifier(
+        LogisticRegression(C=1 / 200, tol=1e-10, max_iter=5000),
+        noise_std=0.3,
+        n_copies=200,
+        random_state=0,
+    ).fit(X, y)
+
     # 200 copies: the data term is 200 times the expected one, so α = 200 (C = 1/200)
     # is α = 1 per copy
     def rel(a):
@@ -195,8 +225,9 @@ def test_augment_fits_the_classifier_on_noisy_copies():
     X, y = _data(3)
     labels = np.array(["a", "b", "c"])[y]
     sw = np.random.default_rng(7).uniform(0.5, 2, len(y))
-    clf = NoisyInputClassifier(LogisticRegression(max_iter=2000), noise_std=0.3, n_copies=5,
-                               random_state=0).fit(X, labels, sample_weight=sw)
+    clf = NoisyInputClassifier(
+        LogisticRegression(max_iter=2000), noise_std=0.3, n_copies=5, random_state=0
+    ).fit(X, labels, sample_weight=sw)
     X_aug = add_input_noise(X, 0.3, random_state=np.random.RandomState(0), n_copies=5)
     ref = LogisticRegression(max_iter=2000).fit(X_aug, np.tile(labels, 5), np.tile(sw, 5))
     np.testing.assert_allclose(clf.coef_, ref.coef_, rtol=1e-12)
@@ -205,9 +236,11 @@ def test_augment_fits_the_classifier_on_noisy_copies():
     np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba(X), rtol=1e-12)
     # the penalty at the fitted model on the clean rows, and its α (plus α_inner / n_copies)
     assert clf.noise_penalty_ == pytest.approx(
-        logistic_input_noise_penalty(X, ref.coef_, ref.intercept_, 0.3, sw), rel=1e-10)
+        logistic_input_noise_penalty(X, ref.coef_, ref.intercept_, 0.3, sw), rel=1e-10
+    )
     assert clf.equivalent_alpha_ == pytest.approx(
-        1.0 / 5 + 2 * clf.noise_penalty_ / np.sum(ref.coef_**2), rel=1e-10)
+        1.0 / 5 + 2 * clf.noise_penalty_ / np.sum(ref.coef_**2), rel=1e-10
+    )
     # any classifier: no coefficients, no equivalent α
     tree = NoisyInputClassifier(DecisionTreeClassifier(random_state=0), random_state=0).fit(X, y)
     assert not hasattr(tree, "equivalent_alpha_") and tree.score(X, y) > 0.7
@@ -218,8 +251,9 @@ def test_errors():
     with pytest.raises(ValueError, match="marginalize.*logistic"):
         NoisyInputClassifier(DecisionTreeClassifier(), method="marginalize").fit(X, y)
     with pytest.raises(ValueError, match="marginalize.*logistic"):
-        NoisyInputClassifier(LogisticRegression(l1_ratio=1.0, solver="saga"),
-                             method="marginalize").fit(X, y)
+        NoisyInputClassifier(
+            LogisticRegression(l1_ratio=1.0, solver="saga"), method="marginalize"
+        ).fit(X, y)
     with pytest.raises(ValueError, match="noise_std"):
         NoisyInputClassifier(noise_std=-1.0).fit(X, y)
     with pytest.raises(ValueError, match="Unknown label type"):

@@ -16,7 +16,8 @@ from skreg.theory import input_noise_equivalent_alpha
 FORMATS = [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array, sparse.csc_array]
 
 needs_sparse_ridge = pytest.mark.xfail(
-    not get_tags(RidgeEigen()).input_tags.sparse, strict=False,
+    not get_tags(RidgeEigen()).input_tags.sparse,
+    strict=False,
     reason="needs sparse RidgeEigen (merged separately)",
 )
 
@@ -49,7 +50,8 @@ def test_marginalize_on_sparse_is_ridge_with_delta_n(fmt, monkeypatch):
     assert_allclose(est.intercept_, ref.intercept_, rtol=1e-10)
     assert_allclose(est.predict(fmt(Xs)), ref.predict(dense_X), rtol=1e-10)
     est_w = NoisyInputRegressor(noise_std=noise_std, method="marginalize").fit(
-        fmt(Xs), y, sample_weight=w)
+        fmt(Xs), y, sample_weight=w
+    )
     assert_allclose(est_w.equivalent_alpha_, noise_std**2 * w.sum(), rtol=1e-14)
     assert_allclose(est_w.coef_, ref_w.coef_, rtol=1e-10, atol=1e-12)
 
@@ -58,7 +60,9 @@ def test_marginalize_on_sparse_is_ridge_with_delta_n(fmt, monkeypatch):
 def test_pipeline_tfidf_marginalize():
     docs = [f"word{i % 7} word{(3 * i) % 11} term{i % 5} extra{i % 3}" for i in range(80)]
     y = np.array([(i % 7) * 1.0 + (i % 5) * 0.5 for i in range(80)])
-    pipe = make_pipeline(TfidfVectorizer(), NoisyInputRegressor(noise_std=0.05, method="marginalize"))
+    pipe = make_pipeline(
+        TfidfVectorizer(), NoisyInputRegressor(noise_std=0.05, method="marginalize")
+    )
     pipe.fit(docs, y)
     tfidf = TfidfVectorizer().fit(docs)
     ref = Ridge(alpha=0.05**2 * 80).fit(tfidf.transform(docs).toarray(), y)
@@ -92,5 +96,7 @@ def test_augment_beyond_the_limit_on_sparse_names_marginalize():
 
 def test_sparse_tags_follow_the_method():
     assert get_tags(NoisyInputRegressor()).input_tags.sparse
-    assert (get_tags(NoisyInputRegressor(method="marginalize")).input_tags.sparse
-            == get_tags(RidgeEigen()).input_tags.sparse)
+    assert (
+        get_tags(NoisyInputRegressor(method="marginalize")).input_tags.sparse
+        == get_tags(RidgeEigen()).input_tags.sparse
+    )

@@ -32,7 +32,9 @@ def ridge_reference():
 
 def test_marginalized_is_ridge_with_alpha_delta_n(ridge_reference):
     model = NoisyInputRegressor(noise_std=SIGMA, method="marginalize").fit(X, y)
-    assert model.equivalent_alpha_ == pytest.approx(input_noise_equivalent_alpha(DELTA, N), rel=1e-15)
+    assert model.equivalent_alpha_ == pytest.approx(
+        input_noise_equivalent_alpha(DELTA, N), rel=1e-15
+    )
     np.testing.assert_allclose(model.coef_, ridge_reference.coef_, rtol=0, atol=1e-8)
     np.testing.assert_allclose(model.intercept_, ridge_reference.intercept_, rtol=0, atol=1e-8)
     # and against two independent computations: scikit-learn, and the lecture's formula
@@ -78,7 +80,12 @@ def test_marginalize_with_sample_weight_is_delta_times_sum_of_weights():
 
 @pytest.mark.parametrize(
     "estimator",
-    [Lasso(), LinearRegression(positive=True), DecisionTreeRegressor(), make_pipeline(RidgeEigen())],
+    [
+        Lasso(),
+        LinearRegression(positive=True),
+        DecisionTreeRegressor(),
+        make_pipeline(RidgeEigen()),
+    ],
 )
 def test_marginalize_refuses_other_estimators(estimator):
     with pytest.raises(ValueError, match="method='marginalize'.*linear least squares"):
@@ -117,7 +124,9 @@ def test_augmented_distance_to_ridge_shrinks_like_one_over_sqrt_copies(ridge_ref
 
 def test_augment_reports_delta_n_and_repeats_y_and_sample_weight():
     w = np.random.RandomState(1).uniform(0.5, 2.0, size=N)
-    model = NoisyInputRegressor(noise_std=SIGMA, n_copies=4, random_state=7).fit(X, y, sample_weight=w)
+    model = NoisyInputRegressor(noise_std=SIGMA, n_copies=4, random_state=7).fit(
+        X, y, sample_weight=w
+    )
     assert model.equivalent_alpha_ == pytest.approx(DELTA * w.sum(), rel=1e-15)
     # the same fit by hand: the copies are add_input_noise's, y and w are tiled
     X_aug = add_input_noise(X, SIGMA, random_state=7, n_copies=4)

@@ -33,10 +33,12 @@ def test_positive_factors_equal_column_rescaling(weighted, fit_intercept):
     p = rng.uniform(0.3, 3.0, X.shape[1])
     sw = rng.uniform(0.5, 2.0, len(y)) if weighted else None
     alpha = 40.0
-    ours = SoftThresholdQuadratic(alpha=alpha, tol=1e-12, penalty_factor=p,
-                                  fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
-    scaled = SoftThresholdQuadratic(alpha=alpha, tol=1e-12,
-                                    fit_intercept=fit_intercept).fit(X / p, y, sample_weight=sw)
+    ours = SoftThresholdQuadratic(
+        alpha=alpha, tol=1e-12, penalty_factor=p, fit_intercept=fit_intercept
+    ).fit(X, y, sample_weight=sw)
+    scaled = SoftThresholdQuadratic(alpha=alpha, tol=1e-12, fit_intercept=fit_intercept).fit(
+        X / p, y, sample_weight=sw
+    )
     assert 0 < np.count_nonzero(ours.coef_) < X.shape[1]
     assert_allclose(ours.coef_, scaled.coef_ / p, rtol=1e-9, atol=1e-11)
     assert_allclose(ours.intercept_, scaled.intercept_, rtol=1e-10)
@@ -47,7 +49,9 @@ def test_positive_factors_equal_column_rescaling(weighted, fit_intercept):
 def test_factors_of_one_equal_sklearn_lasso():
     X, y = data(seed=2)
     n = len(y)
-    ones = SoftThresholdQuadratic(alpha=30.0, tol=1e-12, penalty_factor=np.ones(X.shape[1])).fit(X, y)
+    ones = SoftThresholdQuadratic(alpha=30.0, tol=1e-12, penalty_factor=np.ones(X.shape[1])).fit(
+        X, y
+    )
     ref = Lasso(alpha=30.0 / n, tol=1e-14, max_iter=100_000).fit(X, y)
     assert_allclose(ones.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
     assert_allclose(ones.intercept_, ref.intercept_, rtol=1e-10)
@@ -135,7 +139,7 @@ def test_path_and_warm_start_use_the_factors():
     model = SoftThresholdQuadratic(alpha=10.0, tol=1e-12, penalty_factor=p).fit(X, y)
     alphas = [200.0, 50.0, 10.0]
     coefs, intercepts = model.path(alphas)
-    for a, coef, b in zip(alphas, coefs, intercepts):
+    for a, coef, b in zip(alphas, coefs, intercepts, strict=False):
         single = SoftThresholdQuadratic(alpha=a, tol=1e-12, penalty_factor=p).fit(X, y)
         assert_allclose(coef, single.coef_, rtol=1e-8, atol=1e-10)
         assert b == pytest.approx(single.intercept_, rel=1e-10)

@@ -14,8 +14,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skreg import RidgeEigen, RidgeEigenCV
-from skreg import _spectral
+from skreg import RidgeEigen, RidgeEigenCV, _spectral
 from skreg.datasets import make_polynomial_example
 from skreg.theory import l2_shrink, ridge_spectral_solution
 
@@ -62,7 +61,7 @@ def test_lecture_spectral_formula(diabetes):
     Xc, yc = X - X.mean(0), y - y.mean()
     alphas = np.array([0.01, 0.3, 5.0])
     expected = ridge_spectral_solution(Xc, yc, alphas)
-    for a, w in zip(alphas, expected):
+    for a, w in zip(alphas, expected, strict=False):
         np.testing.assert_allclose(RidgeEigen(alpha=a).fit(X, y).coef_, w, rtol=1e-9)
     # λ/(λ+α) shrinkage of the OLS coordinates in the eigenbasis (the lecture's picture)
     model = RidgeEigen(alpha=0.3).fit(X, y)
@@ -146,7 +145,7 @@ def test_path_equals_refits_and_handles_2d(diabetes):
     model = RidgeEigen(alpha=1.0).fit(X, y)
     coefs, intercepts = model.path(alphas)
     assert coefs.shape == (7, 10) and intercepts.shape == (7,)
-    for a, c, b in zip(alphas, coefs, intercepts):
+    for a, c, b in zip(alphas, coefs, intercepts, strict=False):
         ref = Ridge(alpha=a).fit(X, y)
         np.testing.assert_allclose(c, ref.coef_, rtol=1e-8)
         assert b == pytest.approx(ref.intercept_)
@@ -170,7 +169,10 @@ def test_effective_dof_falls_from_rank_to_zero(diabetes):
     "make_bad, match",
     [
         (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 3, np.nan, X), y), "NaN"),
-        (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 3, np.inf, X), y), "infinity"),
+        (
+            lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 3, np.inf, X), y),
+            "infinity",
+        ),
         (lambda X, y: (X, y[:-1]), "inconsistent numbers of samples"),
         (lambda X, y: (X, np.where(np.arange(y.size) == 0, np.nan, y)), "NaN"),
     ],
@@ -300,7 +302,11 @@ def test_loo_scoring_multitarget_and_alpha_per_target(diabetes):
     X, y = diabetes
     Y = np.column_stack([y, np.sqrt(np.abs(y)) * 10])
     alphas = np.logspace(-3, 3, 9)
-    for kw in [{"scoring": "r2"}, {"alpha_per_target": True}, {"alpha_per_target": True, "scoring": "neg_mean_absolute_error"}]:
+    for kw in [
+        {"scoring": "r2"},
+        {"alpha_per_target": True},
+        {"alpha_per_target": True, "scoring": "neg_mean_absolute_error"},
+    ]:
         ours = RidgeEigenCV(alphas=alphas, store_cv_results=True, **kw).fit(X, Y)
         ref = RidgeCV(alphas=alphas, store_cv_results=True, **kw).fit(X, Y)
         np.testing.assert_array_equal(ours.alpha_, ref.alpha_)

@@ -10,8 +10,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-
-import skreg._config
 import pytest
 import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
@@ -19,12 +17,15 @@ from sklearn import config_context
 from sklearn.model_selection import KFold
 from sklearn.utils._array_api import (
     device as array_device,
+)
+from sklearn.utils._array_api import (
     get_namespace,
     move_to,
     yield_namespace_device_dtype_combinations,
 )
 from sklearn.utils._testing import _array_api_for_tests
 
+import skreg._config
 import skreg._data._centering as centering_module
 import skreg.linear_model._base as base_module
 from skreg import EarlyStoppedGD, RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
@@ -114,7 +115,9 @@ SPECTRAL = ["coef_", "intercept_", "eigenvalues_", "eigenvectors_", "shrinkage_"
 def test_ridge_fit_predict_path_match_numpy(combo, shape, n_targets, ill, fit_intercept):
     xp, device = _namespace(combo)
     X, y, w = _data(*shape, n_targets=n_targets, ill=ill)
-    ref, est, X_xp = _fit_both(RidgeEigen(alpha=0.5, fit_intercept=fit_intercept), X, y, w, xp, device)
+    ref, est, X_xp = _fit_both(
+        RidgeEigen(alpha=0.5, fit_intercept=fit_intercept), X, y, w, xp, device
+    )
     names = SPECTRAL if fit_intercept else [n for n in SPECTRAL if n != "intercept_"]
     if ill:  # the near-null direction's eigenvector is determined to ~eps·cond only
         names = [n for n in names if n != "eigenvectors_"]
@@ -163,11 +166,14 @@ def test_loo_per_target_and_scorer_match_numpy(combo):
     per_target = RidgeEigenCV(alphas=ALPHAS, alpha_per_target=True, store_cv_results=True)
     ref, est, _ = _fit_both(per_target, X, y, w, xp, device)
     assert len(set(ref.alpha_.tolist())) > 1  # targets choose different alphas
-    _assert_attributes_match(ref, est, xp, device, ["alpha_", "best_score_", "cv_results_", *SPECTRAL])
+    _assert_attributes_match(
+        ref, est, xp, device, ["alpha_", "best_score_", "cv_results_", *SPECTRAL]
+    )
 
     # (α = 0 and 1e-15 score alike to round-off: a scorer must not be left to break the tie)
-    scored = RidgeEigenCV(alphas=[0.0, 0.01, 1.0, 100.0], scoring="neg_mean_absolute_error",
-                          store_cv_results=True)
+    scored = RidgeEigenCV(
+        alphas=[0.0, 0.01, 1.0, 100.0], scoring="neg_mean_absolute_error", store_cv_results=True
+    )
     ref, est, _ = _fit_both(scored, X, y[:, 0], w, xp, device)
     assert est.alpha_ == ref.alpha_
     _assert_attributes_match(ref, est, xp, device, ["best_score_", "cv_results_", "coef_"])
@@ -227,11 +233,14 @@ def test_float32_input_gives_float32_outputs(combo):
     xp, device = _namespace(combo)
     X, y, w = _data(40, 6, seed=6)
     X32, y32 = X.astype(np.float32), y.astype(np.float32)
-    ref, est, X_xp = _fit_both(RidgeEigenCV(alphas=ALPHAS, store_cv_results=True), X32, y32, w, xp, device)
+    ref, est, X_xp = _fit_both(
+        RidgeEigenCV(alphas=ALPHAS, store_cv_results=True), X32, y32, w, xp, device
+    )
     assert est.coef_.dtype == xp.float32 and est.cv_results_.dtype == xp.float32
     assert est.alpha_ == ref.alpha_
-    _assert_attributes_match(ref, est, xp, device, ["coef_", "intercept_", "cv_results_"],
-                             rtol=1e-5, atol=1e-5)
+    _assert_attributes_match(
+        ref, est, xp, device, ["coef_", "intercept_", "cv_results_"], rtol=1e-5, atol=1e-5
+    )
     with config_context(array_api_dispatch=True):
         pred = est.predict(X_xp)
     assert pred.dtype == xp.float32
@@ -254,7 +263,8 @@ def test_float32_only_device_keeps_float32(monkeypatch):
     ref = RidgeEigenCV(alphas=alphas, store_cv_results=True).fit(X, y, sample_weight=w)
     with config_context(array_api_dispatch=True):
         est = RidgeEigenCV(alphas=alphas, store_cv_results=True).fit(
-            xp.asarray(X, dtype=xp.float32), xp.asarray(y, dtype=xp.float32),
+            xp.asarray(X, dtype=xp.float32),
+            xp.asarray(y, dtype=xp.float32),
             sample_weight=xp.asarray(w, dtype=xp.float32),
         )
     assert est.eigenvalues_.dtype == xp.float32 and est.eigenvectors_.dtype == xp.float32
@@ -272,8 +282,11 @@ def test_float32_only_device_keeps_float32(monkeypatch):
 
 def test_dispatch_with_numpy_input_is_bit_identical():
     X, y, w = _data(30, 5, n_targets=2, seed=8)
-    for model in [RidgeEigen(alpha=0.3), RidgeEigenCV(alphas=ALPHAS, store_cv_results=True),
-                  RidgeEigenCV(alphas=ALPHAS, cv=3)]:
+    for model in [
+        RidgeEigen(alpha=0.3),
+        RidgeEigenCV(alphas=ALPHAS, store_cv_results=True),
+        RidgeEigenCV(alphas=ALPHAS, cv=3),
+    ]:
         ref = sklearn.clone(model).fit(X, y, sample_weight=w)
         with config_context(array_api_dispatch=True):
             est = sklearn.clone(model).fit(X, y, sample_weight=w)
@@ -290,8 +303,9 @@ def test_mixed_inputs_follow_X():
     X, y, w = _data(30, 4, seed=9)
     ref = RidgeEigenCV(alphas=ALPHAS, cv=3).fit(X, y, sample_weight=w)
     with config_context(array_api_dispatch=True):
-        est = RidgeEigenCV(alphas=ALPHAS, cv=3).fit(xp.asarray(X, device=device), y.tolist(),
-                                                    sample_weight=w)
+        est = RidgeEigenCV(alphas=ALPHAS, cv=3).fit(
+            xp.asarray(X, device=device), y.tolist(), sample_weight=w
+        )
     _assert_attributes_match(ref, est, xp, device, ["coef_", "intercept_", "eigenvalues_"])
     # a number as sample_weight is not an array to move (scikit-learn's move_to rejects it)
     ref = RidgeEigen(alpha=1.0).fit(X, y, sample_weight=3.0)
@@ -308,7 +322,9 @@ def test_predict_in_another_namespace_raises():
     X, y, _ = _data(20, 3, seed=10)
     with config_context(array_api_dispatch=True):
         est = RidgeEigen().fit(xp.asarray(X), xp.asarray(y))
-        with pytest.raises(ValueError, match=r"RidgeEigen\.predict\(\) must use the same namespace"):
+        with pytest.raises(
+            ValueError, match=r"RidgeEigen\.predict\(\) must use the same namespace"
+        ):
             est.predict(X)
     numpy_fit = RidgeEigen().fit(X, y)
     with config_context(array_api_dispatch=True):
@@ -348,7 +364,6 @@ def test_array_api_tags():
         assert not other.__sklearn_tags__().array_api_support
 
 
-
 def test_move_estimator_to_numpy_moves_the_decomposition():
     """scikit-learn's move_estimator_to takes the fitted spectrum along: path() follows."""
     from sklearn.utils._array_api import move_estimator_to
@@ -358,7 +373,9 @@ def test_move_estimator_to_numpy_moves_the_decomposition():
     with config_context(array_api_dispatch=True):
         est = RidgeEigen(alpha=0.7).fit(xp.asarray(X, device=device), xp.asarray(y, device=device))
         moved = move_estimator_to(est, np, "cpu")
-    assert isinstance(moved.coef_, np.ndarray) and isinstance(moved._spectrum.eigenvalues, np.ndarray)
+    assert isinstance(moved.coef_, np.ndarray) and isinstance(
+        moved._spectrum.eigenvalues, np.ndarray
+    )
     assert moved is not est and not isinstance(est.coef_, np.ndarray)  # the original stays
     ref = RidgeEigen(alpha=0.7).fit(X, y)
     coefs, intercepts = moved.path([0.1, 0.7])
@@ -386,7 +403,10 @@ def test_guide_example_runs():
         (RidgeEigen(solver="lanczos"), "solver='lanczos' takes NumPy/SciPy arrays only"),
         (RidgeEigen(penalty_factor=np.array([1.0, 0.0, 2.0])), "penalty_factor is not supported"),
         (RidgeEigenCV(penalty_factor=np.array([1.0, 0.0, 2.0])), "penalty_factor is not supported"),
-        (RidgeEigenCV(cv=3, penalty_factor=np.array([1.0, 0.0, 2.0])), "penalty_factor is not supported"),
+        (
+            RidgeEigenCV(cv=3, penalty_factor=np.array([1.0, 0.0, 2.0])),
+            "penalty_factor is not supported",
+        ),
     ],
 )
 def test_numpy_only_options_raise_on_array_api_input(model, match):
@@ -409,7 +429,11 @@ def test_one_standard_error_rule_matches_numpy(combo, cv):
     model = RidgeEigenCV(alphas=alphas, cv=cv, selection="1se")
     ref, est, _ = _fit_both(model, X, y, w, xp, device)
     assert ref.alpha_1se_ > ref.alpha_min_  # the rule moves the choice
-    assert (est.alpha_, est.alpha_min_, est.alpha_1se_) == (ref.alpha_, ref.alpha_min_, ref.alpha_1se_)
+    assert (est.alpha_, est.alpha_min_, est.alpha_1se_) == (
+        ref.alpha_,
+        ref.alpha_min_,
+        ref.alpha_1se_,
+    )
     names = ["best_score_", "coef_"] + (["score_path_", "mse_path_"] if cv else [])
     _assert_attributes_match(ref, est, xp, device, names)
 
@@ -432,14 +456,20 @@ def test_auto_grid_and_per_target_kfold_under_array_api(combo):
     X = rng.standard_normal((40, 5))
     Y = X @ rng.standard_normal((5, 2)) + rng.standard_normal((40, 2)) * [0.5, 8.0]
     cv = KFold(4)
-    for params in ({"alphas": "auto"}, {"alphas": np.logspace(-3, 4, 12), "cv": cv,
-                                         "alpha_per_target": True}):
+    for params in (
+        {"alphas": "auto"},
+        {"alphas": np.logspace(-3, 4, 12), "cv": cv, "alpha_per_target": True},
+    ):
         ref = RidgeEigenCV(**params).fit(X, Y)
         with config_context(array_api_dispatch=True):
-            ours = RidgeEigenCV(**params).fit(xp.asarray(X, device=device),
-                                              xp.asarray(Y, device=device))
+            ours = RidgeEigenCV(**params).fit(
+                xp.asarray(X, device=device), xp.asarray(Y, device=device)
+            )
         _assert_in_namespace(ours.alphas_, xp, device)
         assert_allclose(_to_numpy(ours.alphas_), ref.alphas_, rtol=1e-10)
-        assert_allclose(np.asarray(_to_numpy(ours.alpha_) if hasattr(ours.alpha_, "shape")
-                                   else ours.alpha_), ref.alpha_, rtol=1e-12)
+        assert_allclose(
+            np.asarray(_to_numpy(ours.alpha_) if hasattr(ours.alpha_, "shape") else ours.alpha_),
+            ref.alpha_,
+            rtol=1e-12,
+        )
         assert_allclose(_to_numpy(ours.coef_), ref.coef_, rtol=1e-9)

@@ -16,9 +16,16 @@ ALPHAS = np.logspace(-3, 3, 13)
 
 
 def _data(n_classes=3, n=90, d=6, seed=0, labels=None):
-    X, y = make_classification(n_samples=n, n_features=d, n_informative=4, n_redundant=0,
-                               n_classes=n_classes, n_clusters_per_class=1, flip_y=0.1,
-                               random_state=seed)
+    X, y = make_classification(
+        n_samples=n,
+        n_features=d,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        flip_y=0.1,
+        random_state=seed,
+    )
     X = X + np.arange(d)  # off-centre: the intercept matters
     if labels is not None:
         y = np.asarray(labels)[y]
@@ -34,8 +41,9 @@ def _assert_same_fit(ours, ref, X, rtol=1e-9):
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=1e-10)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=rtol, atol=1e-10)
     np.testing.assert_array_equal(ours.classes_, ref.classes_)
-    np.testing.assert_allclose(ours.decision_function(X), ref.decision_function(X),
-                               rtol=rtol, atol=1e-9)
+    np.testing.assert_allclose(
+        ours.decision_function(X), ref.decision_function(X), rtol=rtol, atol=1e-9
+    )
     np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
 
 
@@ -146,8 +154,13 @@ def test_cv_loo_binary_scorer_is_brute_force_leave_one_out():
     ours.fit(X, y)
     brute = []
     for alpha in alphas:
-        hits = [RidgeClassifier(alpha=alpha).fit(np.delete(X, i, 0), np.delete(y, i))
-                .predict(X[i:i + 1])[0] == y[i] for i in range(len(y))]
+        hits = [
+            RidgeClassifier(alpha=alpha)
+            .fit(np.delete(X, i, 0), np.delete(y, i))
+            .predict(X[i : i + 1])[0]
+            == y[i]
+            for i in range(len(y))
+        ]
         brute.append(np.mean(hits))
     assert ours.best_score_ == pytest.approx(max(brute), rel=1e-12)
     assert ours.alpha_ == alphas[int(np.argmax(brute))]

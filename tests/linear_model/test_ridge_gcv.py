@@ -44,8 +44,9 @@ def test_gcv_equals_dense_hat_matrix(weighted, fit_intercept, shape):
     X, y, sw = _data(*shape)
     sw = sw if weighted else None
     alphas = np.logspace(-2, 3, 9)
-    model = RidgeEigenCV(alphas=alphas, cv="gcv", store_cv_results=True,
-                         fit_intercept=fit_intercept).fit(X, y, sample_weight=sw)
+    model = RidgeEigenCV(
+        alphas=alphas, cv="gcv", store_cv_results=True, fit_intercept=fit_intercept
+    ).fit(X, y, sample_weight=sw)
     ref = _gcv_brute_force(X, y, alphas, sw, fit_intercept)[:, 0]
     # (p > n: the dense n − tr S at small α loses digits to cancellation, not ours)
     rtol = 1e-9 if shape[0] > shape[1] else 1e-7
@@ -61,8 +62,9 @@ def test_gcv_with_penalty_factor_equals_dense_hat_matrix():
     X, y, sw = _data(30, 5)
     factor = np.array([0.0, 1.0, 2.0, 0.5, 1.0])
     alphas = np.logspace(-2, 2, 7)
-    model = RidgeEigenCV(alphas=alphas, cv="gcv", store_cv_results=True,
-                         penalty_factor=factor).fit(X, y, sample_weight=sw)
+    model = RidgeEigenCV(alphas=alphas, cv="gcv", store_cv_results=True, penalty_factor=factor).fit(
+        X, y, sample_weight=sw
+    )
     ref = _gcv_brute_force(X, y, alphas, sw, True, factor)[:, 0]
     np.testing.assert_allclose(model.cv_results_, ref, rtol=1e-9)
 
@@ -72,7 +74,8 @@ def test_gcv_invariant_to_a_common_weight_scale():
     alphas = np.logspace(-2, 3, 9)
     a = RidgeEigenCV(alphas=alphas, cv="gcv", store_cv_results=True).fit(X, y, sample_weight=sw)
     b = RidgeEigenCV(alphas=alphas * 10, cv="gcv", store_cv_results=True).fit(
-        X, y, sample_weight=10 * sw)  # α in the weights' units: α·c on weights·c
+        X, y, sample_weight=10 * sw
+    )  # α in the weights' units: α·c on weights·c
     np.testing.assert_allclose(a.cv_results_, b.cv_results_, rtol=1e-10)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10)
 
@@ -120,7 +123,9 @@ def test_gcv_sparse_equals_dense():
     alphas = np.logspace(-2, 3, 9)
     dense = RidgeEigenCV(alphas=alphas, cv="gcv", store_cv_results=True).fit(X, y, sample_weight=sw)
     Xs = sp.csr_matrix(X)
-    sparse = RidgeEigenCV(alphas=alphas, cv="gcv", store_cv_results=True).fit(Xs, y, sample_weight=sw)
+    sparse = RidgeEigenCV(alphas=alphas, cv="gcv", store_cv_results=True).fit(
+        Xs, y, sample_weight=sw
+    )
     np.testing.assert_allclose(sparse.cv_results_, dense.cv_results_, rtol=1e-8)
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-8)
 
@@ -174,12 +179,14 @@ def test_kfold_per_target_equals_per_column_fits():
     cv = KFold(5, shuffle=True, random_state=0)
     for scoring in (None, "neg_mean_squared_error"):
         per = RidgeEigenCV(alphas=alphas, cv=cv, alpha_per_target=True, scoring=scoring).fit(
-            X, Y, sample_weight=sw)
+            X, Y, sample_weight=sw
+        )
         assert per.score_path_.shape == (15, 5, 3)
         assert per.alpha_.shape == (3,)
         for j in range(3):
             single = RidgeEigenCV(alphas=alphas, cv=cv, scoring=scoring).fit(
-                X, Y[:, j], sample_weight=sw)
+                X, Y[:, j], sample_weight=sw
+            )
             assert per.alpha_[j] == single.alpha_
             assert per.best_score_[j] == pytest.approx(single.best_score_, rel=1e-10)
             np.testing.assert_allclose(per.score_path_[:, :, j], single.score_path_, rtol=1e-10)

@@ -42,7 +42,8 @@ def test_criteria_equal_direct_formulas(criterion, weighted, fit_intercept):
     sw = sw if weighted else None
     alphas = np.logspace(-2, 4, 13)
     model = RidgeEigenIC(alphas, criterion=criterion, fit_intercept=fit_intercept).fit(
-        X, y, sample_weight=sw)
+        X, y, sample_weight=sw
+    )
     rss, dof = _direct(X, y, alphas, sw, fit_intercept)
     n = len(y)
     k = 2.0 if criterion == "aic" else math.log(n)
@@ -63,8 +64,9 @@ def test_known_noise_variance_and_penalty_factor(criterion):
     X, y, sw = _data(seed=2)
     factor = np.array([0.0, 1.0, 3.0, 1.0, 0.5, 1.0])
     alphas = np.logspace(-2, 4, 13)
-    model = RidgeEigenIC(alphas, criterion=criterion, noise_variance=0.7,
-                         penalty_factor=factor).fit(X, y, sample_weight=sw)
+    model = RidgeEigenIC(
+        alphas, criterion=criterion, noise_variance=0.7, penalty_factor=factor
+    ).fit(X, y, sample_weight=sw)
     rss, dof = _direct(X, y, alphas, sw, True, factor)
     k = 2.0 if criterion == "aic" else math.log(len(y))
     np.testing.assert_allclose(model.criterion_, rss / 0.7 + k * dof, rtol=1e-10)
@@ -128,7 +130,9 @@ def test_sparse_equals_dense_and_edge_warning():
     np.testing.assert_allclose(sparse.criterion_, dense.criterion_, rtol=1e-9)
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-8)
     with pytest.warns(UserWarning, match="RidgeEigenIC: the selected alpha is the largest"):
-        RidgeEigenIC([1e-4, 1e-3]).fit(X, 0 * X[:, 0] + np.random.default_rng(0).standard_normal(60))
+        RidgeEigenIC([1e-4, 1e-3]).fit(
+            X, 0 * X[:, 0] + np.random.default_rng(0).standard_normal(60)
+        )
 
 
 def test_bad_input():

@@ -82,12 +82,15 @@ def _shape_cases():
         (RidgeEigen(alpha=0.5, fit_intercept=False), Ridge(alpha=0.5, fit_intercept=False)),
         (RidgeEigenCV(alphas=[0.1, 1.0, 10.0]), RidgeCV(alphas=[0.1, 1.0, 10.0])),
         (RidgeEigenCV(alphas=[0.1, 1.0, 10.0], cv=3), RidgeCV(alphas=[0.1, 1.0, 10.0], cv=3)),
-        (RidgeEigenCV(alphas=[0.1, 1.0], alpha_per_target=True),
-         RidgeCV(alphas=[0.1, 1.0], alpha_per_target=True)),
-        (NoisyInputRegressor(method="marginalize", noise_std=0.1),
-         Ridge(alpha=0.1**2 * 40)),
-        (NoisyInputRegressor(LinearRegression(), method="marginalize", noise_std=0.1),
-         Ridge(alpha=0.1**2 * 40)),
+        (
+            RidgeEigenCV(alphas=[0.1, 1.0], alpha_per_target=True),
+            RidgeCV(alphas=[0.1, 1.0], alpha_per_target=True),
+        ),
+        (NoisyInputRegressor(method="marginalize", noise_std=0.1), Ridge(alpha=0.1**2 * 40)),
+        (
+            NoisyInputRegressor(LinearRegression(), method="marginalize", noise_std=0.1),
+            Ridge(alpha=0.1**2 * 40),
+        ),
     ]
 
 
@@ -141,7 +144,7 @@ def _one_se_by_hand(alphas, fold_scores):
     mean = fold_scores.mean(axis=1)
     sem = fold_scores.std(axis=1, ddof=1) / np.sqrt(fold_scores.shape[1])
     best = int(np.argmax(mean))
-    ok = [a for a, m in zip(alphas, mean) if m >= mean[best] - sem[best]]
+    ok = [a for a, m in zip(alphas, mean, strict=False) if m >= mean[best] - sem[best]]
     return alphas[best], max(ok)
 
 
@@ -149,13 +152,24 @@ def test_kfold_one_se_against_hand_computation():
     X, y = _data(80, 8, seed=1)
     sw = np.random.default_rng(2).uniform(0.5, 2.0, 80)
     folds = KFold(5, shuffle=True, random_state=0)
-    model = RidgeEigenCV(alphas=ALPHAS, cv=folds, scoring="neg_mean_squared_error",
-                         selection="1se").fit(X, y, sample_weight=sw)
+    model = RidgeEigenCV(
+        alphas=ALPHAS, cv=folds, scoring="neg_mean_squared_error", selection="1se"
+    ).fit(X, y, sample_weight=sw)
     # per-fold errors, independently: scikit-learn's Ridge refitted on each fold; the
     # held-out scores are weighted, as GridSearchCV weights RidgeCV's (scikit-learn 1.9)
-    wmse = np.array([[np.average((Ridge(alpha=a).fit(X[tr], y[tr], sample_weight=sw[tr]).predict(X[te])
-                                  - y[te]) ** 2, weights=sw[te]) for tr, te in folds.split(X)]
-                     for a in ALPHAS])
+    wmse = np.array(
+        [
+            [
+                np.average(
+                    (Ridge(alpha=a).fit(X[tr], y[tr], sample_weight=sw[tr]).predict(X[te]) - y[te])
+                    ** 2,
+                    weights=sw[te],
+                )
+                for tr, te in folds.split(X)
+            ]
+            for a in ALPHAS
+        ]
+    )
     mse = wmse
     np.testing.assert_allclose(-model.score_path_, mse, rtol=1e-8)
     ref = RidgeCV(alphas=ALPHAS, cv=folds, scoring="neg_mean_squared_error").fit(X, y, sw)
@@ -167,11 +181,13 @@ def test_kfold_one_se_against_hand_computation():
     assert alpha_1se > alpha_min  # the rule did something on these data
     j = list(ALPHAS).index(alpha_1se)
     assert model.best_score_ == pytest.approx(-mse[j].mean(), rel=1e-9)
-    np.testing.assert_allclose(model.coef_, Ridge(alpha=alpha_1se).fit(X, y, sample_weight=sw).coef_,
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        model.coef_, Ridge(alpha=alpha_1se).fit(X, y, sample_weight=sw).coef_, rtol=1e-8
+    )
     # selection='min' picks the minimum from the same folds; the default scorer is R²
     model_min = RidgeEigenCV(alphas=ALPHAS, cv=folds, scoring="neg_mean_squared_error").fit(
-        X, y, sample_weight=sw)
+        X, y, sample_weight=sw
+    )
     assert model_min.alpha_ == alpha_min and model_min.alpha_1se_ == alpha_1se
     r2 = RidgeEigenCV(alphas=ALPHAS, cv=folds, selection="1se").fit(X, y)
     ref = RidgeCV(alphas=ALPHAS, cv=folds).fit(X, y)
@@ -184,7 +200,8 @@ def test_loo_one_se_uses_per_sample_errors(weighted):
     X, y = _data(60, 8, seed=3)
     sw = np.random.default_rng(4).uniform(0.5, 2.0, 60) if weighted else None
     model = RidgeEigenCV(alphas=ALPHAS, selection="1se", store_cv_results=True).fit(
-        X, y, sample_weight=sw)
+        X, y, sample_weight=sw
+    )
     # the n leave-one-out "folds": per-sample errors wₖeₖ², checked against RidgeCV's
     ref = RidgeCV(alphas=ALPHAS, store_cv_results=True).fit(X, y, sample_weight=sw)
     np.testing.assert_allclose(model.cv_results_, ref.cv_results_, rtol=1e-8)
@@ -198,13 +215,15 @@ def test_loo_one_se_uses_per_sample_errors(weighted):
 def test_loo_one_se_per_target_and_multi_target():
     X, y = _data(60, 8, seed=5, n_targets=2)
     y[:, 1] = 0.3 * y[:, 1] + 5 * np.random.default_rng(0).standard_normal(60)
-    model = RidgeEigenCV(alphas=ALPHAS, alpha_per_target=True, selection="1se",
-                         store_cv_results=True).fit(X, y)
+    model = RidgeEigenCV(
+        alphas=ALPHAS, alpha_per_target=True, selection="1se", store_cv_results=True
+    ).fit(X, y)
     for t in range(2):
         alpha_min, alpha_1se = _one_se_by_hand(ALPHAS, -model.cv_results_[:, t, :].T)
         assert model.alpha_min_[t] == alpha_min and model.alpha_1se_[t] == alpha_1se
-        np.testing.assert_allclose(model.coef_[t], Ridge(alpha=alpha_1se).fit(X, y[:, t]).coef_,
-                                   rtol=1e-8)
+        np.testing.assert_allclose(
+            model.coef_[t], Ridge(alpha=alpha_1se).fit(X, y[:, t]).coef_, rtol=1e-8
+        )
     joint = RidgeEigenCV(alphas=ALPHAS, selection="1se", store_cv_results=True).fit(X, y)
     per_sample = joint.cv_results_.mean(axis=1)  # (n, m): mean over targets per sample
     assert joint.alpha_1se_ == _one_se_by_hand(ALPHAS, -per_sample.T)[1]
@@ -232,8 +251,10 @@ def test_dask_loo_one_se_equals_in_memory():
     sw = np.random.default_rng(4).uniform(0.5, 2.0, 60)
     with dask.config.set(scheduler="synchronous"):
         model = RidgeEigenCV(alphas=ALPHAS, selection="1se").fit(
-            da.from_array(X, chunks=(16, 8)), da.from_array(y, chunks=16),
-            sample_weight=da.from_array(sw, chunks=16))
+            da.from_array(X, chunks=(16, 8)),
+            da.from_array(y, chunks=16),
+            sample_weight=da.from_array(sw, chunks=16),
+        )
     ref = RidgeEigenCV(alphas=ALPHAS, selection="1se").fit(X, y, sample_weight=sw)
     assert model.alpha_min_ == ref.alpha_min_ and model.alpha_1se_ == ref.alpha_1se_
     assert model.best_score_ == pytest.approx(ref.best_score_, rel=1e-9)
@@ -247,13 +268,16 @@ def test_array_alpha_gives_each_target_its_alpha_as_ridge():
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-9)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-9)
     for j in range(3):
-        np.testing.assert_allclose(ours.coef_[j], RidgeEigen(alpha=alpha[j]).fit(X, y[:, j]).coef_,
-                                   rtol=1e-10)
+        np.testing.assert_allclose(
+            ours.coef_[j], RidgeEigen(alpha=alpha[j]).fit(X, y[:, j]).coef_, rtol=1e-10
+        )
     assert ours.shrinkage_.shape == (3, 5) and ours.effective_dof_.shape == (3,)
     assert np.all(np.diff(ours.effective_dof_) < 0)  # more shrinkage, fewer dof
     one = RidgeEigen(alpha=np.array([10.0])).fit(X, y)  # size 1: the same α for all
     np.testing.assert_allclose(one.coef_, RidgeEigen(alpha=10.0).fit(X, y).coef_, rtol=1e-12)
-    with pytest.raises(ValueError, match="Number of targets and number of penalties do not correspond: 2 != 3"):
+    with pytest.raises(
+        ValueError, match="Number of targets and number of penalties do not correspond: 2 != 3"
+    ):
         RidgeEigen(alpha=np.array([1.0, 2.0])).fit(X, y)
     model = RidgeEigen(alpha=np.array([1.0, -2.0, 3.0]))
     with pytest.raises(ValueError, match="alpha must be finite and >= 0"):

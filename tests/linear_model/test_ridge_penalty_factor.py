@@ -32,7 +32,9 @@ def _closed_form(X, y, alpha, p, sw=None, fit_intercept=True):
     else:
         xm, ym = np.zeros(X.shape[1]), np.zeros(Y.shape[1])
     Xc, Yc = X - xm, Y - ym
-    coef = np.linalg.solve(Xc.T @ (w[:, None] * Xc) + alpha * np.diag(p), Xc.T @ (w[:, None] * Yc)).T
+    coef = np.linalg.solve(
+        Xc.T @ (w[:, None] * Xc) + alpha * np.diag(p), Xc.T @ (w[:, None] * Yc)
+    ).T
     intercept = ym - coef @ xm
     if y.ndim == 1:
         return coef[0], intercept[0]
@@ -58,8 +60,9 @@ def test_matches_closed_form(weighted, fit_intercept, p):
             assert model.intercept_ == pytest.approx(intercept, rel=1e-10)
         else:
             assert model.intercept_ == 0.0
-        np.testing.assert_allclose(model.predict(X), X @ coef + (intercept if fit_intercept else 0),
-                                   rtol=1e-10)
+        np.testing.assert_allclose(
+            model.predict(X), X @ coef + (intercept if fit_intercept else 0), rtol=1e-10
+        )
 
 
 def test_matches_closed_form_multitarget_and_wide():
@@ -154,7 +157,7 @@ def test_path_equals_fits_at_each_alpha():
     model = RidgeEigen(penalty_factor=P_MIXED).fit(X, y, sample_weight=sw)
     coefs, intercepts = model.path(alphas)
     assert coefs.shape == (4, 2, 6) and intercepts.shape == (4, 2)
-    for a, c, b in zip(alphas, coefs, intercepts):
+    for a, c, b in zip(alphas, coefs, intercepts, strict=False):
         coef, intercept = _closed_form(X, y, a, P_MIXED, sw)
         np.testing.assert_allclose(c, coef, rtol=1e-9, atol=1e-11)
         np.testing.assert_allclose(b, intercept, rtol=1e-10)
@@ -196,8 +199,9 @@ def test_loo_without_intercept_equals_brute_force():
     X, y, _ = _data(25, 5, seed=4)
     p = np.array([0.0, 1.0, 3.0, 0.5, 2.0])
     alphas = np.array([0.5, 8.0])
-    model = RidgeEigenCV(alphas=alphas, penalty_factor=p, fit_intercept=False,
-                         store_cv_results=True).fit(X, y)
+    model = RidgeEigenCV(
+        alphas=alphas, penalty_factor=p, fit_intercept=False, store_cv_results=True
+    ).fit(X, y)
     expected = _brute_force_loo(X, y, alphas, p, fit_intercept=False)
     np.testing.assert_allclose(model.cv_results_, expected, rtol=1e-8)
 
@@ -206,8 +210,9 @@ def test_kfold_with_factors_equals_refits_per_fold():
     X, y, sw = _data(50, 6, seed=9)
     alphas = np.array([0.1, 3.0, 50.0])
     folds = KFold(5, shuffle=True, random_state=0)
-    model = RidgeEigenCV(alphas=alphas, cv=folds, penalty_factor=P_MIXED,
-                         scoring="neg_mean_squared_error").fit(X, y, sample_weight=sw)
+    model = RidgeEigenCV(
+        alphas=alphas, cv=folds, penalty_factor=P_MIXED, scoring="neg_mean_squared_error"
+    ).fit(X, y, sample_weight=sw)
     expected = np.zeros((3, 5))
     for f, (train, test) in enumerate(folds.split(X)):
         for j, a in enumerate(alphas):
@@ -239,14 +244,22 @@ def test_dask_fit_and_loo_equal_in_memory():
 
     X, y, sw = _data(48, 6, seed=13)
     alphas = np.array([0.1, 2.0, 30.0])
-    dX, dy, dw = da.from_array(X, chunks=(13, 6)), da.from_array(y, chunks=13), da.from_array(sw, chunks=13)
+    dX, dy, dw = (
+        da.from_array(X, chunks=(13, 6)),
+        da.from_array(y, chunks=13),
+        da.from_array(sw, chunks=13),
+    )
     with dask.config.set(scheduler="synchronous"):
         ridge = RidgeEigen(alpha=2.0, penalty_factor=P_MIXED).fit(dX, dy, sample_weight=dw)
-        cv = RidgeEigenCV(alphas=alphas, penalty_factor=P_MIXED, selection="1se").fit(dX, dy, sample_weight=dw)
+        cv = RidgeEigenCV(alphas=alphas, penalty_factor=P_MIXED, selection="1se").fit(
+            dX, dy, sample_weight=dw
+        )
     coef, intercept = _closed_form(X, y, 2.0, P_MIXED, sw)
     np.testing.assert_allclose(ridge.coef_, coef, rtol=1e-9)
     assert ridge.intercept_ == pytest.approx(intercept, rel=1e-9)
-    ref = RidgeEigenCV(alphas=alphas, penalty_factor=P_MIXED, selection="1se").fit(X, y, sample_weight=sw)
+    ref = RidgeEigenCV(alphas=alphas, penalty_factor=P_MIXED, selection="1se").fit(
+        X, y, sample_weight=sw
+    )
     assert cv.alpha_min_ == ref.alpha_min_ and cv.alpha_1se_ == ref.alpha_1se_
     assert cv.best_score_ == pytest.approx(ref.best_score_, rel=1e-9)
     np.testing.assert_allclose(cv.coef_, ref.coef_, rtol=1e-9)
@@ -314,9 +327,15 @@ def test_sparse_input_equals_dense_without_densifying(shape, container):
                 break
             coef, intercept = _closed_form(X, y, a, p, w)
             np.testing.assert_allclose(coefs[j], coef, rtol=1e-8, atol=1e-10)
-            np.testing.assert_allclose(sparse_spec.intercept(coefs[j]), intercept, rtol=1e-8, atol=1e-10)
-        np.testing.assert_allclose(sparse_spec.loo_residuals(alphas), dense_spec.loo_residuals(alphas),
-                                   rtol=1e-7, atol=1e-10)
+            np.testing.assert_allclose(
+                sparse_spec.intercept(coefs[j]), intercept, rtol=1e-8, atol=1e-10
+            )
+        np.testing.assert_allclose(
+            sparse_spec.loo_residuals(alphas),
+            dense_spec.loo_residuals(alphas),
+            rtol=1e-7,
+            atol=1e-10,
+        )
 
 
 def test_memory_cache_keys_on_the_factors(tmp_path):
@@ -335,8 +354,9 @@ def test_noisy_input_marginalize_refuses_factors_instead_of_mixing_them_up():
     noisy = NoisyInputRegressor(RidgeEigen(alpha=1.0, penalty_factor=P_MIXED), method="marginalize")
     with pytest.raises(ValueError, match="no penalty_factor"):
         noisy.fit(X, y)
-    augmented = NoisyInputRegressor(RidgeEigen(alpha=1.0, penalty_factor=P_MIXED), n_copies=3,
-                                    noise_std=0.0, random_state=0).fit(X, y)
+    augmented = NoisyInputRegressor(
+        RidgeEigen(alpha=1.0, penalty_factor=P_MIXED), n_copies=3, noise_std=0.0, random_state=0
+    ).fit(X, y)
     # zero noise: three copies of the data, so the penalty is relatively three times weaker
     np.testing.assert_allclose(augmented.coef_, _closed_form(X, y, 1.0 / 3, P_MIXED)[0], rtol=1e-8)
 

@@ -3,8 +3,6 @@
 import warnings
 
 import numpy as np
-
-import skreg._config
 import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
@@ -15,6 +13,7 @@ from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
+import skreg._config
 import skreg._data._sparse
 from skreg import RidgeEigen, RidgeEigenCV
 from skreg.theory import ridge_spectral_solution
@@ -34,8 +33,11 @@ def _problem(n, d, n_targets=None, seed=0, density=0.25):
     X.data = rng.uniform(0.5, 3.0, X.nnz)  # positive counts-like values: nonzero means
     w_true = rng.standard_normal(d)
     shape = (n,) if n_targets is None else (n, n_targets)
-    y = np.asarray(X @ w_true).reshape(n, -1)[:, 0] if n_targets is None else \
-        np.asarray(X @ rng.standard_normal((d, n_targets)))
+    y = (
+        np.asarray(X @ w_true).reshape(n, -1)[:, 0]
+        if n_targets is None
+        else np.asarray(X @ rng.standard_normal((d, n_targets)))
+    )
     return X, y + rng.standard_normal(shape) + 2.0, rng.uniform(0.2, 3.0, n)
 
 
@@ -64,12 +66,13 @@ def test_sparse_fit_equals_dense_fit(fmt, shape, weighted, fit_intercept):
     assert ours.solver_ == "eigen"
     assert_allclose(ours.coef_, dense.coef_, rtol=1e-10, atol=1e-12 * np.abs(dense.coef_).max())
     assert_allclose(ours.intercept_, dense.intercept_, rtol=1e-10)
-    assert_allclose(ours.eigenvalues_[: 20], dense.eigenvalues_[: 20], rtol=1e-10)
+    assert_allclose(ours.eigenvalues_[:20], dense.eigenvalues_[:20], rtol=1e-10)
     assert_allclose(ours.predict(Xs), dense.predict(X.toarray()), rtol=1e-10)
     assert ours.score(Xs, y, sample_weight=sw) == pytest.approx(
-        dense.score(X.toarray(), y, sample_weight=sw), rel=1e-10)
+        dense.score(X.toarray(), y, sample_weight=sw), rel=1e-10
+    )
     alphas = np.logspace(-2, 2, 5)
-    for a, b in zip(ours.path(alphas), dense.path(alphas)):
+    for a, b in zip(ours.path(alphas), dense.path(alphas), strict=False):
         assert_allclose(a, b, rtol=1e-9, atol=1e-11 * np.abs(b).max())
     assert_allclose(Xs.data, data_before)  # input untouched
     assert type(Xs) is FORMATS[fmt]
@@ -150,6 +153,7 @@ def no_densify(monkeypatch):
             if self.shape in shapes:
                 raise AssertionError(f"X of shape {self.shape} was densified")
             return method(self, *args, **kwargs)
+
         return wrapped
 
     for cls in SPARSE_CLASSES:
@@ -178,8 +182,9 @@ def test_huge_sparse_X_fits_by_lanczos():
     """X of shape (10⁶, 10⁵) with 3,000 nonzeros: its dense form would need 800 GB."""
     rng = np.random.default_rng(9)
     n, d, nnz = 10**6, 10**5, 3000
-    X = sparse.csr_matrix((rng.uniform(1, 2, nnz), (rng.integers(0, n, nnz), rng.integers(0, d, nnz))),
-                          shape=(n, d))
+    X = sparse.csr_matrix(
+        (rng.uniform(1, 2, nnz), (rng.integers(0, n, nnz), rng.integers(0, d, nnz))), shape=(n, d)
+    )
     y = np.asarray(X @ rng.standard_normal(d)) + 0.01 * rng.standard_normal(n)
     model = RidgeEigen(alpha=1.0).fit(X, y)  # 'auto': the 10⁵ × 10⁵ Gram is over budget
     assert model.solver_ == "lanczos"
@@ -233,17 +238,22 @@ def test_lanczos_path_within_tol_of_eigen(shape, weighted, fit_intercept):
     lan = RidgeEigen(alpha=alphas[0], solver="lanczos", fit_intercept=fit_intercept).fit(X, y, sw)
     ex = RidgeEigen(alpha=alphas[0], solver="eigen", fit_intercept=fit_intercept).fit(X, y, sw)
     assert lan.solver_ == "lanczos" and 1 <= lan.n_iter_ <= min(shape)
-    assert lan.eigenvalues_.shape == (lan.n_iter_,) and lan.eigenvectors_.shape == (shape[1], lan.n_iter_)
+    assert lan.eigenvalues_.shape == (lan.n_iter_,) and lan.eigenvectors_.shape == (
+        shape[1],
+        lan.n_iter_,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # every α ≥ fit α is served
         coefs, intercepts = lan.path(alphas)
     coefs_ex, intercepts_ex = ex.path(alphas)
-    for a, c in zip(alphas, coefs):
-        assert _normal_residual(X, y, sw if fit_intercept else None, c, a) <= 1e-6 or not fit_intercept
+    for a, c in zip(alphas, coefs, strict=False):
+        assert (
+            _normal_residual(X, y, sw if fit_intercept else None, c, a) <= 1e-6 or not fit_intercept
+        )
     if not fit_intercept:  # residual in the uncentred problem
         Xd = X.toarray() * (1.0 if sw is None else np.sqrt(sw)[:, None])
         yd = y * (1.0 if sw is None else np.sqrt(sw))
-        for a, c in zip(alphas, coefs):
+        for a, c in zip(alphas, coefs, strict=False):
             r = Xd.T @ (yd - Xd @ c) - a * c
             assert np.linalg.norm(r) <= 1e-6 * np.linalg.norm(Xd.T @ yd)
     scale = np.abs(coefs_ex).max()

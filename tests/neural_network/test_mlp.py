@@ -112,11 +112,17 @@ def test_output_gradients_match_finite_differences():
 def test_same_init_and_adam_as_scikit_learn_full_batch():
     """Same seed, same Glorot init, same Adam: identical to scikit-learn's MLP."""
     X, y = _overfit_data(40)
-    kw = dict(hidden_layer_sizes=(8,), activation="tanh", learning_rate_init=0.01,
-              max_iter=30, tol=0.0, random_state=0)
+    kw = dict(
+        hidden_layer_sizes=(8,),
+        activation="tanh",
+        learning_rate_init=0.01,
+        max_iter=30,
+        tol=0.0,
+        random_state=0,
+    )
     ours = MLPRegressor(**kw).fit(X, y)
     ref = SkMLPRegressor(**kw).fit(X, y)
-    for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_):
+    for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_, strict=False):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-10)
 
@@ -125,8 +131,15 @@ def test_same_init_and_adam_as_scikit_learn_full_batch():
 def test_huge_alpha_zeroes_weights_but_not_the_intercept():
     X, y = _regression_data()
     # α/n = 10 dominates the data's curvature: the origin of the weights attracts
-    model = MLPRegressor((8,), alpha=1e3, solver="gd", learning_rate_init=0.05, max_iter=3000,
-                         tol=0.0, random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (8,),
+        alpha=1e3,
+        solver="gd",
+        learning_rate_init=0.05,
+        max_iter=3000,
+        tol=0.0,
+        random_state=0,
+    ).fit(X, y)
     assert max(np.abs(W).max() for W in model.coefs_) < 1e-6
     pred = model.predict(X)
     assert pred.std() < 1e-8
@@ -137,8 +150,14 @@ def test_per_layer_alpha_shrinks_only_its_layer():
     X, y = _regression_data()
     norms = {}
     for key, alpha in {"none": [0.0, 0.0], "first": [30.0, 0.0], "last": [0.0, 30.0]}.items():
-        model = MLPRegressor((16,), activation="tanh", alpha=alpha, learning_rate_init=0.01,
-                             max_iter=300, random_state=0).fit(X, y)
+        model = MLPRegressor(
+            (16,),
+            activation="tanh",
+            alpha=alpha,
+            learning_rate_init=0.01,
+            max_iter=300,
+            random_state=0,
+        ).fit(X, y)
         norms[key] = [np.linalg.norm(W) for W in model.coefs_]
     assert norms["first"][0] < 0.5 * norms["none"][0]  # penalized layer shrinks
     assert norms["first"][1] > norms["none"][1]  # the other one does not
@@ -159,8 +178,9 @@ def test_linear_case_is_ridge(alpha):
     """hidden_layer_sizes=(), squared error, full batch: the lecture's ridge, same α."""
     X, y = _regression_data()
     ridge = RidgeEigen(alpha=alpha).fit(X, y)
-    model = MLPRegressor((), alpha=alpha, solver="gd", learning_rate_init=0.2, max_iter=3000,
-                         tol=0.0, random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (), alpha=alpha, solver="gd", learning_rate_init=0.2, max_iter=3000, tol=0.0, random_state=0
+    ).fit(X, y)
     np.testing.assert_allclose(model.coefs_[0][:, 0], ridge.coef_, atol=1e-8)
     assert model.intercepts_[0][0] == pytest.approx(ridge.intercept_, abs=1e-8)
     np.testing.assert_allclose(model.predict(X), ridge.predict(X), atol=1e-8)
@@ -171,8 +191,16 @@ def test_linear_classifier_is_multinomial_logistic_regression():
     X, y = make_blobs(150, 2, centers=3, cluster_std=2.0, random_state=0)
     X = (X - X.mean(0)) / X.std(0)
     ref = LogisticRegression(C=0.5, tol=1e-12, max_iter=10_000).fit(X, y)
-    clf = MLPClassifier((), alpha=2.0, solver="gd", learning_rate_init=1.0, max_iter=5000,
-                        tol=0.0, n_iter_no_change=5000, random_state=0).fit(X, y)
+    clf = MLPClassifier(
+        (),
+        alpha=2.0,
+        solver="gd",
+        learning_rate_init=1.0,
+        max_iter=5000,
+        tol=0.0,
+        n_iter_no_change=5000,
+        random_state=0,
+    ).fit(X, y)
     np.testing.assert_allclose(clf.coefs_[0].T, ref.coef_, atol=1e-5)
     np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba(X), atol=1e-6)
 
@@ -180,9 +208,13 @@ def test_linear_classifier_is_multinomial_logistic_regression():
 # ---------------------------------------------------------------- noise
 def test_weight_noise_is_reproducible_and_seeded():
     X, y = _overfit_data()
-    fits = [MLPRegressor((16,), weight_noise=0.05, input_noise=0.1, max_iter=40,
-                         random_state=s).fit(X, y) for s in (3, 3, 4)]
-    for a, b in zip(fits[0].coefs_, fits[1].coefs_):
+    fits = [
+        MLPRegressor((16,), weight_noise=0.05, input_noise=0.1, max_iter=40, random_state=s).fit(
+            X, y
+        )
+        for s in (3, 3, 4)
+    ]
+    for a, b in zip(fits[0].coefs_, fits[1].coefs_, strict=False):
         np.testing.assert_array_equal(a, b)
     assert not np.allclose(fits[0].coefs_[0], fits[2].coefs_[0])
 
@@ -192,9 +224,16 @@ def test_weight_noise_regularizes_an_overfitting_net():
     X, y = _overfit_data(15)
     out = {}
     for wn in (0.0, 0.1):
-        model = MLPRegressor((64, 64), alpha=0.0, weight_noise=wn, learning_rate_init=0.01,
-                             max_iter=1500, tol=0.0, n_iter_no_change=10**6,
-                             random_state=0).fit(X, y)
+        model = MLPRegressor(
+            (64, 64),
+            alpha=0.0,
+            weight_noise=wn,
+            learning_rate_init=0.01,
+            max_iter=1500,
+            tol=0.0,
+            n_iter_no_change=10**6,
+            random_state=0,
+        ).fit(X, y)
         core, theta = _core_of(model)
         out[wn] = (
             (core.output_gradients(theta, X) ** 2).sum(),
@@ -207,9 +246,16 @@ def test_weight_noise_regularizes_an_overfitting_net():
 def test_monte_carlo_weight_noise_loss_matches_the_lecture_expansion():
     """E_φ ½‖f(θ + δφ) − y‖² − ½‖f(θ) − y‖² ≈ ½δ²Σ‖∇θ f‖² on a trained net."""
     X, y = _overfit_data()
-    model = MLPRegressor((16, 16), activation="tanh", alpha=0.0, learning_rate_init=0.01,
-                         max_iter=3000, tol=0.0, n_iter_no_change=10**6,
-                         random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (16, 16),
+        activation="tanh",
+        alpha=0.0,
+        learning_rate_init=0.01,
+        max_iter=3000,
+        tol=0.0,
+        n_iter_no_change=10**6,
+        random_state=0,
+    ).fit(X, y)
     core, theta = _core_of(model)
     f = core.decision_function(theta, X)[:, 0]
     base = 0.5 * np.sum((f - y) ** 2)
@@ -219,11 +265,17 @@ def test_monte_carlo_weight_noise_loss_matches_the_lecture_expansion():
     excess = {}
     for delta in (1e-3, 1e-2):
         # antithetic pairs ±φ cancel the first-order term draw by draw
-        vals = np.array([
-            0.25 * sum(np.sum((core.decision_function(theta + s * delta * p, X)[:, 0] - y) ** 2)
-                       for s in (1, -1)) - base
-            for p in phi
-        ])
+        vals = np.array(
+            [
+                0.25
+                * sum(
+                    np.sum((core.decision_function(theta + s * delta * p, X)[:, 0] - y) ** 2)
+                    for s in (1, -1)
+                )
+                - base
+                for p in phi
+            ]
+        )
         penalty = weight_noise_penalty(grad_f, delta)
         se = vals.std() / np.sqrt(vals.size)
         assert abs(vals.mean() - penalty) < 3 * se + 0.05 * penalty
@@ -237,20 +289,31 @@ def test_input_noise_on_a_linear_model_shrinks_toward_ridge():
     sigma = 0.5
     ridge_noise = RidgeEigen(alpha=sigma**2 * X.shape[0]).fit(X, y)
     ols = RidgeEigen(alpha=0.0).fit(X, y)
-    model = MLPRegressor((), alpha=0.0, input_noise=sigma, solver="adam", batch_size=None,
-                         learning_rate_init=0.003, max_iter=3000, tol=0.0,
-                         n_iter_no_change=10**6, random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (),
+        alpha=0.0,
+        input_noise=sigma,
+        solver="adam",
+        batch_size=None,
+        learning_rate_init=0.003,
+        max_iter=3000,
+        tol=0.0,
+        n_iter_no_change=10**6,
+        random_state=0,
+    ).fit(X, y)
     w = model.coefs_[0][:, 0]
-    assert np.linalg.norm(w - ridge_noise.coef_) < 0.1 * np.linalg.norm(ols.coef_ - ridge_noise.coef_)
+    assert np.linalg.norm(w - ridge_noise.coef_) < 0.1 * np.linalg.norm(
+        ols.coef_ - ridge_noise.coef_
+    )
 
 
 # ---------------------------------------------------------------- classifier
 def test_label_smoothing_caps_confidence_near_one_minus_alpha():
-    X, y = make_blobs(600, 2, centers=[[-3, 0], [3, 0], [0, 4]], cluster_std=0.5,
-                      random_state=0)
+    X, y = make_blobs(600, 2, centers=[[-3, 0], [3, 0], [0, 4]], cluster_std=0.5, random_state=0)
     for alpha in (0.0, 0.1, 0.2):
-        clf = MLPClassifier((16,), label_smoothing=alpha, learning_rate_init=0.01, max_iter=300,
-                            random_state=0).fit(X, y)
+        clf = MLPClassifier(
+            (16,), label_smoothing=alpha, learning_rate_init=0.01, max_iter=300, random_state=0
+        ).fit(X, y)
         conf = clf.predict_proba(X).max(axis=1)
         assert clf.score(X, y) == 1.0
         if alpha == 0:
@@ -293,7 +356,7 @@ def test_early_stopping_best_goes_through_the_shared_driver():
     assert es.best_iter_ == int(search.step[search.val_loss.idxmin()])
     assert es.n_iter_ == es.best_iter_ + 5 == len(es.loss_curve_)
     plain = MLPRegressor(max_iter=es.best_iter_, tol=0.0, n_iter_no_change=10**6, **kw).fit(X, y)
-    for a, b in zip(es.coefs_ + es.intercepts_, plain.coefs_ + plain.intercepts_):
+    for a, b in zip(es.coefs_ + es.intercepts_, plain.coefs_ + plain.intercepts_, strict=False):
         np.testing.assert_array_equal(a, b)
     # the recorded validation loss is the mean ½(f − y)² of those weights
     best_val = search.val_loss.min()
@@ -302,14 +365,27 @@ def test_early_stopping_best_goes_through_the_shared_driver():
 
 def test_early_stopping_retrain_and_continue():
     X, y = _regression_data(150)
-    kw = dict(hidden_layer_sizes=(16,), solver="gd", learning_rate_init=0.05, patience=3,
-              max_iter=400, random_state=0)
+    kw = dict(
+        hidden_layer_sizes=(16,),
+        solver="gd",
+        learning_rate_init=0.05,
+        patience=3,
+        max_iter=400,
+        random_state=0,
+    )
     retrain = MLPRegressor(early_stopping="retrain", **kw).fit(X, y)
     assert {"search", "retrain"} <= set(retrain.history_frame()["phase"])
     # full-batch GD is deterministic: 'retrain' = plain GD on all data for i* steps
-    plain = MLPRegressor((16,), solver="gd", learning_rate_init=0.05, max_iter=retrain.best_iter_,
-                         tol=0.0, n_iter_no_change=10**6, random_state=0).fit(X, y)
-    for a, b in zip(retrain.coefs_, plain.coefs_):
+    plain = MLPRegressor(
+        (16,),
+        solver="gd",
+        learning_rate_init=0.05,
+        max_iter=retrain.best_iter_,
+        tol=0.0,
+        n_iter_no_change=10**6,
+        random_state=0,
+    ).fit(X, y)
+    for a, b in zip(retrain.coefs_, plain.coefs_, strict=False):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
     cont = MLPRegressor(early_stopping="continue", **kw).fit(X, y)
     assert cont.n_iter_ >= cont.best_iter_
@@ -318,8 +394,15 @@ def test_early_stopping_retrain_and_continue():
 
 def test_classifier_early_stopping_and_verbose(capsys):
     X, y = make_blobs(200, 2, centers=3, cluster_std=2.0, random_state=0)
-    clf = MLPClassifier((8,), early_stopping="best", patience=3, max_iter=100, verbose=True,
-                        learning_rate_init=0.01, random_state=0).fit(X, y)
+    clf = MLPClassifier(
+        (8,),
+        early_stopping="best",
+        patience=3,
+        max_iter=100,
+        verbose=True,
+        learning_rate_init=0.01,
+        random_state=0,
+    ).fit(X, y)
     printed = capsys.readouterr().out
     assert "val" in printed and "step" in printed
     assert clf.best_iter_ <= clf.n_iter_
@@ -347,8 +430,9 @@ def test_convergence_rule_and_warning():
         MLPRegressor((4,), max_iter=3, random_state=0).fit(X, y)
     # scikit-learn's rule: stop when more than n_iter_no_change epochs missed tol
     model = MLPRegressor((4,), tol=10.0, n_iter_no_change=10, random_state=0).fit(X, y)
-    ref = SkMLPRegressor(hidden_layer_sizes=(4,), tol=10.0, n_iter_no_change=10,
-                         random_state=0).fit(X, y)
+    ref = SkMLPRegressor(
+        hidden_layer_sizes=(4,), tol=10.0, n_iter_no_change=10, random_state=0
+    ).fit(X, y)
     assert model.n_iter_ == ref.n_iter_ == 12
     np.testing.assert_allclose(model.loss_curve_, ref.loss_curve_, rtol=1e-10)
 
@@ -363,7 +447,10 @@ def test_float32_stays_float32_and_warm_start_continues():
     warm.fit(X, y)
     # the second fit continues from the first, and its curve is appended (scikit-learn)
     assert warm.loss_curve_[n_first] < first * 1.05
-    assert warm.loss_curve_[n_first] < MLPRegressor((4,), max_iter=1, random_state=0).fit(X, y).loss_curve_[0]
+    assert (
+        warm.loss_curve_[n_first]
+        < MLPRegressor((4,), max_iter=1, random_state=0).fit(X, y).loss_curve_[0]
+    )
     assert len(warm.loss_curve_) == n_first + 50 == warm.n_iter_ == warm.best_iter_
     assert warm.t_ == X.shape[0] * warm.n_iter_
     np.testing.assert_array_equal(warm.history_["step"], np.arange(1, warm.n_iter_ + 1))

@@ -50,12 +50,12 @@ def _classification(n=90, seed=0):
 
 
 def _assert_same_weights(a, b, rtol=1e-10, atol=1e-12):
-    for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+    for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=False):
         np.testing.assert_allclose(u, v, rtol=rtol, atol=atol)
 
 
 def _assert_identical(a, b):
-    for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+    for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=False):
         np.testing.assert_array_equal(u, v)
 
 
@@ -65,8 +65,16 @@ def _assert_identical(a, b):
 def test_integer_weights_are_repeated_rows(Est, solver):
     X, y = _regression() if Est is MLPRegressor else _classification()
     sw = np.random.RandomState(1).randint(0, 4, X.shape[0])
-    kw = dict(hidden_layer_sizes=(6,), activation="tanh", solver=solver, alpha=0.5,
-              learning_rate_init=0.05, max_iter=60, random_state=0, **NO_STOP)
+    kw = dict(
+        hidden_layer_sizes=(6,),
+        activation="tanh",
+        solver=solver,
+        alpha=0.5,
+        learning_rate_init=0.05,
+        max_iter=60,
+        random_state=0,
+        **NO_STOP,
+    )
     weighted = Est(**kw).fit(X, y, sample_weight=sw)
     repeated = Est(**kw).fit(np.repeat(X, sw, axis=0), np.repeat(y, sw))
     # the same objective up to summation order: 'gd' takes the same steps; L-BFGS's line
@@ -80,8 +88,15 @@ def test_weighted_objective_is_scikit_learns():
     (momentum 0, one batch) with the same sample weights, step for step."""
     X, y = _regression(60)
     sw = np.random.RandomState(2).uniform(0.1, 3.0, 60)
-    kw = dict(hidden_layer_sizes=(8,), alpha=2.0, learning_rate_init=0.05, max_iter=40,
-              random_state=0, tol=0.0, n_iter_no_change=1000)
+    kw = dict(
+        hidden_layer_sizes=(8,),
+        alpha=2.0,
+        learning_rate_init=0.05,
+        max_iter=40,
+        random_state=0,
+        tol=0.0,
+        n_iter_no_change=1000,
+    )
     ours = MLPRegressor(solver="gd", **kw).fit(X, y, sample_weight=sw)
     ref = SkMLPRegressor(solver="sgd", momentum=0.0, batch_size=60, shuffle=False, **kw).fit(
         X, y, sample_weight=sw
@@ -99,26 +114,41 @@ def test_weighted_loss_and_gradient_closed_form():
     W, b = core.unpack(theta)
     f = np.tanh(X @ W[0] + b[0]) @ W[1] + b[1]
     pens = layer_penalties(0.3, 2)
-    expected = (0.5 * np.sum(sw * (f - Y)[:, 0] ** 2) + 0.15 * sum((w**2).sum() for w in W)) / sw.sum()
+    expected = (
+        0.5 * np.sum(sw * (f - Y)[:, 0] ** 2) + 0.15 * sum((w**2).sum() for w in W)
+    ) / sw.sum()
     grad = np.empty_like(theta)
     assert core.loss_grad(theta, X, Y, grad, pens, sw) == pytest.approx(expected, rel=1e-12)
     eps = 1e-6
-    numeric = [(core.loss_grad(theta + e, X, Y, np.empty_like(theta), pens, sw)
-                - core.loss_grad(theta - e, X, Y, np.empty_like(theta), pens, sw)) / (2 * eps)
-               for e in np.eye(theta.size) * eps]
+    numeric = [
+        (
+            core.loss_grad(theta + e, X, Y, np.empty_like(theta), pens, sw)
+            - core.loss_grad(theta - e, X, Y, np.empty_like(theta), pens, sw)
+        )
+        / (2 * eps)
+        for e in np.eye(theta.size) * eps
+    ]
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
 
 
 def test_zero_and_equal_weights():
     X, y = _regression(60)
-    kw = dict(hidden_layer_sizes=(5,), solver="gd", learning_rate_init=0.05, max_iter=30,
-              random_state=0, **NO_STOP)
+    kw = dict(
+        hidden_layer_sizes=(5,),
+        solver="gd",
+        learning_rate_init=0.05,
+        max_iter=30,
+        random_state=0,
+        **NO_STOP,
+    )
     sw = np.r_[np.ones(40), np.zeros(20)]
-    _assert_same_weights(MLPRegressor(**kw).fit(X, y, sample_weight=sw),
-                         MLPRegressor(**kw).fit(X[:40], y[:40]))
+    _assert_same_weights(
+        MLPRegressor(**kw).fit(X, y, sample_weight=sw), MLPRegressor(**kw).fit(X[:40], y[:40])
+    )
     # equal weights are the unweighted objective: bit for bit
-    _assert_identical(MLPRegressor(**kw).fit(X, y, sample_weight=np.full(60, 3.0)),
-                      MLPRegressor(**kw).fit(X, y))
+    _assert_identical(
+        MLPRegressor(**kw).fit(X, y, sample_weight=np.full(60, 3.0)), MLPRegressor(**kw).fit(X, y)
+    )
     with pytest.raises(ValueError, match="non-zero"):
         MLPRegressor(**kw).fit(X, y, sample_weight=np.zeros(60))
     with pytest.raises(ValueError, match="(?i)negative"):
@@ -128,15 +158,22 @@ def test_zero_and_equal_weights():
 def test_minibatch_weights_and_validation_weights():
     X, y = _regression(120)
     sw = np.random.RandomState(4).randint(1, 3, 120).astype(float)
-    model = MLPRegressor((8,), batch_size=16, learning_rate_init=0.01, max_iter=60,
-                         random_state=0).fit(X, y, sample_weight=sw)
+    model = MLPRegressor(
+        (8,), batch_size=16, learning_rate_init=0.01, max_iter=60, random_state=0
+    ).fit(X, y, sample_weight=sw)
     assert model.score(X, y, sample_weight=sw) > 0.5
     # weighted validation loss: the driver's history records Σ s ℓ / Σ s
     X_val, y_val = _regression(30, seed=9)
     sw_val = np.linspace(0.5, 2, 30)
-    es = MLPRegressor((8,), solver="gd", learning_rate_init=0.05, early_stopping=True, patience=3,
-                      max_iter=30, random_state=0).fit(X, y, sample_weight=sw, X_val=X_val,
-                                                       y_val=y_val, sample_weight_val=sw_val)
+    es = MLPRegressor(
+        (8,),
+        solver="gd",
+        learning_rate_init=0.05,
+        early_stopping=True,
+        patience=3,
+        max_iter=30,
+        random_state=0,
+    ).fit(X, y, sample_weight=sw, X_val=X_val, y_val=y_val, sample_weight_val=sw_val)
     best = es.history_frame()["val_loss"].min()
     pred = es.predict(X_val)
     assert best == pytest.approx(0.5 * np.average((pred - y_val) ** 2, weights=sw_val), rel=1e-10)
@@ -150,8 +187,14 @@ def test_balanced_class_weight_is_the_equivalent_sample_weight(solver):
     X, y = _classification(120)
     keep = np.r_[np.flatnonzero(y == 0)[:10], np.flatnonzero(y != 0)]  # imbalance
     X, y = X[keep], y[keep]
-    kw = dict(hidden_layer_sizes=(6,), solver=solver, learning_rate_init=0.1, max_iter=40,
-              random_state=0, **NO_STOP)
+    kw = dict(
+        hidden_layer_sizes=(6,),
+        solver=solver,
+        learning_rate_init=0.1,
+        max_iter=40,
+        random_state=0,
+        **NO_STOP,
+    )
     balanced = MLPClassifier(class_weight="balanced", **kw).fit(X, y)
     weighted = MLPClassifier(**kw).fit(X, y, sample_weight=compute_sample_weight("balanced", y))
     _assert_identical(balanced, weighted)
@@ -181,13 +224,22 @@ def test_class_weight_errors():
 def test_dropout_zero_is_todays_fit_bit_for_bit():
     """p = 0 takes the very code path without dropout (which matches scikit-learn)."""
     X, y = _regression(60)
-    kw = dict(hidden_layer_sizes=(8, 4), activation="tanh", learning_rate_init=0.01,
-              batch_size=20, max_iter=15, tol=0.0, random_state=0)
+    kw = dict(
+        hidden_layer_sizes=(8, 4),
+        activation="tanh",
+        learning_rate_init=0.01,
+        batch_size=20,
+        max_iter=15,
+        tol=0.0,
+        random_state=0,
+    )
     plain = MLPRegressor(**kw).fit(X, y)
     _assert_identical(plain, MLPRegressor(dropout=0.0, **kw).fit(X, y))
     _assert_identical(plain, MLPRegressor(dropout=[0.0, 0.0, 0.0], **kw).fit(X, y))
     full = {**kw, "batch_size": 60}  # one batch: scikit-learn's trajectory exactly
-    _assert_same_weights(MLPRegressor(dropout=0.0, **full).fit(X, y), SkMLPRegressor(**full).fit(X, y))
+    _assert_same_weights(
+        MLPRegressor(dropout=0.0, **full).fit(X, y), SkMLPRegressor(**full).fit(X, y)
+    )
 
 
 def test_dropout_masks_fresh_per_step_seeded_and_hidden_only(monkeypatch):
@@ -201,8 +253,15 @@ def test_dropout_masks_fresh_per_step_seeded_and_hidden_only(monkeypatch):
         return out
 
     monkeypatch.setattr(core_module, "_dropout_scale", spy)
-    kw = dict(hidden_layer_sizes=(40,), solver="gd", dropout=0.25, learning_rate_init=0.05,
-              max_iter=4, random_state=0, **NO_STOP)
+    kw = dict(
+        hidden_layer_sizes=(40,),
+        solver="gd",
+        dropout=0.25,
+        learning_rate_init=0.05,
+        max_iter=4,
+        random_state=0,
+        **NO_STOP,
+    )
     first = MLPRegressor(**kw).fit(X, y)
     assert len(recorded) == 4  # one mask per step, hidden layer only (float p)
     masks = [m for shape, rate, m in recorded]
@@ -225,7 +284,9 @@ def test_dropout_masks_fresh_per_step_seeded_and_hidden_only(monkeypatch):
     pred = first.predict(X)
     np.testing.assert_array_equal(pred, first.predict(X))
     W, b = first.coefs_, first.intercepts_
-    np.testing.assert_allclose(pred, (np.maximum(X @ W[0] + b[0], 0) @ W[1] + b[1])[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(
+        pred, (np.maximum(X @ W[0] + b[0], 0) @ W[1] + b[1])[:, 0], rtol=1e-12
+    )
 
 
 def test_input_dropout_expected_gradient_is_the_theory_penalty():
@@ -247,8 +308,13 @@ def test_input_dropout_expected_gradient_is_the_theory_penalty():
         grads[k] = g
     r = X @ w + b - y[:, 0]
     eps = 1e-5
-    pen_grad = np.array([(dropout_equivalent_penalty(X, w + e, p) - dropout_equivalent_penalty(X, w - e, p))
-                         / (2 * eps) for e in np.eye(d) * eps])
+    pen_grad = np.array(
+        [
+            (dropout_equivalent_penalty(X, w + e, p) - dropout_equivalent_penalty(X, w - e, p))
+            / (2 * eps)
+            for e in np.eye(d) * eps
+        ]
+    )
     expected = np.r_[X.T @ r + pen_grad, r.sum()] / n
     se = grads.std(axis=0) / np.sqrt(draws)
     assert np.all(np.abs(grads.mean(axis=0) - expected) < 4 * se + 1e-12)
@@ -267,9 +333,17 @@ def test_input_dropout_fit_approaches_the_equivalent_ridge():
     Xc, yc = X - X.mean(0), y - y.mean()
     w_theory = np.linalg.solve(Xc.T @ Xc + np.diag(lam), Xc.T @ yc)
     w_ols = np.linalg.lstsq(Xc, yc, rcond=None)[0]
-    model = MLPRegressor((), alpha=0.0, dropout=[p], solver="adam", batch_size=None,
-                         learning_rate_init=0.003, max_iter=3000, random_state=0,
-                         **NO_STOP).fit(X, y)
+    model = MLPRegressor(
+        (),
+        alpha=0.0,
+        dropout=[p],
+        solver="adam",
+        batch_size=None,
+        learning_rate_init=0.003,
+        max_iter=3000,
+        random_state=0,
+        **NO_STOP,
+    ).fit(X, y)
     w = model.coefs_[0][:, 0]
     assert np.linalg.norm(w - w_theory) < 0.1 * np.linalg.norm(w_ols - w_theory)
 
@@ -285,7 +359,9 @@ def test_dropout_validation():
 
 
 # ---------------------------------------------------------------- lbfgs
-@pytest.mark.parametrize("Est, SkEst", [(MLPRegressor, SkMLPRegressor), (MLPClassifier, SkMLPClassifier)])
+@pytest.mark.parametrize(
+    "Est, SkEst", [(MLPRegressor, SkMLPRegressor), (MLPClassifier, SkMLPClassifier)]
+)
 def test_lbfgs_reaches_scikit_learns_loss(Est, SkEst):
     """Same init, same objective, same L-BFGS-B options as scikit-learn's MLP: the same
     iterates until round-off; the converged loss within 1%.
@@ -300,15 +376,24 @@ def test_lbfgs_reaches_scikit_learns_loss(Est, SkEst):
         ours, ref = Est(max_iter=40, **kw).fit(X, y), SkEst(max_iter=40, **kw).fit(X, y)
         assert ours.loss_ == pytest.approx(ref.loss_, rel=1e-8)
         assert ours.n_iter_ == ref.n_iter_ == 40
-        ratios = [Est(max_iter=1000, **{**kw, "random_state": s}).fit(X, y).loss_
-                  / SkEst(max_iter=1000, **{**kw, "random_state": s}).fit(X, y).loss_
-                  for s in range(4)]
+        ratios = [
+            Est(max_iter=1000, **{**kw, "random_state": s}).fit(X, y).loss_
+            / SkEst(max_iter=1000, **{**kw, "random_state": s}).fit(X, y).loss_
+            for s in range(4)
+        ]
         assert abs(np.median(ratios) - 1) < 0.01
         assert max(ratios) < 1.05
         kw = dict(hidden_layer_sizes=(), solver="lbfgs", alpha=1.0, max_iter=1000, tol=1e-8)
         if Est is MLPRegressor:  # scikit-learn has no empty hidden_layer_sizes: identity net
-            linear = SkEst(hidden_layer_sizes=(X.shape[1],), activation="identity", alpha=0.0,
-                           solver="lbfgs", max_iter=1000, tol=1e-8, random_state=0).fit(X, y)
+            linear = SkEst(
+                hidden_layer_sizes=(X.shape[1],),
+                activation="identity",
+                alpha=0.0,
+                solver="lbfgs",
+                max_iter=1000,
+                tol=1e-8,
+                random_state=0,
+            ).fit(X, y)
             ours = Est(**{**kw, "alpha": 0.0}).fit(X, y)
             assert ours.loss_ == pytest.approx(linear.loss_, rel=1e-6)
 
@@ -316,8 +401,9 @@ def test_lbfgs_reaches_scikit_learns_loss(Est, SkEst):
 def test_lbfgs_linear_is_ridge_and_options():
     X, y = _regression(100)
     ridge = RidgeEigen(alpha=5.0).fit(X, y)
-    model = MLPRegressor((), solver="lbfgs", alpha=5.0, tol=1e-12, max_iter=500,
-                         random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (), solver="lbfgs", alpha=5.0, tol=1e-12, max_iter=500, random_state=0
+    ).fit(X, y)
     # L-BFGS-B stops on a relative decrease of 2.2e-9 (scipy's default, as scikit-learn)
     np.testing.assert_allclose(model.coefs_[0][:, 0], ridge.coef_, rtol=2e-4, atol=1e-6)
     with pytest.warns(ConvergenceWarning, match="lbfgs"):
@@ -328,12 +414,15 @@ def test_lbfgs_linear_is_ridge_and_options():
     assert not hasattr(MLPClassifier(solver="lbfgs"), "partial_fit")
 
 
-@pytest.mark.parametrize("option, match", [
-    (dict(penalty="l1"), "'gd', 'sgd' or 'adam'"),
-    (dict(weight_noise=0.1), "weight_noise"),
-    (dict(dropout=0.2), "dropout"),
-    (dict(input_noise=0.1), "input_noise"),
-])
+@pytest.mark.parametrize(
+    "option, match",
+    [
+        (dict(penalty="l1"), "'gd', 'sgd' or 'adam'"),
+        (dict(weight_noise=0.1), "weight_noise"),
+        (dict(dropout=0.2), "dropout"),
+        (dict(input_noise=0.1), "input_noise"),
+    ],
+)
 def test_lbfgs_rejects_nonsmooth_or_random_objectives(option, match):
     X, y = _regression(30)
     with pytest.raises(ValueError, match=match):
@@ -342,8 +431,15 @@ def test_lbfgs_rejects_nonsmooth_or_random_objectives(option, match):
 
 def test_lbfgs_with_early_stopping_evaluates_every_eval_every():
     X, y = _regression(120)
-    model = MLPRegressor((10,), solver="lbfgs", early_stopping=True, eval_every=5, patience=3,
-                         max_iter=300, random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (10,),
+        solver="lbfgs",
+        early_stopping=True,
+        eval_every=5,
+        patience=3,
+        max_iter=300,
+        random_state=0,
+    ).fit(X, y)
     steps = model.history_frame()["step"].to_numpy()
     np.testing.assert_array_equal(steps, 5 * np.arange(1, steps.size + 1))
     assert model.best_iter_ % 5 == 0 and model.n_iter_ == steps[-1]
@@ -356,8 +452,13 @@ def test_partial_fit_calls_equal_fit_epochs(solver, batch_size):
     """k calls on the same data = fit with max_iter=k: optimizer state and the minibatch
     order carry over (bit for bit)."""
     X, y = _regression(64)
-    kw = dict(hidden_layer_sizes=(6,), solver=solver, batch_size=batch_size,
-              learning_rate_init=0.02, random_state=0)
+    kw = dict(
+        hidden_layer_sizes=(6,),
+        solver=solver,
+        batch_size=batch_size,
+        learning_rate_init=0.02,
+        random_state=0,
+    )
     stream = MLPRegressor(**kw)
     for _ in range(7):
         stream.partial_fit(X, y)
@@ -415,12 +516,21 @@ def test_sparse_fits_agree_with_dense(container, solver):
     rng = np.random.RandomState(0)
     X = rng.standard_normal((60, 12)) * (rng.uniform(size=(60, 12)) < 0.3)
     y = X @ rng.standard_normal(12) + 0.1 * rng.standard_normal(60)
-    kw = dict(hidden_layer_sizes=(6,), solver=solver, batch_size=16, learning_rate_init=0.02,
-              max_iter=15, random_state=0, **NO_STOP)
+    kw = dict(
+        hidden_layer_sizes=(6,),
+        solver=solver,
+        batch_size=16,
+        learning_rate_init=0.02,
+        max_iter=15,
+        random_state=0,
+        **NO_STOP,
+    )
     dense = MLPRegressor(**kw).fit(X, y)
     sparse = MLPRegressor(**kw).fit(container(X), y)
     _assert_same_weights(sparse, dense, rtol=1e-9, atol=1e-11)
-    np.testing.assert_allclose(sparse.predict(container(X)), dense.predict(X), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(
+        sparse.predict(container(X)), dense.predict(X), rtol=1e-9, atol=1e-11
+    )
     if solver != "lbfgs":
         dense.partial_fit(X, y)
         sparse.partial_fit(container(X), y)
@@ -442,8 +552,9 @@ def test_sparse_x_is_never_densified(monkeypatch):
         return loss_grad(self, theta, X, *args, **kwargs)
 
     monkeypatch.setattr(MLPCore, "loss_grad", spy)
-    model = MLPRegressor((2,), solver="adam", batch_size=1000, dropout=[0.2, 0.0], max_iter=2,
-                         random_state=0).fit(X, y)
+    model = MLPRegressor(
+        (2,), solver="adam", batch_size=1000, dropout=[0.2, 0.0], max_iter=2, random_state=0
+    ).fit(X, y)
     assert seen and all(seen)
     assert model.predict(X[:5]).shape == (5,)
 
@@ -455,14 +566,19 @@ def test_one_hot_pipeline_and_sparse_noise_rules():
     kw = dict(hidden_layer_sizes=(8,), learning_rate_init=0.01, max_iter=50, random_state=0)
     sparse_pipe = make_pipeline(OneHotEncoder(), MLPRegressor(**kw)).fit(cats, y)
     dense_pipe = make_pipeline(OneHotEncoder(sparse_output=False), MLPRegressor(**kw)).fit(cats, y)
-    np.testing.assert_allclose(sparse_pipe.predict(cats), dense_pipe.predict(cats), rtol=1e-9, atol=1e-11)
-    clf = make_pipeline(OneHotEncoder(), MLPClassifier((8,), learning_rate_init=0.01,
-                                                       max_iter=100, random_state=0))
+    np.testing.assert_allclose(
+        sparse_pipe.predict(cats), dense_pipe.predict(cats), rtol=1e-9, atol=1e-11
+    )
+    clf = make_pipeline(
+        OneHotEncoder(), MLPClassifier((8,), learning_rate_init=0.01, max_iter=100, random_state=0)
+    )
     assert clf.fit(cats, cats[:, 0] % 2).score(cats, cats[:, 0] % 2) > 0.9
     # Gaussian input noise makes a sparse batch dense: allowed within the memory limit
     X = sp.random(100, 50, density=0.1, format="csr", random_state=0)
     MLPRegressor((4,), input_noise=0.1, max_iter=2, random_state=0).fit(X, y[:100])
-    huge = sp.csr_matrix((np.ones(100), (np.arange(100), np.arange(100) * 9999)), shape=(100, 10**6))
+    huge = sp.csr_matrix(
+        (np.ones(100), (np.arange(100), np.arange(100) * 9999)), shape=(100, 10**6)
+    )
     with pytest.raises(ValueError, match="input_noise on sparse X"):
         MLPRegressor((4,), input_noise=0.1, solver="gd").fit(huge, y[:100])
     assert MLPRegressor().__sklearn_tags__().input_tags.sparse
@@ -471,24 +587,42 @@ def test_one_hot_pipeline_and_sparse_noise_rules():
 # ---------------------------------------------------------------- scikit-learn's names
 def test_tol_and_n_iter_no_change_act_with_early_stopping():
     X, y = _classification(150)
-    clf = MLPClassifier(solver="sgd", tol=0.2, max_iter=3000, early_stopping=True,
-                        random_state=0).fit(X, y)
+    clf = MLPClassifier(
+        solver="sgd", tol=0.2, max_iter=3000, early_stopping=True, random_state=0
+    ).fit(X, y)
     search = clf.history_frame()
     assert clf.n_iter_ < 100  # stopped by tol/n_iter_no_change, not max_iter
     assert len(search) == clf.best_iter_ + 11  # patience = n_iter_no_change + 1
-    ref = SkMLPClassifier(solver="sgd", tol=0.2, max_iter=3000, early_stopping=True,
-                          random_state=0).fit(X, y)
+    ref = SkMLPClassifier(
+        solver="sgd", tol=0.2, max_iter=3000, early_stopping=True, random_state=0
+    ).fit(X, y)
     assert ref.n_iter_ == 12 and clf.n_iter_ <= 2 * ref.n_iter_
     # patience and min_delta win when both are given
-    both = MLPClassifier(solver="sgd", tol=0.0, n_iter_no_change=1000, patience=3, min_delta=0.2,
-                         max_iter=3000, early_stopping=True, random_state=0).fit(X, y)
+    both = MLPClassifier(
+        solver="sgd",
+        tol=0.0,
+        n_iter_no_change=1000,
+        patience=3,
+        min_delta=0.2,
+        max_iter=3000,
+        early_stopping=True,
+        random_state=0,
+    ).fit(X, y)
     assert len(both.history_frame()) == both.best_iter_ + 3
     # np.inf: never stops before max_iter
-    inf = MLPClassifier((4,), solver="sgd", tol=1e9, n_iter_no_change=np.inf, max_iter=25,
-                        random_state=0).fit(X, y)
+    inf = MLPClassifier(
+        (4,), solver="sgd", tol=1e9, n_iter_no_change=np.inf, max_iter=25, random_state=0
+    ).fit(X, y)
     assert inf.n_iter_ == 25
-    es_inf = MLPClassifier((4,), solver="sgd", tol=1e9, n_iter_no_change=np.inf, max_iter=25,
-                           early_stopping=True, random_state=0).fit(X, y)
+    es_inf = MLPClassifier(
+        (4,),
+        solver="sgd",
+        tol=1e9,
+        n_iter_no_change=np.inf,
+        max_iter=25,
+        early_stopping=True,
+        random_state=0,
+    ).fit(X, y)
     assert es_inf.n_iter_ == 25
 
 
@@ -508,8 +642,9 @@ def test_small_products_run_on_one_blas_thread(monkeypatch):
     loss_grad = MLPCore.loss_grad
 
     def spy(self, *args, **kwargs):
-        threads.append(max((i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"),
-                           default=1))
+        threads.append(
+            max((i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"), default=1)
+        )
         return loss_grad(self, *args, **kwargs)
 
     monkeypatch.setattr(MLPCore, "loss_grad", spy)

@@ -15,15 +15,35 @@ from skreg import MLPClassifier, NoisyInputClassifier, RidgeEigenClassifierCV
 from skreg.study import methods_for, run_study
 from skreg.study._classification import _linear_mlp_alpha
 
-ROWS = {"baseline", "logistic", "l1_logistic", "elastic_net_logistic", "ridge_classifier", "noise_classifier_marginalized", "noise_classifier_augmented",
-        "early_stopping_logistic_best", "early_stopping_logistic_retrain", "early_stopping_logistic_continue",
-        "label_smoothing_logistic", "mlp_classifier", "mlp_label_smoothing"}
+ROWS = {
+    "baseline",
+    "logistic",
+    "l1_logistic",
+    "elastic_net_logistic",
+    "ridge_classifier",
+    "noise_classifier_marginalized",
+    "noise_classifier_augmented",
+    "early_stopping_logistic_best",
+    "early_stopping_logistic_retrain",
+    "early_stopping_logistic_continue",
+    "label_smoothing_logistic",
+    "mlp_classifier",
+    "mlp_label_smoothing",
+}
 
 
 def _table(tmp_path, name, n_classes, weights=None, n=240):
-    X, y = make_classification(n_samples=n, n_features=6, n_informative=4, n_redundant=0,
-                               n_classes=n_classes, n_clusters_per_class=1, weights=weights,
-                               flip_y=0.05, random_state=0)
+    X, y = make_classification(
+        n_samples=n,
+        n_features=6,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        weights=weights,
+        flip_y=0.05,
+        random_state=0,
+    )
     frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(6)])
     frame["label"] = np.array(["no", "yes", "maybe", "later"])[y]
     path = tmp_path / f"{name}.csv"
@@ -34,10 +54,13 @@ def _table(tmp_path, name, n_classes, weights=None, n=240):
 def _same_outer_folds(result, key):
     """The row's pipeline re-scored by scikit-learn on the study's outer folds."""
     d = result.dataset
-    X_train, _, y_train, _ = train_test_split(d.X, d.y, test_size=0.25, random_state=0, stratify=d.y)
+    X_train, _, y_train, _ = train_test_split(
+        d.X, d.y, test_size=0.25, random_state=0, stratify=d.y
+    )
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    return cross_val_score(clone(result.models[key]), X_train, y_train, cv=folds,
-                           scoring=result.scoring).mean()
+    return cross_val_score(
+        clone(result.models[key]), X_train, y_train, cv=folds, scoring=result.scoring
+    ).mean()
 
 
 def test_every_classification_row_is_skreg():
@@ -47,8 +70,9 @@ def test_every_classification_row_is_skreg():
 
 def test_binary_imbalanced_table_uses_balanced_weights(tmp_path):
     path = _table(tmp_path, "imbalanced", 2, weights=[0.93, 0.07])
-    result = run_study(path, target="label", quick=True, out=tmp_path / "out", progress=False,
-                       figures=False)
+    result = run_study(
+        path, target="label", quick=True, out=tmp_path / "out", progress=False, figures=False
+    )
     table = result.results.set_index("key")
     assert ROWS <= set(table.index)
     assert result.scoring == "balanced_accuracy" and result.class_weight == "balanced"
@@ -57,7 +81,11 @@ def test_binary_imbalanced_table_uses_balanced_weights(tmp_path):
     assert result.models["mlp_classifier"].named_steps["model"].class_weight == "balanced"
     # the weighted rows learn the minority class: well above the baseline's 0.5
     assert table.loc["baseline", "cv_mean"] == pytest.approx(0.5)
-    for key in ("ridge_classifier", "noise_classifier_marginalized", "early_stopping_logistic_best"):
+    for key in (
+        "ridge_classifier",
+        "noise_classifier_marginalized",
+        "early_stopping_logistic_best",
+    ):
         assert table.loc[key, "cv_mean"] > 0.65
     # scored on the same outer folds: the self-tuning rows re-scored by scikit-learn
     for key in ("baseline", "ridge_classifier", "early_stopping_logistic_best"):
@@ -78,13 +106,19 @@ def test_four_class_table(tmp_path):
     assert ridge.coef_.shape == (4, 6)
     noise = result.models["noise_classifier_marginalized"].named_steps["model"]
     assert isinstance(noise, NoisyInputClassifier) and noise.coef_.shape == (4, 6)
-    assert table.loc["noise_classifier_marginalized", "equivalent_alpha"] == pytest.approx(noise.equivalent_alpha_)
-    assert math.isnan(table.loc["noise_classifier_marginalized", "effective_dof"])  # K > 2: no Hessian dof
+    assert table.loc["noise_classifier_marginalized", "equivalent_alpha"] == pytest.approx(
+        noise.equivalent_alpha_
+    )
+    assert math.isnan(
+        table.loc["noise_classifier_marginalized", "effective_dof"]
+    )  # K > 2: no Hessian dof
     for key in ROWS - {"baseline"}:
         assert table.loc[key, "cv_mean"] > table.loc["baseline", "cv_mean"] + 0.2
     # scikit-learn's LogisticRegression is the reference of the L2 logistic row (not a row)
     d = result.dataset
-    X_train, _, y_train, _ = train_test_split(d.X, d.y, test_size=0.25, random_state=0, stratify=d.y)
+    X_train, _, y_train, _ = train_test_split(
+        d.X, d.y, test_size=0.25, random_state=0, stratify=d.y
+    )
     pipe = result.models["logistic"]
     Xt = pipe[:-1].transform(X_train)
     alpha = table.loc["logistic", "equivalent_alpha"]
@@ -94,18 +128,33 @@ def test_four_class_table(tmp_path):
     l1 = table.loc["l1_logistic"]
     assert l1["alpha_1se"] >= l1["alpha_min"] and l1["nonzero_1se"] <= l1["nonzero_min"] <= 6
     smoothing = result.models["label_smoothing_logistic"].named_steps["model"]
-    assert table.loc["label_smoothing_logistic", "equivalent_alpha"] == smoothing.alpha  # K ≥ 3: no halving
+    assert (
+        table.loc["label_smoothing_logistic", "equivalent_alpha"] == smoothing.alpha
+    )  # K ≥ 3: no halving
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_linear_mlp_alpha_is_the_logistic_alpha(n_classes):
     # MLPClassifier(hidden_layer_sizes=()) is multinomial logistic regression; for two classes
     # its two softmax outputs share the penalty, so MLP alpha = 2a is LogisticRegression(C=1/a)
-    X, y = make_classification(200, 5, n_informative=3, n_redundant=0, n_classes=n_classes,
-                               n_clusters_per_class=1, random_state=0)
+    X, y = make_classification(
+        200,
+        5,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        random_state=0,
+    )
     a = 2.0
-    mlp = MLPClassifier(hidden_layer_sizes=(), solver="lbfgs", alpha=2 * a if n_classes == 2 else a,
-                        tol=1e-12, max_iter=5000, random_state=0).fit(X, y)
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(),
+        solver="lbfgs",
+        alpha=2 * a if n_classes == 2 else a,
+        tol=1e-12,
+        max_iter=5000,
+        random_state=0,
+    ).fit(X, y)
     ref = LogisticRegression(C=1 / a, tol=1e-12, max_iter=10_000).fit(X, y)
     W = mlp.coefs_[0]
     coef = (W[:, 1] - W[:, 0])[None, :] if n_classes == 2 else W.T

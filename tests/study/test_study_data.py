@@ -14,13 +14,15 @@ def _auto_like(path, n=60, seed=0):
     rng = np.random.default_rng(seed)
     hp = rng.uniform(50, 200, n).round().astype(object)
     hp[[3, 17]] = "?"
-    frame = pd.DataFrame({
-        "cylinders": rng.choice([4, 6, 8], n),
-        "horsepower": hp,
-        "weight": rng.uniform(1500, 5000, n).round(),
-        "origin": rng.choice(["usa", "europe", "japan"], n),
-        "name": [f"car model {i}" for i in range(n)],
-    })
+    frame = pd.DataFrame(
+        {
+            "cylinders": rng.choice([4, 6, 8], n),
+            "horsepower": hp,
+            "weight": rng.uniform(1500, 5000, n).round(),
+            "origin": rng.choice(["usa", "europe", "japan"], n),
+            "name": [f"car model {i}" for i in range(n)],
+        }
+    )
     hp_num = pd.to_numeric(frame["horsepower"], errors="coerce").fillna(100)
     frame["mpg"] = 50 - 0.1 * hp_num - 0.003 * frame["weight"] + rng.normal(0, 1, n)
     frame.to_csv(path, index=False)
@@ -35,7 +37,11 @@ def test_question_mark_keeps_a_numeric_column_numeric_and_identifier_is_dropped(
     assert "name" in data.dropped and "identifier" in data.dropped["name"]
     assert any("'name'" in note for note in data.notes)
     schema = "\n".join(data.schema_lines())
-    assert "numeric: 3" in schema and "categorical: 1" in schema and "dropped: 1 (name: identifier-like" in schema
+    assert (
+        "numeric: 3" in schema
+        and "categorical: 1" in schema
+        and "dropped: 1 (name: identifier-like" in schema
+    )
 
 
 def test_overrides_categorical_and_drop(tmp_path):
@@ -62,7 +68,9 @@ def test_na_values_and_almost_numeric_note(tmp_path):
 
 
 def test_booleans_are_numeric_and_empty_columns_dropped(tmp_path):
-    frame = pd.DataFrame({"flag": ["True", "False"] * 10, "empty": [np.nan] * 20, "y": np.arange(20.0) ** 1.5})
+    frame = pd.DataFrame(
+        {"flag": ["True", "False"] * 10, "empty": [np.nan] * 20, "y": np.arange(20.0) ** 1.5}
+    )
     frame.to_csv(tmp_path / "d.csv", index=False)
     data = load_dataset(str(tmp_path / "d.csv"))
     assert data.numeric == ["flag"] and list(data.X["flag"][:2]) == [1.0, 0.0]
@@ -71,8 +79,13 @@ def test_booleans_are_numeric_and_empty_columns_dropped(tmp_path):
 
 def test_input_frame_is_not_mutated_and_onehot_stays_sparse(tmp_path):
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"x": rng.normal(size=400), "c": [f"k{i % 150}" for i in range(400)],
-                          "y": rng.normal(size=400)})
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=400),
+            "c": [f"k{i % 150}" for i in range(400)],
+            "y": rng.normal(size=400),
+        }
+    )
     frame.to_csv(tmp_path / "d.csv", index=False)
     data = load_dataset(str(tmp_path / "d.csv"))
     Xt = make_preprocessor(data).fit_transform(data.X)
@@ -109,7 +122,9 @@ def test_bad_csv_exits_2_with_one_plain_line(tmp_path, capsys, content, message)
     path = tmp_path / "bad.csv"
     path.write_text(content)
     extra = ["--task", "classification"] if "single class" in message else []
-    status, err = _err_lines(capsys, ["study", "--quick", "--data", str(path), "--out", str(tmp_path / "o")] + extra)
+    status, err = _err_lines(
+        capsys, ["study", "--quick", "--data", str(path), "--out", str(tmp_path / "o")] + extra
+    )
     assert status == 2
     assert message in err, err
     assert err.count("\n") == 1 and "Traceback" not in err and "np." not in err
@@ -136,5 +151,10 @@ def test_run_study_warns_about_dropped_identifiers(tmp_path):
     path = _auto_like(tmp_path / "auto.csv", n=40)
     ridge = [m for m in METHODS if m.key == "ridge"]
     with pytest.warns(StudyWarning, match="'name'"):
-        result = run_study(str(path), methods=ridge, quick=True, out=None, progress=False, figures=False)
-    assert "name" in result.dataset.dropped and "name" not in result.models["ridge"][0].feature_names_in_
+        result = run_study(
+            str(path), methods=ridge, quick=True, out=None, progress=False, figures=False
+        )
+    assert (
+        "name" in result.dataset.dropped
+        and "name" not in result.models["ridge"][0].feature_names_in_
+    )

@@ -18,10 +18,18 @@ def test_span_always_contains_the_chosen_alpha():
     assert _span(1.0, 100.0, None) == (1.0, 100.0)
 
 
-@pytest.mark.parametrize("scoring, low, high", [("accuracy", 0.0, 1.0), ("balanced_accuracy", 0.0, 1.0),
-                                                ("roc_auc", 0.0, 1.0), ("r2", -np.inf, 1.0),
-                                                ("neg_mean_squared_error", -np.inf, 0.0),
-                                                ("matthews_corrcoef", -1.0, 1.0), ("max_error", -np.inf, np.inf)])
+@pytest.mark.parametrize(
+    "scoring, low, high",
+    [
+        ("accuracy", 0.0, 1.0),
+        ("balanced_accuracy", 0.0, 1.0),
+        ("roc_auc", 0.0, 1.0),
+        ("r2", -np.inf, 1.0),
+        ("neg_mean_squared_error", -np.inf, 0.0),
+        ("matthews_corrcoef", -1.0, 1.0),
+        ("max_error", -np.inf, np.inf),
+    ],
+)
 def test_score_range(scoring, low, high):
     assert score_range(scoring) == (low, high)
 
