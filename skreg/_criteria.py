@@ -342,7 +342,7 @@ def evidence_fixed_point(
     beta, wp = float(noise_precision), float(weight_precision)
     scores, c_old, converged = [], None, False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007  (n_iter is reported after the loop)
         g = 1.0 / (lam + wp / beta)
         c = np.sqrt(lam) * b[:, 0] * g
         if compute_score:

@@ -183,14 +183,8 @@ class PenalizedSpectrum:
         n = inner.left_vectors.shape[0]
         sw = np.ones(n) if self.sqrt_sw is None else self.sqrt_sw**2
         return _loo_from_rows(
-            inner.left_vectors,
-            inner.yw,
-            sw,
-            float(sw.sum()),
-            inner.eigenvalues,
-            self.fit_intercept,
-            alphas,
-            unpenalized_leverage=self.z_leverage,
+            inner.left_vectors, inner.yw, sw, float(sw.sum()), inner.eigenvalues,
+            self.fit_intercept, alphas, unpenalized_leverage=self.z_leverage,
         )
 
     def loo_residuals_for(self, X, y, sample_weight, weight_sum, alphas):
@@ -219,17 +213,9 @@ class PenalizedSpectrum:
         rank = inner.rank
         s = np.sqrt(inner.eigenvalues[:rank])
         U = (Xt @ inner.eigenvectors[:, :rank]) / s
-        return _loo_from_rows(
-            U,
-            yt,
-            sw,
-            weight_sum,
-            inner.eigenvalues,
-            self.fit_intercept,
-            alphas,
-            uty=s[:, None] * inner.theta_star[:rank],
-            unpenalized_leverage=leverage,
-        )
+        return _loo_from_rows(U, yt, sw, weight_sum, inner.eigenvalues, self.fit_intercept,
+                              alphas, uty=s[:, None] * inner.theta_star[:rank],
+                              unpenalized_leverage=leverage)
 
 
 def _split_penalty_factor(penalty_factor):
@@ -270,9 +256,8 @@ def _spectrum_from_centred(Xw, yw, n_structural_zeros, keep_left, offset=0.0):
     )
 
 
-def decompose_penalized(
-    X, y, penalty_factor, sample_weight=None, fit_intercept=True, keep_left=False
-):
+def decompose_penalized(X, y, penalty_factor, sample_weight=None, fit_intercept=True,
+                        keep_left=False):
     """Decompose ridge with per-feature penalty factors once (see :class:`PenalizedSpectrum`).
 
     Parameters
@@ -308,9 +293,8 @@ def decompose_penalized(
         y2 = y2[:, None]
     penalized, unpenalized, scale = _split_penalty_factor(penalty_factor)
     if sparse.issparse(X):
-        return _decompose_penalized_sparse(
-            X, y2, penalized, unpenalized, scale, sample_weight, fit_intercept, keep_left
-        )
+        return _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale,
+                                           sample_weight, fit_intercept, keep_left)
     Xw, yw, X_offset, y_offset, sqrt_sw = center_data(X, y2, sample_weight, fit_intercept)
     n = Xw.shape[0]
     Xp = Xw if penalized.size == Xw.shape[1] else Xw[:, penalized]  # fresh either way
@@ -342,26 +326,17 @@ def decompose_penalized(
     omega_p = _offset_energy(deviation[penalized] / scale, weight_sum)
     inner = _spectrum_from_centred(Xp, yw, n_zero, keep_left, omega_p)
     return PenalizedSpectrum(
-        inner=inner,
-        penalized=penalized,
-        unpenalized=unpenalized,
-        scale=scale,
-        z_coef=z_coef,
-        z_map=z_map,
-        z_gram_pinv=z_gram_pinv,
-        z_rank=r,
-        X_offset=X_offset,
-        y_offset=y_offset,
-        fit_intercept=fit_intercept,
+        inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
+        z_coef=z_coef, z_map=z_map, z_gram_pinv=z_gram_pinv, z_rank=r,
+        X_offset=X_offset, y_offset=y_offset, fit_intercept=fit_intercept,
         sqrt_sw=sqrt_sw if keep_left else None,
         z_leverage=z_leverage if keep_left else None,
         weight_sum=weight_sum,
     )
 
 
-def _decompose_penalized_sparse(
-    X, y2, penalized, unpenalized, scale, sample_weight, fit_intercept, keep_left
-):
+def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_weight,
+                                fit_intercept, keep_left):
     """:func:`decompose_penalized` for sparse X: X is never densified or centred.
 
     The penalized columns enter through the implicit centred design of X_P D⁻¹
@@ -384,9 +359,8 @@ def _decompose_penalized_sparse(
         Zc *= sqrt_sw[:, None]
     if unpenalized.size:
         Uz, sz, Vzt = np.linalg.svd(Zc, full_matrices=False)
-        omega_z = _offset_energy(
-            X_offset[unpenalized], float(n if sample_weight is None else np.sum(sample_weight))
-        )
+        omega_z = _offset_energy(X_offset[unpenalized], float(n if sample_weight is None
+                                                              else np.sum(sample_weight)))
         r = int(np.count_nonzero(significant(sz**2, *Zc.shape, offset=omega_z, method="svd")))
         Q, Vr, sr = Uz[:, :r], Vzt[:r].T, sz[:r]
     else:
@@ -395,11 +369,7 @@ def _decompose_penalized_sparse(
     Qty = Q.T @ yw
     yt = yw - Q @ Qty
     if fits_budget(n_p, n_p) and n >= n_p:
-        lam, V = (
-            _eigh_descending(design.gram() - QtX.T @ QtX)
-            if n_p
-            else (np.zeros(0), np.zeros((0, 0)))
-        )
+        lam, V = _eigh_descending(design.gram() - QtX.T @ QtX) if n_p else (np.zeros(0), np.zeros((0, 0)))
         U = None
     elif fits_budget(n, n):
         K = design.kernel()
@@ -429,27 +399,15 @@ def _decompose_penalized_sparse(
         if keep_left:
             U = (design.matmat(V[:, :rank]) - Q @ (QtX @ V[:, :rank])) / s
     inner = Spectrum(
-        eigenvalues=lam,
-        eigenvectors=V,
-        theta_star=theta,
-        X_offset=np.zeros(n_p),
-        y_offset=np.zeros(yt.shape[1]),
-        fit_intercept=False,
+        eigenvalues=lam, eigenvectors=V, theta_star=theta, X_offset=np.zeros(n_p),
+        y_offset=np.zeros(yt.shape[1]), fit_intercept=False,
         left_vectors=np.ascontiguousarray(U[:, :rank]) if keep_left else None,
         yw=yt if keep_left else None,
     )
     return PenalizedSpectrum(
-        inner=inner,
-        penalized=penalized,
-        unpenalized=unpenalized,
-        scale=scale,
-        z_coef=(Vr / sr) @ Qty,
-        z_map=(Vr / sr) @ (QtX * scale),
-        z_gram_pinv=(Vr / sr**2) @ Vr.T,
-        z_rank=r,
-        X_offset=X_offset,
-        y_offset=y_offset,
-        fit_intercept=fit_intercept,
+        inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
+        z_coef=(Vr / sr) @ Qty, z_map=(Vr / sr) @ (QtX * scale), z_gram_pinv=(Vr / sr**2) @ Vr.T,
+        z_rank=r, X_offset=X_offset, y_offset=y_offset, fit_intercept=fit_intercept,
         sqrt_sw=sqrt_sw if keep_left else None,
         z_leverage=np.einsum("ij,ij->i", Q, Q) if keep_left and unpenalized.size else None,
         weight_sum=float(n if sample_weight is None else np.sum(sample_weight)),
@@ -511,16 +469,9 @@ def decompose_gram_penalized(stats, penalty_factor, fit_intercept=True):
     x_mean, y_mean = stats.means()
     d = H.shape[0]
     return PenalizedSpectrum(
-        inner=inner,
-        penalized=penalized,
-        unpenalized=unpenalized,
-        scale=scale,
-        z_coef=z_coef,
-        z_map=z_map,
-        z_gram_pinv=z_gram_pinv,
-        z_rank=r,
+        inner=inner, penalized=penalized, unpenalized=unpenalized, scale=scale,
+        z_coef=z_coef, z_map=z_map, z_gram_pinv=z_gram_pinv, z_rank=r,
         X_offset=x_mean if fit_intercept else np.zeros(d),
         y_offset=y_mean if fit_intercept else np.zeros(XTy.shape[1]),
-        fit_intercept=fit_intercept,
-        weight_sum=float(stats.weight_sum),
+        fit_intercept=fit_intercept, weight_sum=float(stats.weight_sum),
     )

@@ -470,6 +470,7 @@ def run_early_stopping(
             f"still improving (patience={patience} not exhausted); returning the best "
             f"iterate, step {best_iter}. Increase max_iter.",
             ConvergenceWarning,
+            stacklevel=2,
         )
     best_params = phase.params_at(best_iter)
 
@@ -516,6 +517,7 @@ def run_early_stopping(
             f"validation loss ({last_val:.6g}) reached the subtrain loss ε={target:.6g}. "
             "Increase max_iter.",
             ConvergenceWarning,
+            stacklevel=2,
         )
         converged = False
     params = phase.params_at(extra)
@@ -587,7 +589,10 @@ class ValidationSplit:
 def _weights_of_all(sample_weight, sample_weight_val, n, n_val, dtype):
     if sample_weight is None and sample_weight_val is None:
         return None
-    ones = lambda m: np.ones(m, dtype=dtype)
+
+    def ones(m):
+        return np.ones(m, dtype=dtype)
+
     return np.concatenate(
         [
             ones(n) if sample_weight is None else np.asarray(sample_weight),
@@ -703,7 +708,10 @@ def validation_split(
     idx_tr, idx_va = train_test_split(
         np.arange(n_samples), test_size=n_val, random_state=random_state, stratify=strata
     )
-    part = lambda idx: tuple(take_rows(a, idx) for a in (X, y, sample_weight))
+
+    def part(idx):
+        return tuple(take_rows(a, idx) for a in (X, y, sample_weight))
+
     return ValidationSplit(part(idx_tr), part(idx_va), (X, y, sample_weight))
 
 

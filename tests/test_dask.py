@@ -190,7 +190,10 @@ def test_dask_early_stopping_equals_numpy_on_the_same_split(strategy, weighted):
     if strategy is None:
         ref = EarlyStoppedGD(**kw).fit(X, y, sample_weight=w)
     else:
-        part = lambda a, m: None if a is None else a[m]
+
+        def part(a, m):
+            return None if a is None else a[m]
+
         ref = EarlyStoppedGD(**kw).fit(
             X[~held],
             y[~held],

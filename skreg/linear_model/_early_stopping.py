@@ -41,13 +41,8 @@ __all__ = ["EarlyStoppedGD"]
 
 # fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
 _SCALED_ATTRIBUTES = {
-    "coef_": (-1, 1),
-    "intercept_": (0, 1),
-    "eigenvalues_": (2, 0),
-    "equivalent_alpha_": (2, 0),
-    "learning_rate_": (-2, 0),
-    "history_.train_loss": (0, 2),
-    "history_.val_loss": (0, 2),
+    "coef_": (-1, 1), "intercept_": (0, 1), "eigenvalues_": (2, 0), "equivalent_alpha_": (2, 0),
+    "learning_rate_": (-2, 0), "history_.train_loss": (0, 2), "history_.val_loss": (0, 2),
 }
 
 
@@ -293,24 +288,14 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             return self._fit_dask(X, y, sample_weight, X_val, y_val, sample_weight_val)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         step = {} if isinstance(self.learning_rate, str) else {"learning_rate": (-2, 0)}
-        if fit_if_extreme(
-            self,
-            X,
-            y,
-            sample_weight,
-            {"alpha": (2, 0), "min_delta": (0, 2), **step},
-            _SCALED_ATTRIBUTES,
-            X_val=X_val,
-            y_val=y_val,
-            sample_weight_val=sample_weight_val,
-        ):
+        if fit_if_extreme(self, X, y, sample_weight, {"alpha": (2, 0), "min_delta": (0, 2), **step},
+                          _SCALED_ATTRIBUTES, X_val=X_val, y_val=y_val,
+                          sample_weight_val=sample_weight_val):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         dtype, y_ndim = X.dtype, y.ndim
         X64 = _as_float64(X)
         Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
-        X_val, Y_val, sw_val = self._validate_validation(
-            X_val, y_val, Y.shape[1], sample_weight_val
-        )
+        X_val, Y_val, sw_val = self._validate_validation(X_val, y_val, Y.shape[1], sample_weight_val)
         rng = check_random_state(self.random_state)
         strategy = self.strategy
         weighted = sample_weight is not None or sw_val is not None
@@ -329,20 +314,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             descended = [(X64, Y)]
         else:
             split = validation_split(
-                X64,
-                Y,
-                sw,
-                validation_fraction=self.validation_fraction,
-                random_state=rng,
-                X_val=X_val,
-                y_val=Y_val,
-                sample_weight_val=sw_val,
+                X64, Y, sw, validation_fraction=self.validation_fraction, random_state=rng,
+                X_val=X_val, y_val=Y_val, sample_weight_val=sw_val,
             )
             (X_tr, Y_tr, sw_tr), (X_val, Y_val, sw_val), (X_all, Y_all, sw_all) = (
-                split.train,
-                split.val,
-                split.all,
-            )
+                split.train, split.val, split.all)
             descended = [(X_tr, Y_tr)] + ([] if strategy == "best" else [(X_all, Y_all)])
         seed = rng.randint(np.iinfo(np.int32).max)
 
@@ -365,20 +341,14 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 f"{memory_budget() / 2**30:.2g} GiB memory budget; use "
                 "solver='iterative' (sparse products only)."
             )
-        use_spectral = self.solver == "spectral" or (
-            self.solver == "auto" and spectral_ok and default
-        )
+        use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok and default)
         common = dict(alpha=float(self.alpha), fit_intercept=bool(self.fit_intercept))
         if use_spectral:
             trainer = _SpectralTrainer(X.shape[1], Y.shape[1], **common)
         else:
             trainer = _IterativeTrainer(
-                X.shape[1],
-                Y.shape[1],
-                **common,
-                momentum=float(self.momentum),
-                batch_size=self.batch_size,
-                seed=seed,
+                X.shape[1], Y.shape[1], **common, momentum=float(self.momentum),
+                batch_size=self.batch_size, seed=seed,
             )
         if weighted:
             trainer.set_sample_weight(X_tr, Y_tr, sw_tr)
@@ -390,18 +360,9 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         trainer.set_learning_rate(self.learning_rate_)
 
         result = run_early_stopping(
-            trainer,
-            X_tr,
-            Y_tr,
-            X_val,
-            Y_val,
-            strategy=strategy,
-            eval_every=self.eval_every,
-            patience=self.patience,
-            min_delta=self.min_delta,
-            max_iter=self.max_iter,
-            X_all=X_all,
-            y_all=Y_all,
+            trainer, X_tr, Y_tr, X_val, Y_val,
+            strategy=strategy, eval_every=self.eval_every, patience=self.patience,
+            min_delta=self.min_delta, max_iter=self.max_iter, X_all=X_all, y_all=Y_all,
             verbose=bool(self.verbose),
         )
         return self._set_result(result, datasets[-1], dtype, y_ndim)
@@ -435,10 +396,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             self.eigenvalues_ = spectrum.eigenvalues
             self.eigenvectors_ = spectrum.eigenvectors
             self.equivalent_alpha_ = _equivalent_alpha(
-                spectrum.eigenvalues,
-                float(self.alpha),
-                self.learning_rate_,
-                final.total_weight,
+                spectrum.eigenvalues, float(self.alpha), self.learning_rate_, final.total_weight,
                 result.n_steps,
             )
         return self
@@ -474,22 +432,17 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 if sample_weight_val is not None:
                     sample_weight_val = da.from_array(np.asarray(sample_weight_val))
             Xv, yv, wv, _, yv_ndim = check_dask_inputs(
-                self, X_val, y_val, sample_weight_val, reset=False, names=("X_val", "y_val")
-            )
+                self, X_val, y_val, sample_weight_val, reset=False, names=("X_val", "y_val"))
             if (1 if yv_ndim == 1 else as_dask_array(y_val, "y_val").shape[1]) != (
-                1 if y_ndim == 1 else yd.shape[1]
-            ):
+                    1 if y_ndim == 1 else yd.shape[1]):
                 raise ValueError("y_val must have as many targets as y.")
             tr, va = gram_stats_many((Xd, yd, wd), (Xv, yv, wv))
         elif self.strategy is None:
             (tr,), va = gram_stats_many((Xd, yd, wd)), None
         else:
             rs = self.random_state
-            seed = (
-                int(rs)
-                if isinstance(rs, Integral) and rs >= 0
-                else check_random_state(rs).randint(np.iinfo(np.int32).max)
-            )
+            seed = (int(rs) if isinstance(rs, Integral) and rs >= 0
+                    else check_random_state(rs).randint(np.iinfo(np.int32).max))
             tr, va = split_gram_stats(Xd, yd, wd, self.validation_fraction, seed)
             if tr.weight_sum <= 0 or va.weight_sum <= 0:
                 raise ValueError(
@@ -507,28 +460,15 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         else:
             handle_all = _Moments(tr.merge(va))
             descended = [handle_tr] + ([] if strategy == "best" else [handle_all])
-        trainer = _MomentsTrainer(
-            tr.Sxx.shape[0],
-            tr.Sxy.shape[1],
-            alpha=float(self.alpha),
-            fit_intercept=bool(self.fit_intercept),
-        )
+        trainer = _MomentsTrainer(tr.Sxx.shape[0], tr.Sxy.shape[1], alpha=float(self.alpha),
+                                  fit_intercept=bool(self.fit_intercept))
         datasets = [trainer.dataset(h, h) for h in descended]
         self.learning_rate_ = self._check_learning_rate(datasets)
         trainer.set_learning_rate(self.learning_rate_)
         result = run_early_stopping(
-            trainer,
-            handle_tr,
-            handle_tr,
-            handle_val,
-            handle_val,
-            strategy=strategy,
-            eval_every=self.eval_every,
-            patience=self.patience,
-            min_delta=self.min_delta,
-            max_iter=self.max_iter,
-            X_all=handle_all,
-            y_all=handle_all,
+            trainer, handle_tr, handle_tr, handle_val, handle_val,
+            strategy=strategy, eval_every=self.eval_every, patience=self.patience,
+            min_delta=self.min_delta, max_iter=self.max_iter, X_all=handle_all, y_all=handle_all,
             verbose=bool(self.verbose),
         )
         return self._set_result(result, datasets[-1], dtype, y_ndim)
@@ -540,9 +480,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             return None, None, None
         if X_val is None or y_val is None:
             raise ValueError("X_val and y_val must be given together.")
-        X_val = validate_data(
-            self, X_val, reset=False, dtype=[np.float64, np.float32], accept_sparse=["csr", "csc"]
-        )
+        X_val = validate_data(self, X_val, reset=False, dtype=[np.float64, np.float32],
+                              accept_sparse=["csr", "csc"])
         Y_val = check_array(y_val, ensure_2d=False, dtype=np.float64, input_name="y_val")
         Y_val = Y_val.reshape(Y_val.shape[0], -1)
         if Y_val.shape != (X_val.shape[0], n_targets):

@@ -345,68 +345,39 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         alphas = None if isinstance(self.alphas, str) else check_alphas(self.alphas)
         self._check_cv_options()
         self._split_kw = splitter_params(self, params)
-        for name in (
-            "alpha_1se_",
-            "cv_results_",
-            "score_path_",
-            "mse_path_",
-            "alphas_",
-            "_loo_curve",
-        ):
+        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_", "alphas_",
+                     "_loo_curve"):
             self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
         if is_dask_collection(X):
             if self._split_kw:
-                raise ValueError(
-                    "Splitter parameters (groups, ...) are not supported with Dask "
-                    "input: the folds are formed blockwise from cv=K."
-                )
+                raise ValueError("Splitter parameters (groups, ...) are not supported with Dask "
+                                 "input: the folds are formed blockwise from cv=K.")
             self._fit_dask(X, y, sample_weight, alphas)
             return self
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         # beyond 1e±100 squared errors would overflow (every α ties at inf) or underflow
         mse_scored = self.cv is None or self.cv == "gcv"
-        scaled = dict(
-            _SCALED_ATTRIBUTES,
-            alpha_=(2, 0),
-            alpha_min_=(2, 0),
-            alpha_1se_=(2, 0),
-            alphas_=(2, 0),
-            mse_path_=(0, 2),
-            cv_results_=(0, 2),
-            best_score_=(0, 2 if mse_scored else 0),
-        )
-        if fit_if_extreme(
-            self,
-            X,
-            y,
-            sample_weight,
-            {"alphas": (2, 0)},
-            scaled,
-            scale_y=self.scoring is None,
-            **params,
-        ):  # a custom score: y as it is
+        scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alpha_min_=(2, 0), alpha_1se_=(2, 0),
+                      alphas_=(2, 0), mse_path_=(0, 2), cv_results_=(0, 2),
+                      best_score_=(0, 2 if mse_scored else 0))
+        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0)}, scaled,
+                          scale_y=self.scoring is None, **params):  # a custom score: y as it is
             return self
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
         if mse_scored:
-            _check_exact_fits(
-                X, "cv='gcv'" if self.cv == "gcv" else "Exact leave-one-out (cv=None)"
-            )
+            _check_exact_fits(X, "cv='gcv'" if self.cv == "gcv" else "Exact leave-one-out (cv=None)")
             select = self._select_by_loo if self.cv is None else self._select_by_gcv
             start = time.perf_counter()
             spectrum = select(X, y, sample_weight, alphas)
             if self.verbose:
                 what = "exact leave-one-out" if self.cv is None else "GCV"
-                print(
-                    f"{type(self).__name__}: {what} of {len(self.alphas_)} alphas from one "
-                    f"decomposition, alpha_ = {self.alpha_} ({time.perf_counter() - start:.2f} s)"
-                )
+                print(f"{type(self).__name__}: {what} of {len(self.alphas_)} alphas from one "
+                      f"decomposition, alpha_ = {self.alpha_} ({time.perf_counter() - start:.2f} s)")
         else:
             spectrum = self._select_by_folds(X, y, sample_weight, alphas)
         if alphas is not None:
-            warn_at_grid_edge(
-                alphas, self.alpha_, getattr(self, "_public_name", type(self).__name__)
-            )
+            warn_at_grid_edge(alphas, self.alpha_, getattr(self, "_public_name", type(self).__name__))
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
         # the path over the whole grid, from the same decomposition (or Krylov space)
         self._set_path(spectrum, np.asarray(self.alphas_), X, y, sample_weight, X.dtype, y.ndim)
@@ -422,10 +393,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         """Clear errors for settings that do not go together."""
         folds = self.cv is not None and not isinstance(self.cv, str)
         if folds and self.store_cv_results:
-            raise ValueError(
-                "cv=K folds and store_cv_results=True are incompatible "
-                "(store_cv_results needs cv=None or cv='gcv')"
-            )
+            raise ValueError("cv=K folds and store_cv_results=True are incompatible "
+                             "(store_cv_results needs cv=None or cv='gcv')")
         if isinstance(self.cv, str) and self.selection == "1se":
             raise ValueError(
                 "selection='1se' is not offered for cv='gcv': GCV gives one number per "
@@ -456,24 +425,14 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             from .._data._dask import kfold_ridge_cv
 
             scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
-                self,
-                X,
-                y,
-                sample_weight,
-                alphas,
+                self, X, y, sample_weight, alphas,
                 lambda stats: _decompose_ridge_gram(
-                    stats,
-                    check_penalty_factor(self.penalty_factor, self.n_features_in_),
-                    fit_intercept=self.fit_intercept,
-                ),
+                    stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
+                    fit_intercept=self.fit_intercept),
             )
             self.score_path_ = scores.T  # (n_alphas, n_folds)
-            self._set_selection(
-                alphas,
-                self.score_path_.mean(axis=1),
-                standard_error(self.score_path_, axis=1),
-                False,
-            )
+            self._set_selection(alphas, self.score_path_.mean(axis=1),
+                                standard_error(self.score_path_, axis=1), False)
         else:
             spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
         self.alphas_ = alphas
@@ -536,8 +495,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
         intercepts = spectrum.intercept(coefs)  # (m, t)
         dof = getattr(spectrum, "effective_dof", None) or (
-            lambda a: spectrum.shrinkage(a).sum(axis=1)
-        )
+            lambda a: spectrum.shrinkage(a).sum(axis=1))
         is_numpy = _is_numpy_namespace(xp)
         self.alphas_ = alphas.copy() if is_numpy else xp.asarray(alphas, device=device)
         if y_ndim == 1 or coefs.shape[1] == 1:
@@ -555,14 +513,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         }
 
     def _decompose(self, X, y, sample_weight, keep_left=False):
-        return _decompose_ridge(
-            X,
-            y,
-            sample_weight,
-            self._penalty_factor,
-            fit_intercept=self.fit_intercept,
-            keep_left=keep_left,
-        )
+        return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
+                                fit_intercept=self.fit_intercept, keep_left=keep_left)
 
     def _set_selection(self, alphas, mean, sem, per_target):
         """alpha_min_, alpha_1se_ (when ``sem`` is given), alpha_ and best_score_."""
@@ -590,9 +542,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         Returns an object with a ``spectrum`` attribute (a KrylovPath, or a stand-in).
         """
         if is_sparse(X) and self._penalty_factor is None and _auto_solver(X) != "eigen":
-            return _krylov_for_ridge(
-                X, y, sample_weight, bool(self.fit_intercept), alphas, _CV_TOL, None
-            )
+            return _krylov_for_ridge(X, y, sample_weight, bool(self.fit_intercept), alphas,
+                                     _CV_TOL, None)
         return _Exact(self._decompose(X, y, sample_weight))
 
     def _select_by_loo(self, X, y, sample_weight, alphas):
@@ -614,10 +565,7 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if not is_numpy:  # m (× t) numbers: select on the host
                 scores, sem = _to_host(scores, False), _to_host(sem, False)
             if not per_target:  # what CVCurveDisplay draws (mean and SE of the n errors)
-                self._loo_curve = (
-                    -np.asarray(scores, dtype=np.float64),
-                    np.asarray(sem, dtype=np.float64),
-                )
+                self._loo_curve = (-np.asarray(scores, dtype=np.float64), np.asarray(sem, dtype=np.float64))
         else:
             y2 = xp.astype(xp.reshape(y, (n_samples, -1)), looe.dtype)
             if spectrum.sqrt_sw is None:
@@ -644,9 +592,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
                 target = y2[:, 0] if y.ndim == 1 else y2
                 scores = np.array(
                     [
-                        self._score_predictions(
-                            scorer, p[:, 0] if y.ndim == 1 else p, target, **kwargs
-                        )
+                        self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, target,
+                                                **kwargs)
                         for p in (predictions[i, ...] for i in range(predictions.shape[0]))
                     ]
                 )
@@ -717,9 +664,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         alphas = self._grid(None if full is None else full.spectrum, alphas)
         per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
         scorer = check_scoring(self, scoring=self.scoring or self._default_fold_scoring)
-        weighted_score = (
-            sample_weight is not None and getattr(scorer, "_accept_sample_weight", lambda: False)()
-        )
+        weighted_score = sample_weight is not None and getattr(
+            scorer, "_accept_sample_weight", lambda: False)()
         Y = xp.reshape(y, (y.shape[0], -1))
         n_alphas, n_targets = len(alphas), Y.shape[1]
         fold_scores, fold_mse, test_sizes = [], [], []
@@ -729,9 +675,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if sw is not None:
                 check_split_weight(k, float(xp.sum(sw)))
             test_sizes.append(len(test))
-            spectrum = self._fold_path(
-                _rows(X, train, xp, device), _rows(y, train, xp, device), sw, alphas
-            ).spectrum
+            spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
+                                       sw, alphas).spectrum
             coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
             intercepts = spectrum.intercept(coefs)  # (m, t)
             X_test = _rows(X, test, xp, device)
@@ -751,32 +696,22 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             # weighted held-out scores, as GridSearchCV (scikit-learn >= 1.8) scores RidgeCV's
             score_kw = {"sample_weight": sw_test} if weighted_score else {}
             if per_target:  # (m, t): column j scored alone, as a fit of target j alone
-                fold_scores.append(
-                    [
-                        [
-                            scorer(_IdentityRegressor(), preds[i, :, j], Y_test[:, j], **score_kw)
-                            for j in range(n_targets)
-                        ]
-                        for i in range(n_alphas)
-                    ]
-                )
+                fold_scores.append([[scorer(_IdentityRegressor(), preds[i, :, j], Y_test[:, j],
+                                            **score_kw)
+                                     for j in range(n_targets)] for i in range(n_alphas)])
             else:
                 fold_scores.append(
                     [
-                        self._score_predictions(
-                            scorer, p[:, 0] if y.ndim == 1 else p, y_test, **score_kw
-                        )
+                        self._score_predictions(scorer, p[:, 0] if y.ndim == 1 else p, y_test,
+                                                **score_kw)
                         for p in (preds[i, ...] for i in range(n_alphas))
                     ]
                 )
             if self.verbose:
-                best = alphas[
-                    int(np.argmax(np.mean(np.reshape(fold_scores[-1], (n_alphas, -1)), axis=1)))
-                ]
-                print(
-                    f"{type(self).__name__}: fold {k + 1}, {len(train)} training rows, best "
-                    f"alpha {float(best):.4g} ({time.perf_counter() - start:.2f} s)"
-                )
+                best = alphas[int(np.argmax(np.mean(np.reshape(fold_scores[-1], (n_alphas, -1)),
+                                                    axis=1)))]
+                print(f"{type(self).__name__}: fold {k + 1}, {len(train)} training rows, best "
+                      f"alpha {float(best):.4g} ({time.perf_counter() - start:.2f} s)")
         # (m, K), or (m, K, t) per target
         self.score_path_ = np.moveaxis(np.asarray(fold_scores, dtype=np.float64), 0, 1)
         self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T

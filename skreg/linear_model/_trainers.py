@@ -403,7 +403,7 @@ class _SpectralTrainer(_IterativeTrainer):
 
     def dataset(self, X, y):
         data = super().dataset(X, y)
-        data.spectrum  # decompose once: λ_max, the trajectory and the losses all use it
+        _ = data.spectrum  # decompose once: λ_max, the trajectory and the losses all use it
         return data
 
     def _start(self, data, w0):

@@ -436,6 +436,7 @@ class _BaseMLP(BaseEstimator):
                     f"{type(self).__name__}: lbfgs failed to converge after {n_iter} "
                     f"iterations ({msg}). Increase max_iter or max_fun, or scale the data.",
                     ConvergenceWarning,
+                    stacklevel=2,
                 )
         else:
             best, count, converged = np.inf, 0, False
@@ -459,6 +460,7 @@ class _BaseMLP(BaseEstimator):
                     f"{type(self).__name__}: maximum iterations ({self.max_iter}) reached and "
                     "the optimization hasn't converged yet.",
                     ConvergenceWarning,
+                    stacklevel=2,
                 )
             self._no_improvement_count = count  # scikit-learn's counter, same meaning
         self.n_iter_ = n_iter

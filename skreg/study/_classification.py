@@ -54,21 +54,16 @@ def _hessian_dof(model, Xt, alpha):
 
 def _describe_ridge_classifier(model, Xt, y, s):
     return _nan_summary(
-        equivalent_alpha=clean_alpha(model.alpha_),
-        effective_dof=float(model.effective_dof_),
-        n_nonzero=_n_nonzero(model.coef_),
-        params={"alpha": float(model.alpha_)},
+        equivalent_alpha=clean_alpha(model.alpha_), effective_dof=float(model.effective_dof_),
+        n_nonzero=_n_nonzero(model.coef_), params={"alpha": float(model.alpha_)},
         edge=_edge("alpha", float(model.alpha_), model.alphas),
     )
 
 
 def _describe_noise_classifier(model, Xt, y, s):
     alpha = clean_alpha(model.equivalent_alpha_)
-    return _nan_summary(
-        equivalent_alpha=alpha,
-        effective_dof=_hessian_dof(model, Xt, alpha),
-        n_nonzero=_n_nonzero(model.coef_),
-    )
+    return _nan_summary(equivalent_alpha=alpha, effective_dof=_hessian_dof(model, Xt, alpha),
+                        n_nonzero=_n_nonzero(model.coef_))
 
 
 def _linear_mlp_alpha(model):
@@ -81,14 +76,10 @@ def _linear_mlp_alpha(model):
 def _describe_early_logistic(model, Xt, y, s):
     edge = []
     if model.best_iter_ <= 1:
-        edge = [
-            "i* = 1 is at the edge: the first evaluation was the best (lower learning_rate_init)"
-        ]
+        edge = ["i* = 1 is at the edge: the first evaluation was the best (lower learning_rate_init)"]
     elif model.best_iter_ >= model.max_iter:
-        edge = [
-            f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last epoch of max_iter = "
-            f"{model.max_iter}; raise max_iter)"
-        ]
+        edge = [f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last epoch of max_iter = "
+                f"{model.max_iter}; raise max_iter)"]
     params = {"i*": int(model.best_iter_)}
     if model.early_stopping == "continue":
         params["epochs"] = int(model.n_iter_)
@@ -98,31 +89,22 @@ def _describe_early_logistic(model, Xt, y, s):
 
 
 def _describe_smoothed_logistic(model, Xt, y, s):
-    return _nan_summary(
-        equivalent_alpha=_linear_mlp_alpha(model), n_nonzero=_n_nonzero(model.coefs_[0])
-    )
+    return _nan_summary(equivalent_alpha=_linear_mlp_alpha(model), n_nonzero=_n_nonzero(model.coefs_[0]))
 
 
 def _plr_cv(l1_ratio):
     def make(s):
         from ..linear_model import PenalizedLogisticRegressionCV
 
-        return PenalizedLogisticRegressionCV(
-            alphas=15 if s.quick else 40,
-            l1_ratio=l1_ratio,
-            cv=s.inner_cv,
-            class_weight=s.class_weight,
-        )
-
+        return PenalizedLogisticRegressionCV(alphas=15 if s.quick else 40, l1_ratio=l1_ratio, cv=s.inner_cv,
+                                             class_weight=s.class_weight)
     return make
 
 
 def _path_nonzero(model):
     """Features with a nonzero coefficient at each α of the full-data path."""
     path = np.asarray(model.coef_path_)
-    return np.count_nonzero(
-        np.any(path.reshape(-1, path.shape[-2], path.shape[-1]) != 0, axis=0), axis=0
-    )
+    return np.count_nonzero(np.any(path.reshape(-1, path.shape[-2], path.shape[-1]) != 0, axis=0), axis=0)
 
 
 def _describe_plr(model, Xt, y, s):
@@ -138,10 +120,7 @@ def _describe_plr(model, Xt, y, s):
         effective_dof=math.nan if dof is None else float(dof),
         n_nonzero=int(np.count_nonzero(np.any(np.atleast_2d(model.coef_) != 0, axis=0))),
         params={"alpha_min": a_min, "alpha_1se": a_1se, "l1_ratio": float(model.l1_ratio_)},
-        alpha_min=a_min,
-        alpha_1se=a_1se,
-        nonzero_min=int(nonzero[i_min]),
-        nonzero_1se=int(nonzero[i_1se]),
+        alpha_min=a_min, alpha_1se=a_1se, nonzero_min=int(nonzero[i_min]), nonzero_1se=int(nonzero[i_1se]),
         edge=_edge("alpha_min", a_min, alphas, "alphas, eps"),
     )
 
@@ -163,16 +142,11 @@ def _p_ridge_classifier(row, model, ctx):
 
 
 def _p_noise_classifier(row, model, ctx):
-    how = (
-        "'marginalize' minimizes that expected loss (to second order) directly"
-        if model.method == "marginalize"
-        else f"'augment' fits the logistic model on {model.n_copies} noisy copies, a Monte Carlo estimate"
-    )
-    dof = (
-        ""
-        if not math.isfinite(row["effective_dof"])
-        else f", {row['effective_dof']:.2f} effective degrees of freedom of the Hessian XᵀDX at the fit"
-    )
+    how = ("'marginalize' minimizes that expected loss (to second order) directly"
+           if model.method == "marginalize"
+           else f"'augment' fits the logistic model on {model.n_copies} noisy copies, a Monte Carlo estimate")
+    dof = ("" if not math.isfinite(row["effective_dof"]) else
+           f", {row['effective_dof']:.2f} effective degrees of freedom of the Hessian XᵀDX at the fit")
     return (
         f"**{row['estimator']}** trains the logistic model on x + ε, ε ~ N(0, σ²I), σ = "
         f"{float(model.noise_std):.3g}. For the cross-entropy the lecture's expansion gives a data-dependent "
@@ -184,9 +158,7 @@ def _p_noise_classifier(row, model, ctx):
 
 def _p_plr(row, model, ctx):
     ratio = float(model.l1_ratio_)
-    kind = {0.0: "L2, Ω = ½‖w‖²", 1.0: "L1, Ω = ‖w‖₁"}.get(
-        ratio, f"elastic net, l1_ratio = {ratio:.2g}"
-    )
+    kind = {0.0: "L2, Ω = ½‖w‖²", 1.0: "L1, Ω = ‖w‖₁"}.get(ratio, f"elastic net, l1_ratio = {ratio:.2g}")
     return (
         f"**{row['estimator']}** ({kind}) minimizes the cross-entropy plus α·Ω by (prox-)Newton steps, each a "
         f"weighted least-squares problem on the IRLS Gram statistics. Its own K-fold path chose α_min = "
@@ -197,12 +169,9 @@ def _p_plr(row, model, ctx):
 
 
 def _p_early_logistic(row, model, ctx):
-    algorithm = {
-        "best": "7.1 (keep the best iterate)",
-        "retrain": "7.2 (retrain on all rows for i* epochs)",
-        "continue": "7.3 (continue on all rows until the validation loss falls to the training "
-        "loss at i*)",
-    }[model.early_stopping]
+    algorithm = {"best": "7.1 (keep the best iterate)", "retrain": "7.2 (retrain on all rows for i* epochs)",
+                 "continue": "7.3 (continue on all rows until the validation loss falls to the training "
+                             "loss at i*)"}[model.early_stopping]
     return (
         f"**{row['estimator']}** is multinomial logistic regression (`MLPClassifier(hidden_layer_sizes=())`) "
         f"trained by Adam from w = 0 without a penalty and stopped by Algorithm {algorithm}: i* = "
@@ -230,9 +199,8 @@ def _noise_base(s):
 
 
 def _linear_mlp(s, **kwargs):
-    return MLPClassifier(
-        hidden_layer_sizes=(), class_weight=s.class_weight, random_state=s.random_state, **kwargs
-    )
+    return MLPClassifier(hidden_layer_sizes=(), class_weight=s.class_weight, random_state=s.random_state,
+                         **kwargs)
 
 
 def _early_logistic(strategy):
@@ -241,17 +209,9 @@ def _early_logistic(strategy):
         n_batches = max(1, math.ceil(0.8 * s.n_train / 64))
         updates = 3000 if s.quick else 10000
         epochs = int(min(1000, max(20, updates // n_batches)))
-        return _linear_mlp(
-            s,
-            early_stopping=strategy,
-            alpha=0.0,
-            solver="adam",
-            learning_rate_init=0.01,
-            batch_size=64,
-            max_iter=epochs,
-            validation_fraction=0.2,
-            patience=10 if s.quick else 20,
-        )
+        return _linear_mlp(s, early_stopping=strategy, alpha=0.0, solver="adam", learning_rate_init=0.01,
+                           batch_size=64, max_iter=epochs, validation_fraction=0.2,
+                           patience=10 if s.quick else 20)
 
     return make
 
@@ -261,101 +221,45 @@ def classification_methods():
     C = "classification"
     none = lambda s: {}  # noqa: E731
     rows = [
+        Method("PenalizedLogisticRegressionCV (L2)", "logistic", C, make=_plr_cv(0.0), grid=none,
+               describe=_describe_plr, lecture=_p_plr, tuning="K-fold path (PenalizedLogisticRegressionCV)"),
+        Method("PenalizedLogisticRegressionCV (L1)", "l1_logistic", C, make=_plr_cv(1.0), grid=none,
+               describe=_describe_plr, lecture=_p_plr, tuning="K-fold path (PenalizedLogisticRegressionCV)"),
+        Method("PenalizedLogisticRegressionCV (elastic net)", "elastic_net_logistic", C, make=_plr_cv(0.5),
+               grid=none, describe=_describe_plr, lecture=_p_plr,
+               tuning="K-fold path (PenalizedLogisticRegressionCV)"),
         Method(
-            "PenalizedLogisticRegressionCV (L2)",
-            "logistic",
-            C,
-            make=_plr_cv(0.0),
-            grid=none,
-            describe=_describe_plr,
-            lecture=_p_plr,
-            tuning="K-fold path (PenalizedLogisticRegressionCV)",
-        ),
-        Method(
-            "PenalizedLogisticRegressionCV (L1)",
-            "l1_logistic",
-            C,
-            make=_plr_cv(1.0),
-            grid=none,
-            describe=_describe_plr,
-            lecture=_p_plr,
-            tuning="K-fold path (PenalizedLogisticRegressionCV)",
-        ),
-        Method(
-            "PenalizedLogisticRegressionCV (elastic net)",
-            "elastic_net_logistic",
-            C,
-            make=_plr_cv(0.5),
-            grid=none,
-            describe=_describe_plr,
-            lecture=_p_plr,
-            tuning="K-fold path (PenalizedLogisticRegressionCV)",
-        ),
-        Method(
-            "RidgeEigenClassifierCV (L2)",
-            "ridge_classifier",
-            C,
+            "RidgeEigenClassifierCV (L2)", "ridge_classifier", C,
             make=lambda s: RidgeEigenClassifierCV(
-                alphas=s.grid(np.logspace(-3, 5, 33), np.logspace(-2, 4, 7)),
-                class_weight=s.class_weight,
-            ),
-            grid=none,
-            describe=_describe_ridge_classifier,
-            lecture=_p_ridge_classifier,
+                alphas=s.grid(np.logspace(-3, 5, 33), np.logspace(-2, 4, 7)), class_weight=s.class_weight),
+            grid=none, describe=_describe_ridge_classifier, lecture=_p_ridge_classifier,
             tuning="leave-one-out (RidgeEigenClassifierCV)",
         ),
         Method(
-            "NoisyInputClassifier (marginalized)",
-            "noise_classifier_marginalized",
-            C,
+            "NoisyInputClassifier (marginalized)", "noise_classifier_marginalized", C,
             make=lambda s: NoisyInputClassifier(_noise_base(s), method="marginalize"),
             grid=lambda s: {"noise_std": s.grid(np.geomspace(0.01, 3.0, 9), [0.03, 0.3, 1.0])},
-            describe=_describe_noise_classifier,
-            lecture=_p_noise_classifier,
-            curve_param="noise_std",
+            describe=_describe_noise_classifier, lecture=_p_noise_classifier, curve_param="noise_std",
         ),
         Method(
-            "NoisyInputClassifier (augmented)",
-            "noise_classifier_augmented",
-            C,
-            make=lambda s: NoisyInputClassifier(
-                _noise_base(s),
-                method="augment",
-                n_copies=3 if s.quick else 10,
-                random_state=s.random_state,
-            ),
+            "NoisyInputClassifier (augmented)", "noise_classifier_augmented", C,
+            make=lambda s: NoisyInputClassifier(_noise_base(s), method="augment", n_copies=3 if s.quick else 10,
+                                                random_state=s.random_state),
             grid=lambda s: {"noise_std": s.grid(np.geomspace(0.03, 3.0, 5), [0.1, 1.0])},
-            describe=_describe_noise_classifier,
-            lecture=_p_noise_classifier,
-            curve_param="noise_std",
+            describe=_describe_noise_classifier, lecture=_p_noise_classifier, curve_param="noise_std",
         ),
     ]
     for strategy, number in (("best", "7.1"), ("retrain", "7.2"), ("continue", "7.3")):
-        rows.append(
-            Method(
-                f"early-stopped logistic ({number} {strategy})",
-                f"early_stopping_logistic_{strategy}",
-                C,
-                make=_early_logistic(strategy),
-                grid=none,
-                describe=_describe_early_logistic,
-                lecture=_p_early_logistic,
-                tuning="validation split (early stopping)",
-            )
-        )
-    rows.append(
-        Method(
-            "label-smoothed logistic",
-            "label_smoothing_logistic",
-            C,
-            make=lambda s: _linear_mlp(
-                s, solver="lbfgs", alpha=1e-2, max_iter=200 if s.quick else 500
-            ),
-            grid=lambda s: {"label_smoothing": s.grid([0.0, 0.05, 0.1, 0.2], [0.0, 0.1])},
-            describe=_describe_smoothed_logistic,
-            lecture=_p_smoothed_logistic,
-            curve_param="label_smoothing",
-            log_curve=False,
-        )
-    )
+        rows.append(Method(
+            f"early-stopped logistic ({number} {strategy})", f"early_stopping_logistic_{strategy}", C,
+            make=_early_logistic(strategy), grid=none, describe=_describe_early_logistic,
+            lecture=_p_early_logistic, tuning="validation split (early stopping)",
+        ))
+    rows.append(Method(
+        "label-smoothed logistic", "label_smoothing_logistic", C,
+        make=lambda s: _linear_mlp(s, solver="lbfgs", alpha=1e-2, max_iter=200 if s.quick else 500),
+        grid=lambda s: {"label_smoothing": s.grid([0.0, 0.05, 0.1, 0.2], [0.0, 0.1])},
+        describe=_describe_smoothed_logistic, lecture=_p_smoothed_logistic, curve_param="label_smoothing",
+        log_curve=False,
+    ))
     return rows

@@ -84,7 +84,7 @@ class StudyError(Exception):
             # ``name=value`` becomes ``--flag value``, as it is typed on the command line
             message = re.sub(
                 rf"(?<![\w.=-]){re.escape(name)}(?![\w-])(=?)",
-                lambda m: flag + (" " if m.group(1) else ""),
+                lambda m, flag=flag: flag + (" " if m.group(1) else ""),
                 message,
             )
         return message

@@ -75,9 +75,7 @@ def _describe_none(model, Xt, y, s):
 
 def _describe_ols(model, Xt, y, s):
     lam = _positive(model.eigenvalues_)
-    return _nan_summary(
-        equivalent_alpha=0.0, effective_dof=float(lam.size), n_nonzero=_n_nonzero(model.coef_)
-    )
+    return _nan_summary(equivalent_alpha=0.0, effective_dof=float(lam.size), n_nonzero=_n_nonzero(model.coef_))
 
 
 def _describe_ridge(model, Xt, y, s):
@@ -112,10 +110,7 @@ def _describe_l1(model, Xt, y, s):
     return _nan_summary(
         n_nonzero=_n_nonzero(model.coef_),
         params={"alpha_min": a_min, "alpha_1se": a_1se},
-        alpha_min=a_min,
-        alpha_1se=a_1se,
-        nonzero_min=nz_min,
-        nonzero_1se=nz_1se,
+        alpha_min=a_min, alpha_1se=a_1se, nonzero_min=nz_min, nonzero_1se=nz_1se,
         edge=_edge("alpha_min", a_min, alphas, "alphas, eps"),
     )
 
@@ -143,16 +138,11 @@ def _describe_early_stopping(model, Xt, y, s):
         params = {"i*": int(model.best_iter_)}
     edge = []
     if model.best_iter_ >= model.max_iter - model.eval_every:
-        edge = [
-            f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last step of max_iter = "
-            f"{model.max_iter}; raise max_iter)"
-        ]
+        edge = [f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last step of max_iter = "
+                f"{model.max_iter}; raise max_iter)"]
     return _nan_summary(
-        equivalent_alpha=alpha_with_dof(lam, dof),
-        effective_dof=dof,
-        n_nonzero=_n_nonzero(model.coef_),
-        params=params,
-        edge=edge,
+        equivalent_alpha=alpha_with_dof(lam, dof), effective_dof=dof, n_nonzero=_n_nonzero(model.coef_),
+        params=params, edge=edge,
     )
 
 
@@ -191,10 +181,8 @@ def _p_ols(row, model, ctx):
     n_zero = model.eigenvalues_.size - lam.size
     zeros = f" ({n_zero} more are exactly zero: collinear columns)" if n_zero else ""
     if lam.size == 0:  # every column constant in the training rows: the intercept alone
-        return (
-            f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone, but H = XᵀX has no positive eigenvalue "
-            "(every column is constant on the training rows): it predicts the training mean."
-        )
+        return (f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone, but H = XᵀX has no positive eigenvalue "
+                "(every column is constant on the training rows): it predicts the training mean.")
     return (
         f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone: ŵ = Σ βᵢ/λᵢ uᵢ. The positive eigenvalues of H = XᵀX "
         f"(standardized training data) run from {lam.min():.3g} to {lam.max():.3g}, a ratio of "
@@ -288,11 +276,7 @@ def _p_early(row, model, ctx):
 
 
 def _p_noise(row, model, ctx):
-    dof = (
-        ""
-        if not math.isfinite(row["effective_dof"])
-        else f", {row['effective_dof']:.2f} effective degrees of freedom"
-    )
+    dof = "" if not math.isfinite(row["effective_dof"]) else f", {row['effective_dof']:.2f} effective degrees of freedom"
     return (
         f"**{row['estimator']}** trains on X + Z with Z ~ N(0, δI), δ = {float(model.noise_std) ** 2:.3g}. "
         f"In expectation that is ridge with α = δN = {row['equivalent_alpha']:.3g} (N = training rows of the "
@@ -309,9 +293,7 @@ def _p_mlp(row, model, ctx):
     alpha = model.alpha
     extra = []
     if np.ndim(alpha):
-        extra.append(
-            f"per-layer α = {tuple(float(a) for a in alpha)} (one strength per weight matrix)"
-        )
+        extra.append(f"per-layer α = {tuple(float(a) for a in alpha)} (one strength per weight matrix)")
     else:
         extra.append(f"α = {float(alpha):.3g} on the weights W (biases are never penalized)")
     if getattr(model, "weight_noise", 0):
@@ -365,37 +347,16 @@ def _ridge_methods(R, none):
     """The L2 rows that choose α themselves: leave-one-out, BIC, the evidence."""
     return [
         Method(
-            "RidgeEigenCV (L2)",
-            "ridge",
-            R,
-            make=lambda s: RidgeEigenCV(
-                alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))
-            ),
-            grid=none,
-            describe=_describe_ridge,
-            lecture=_p_ridge,
-            tuning="leave-one-out (RidgeEigenCV)",
+            "RidgeEigenCV (L2)", "ridge", R,
+            make=lambda s: RidgeEigenCV(alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
+            grid=none, describe=_describe_ridge, lecture=_p_ridge, tuning="leave-one-out (RidgeEigenCV)",
         ),
-        Method(
-            "RidgeEigenIC (L2, BIC)",
-            "ridge_bic",
-            R,
-            make=lambda s: RidgeEigenIC(criterion="bic"),
-            grid=none,
-            describe=_describe_self_tuned_ridge,
-            lecture=_p_ridge_ic,
-            tuning="information criterion (BIC)",
-        ),
-        Method(
-            "BayesianRidgeEigen (L2, evidence)",
-            "bayesian_ridge",
-            R,
-            make=lambda s: BayesianRidgeEigen(),
-            grid=none,
-            describe=_describe_self_tuned_ridge,
-            lecture=_p_bayesian_ridge,
-            tuning="evidence maximization",
-        ),
+        Method("RidgeEigenIC (L2, BIC)", "ridge_bic", R, make=lambda s: RidgeEigenIC(criterion="bic"),
+               grid=none, describe=_describe_self_tuned_ridge, lecture=_p_ridge_ic,
+               tuning="information criterion (BIC)"),
+        Method("BayesianRidgeEigen (L2, evidence)", "bayesian_ridge", R, make=lambda s: BayesianRidgeEigen(),
+               grid=none, describe=_describe_self_tuned_ridge, lecture=_p_bayesian_ridge,
+               tuning="evidence maximization"),
     ]
 
 
@@ -403,153 +364,72 @@ def _default_methods():
     R, C = "regression", "classification"
     none = lambda s: {}  # noqa: E731
     methods = [
-        Method(
-            "mean (baseline)",
-            "baseline",
-            R,
-            make=lambda s: DummyRegressor(strategy="mean"),
-            grid=none,
-            describe=_describe_none,
-            lecture=_p_baseline,
-            tuning="none",
-            baseline=True,
-        ),
-        Method(
-            "majority class (baseline)",
-            "baseline",
-            C,
-            make=lambda s: DummyClassifier(strategy="prior"),
-            grid=none,
-            describe=_describe_none,
-            lecture=_p_baseline,
-            tuning="none",
-            baseline=True,
-        ),
-        Method(
-            "least squares (unregularized)",
-            "least_squares",
-            R,
-            make=lambda s: RidgeEigen(alpha=0.0),
-            grid=none,
-            describe=_describe_ols,
-            lecture=_p_ols,
-            tuning="none",
-        ),
+        Method("mean (baseline)", "baseline", R, make=lambda s: DummyRegressor(strategy="mean"), grid=none,
+               describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
+        Method("majority class (baseline)", "baseline", C, make=lambda s: DummyClassifier(strategy="prior"),
+               grid=none, describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
+        Method("least squares (unregularized)", "least_squares", R, make=lambda s: RidgeEigen(alpha=0.0), grid=none,
+               describe=_describe_ols, lecture=_p_ols, tuning="none"),
         *_ridge_methods(R, none),
         Method(
-            "SoftThresholdQuadratic (L1)",
-            "l1",
-            R,
-            make=_l1_make,
-            grid=_l1_grid,
-            describe=_describe_l1,
-            lecture=_p_l1,
-            curve_param="alpha",
+            "SoftThresholdQuadratic (L1)", "l1", R, make=_l1_make, grid=_l1_grid, describe=_describe_l1,
+            lecture=_p_l1, curve_param="alpha",
             tuning="K-fold path (SoftThresholdQuadraticCV)",
         ),
     ]
     for strategy in ("best", "retrain", "continue"):
         methods.append(
             Method(
-                f"EarlyStoppedGD ({strategy})",
-                f"early_stopping_{strategy}",
-                R,
-                make=_es(strategy),
-                grid=none,
-                describe=_describe_early_stopping,
-                lecture=_p_early,
+                f"EarlyStoppedGD ({strategy})", f"early_stopping_{strategy}", R,
+                make=_es(strategy), grid=none, describe=_describe_early_stopping, lecture=_p_early,
                 tuning="validation split (early stopping)",
             )
         )
-    methods += (
-        [
-            Method(
-                "NoisyInputRegressor (marginalized)",
-                "noise_marginalized",
-                R,
-                make=lambda s: NoisyInputRegressor(method="marginalize"),
-                grid=lambda s: {"noise_std": s.grid(np.geomspace(0.01, 3.0, 11), [0.03, 0.3, 3.0])},
-                describe=_describe_noise,
-                lecture=_p_noise,
-                curve_param="noise_std",
-            ),
-            Method(
-                "NoisyInputRegressor (augmented)",
-                "noise_augmented",
-                R,
-                make=lambda s: NoisyInputRegressor(
-                    method="augment", n_copies=3 if s.quick else 10, random_state=s.random_state
-                ),
-                grid=lambda s: {"noise_std": s.grid(np.geomspace(0.01, 3.0, 7), [0.03, 0.3])},
-                describe=_describe_noise,
-                lecture=_p_noise,
-                curve_param="noise_std",
-            ),
-            Method(
-                "MLPRegressor (L2)",
-                "mlp",
-                R,
-                scale_target=True,
-                make=lambda s: MLPRegressor(**_mlp_common(s)),
-                grid=lambda s: {"alpha": s.grid([1e-2, 1.0, 100.0], [1e-2, 10.0])},
-                describe=_describe_mlp,
-                lecture=_p_mlp,
-                curve_param="alpha",
-            ),
-            Method(
-                "MLPRegressor (per-layer α)",
-                "mlp_per_layer",
-                R,
-                scale_target=True,
-                make=lambda s: MLPRegressor(**_mlp_common(s)),
-                grid=lambda s: {
-                    "alpha": s.grid(
-                        [(0.1, 0.1), (10.0, 0.1), (0.1, 10.0)], [(0.1, 0.1), (10.0, 0.1)]
-                    )
-                },
-                describe=_describe_mlp,
-                lecture=_p_mlp,
-            ),
-            Method(
-                "MLPRegressor (weight noise)",
-                "mlp_weight_noise",
-                R,
-                scale_target=True,
-                make=lambda s: MLPRegressor(alpha=1e-4, **_mlp_common(s)),
-                grid=lambda s: {"weight_noise": s.grid([0.0, 0.1, 0.3], [0.0, 0.1])},
-                describe=_describe_mlp,
-                lecture=_p_mlp,
-                curve_param="weight_noise",
-                log_curve=False,
-            ),
-        ]
-        + classification_methods()
-        + [
-            Method(
-                "MLPClassifier (L2)",
-                "mlp_classifier",
-                C,
-                make=lambda s: MLPClassifier(class_weight=s.class_weight, **_mlp_common(s)),
-                grid=lambda s: {"alpha": s.grid([1e-2, 1.0, 10.0], [1e-2, 10.0])},
-                describe=_describe_mlp,
-                lecture=_p_mlp,
-                curve_param="alpha",
-            ),
-            Method(
-                "MLPClassifier (label smoothing)",
-                "mlp_label_smoothing",
-                C,
-                make=lambda s: MLPClassifier(
-                    alpha=1e-2, class_weight=s.class_weight, **_mlp_common(s)
-                ),
-                grid=lambda s: {"label_smoothing": s.grid([0.0, 0.05, 0.1, 0.2], [0.0, 0.1])},
-                describe=_describe_mlp,
-                lecture=_p_mlp,
-                curve_param="label_smoothing",
-                log_curve=False,
-            ),
-        ]
-    )
+    methods += [
+        Method(
+            "NoisyInputRegressor (marginalized)", "noise_marginalized", R,
+            make=lambda s: NoisyInputRegressor(method="marginalize"),
+            grid=lambda s: {"noise_std": s.grid(np.geomspace(0.01, 3.0, 11), [0.03, 0.3, 3.0])},
+            describe=_describe_noise, lecture=_p_noise, curve_param="noise_std",
+        ),
+        Method(
+            "NoisyInputRegressor (augmented)", "noise_augmented", R,
+            make=lambda s: NoisyInputRegressor(method="augment", n_copies=3 if s.quick else 10,
+                                               random_state=s.random_state),
+            grid=lambda s: {"noise_std": s.grid(np.geomspace(0.01, 3.0, 7), [0.03, 0.3])},
+            describe=_describe_noise, lecture=_p_noise, curve_param="noise_std",
+        ),
+        Method(
+            "MLPRegressor (L2)", "mlp", R, scale_target=True, make=lambda s: MLPRegressor(**_mlp_common(s)),
+            grid=lambda s: {"alpha": s.grid([1e-2, 1.0, 100.0], [1e-2, 10.0])},
+            describe=_describe_mlp, lecture=_p_mlp, curve_param="alpha",
+        ),
+        Method(
+            "MLPRegressor (per-layer α)", "mlp_per_layer", R, scale_target=True,
+            make=lambda s: MLPRegressor(**_mlp_common(s)),
+            grid=lambda s: {"alpha": s.grid([(0.1, 0.1), (10.0, 0.1), (0.1, 10.0)], [(0.1, 0.1), (10.0, 0.1)])},
+            describe=_describe_mlp, lecture=_p_mlp,
+        ),
+        Method(
+            "MLPRegressor (weight noise)", "mlp_weight_noise", R, scale_target=True,
+            make=lambda s: MLPRegressor(alpha=1e-4, **_mlp_common(s)),
+            grid=lambda s: {"weight_noise": s.grid([0.0, 0.1, 0.3], [0.0, 0.1])},
+            describe=_describe_mlp, lecture=_p_mlp, curve_param="weight_noise", log_curve=False,
+        ),
+    ] + classification_methods() + [
+        Method(
+            "MLPClassifier (L2)", "mlp_classifier", C,
+            make=lambda s: MLPClassifier(class_weight=s.class_weight, **_mlp_common(s)),
+            grid=lambda s: {"alpha": s.grid([1e-2, 1.0, 10.0], [1e-2, 10.0])},
+            describe=_describe_mlp, lecture=_p_mlp, curve_param="alpha",
+        ),
+        Method(
+            "MLPClassifier (label smoothing)", "mlp_label_smoothing", C,
+            make=lambda s: MLPClassifier(alpha=1e-2, class_weight=s.class_weight, **_mlp_common(s)),
+            grid=lambda s: {"label_smoothing": s.grid([0.0, 0.05, 0.1, 0.2], [0.0, 0.1])},
+            describe=_describe_mlp, lecture=_p_mlp, curve_param="label_smoothing", log_curve=False,
+        ),
+    ]
     return methods
 
 

@@ -151,9 +151,7 @@ def _check_scoring(scorer, name, dataset):
     """StudyError (before anything is printed or fitted) when the scorer cannot score the baseline."""
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
-    dummy = (
-        DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
-    )
+    dummy = DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
     X = np.zeros((len(dataset.y), 1))
     try:
         with warnings.catch_warnings():
@@ -161,10 +159,8 @@ def _check_scoring(scorer, name, dataset):
             scorer(dummy.fit(X, dataset.y), X, dataset.y)
     except (ValueError, TypeError, AttributeError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise StudyError(
-            f"scoring {name} does not work on this {dataset.task} target: {first}",
-            names=("scoring",),
-        ) from None
+        raise StudyError(f"scoring {name} does not work on this {dataset.task} target: {first}",
+                         names=("scoring",)) from None
 
 
 def protocol_sentence(cv, inner_cv, n_train, n_test, scoring):
@@ -228,12 +224,7 @@ def _curve(search, method, prefix):
 
 
 def _prep(dataset, sparse):
-    return Pipeline(
-        [
-            ("prep", make_preprocessor(dataset, sparse=sparse)),
-            ("scale", StandardScaler(with_mean=not sparse)),
-        ]
-    )
+    return Pipeline([("prep", make_preprocessor(dataset, sparse=sparse)), ("scale", StandardScaler(with_mean=not sparse))])
 
 
 class _Folds:
@@ -249,11 +240,7 @@ class _Folds:
         self._cache = {}
 
     def _cacheable(self, sparse):
-        return (
-            sparse
-            or not self.dataset.categorical
-            or dense_bytes(self.dataset, len(self.y)) <= memory_budget(DENSE_FRACTION)
-        )
+        return sparse or not self.dataset.categorical or dense_bytes(self.dataset, len(self.y)) <= memory_budget(DENSE_FRACTION)
 
     def fold(self, i, sparse):
         """(X_train_fold, y_train_fold, X_test_fold, y_test_fold), preprocessed on the training part."""
@@ -262,12 +249,8 @@ class _Folds:
             return self._cache[key]
         train, test = self.outer[i]
         prep = _prep(self.dataset, sparse)
-        out = (
-            prep.fit_transform(self.X.iloc[train]),
-            self.y.iloc[train],
-            prep.transform(self.X.iloc[test]),
-            self.y.iloc[test],
-        )
+        out = (prep.fit_transform(self.X.iloc[train]), self.y.iloc[train], prep.transform(self.X.iloc[test]),
+               self.y.iloc[test])
         if self._cacheable(sparse):
             self._cache[key] = out
         return out
@@ -288,9 +271,7 @@ def _fit_and_score(estimator, X_train, y_train, X_test, y_test, scorer):
     return float(scorer(clone(estimator).fit(X_train, y_train), X_test, y_test))
 
 
-def _check_arguments(
-    *, cv, inner_cv, test_size, task, blas_threads, n_jobs, random_state, sep, quick
-):
+def _check_arguments(*, cv, inner_cv, test_size, task, blas_threads, n_jobs, random_state, sep, quick):
     """StudyError for a bad argument of :func:`run_study` (before anything is read); (cv, inner_cv)."""
     if int(cv) < 2:
         raise StudyError(f"cv must be at least 2, got {cv}", names=("cv",))
@@ -299,32 +280,19 @@ def _check_arguments(
     if int(inner_cv) < 2:
         raise StudyError(f"inner_cv must be at least 2, got {inner_cv}", names=("inner_cv",))
     if not 0.0 < float(test_size) < 1.0:
-        raise StudyError(
-            f"test_size must be between 0 and 1, got {test_size}", names=("test_size",)
-        )
+        raise StudyError(f"test_size must be between 0 and 1, got {test_size}", names=("test_size",))
     if task not in ("auto", "regression", "classification"):
-        raise StudyError(
-            f"task must be auto, regression or classification, got {task!r}", names=("task",)
-        )
+        raise StudyError(f"task must be auto, regression or classification, got {task!r}", names=("task",))
     if blas_threads is not None and int(blas_threads) < 1:
-        raise StudyError(
-            f"blas_threads must be at least 1, got {blas_threads}", names=("blas_threads",)
-        )
+        raise StudyError(f"blas_threads must be at least 1, got {blas_threads}", names=("blas_threads",))
     if n_jobs is not None and int(n_jobs) == 0:
-        raise StudyError(
-            "n_jobs must be a non-zero integer (as joblib: -1 uses every core), got 0",
-            names=("n_jobs",),
-        )
-    if (
-        isinstance(random_state, bool)
-        or not isinstance(random_state, Integral)
-        or not (0 <= random_state <= _MAX_SEED)
-    ):
-        raise StudyError(
-            f"random_state must be an integer from 0 to {_MAX_SEED} (the inner folds are seeded "
-            f"with one more, and seeds stop at 2**32 - 1), got {random_state!r}",
-            names=("random_state",),
-        )
+        raise StudyError("n_jobs must be a non-zero integer (as joblib: -1 uses every core), got 0",
+                         names=("n_jobs",))
+    if isinstance(random_state, bool) or not isinstance(random_state, Integral) or not (
+            0 <= random_state <= _MAX_SEED):
+        raise StudyError(f"random_state must be an integer from 0 to {_MAX_SEED} (the inner folds are seeded "
+                         f"with one more, and seeds stop at 2**32 - 1), got {random_state!r}",
+                         names=("random_state",))
     check_char(sep, "sep")
     return int(cv), int(inner_cv)
 
@@ -337,9 +305,7 @@ def _rows_to_score(scorer, dataset):
     """1 when the scorer gives a finite score on one row (MSE, accuracy), else 2 (R²: NaN on one row)."""
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
-    dummy = (
-        DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
-    )
+    dummy = DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
     X = np.zeros((len(dataset.y), 1))
     try:
         with warnings.catch_warnings():
@@ -357,17 +323,13 @@ def _check_folds(scorer, scoring, dataset, n_train, cv, inner_cv):
     if n_train // cv < need:
         raise StudyError(
             f"cv={cv} leaves {n_train // cv} row in an outer test fold of the {n_train} training rows, too few "
-            f"to score {scoring}: the largest usable cv is {largest_usable_cv(n_train, need)}",
-            names=("cv",),
-        )
+            f"to score {scoring}: the largest usable cv is {largest_usable_cv(n_train, need)}", names=("cv",))
     rows = n_train - math.ceil(n_train / cv)  # the smallest outer training fold
     if rows // inner_cv < need:
         raise StudyError(
             f"inner_cv={inner_cv} is too many folds for the {rows} rows of the smallest outer training fold "
             f"(cv={cv} of {n_train} training rows; {scoring} needs {need} row(s) per test fold): the largest "
-            f"usable inner_cv is {largest_usable_cv(rows, need)}",
-            names=("inner_cv", "cv"),
-        )
+            f"usable inner_cv is {largest_usable_cv(rows, need)}", names=("inner_cv", "cv"))
 
 
 def _output_folder(out):
@@ -380,10 +342,8 @@ def _output_folder(out):
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as exc:
-        raise StudyError(
-            f"out={str(path)!r} cannot be used as the output folder: {exc.strerror or exc}",
-            names=("out",),
-        ) from None
+        raise StudyError(f"out={str(path)!r} cannot be used as the output folder: {exc.strerror or exc}",
+                         names=("out",)) from None
     return path
 
 
@@ -477,26 +437,10 @@ def run_study(
     >>> result.results[["estimator", "cv_mean", "test_score"]]  # doctest: +SKIP
     """
     stream = sys.stderr if progress is True else (progress or None)
-    plan = _plan(
-        data,
-        target=target,
-        task=task,
-        scoring=scoring,
-        cv=cv,
-        inner_cv=inner_cv,
-        test_size=test_size,
-        out=out,
-        na_values=na_values,
-        categorical=categorical,
-        drop=drop,
-        sep=sep,
-        decimal=decimal,
-        n_jobs=n_jobs,
-        blas_threads=blas_threads,
-        random_state=random_state,
-        quick=quick,
-        methods=methods,
-    )
+    plan = _plan(data, target=target, task=task, scoring=scoring, cv=cv, inner_cv=inner_cv,
+                 test_size=test_size, out=out, na_values=na_values, categorical=categorical,
+                 drop=drop, sep=sep, decimal=decimal, n_jobs=n_jobs, blas_threads=blas_threads,
+                 random_state=random_state, quick=quick, methods=methods)
     _announce(plan, stream)
     rows, fitted, curves, skipped = [], {}, {}, {}
     limits = threadpool_limits(limits=int(blas_threads)) if blas_threads is not None else None
@@ -541,55 +485,20 @@ class _Plan:
     protocol: str
 
 
-def _plan(
-    data,
-    *,
-    target,
-    task,
-    scoring,
-    cv,
-    inner_cv,
-    test_size,
-    out,
-    na_values,
-    categorical,
-    drop,
-    sep,
-    decimal,
-    n_jobs,
-    blas_threads,
-    random_state,
-    quick,
-    methods,
-):
+def _plan(data, *, target, task, scoring, cv, inner_cv, test_size, out, na_values, categorical,
+          drop, sep, decimal, n_jobs, blas_threads, random_state, quick, methods):
     """Check the options, read the data, split it and choose the rows: the study's plan.
 
     Every check that can fail runs here, before anything is fitted: the arguments, the
     data, the fold sizes against the scoring and the output folder (created, writable).
     """
-    cv, inner_cv = _check_arguments(
-        cv=cv,
-        inner_cv=inner_cv,
-        test_size=test_size,
-        task=task,
-        blas_threads=blas_threads,
-        n_jobs=n_jobs,
-        random_state=random_state,
-        sep=sep,
-        quick=quick,
-    )
+    cv, inner_cv = _check_arguments(cv=cv, inner_cv=inner_cv, test_size=test_size, task=task,
+                                    blas_threads=blas_threads, n_jobs=n_jobs,
+                                    random_state=random_state, sep=sep, quick=quick)
     scorer = None if scoring is None else _scorer(scoring)
-    dataset = load_dataset(
-        data,
-        target=target,
-        task=task,
-        na_values=na_values,
-        categorical=categorical,
-        drop=drop,
-        sep=sep,
-        random_state=random_state,
-        decimal=decimal,
-    )
+    dataset = load_dataset(data, target=target, task=task, na_values=na_values,
+                           categorical=categorical, drop=drop, sep=sep,
+                           random_state=random_state, decimal=decimal)
     n_train = check_sizes(dataset, cv, float(test_size))
     reason = None
     if scoring is None:
@@ -600,10 +509,7 @@ def _plan(
     _check_folds(scorer, scoring, dataset, n_train, cv, inner_cv)
     out = None if out is None else _output_folder(out)
     X_train, X_test, y_train, y_test = train_test_split(
-        dataset.X,
-        dataset.y,
-        test_size=test_size,
-        random_state=random_state,
+        dataset.X, dataset.y, test_size=test_size, random_state=random_state,
         stratify=dataset.y if classification else None,
     )
     Splitter = StratifiedKFold if classification else KFold
@@ -611,46 +517,23 @@ def _plan(
     inner = Splitter(inner_cv, shuffle=True, random_state=random_state + 1)
     y_scale = float(np.std(y_train)) if not classification else 1.0
     class_weight = "balanced" if classification and "balanced" in scoring else None
-    settings = StudySettings(
-        task=dataset.task,
-        cv=cv,
-        inner_cv=inner,
-        quick=quick,
-        random_state=random_state,
-        n_train=n_train,
-        y_scale=y_scale if y_scale > 0 else 1.0,
-        class_weight=class_weight,
-    )
+    settings = StudySettings(task=dataset.task, cv=cv, inner_cv=inner, quick=quick,
+                             random_state=random_state, n_train=n_train,
+                             y_scale=y_scale if y_scale > 0 else 1.0, class_weight=class_weight)
     chosen = methods_for(dataset.task, methods)
     if not any(m.baseline for m in chosen):
         chosen = methods_for(dataset.task)[:1] + chosen
-    return _Plan(
-        dataset=dataset,
-        scoring=scoring,
-        scorer=scorer,
-        reason=reason,
-        cv=cv,
-        n_jobs=n_jobs,
-        quick=quick,
-        out=out,
-        X_train=X_train,
-        X_test=X_test,
-        y_train=y_train,
-        y_test=y_test,
-        outer=outer,
-        inner=inner,
-        settings=settings,
-        methods=chosen,
-        protocol=protocol_sentence(cv, inner_cv, n_train, len(y_test), scoring),
-    )
+    return _Plan(dataset=dataset, scoring=scoring, scorer=scorer, reason=reason, cv=cv,
+                 n_jobs=n_jobs, quick=quick, out=out, X_train=X_train, X_test=X_test,
+                 y_train=y_train, y_test=y_test, outer=outer, inner=inner, settings=settings,
+                 methods=chosen,
+                 protocol=protocol_sentence(cv, inner_cv, n_train, len(y_test), scoring))
 
 
 def _announce(plan, stream):
     """The schema, the data's notes and the plan, before the first fit."""
     dataset = plan.dataset
-    _progress(
-        f"skreg study: {dataset.name}, {dataset.task}, {len(dataset.y)} rows; columns:", stream
-    )
+    _progress(f"skreg study: {dataset.name}, {dataset.task}, {len(dataset.y)} rows; columns:", stream)
     for line in dataset.schema_lines():
         _progress(f"    {line}", stream)
     for note in dataset.notes:
@@ -659,11 +542,8 @@ def _announce(plan, stream):
     if plan.reason:
         _progress(f"scoring: {plan.scoring}, because {plan.reason}", stream)
     if plan.settings.class_weight:
-        _progress(
-            f"class weights: every classifier is fitted with class_weight='balanced' "
-            f"({plan.scoring} weighs the classes equally)",
-            stream,
-        )
+        _progress(f"class weights: every classifier is fitted with class_weight='balanced' "
+                  f"({plan.scoring} weighs the classes equally)", stream)
     _progress(
         f"{len(plan.methods)} methods, {plan.cv} outer folds x (inner tuning), scoring {plan.scoring}"
         + (" [quick]" if plan.quick else ""),
@@ -680,13 +560,8 @@ def _row_estimator(plan, method):
     prefix = "regressor__" if method.scale_target else ""
     grid = method.grid(plan.settings)
     if grid:  # the search sees the outer training fold, preprocessed on that fold
-        estimator = GridSearchCV(
-            estimator,
-            {prefix + p: list(v) for p, v in grid.items()},
-            cv=plan.inner,
-            scoring=plan.scorer,
-            error_score="raise",
-        )
+        estimator = GridSearchCV(estimator, {prefix + p: list(v) for p, v in grid.items()},
+                                 cv=plan.inner, scoring=plan.scorer, error_score="raise")
     return estimator, grid, prefix
 
 
@@ -700,8 +575,7 @@ def _evaluate(plan, method, estimator, folds, sparse):
             # step's own joblib call inside the dispatch would deadlock the Dask backend
             data = [folds.fold(i, sparse) for i in range(plan.cv)]
             scores = Parallel(n_jobs=plan.n_jobs)(
-                delayed(_fit_and_score)(estimator, *d, plan.scorer) for d in data
-            )
+                delayed(_fit_and_score)(estimator, *d, plan.scorer) for d in data)
             prep, Xt, _ = folds.full(sparse)
             search = clone(estimator).fit(Xt, plan.y_train)
             best_model = search.best_estimator_ if isinstance(search, GridSearchCV) else search
@@ -711,17 +585,12 @@ def _evaluate(plan, method, estimator, folds, sparse):
             if not method.baseline:
                 raise
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise StudyError(
-                f"scoring {plan.scoring} does not work on this {plan.dataset.task} target: {first}",
-                names=("scoring",),
-            ) from None
+            raise StudyError(f"scoring {plan.scoring} does not work on this {plan.dataset.task} "
+                             f"target: {first}", names=("scoring",)) from None
     if not np.all(np.isfinite(scores)):  # never a NaN reported as a result
-        raise StudyError(
-            f"{method.name} scored {plan.scoring} = nan on an outer fold "
-            f"(cv={plan.cv}): the folds of {len(plan.outer[0][1])} rows or the "
-            "values cannot be scored",
-            names=("cv",),
-        )
+        raise StudyError(f"{method.name} scored {plan.scoring} = nan on an outer fold "
+                         f"(cv={plan.cv}): the folds of {len(plan.outer[0][1])} rows or the "
+                         "values cannot be scored", names=("cv",))
     for w in caught:  # re-raise what is not a convergence note (e.g. RuntimeWarning)
         if not issubclass(w.category, ConvergenceWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -735,15 +604,9 @@ def _run_row(plan, method, folds, counter, stream):
     dataset, n_train = plan.dataset, plan.settings.n_train
     estimator, grid, prefix = _row_estimator(plan, method)
     sparse = bool(dataset.categorical) and accepts_sparse(estimator)
-    if (
-        dataset.categorical
-        and not sparse
-        and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION)
-    ):
-        why = (
-            f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), "
-            f"over the {fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X"
-        )
+    if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION):
+        why = (f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), "
+               f"over the {fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X")
         _progress(f"{counter} {method.name}: skipped, {why}", stream)
         return why
     scores, search, best, Xt, test_score, n_conv = _evaluate(plan, method, estimator, folds, sparse)
@@ -757,27 +620,16 @@ def _run_row(plan, method, folds, counter, stream):
         curve = _curve(search, method, prefix)
     elapsed = time.perf_counter() - start
     row = {
-        "estimator": method.name,
-        "best_params": _format_params(params),
-        "cv_mean": float(np.mean(scores)),
-        "cv_std": float(np.std(scores)),
-        "test_score": test_score,
-        **summary,
-        "grid_edge": "; ".join(edge),
-        "tuning": method.tuning,
-        "sparse_input": sparse,
-        "time": elapsed,
-        "convergence_warnings": n_conv,
-        "scoring": plan.scoring,
-        "task": dataset.task,
+        "estimator": method.name, "best_params": _format_params(params),
+        "cv_mean": float(np.mean(scores)), "cv_std": float(np.std(scores)),
+        "test_score": test_score, **summary, "grid_edge": "; ".join(edge),
+        "tuning": method.tuning, "sparse_input": sparse, "time": elapsed,
+        "convergence_warnings": n_conv, "scoring": plan.scoring, "task": dataset.task,
         "key": method.key,
     }
     note = f", {n_conv} convergence warning(s)" if n_conv else ""
-    _progress(
-        f"{counter} {method.name}: {row['best_params']}, CV {row['cv_mean']:.3f} ± "
-        f"{row['cv_std']:.3f}, held-out {test_score:.3f} ({elapsed:.1f} s{note})",
-        stream,
-    )
+    _progress(f"{counter} {method.name}: {row['best_params']}, CV {row['cv_mean']:.3f} ± "
+              f"{row['cv_std']:.3f}, held-out {test_score:.3f} ({elapsed:.1f} s{note})", stream)
     for message in edge:
         _progress(f"    warning: {message}", stream)
     return row, best, curve
@@ -788,18 +640,11 @@ def _write_outputs(plan, rows, fitted, curves, skipped, figures, stream):
     from .report import format_table, write_report
 
     results = pd.DataFrame(rows)
-    result = StudyResult(
-        results=results,
-        table=format_table(results),
-        out=None,
-        models={k: v[1] for k, v in fitted.items()},
-        dataset=plan.dataset,
-        scoring=plan.scoring,
-        scoring_reason=plan.reason,
-        protocol=plan.protocol,
-        skipped=skipped,
-        class_weight=plan.settings.class_weight,
-    )
+    result = StudyResult(results=results, table=format_table(results), out=None,
+                         models={k: v[1] for k, v in fitted.items()}, dataset=plan.dataset,
+                         scoring=plan.scoring, scoring_reason=plan.reason,
+                         protocol=plan.protocol, skipped=skipped,
+                         class_weight=plan.settings.class_weight)
     out = plan.out
     if out is None:
         return result
@@ -807,29 +652,19 @@ def _write_outputs(plan, rows, fitted, curves, skipped, figures, stream):
     results.to_csv(out / "results.csv", index=False)
     first = next(iter(fitted.values()))[1]
     n_features = first[:-1].transform(plan.X_train.iloc[:2]).shape[1]
-    context = {
-        "n_train": plan.settings.n_train,
-        "n_features": int(n_features),
-        "dataset": plan.dataset,
-        "scoring": plan.scoring,
-        "task": plan.dataset.task,
-    }
+    context = {"n_train": plan.settings.n_train, "n_features": int(n_features),
+               "dataset": plan.dataset, "scoring": plan.scoring, "task": plan.dataset.task}
     if figures:
         from .figures import study_figures
 
         try:
-            result.figures = study_figures(
-                out, fitted, curves, results, plan.X_train, plan.y_train, plan.scoring
-            )
+            result.figures = study_figures(out, fitted, curves, results, plan.X_train,
+                                           plan.y_train, plan.scoring)
         except ImportError as exc:
             _progress(f"figures skipped: {exc}", stream)
-    paragraphs = [
-        fitted[row["key"]][0].lecture(row, inner_model(fitted[row["key"]][1]), context)
-        for row in rows
-    ]
+    paragraphs = [fitted[row["key"]][0].lecture(row, inner_model(fitted[row["key"]][1]), context)
+                  for row in rows]
     write_report(out / "report.md", result, paragraphs, quick=plan.quick)
-    _progress(
-        f"wrote {out / 'results.csv'}, {out / 'report.md'} and {len(result.figures)} figures",
-        stream,
-    )
+    _progress(f"wrote {out / 'results.csv'}, {out / 'report.md'} and {len(result.figures)} figures",
+              stream)
     return result

@@ -477,7 +477,7 @@ def test_partial_fit_over_chunks_is_one_gd_step_per_chunk():
     kw = dict(hidden_layer_sizes=(5,), solver="gd", learning_rate_init=0.05, random_state=0)
     stream = MLPRegressor(**kw)
     core, theta = None, None
-    for epoch in range(2):
+    for _epoch in range(2):
         for idx in chunks:
             stream.partial_fit(X[idx], y[idx])
             if core is None:  # the first call initializes exactly as fit
