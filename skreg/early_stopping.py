@@ -433,17 +433,14 @@ def run_early_stopping(
     >>> result.best_iter, result.params, result.n_iter
     (2, 0.75, 4)
     """
-    eval_every, patience, max_iter = _check_driver_options(
-        strategy, eval_every, patience, min_delta, max_iter
-    )
+    checked = _check_driver_options(strategy, eval_every, patience, min_delta, max_iter)
+    eval_every, patience, max_iter = checked
     rows = []
 
     if strategy is None:
-        if X_all is None:
-            X_all, y_all = X_train, y_train
-        return _train_plainly(
-            trainer, X_all, y_all, X_val, y_val, eval_every, max_iter, rows, verbose
-        )
+        X_all, y_all = (X_train, y_train) if X_all is None else (X_all, y_all)
+        return _train_plainly(trainer, X_all, y_all, X_val, y_val, eval_every, max_iter, rows,
+                              verbose)
 
     if y_val is None:
         raise ValueError(f"strategy={strategy!r} needs a validation set (X_val, y_val).")
