@@ -2,14 +2,14 @@
 
 Everything in one run, so the ratios share the machine's load:
 
-* single fits (issue 13: goal ≤ 0.6× ``Lasso.fit``, objective no worse):
+* single fits (goal ≤ 0.6× ``Lasso.fit``, objective no worse):
   - tall AR(1) design, ρ = 0.9, n = 10,000, d = 1,000, α = 0.05·α_max;
   - wide AR(1) design, n = 500, d = 20,000, α = 0.05·α_max;
-  - sparse text-like design (issue 12: ≤ 1.0×), n = 10,000, d = 20,000, about 30
+  - sparse text-like design (goal ≤ 1.0×), n = 10,000, d = 20,000, about 30
     nonzeros a row with Zipf-like column frequencies, α = 0.01·α_max;
-* the older rows: fits at α = 0.1, 0.01, 0.001·α_max and the 100-α path on AR(1)
-  n = 5,000, d = 500 (``--legacy``);
-* cross-validation (:func:`cv_rows`, issue 13: goal ≤ 0.3×): ``SoftThresholdQuadraticCV``
+* smaller AR(1) rows, n = 5,000, d = 500 (``--small-ar1``): fits at α = 0.1, 0.01,
+  0.001·α_max (goal ≤ 1.5×) and the 100-α path against ``lasso_path`` (goal ≤ 1.2×);
+* cross-validation (:func:`cv_rows`, goal ≤ 0.3× ``LassoCV``): ``SoftThresholdQuadraticCV``
   against ``LassoCV``, 100 α and the same ``KFold(5)``, on AR(1) n = 10,000, d = 1,000 and
   n = 500, d = 20,000 (best of ``--cv-repeat``, default 1: ``LassoCV`` takes about a
   minute on the wide data; ``--only-cv`` runs these rows alone).
@@ -20,17 +20,16 @@ benchmark-only dependency, never skreg's) uses the same α/n and tol.  ΔF/F is 
 relative excess of our objective ½‖Xw + b − y‖² + α‖w‖₁ over scikit-learn's
 (negative: ours is lower).  Times are the best of ``--repeat`` runs after a warm-up
 (skglm's warm-up absorbs its numba compilation), the contenders interleaved.  Run:
-``python benchmarks/bench_l1.py [--repeat 5] [--legacy] [--cv-repeat 1] [--only-cv]``.
+``python benchmarks/bench_l1.py [--repeat 5] [--small-ar1] [--cv-repeat 1] [--only-cv] [--enet]``
+(``--enet``: :func:`enet_cv_rows`, the elastic-net and relaxed-LASSO CV).
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import time
 import warnings
 
 import numpy as np
+from _common import interleaved_best, make_parser, print_table
 from scipy import sparse
 from sklearn.linear_model import Lasso, lasso_path
 
@@ -79,7 +78,8 @@ def make_text_like(n=10_000, d=20_000, nnz_per_row=30, n_nonzero=200, seed=0):
 def alpha_max(X, y):
     """max |X_cᵀy_c| (sum convention), without densifying a sparse X."""
     yc = y - y.mean()
-    return float(np.abs(np.asarray(X.T @ yc).ravel() - np.asarray(X.mean(axis=0)).ravel() * yc.sum()).max())
+    xty = np.asarray(X.T @ yc).ravel() - np.asarray(X.mean(axis=0)).ravel() * yc.sum()
+    return float(np.abs(xty).max())
 
 
 def objective(X, y, coef, intercept, alpha):
@@ -88,21 +88,8 @@ def objective(X, y, coef, intercept, alpha):
     return 0.5 * float(r @ r) + alpha * float(np.abs(coef).sum())
 
 
-# --------------------------------------------------------------------------- timing
-def best_times(funcs, repeat):
-    """Best wall time of each function (one warm-up each), interleaved to share the load."""
-    outs = [func() for func in funcs]  # warm-up: imports, numba compilation, page faults
-    best = [np.inf] * len(funcs)
-    for _ in range(repeat):
-        for i, func in enumerate(funcs):
-            start = time.perf_counter()
-            outs[i] = func()
-            best[i] = min(best[i], time.perf_counter() - start)
-    return best, outs
-
-
 def single_fit_row(name, X, y, frac, goal, repeat):
-    """One single-fit comparison at α = frac·α_max: (name, times, goal, note)."""
+    """One single-fit comparison at α = frac·α_max: a table row (with skglm in its note)."""
     n = X.shape[0]
     alpha = frac * alpha_max(X, y)
     funcs = [
@@ -111,18 +98,19 @@ def single_fit_row(name, X, y, frac, goal, repeat):
     ]
     if SkglmLasso is not None:
         funcs.append(lambda: SkglmLasso(alpha=alpha / n, tol=1e-4).fit(X, y))
-    times, models = best_times(funcs, repeat)
+    times, models = interleaved_best(funcs, repeat)  # skglm's warm-up: numba compilation
     f = [objective(X, y, m.coef_, m.intercept_, alpha) for m in models]
     note = (f"nnz {np.count_nonzero(models[0].coef_)}/{np.count_nonzero(models[1].coef_)}, "
             f"ΔF/F {(f[0] - f[1]) / f[1]:+.1e}")
     if SkglmLasso is not None:
-        note += f", skglm ΔF/F {(f[2] - f[1]) / f[1]:+.1e}"
-    return name, times, goal, note
+        note += (f", skglm {times[2]:.3f} s (skreg/skglm {times[0] / times[2]:.2f}), "
+                 f"skglm ΔF/F {(f[2] - f[1]) / f[1]:+.1e}")
+    return name, times[0], times[1], None, goal, note
 
 
 # ----------------------------------------------------------------------------- rows
 def single_fit_rows(repeat):
-    """Issue 13's single fits (tall and wide AR(1)) and issue 12's sparse text-like fit."""
+    """Single fits: tall and wide AR(1) (goal ≤ 0.6×) and sparse text-like (goal ≤ 1.0×)."""
     rows = []
     X, y = make_data(n=10_000, d=1_000)
     rows.append(single_fit_row("tall 10000×1000 0.05", X, y, 0.05, 0.6, repeat))
@@ -133,8 +121,8 @@ def single_fit_rows(repeat):
     return rows
 
 
-def legacy_rows(repeat):
-    """The first version of this benchmark: AR(1) n = 5,000, d = 500, three α and a path."""
+def small_ar1_rows(repeat):
+    """AR(1) n = 5,000, d = 500: three α (goal ≤ 1.5×) and the 100-α path (goal ≤ 1.2×)."""
     X, y = make_data()
     n = X.shape[0]
     Xc, yc = X - X.mean(axis=0), y - y.mean()
@@ -146,12 +134,12 @@ def legacy_rows(repeat):
     def ours_path():  # includes validation and the Gram matrix, as lasso_path does
         return SoftThresholdQuadratic(alpha=a_max, tol=1e-4).fit(Xc, yc).path(alphas)
 
-    (t_ours, t_sk), ((coefs, _), (_, sk_coefs, _)) = best_times(
+    (t_ours, t_sk), ((coefs, _), (_, sk_coefs, _)) = interleaved_best(
         [ours_path, lambda: lasso_path(Xc, yc, alphas=alphas / n, tol=1e-4)], repeat
     )
-    f_ours = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(coefs, alphas)])
-    f_sk = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(sk_coefs.T, alphas)])
-    rows.append(("5000×500 path 100 α", [t_ours, t_sk], 1.2,
+    f_ours = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(coefs, alphas, strict=True)])
+    f_sk = np.array([objective(Xc, yc, c, 0.0, a) for c, a in zip(sk_coefs.T, alphas, strict=True)])
+    rows.append(("5000×500 path 100 α", t_ours, t_sk, None, 1.2,
                  f"max ΔF/F {np.max((f_ours - f_sk) / f_sk):+.1e}"))
     return rows
 
@@ -161,8 +149,7 @@ def cv_rows(repeat=1):
 
     Two designs: AR(1) ρ = 0.9 with n = 10,000, d = 1,000 (the fold Grams by subtraction)
     and n = 500, d = 20,000 (working sets on each fold's rows).  Both estimators run with
-    their defaults otherwise (n_jobs=None).  Rows as the other tables':
-    (name, [t_skreg, t_sklearn], goal, note).
+    their defaults otherwise (n_jobs=None).
     """
     from sklearn.linear_model import LassoCV
     from sklearn.model_selection import KFold
@@ -179,49 +166,75 @@ def cv_rows(repeat=1):
                          ("CV wide 500×20000", (500, 20_000))):
         X, y = make_data(n=n, d=d, n_nonzero=min(40, n // 25))
         cv = KFold(5)
-        times, (ours, sk) = best_times(
-            [lambda: SoftThresholdQuadraticCV(alphas=100, cv=cv).fit(X, y),
-             lambda: lasso_cv(X, y, cv)], repeat)
+        (t_ours, t_sk), (ours, sk) = interleaved_best(
+            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, cv=cv).fit(X, y),
+             lambda X=X, y=y, cv=cv: lasso_cv(X, y, cv)], repeat)
         mse_diff = np.max(np.abs(ours.mse_path_ - sk.mse_path_) / sk.mse_path_)
         nnz_1se = ours.cv_results_["n_nonzero"][ours.alphas_ == ours.alpha_1se_][0]
-        rows.append((name, times, 0.3,
+        rows.append((name, t_ours, t_sk, None, 0.3,
                      f"alpha_/n {ours.alpha_ / n:.4g} vs {sk.alpha_:.4g}, "
                      f"max rel Δmse {mse_diff:.1e}, 1se nnz {nnz_1se}"))
     return rows
 
 
-def main(repeat=5, legacy=False, cv_repeat=1, only_cv=False):
-    """Print one table: single fits, the CV rows and (``legacy``) the older rows."""
+def enet_cv_rows(repeat=1):
+    """The elastic-net CV against ``ElasticNetCV``, and the relaxed CV's cost.
+
+    ``SoftThresholdQuadraticCV(l1_ratio=[0.1, 0.5, 0.9, 1.0])``, 100 α, ``KFold(5)``, on
+    AR(1) 10,000 × 1,000 and 500 × 20,000 (goal ≤ 0.3× ``ElasticNetCV`` at the same
+    tol); then ``gammas=[0, 0.5, 1]`` against the same CV without relaxation (goal ≤ 1.5×).
+    """
+    from sklearn.linear_model import ElasticNetCV
+    from sklearn.model_selection import KFold
+
+    from skreg import SoftThresholdQuadraticCV
+
+    ratios = [0.1, 0.5, 0.9, 1.0]
+
+    def enet_cv(X, y, cv):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ElasticNetCV(l1_ratio=ratios, alphas=100, cv=cv).fit(X, y)
+
+    rows = []
+    for name, (n, d) in (("ENetCV tall 10000×1000", (10_000, 1_000)),
+                         ("ENetCV wide 500×20000", (500, 20_000))):
+        X, y = make_data(n=n, d=d, n_nonzero=min(40, n // 25))
+        cv = KFold(5)
+        (t_ours, t_sk), (ours, sk) = interleaved_best(
+            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, l1_ratio=ratios,
+                                                             cv=cv).fit(X, y),
+             lambda X=X, y=y, cv=cv: enet_cv(X, y, cv)], repeat)
+        mse_diff = np.max(np.abs(ours.mse_path_ - sk.mse_path_) / sk.mse_path_)
+        rows.append((name, t_ours, t_sk, None, 0.3,
+                     f"l1_ratio_ {ours.l1_ratio_} vs {sk.l1_ratio_}, alpha_/n {ours.alpha_ / n:.4g} "
+                     f"vs {sk.alpha_:.4g}, max rel Δmse {mse_diff:.1e}"))
+        (t_relaxed, t_plain), (relaxed, _) = interleaved_best(
+            [lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(
+                alphas=100, l1_ratio=ratios, gammas=[0.0, 0.5, 1.0], cv=cv).fit(X, y),
+             lambda X=X, y=y, cv=cv: SoftThresholdQuadraticCV(alphas=100, l1_ratio=ratios,
+                                                             cv=cv).fit(X, y)], repeat)
+        rows.append((name.replace("ENetCV", "relaxed CV / plain CV"), t_relaxed, t_plain, None, 1.5,
+                     f"gamma_ {relaxed.gamma_}"))
+    return rows
+
+
+def main(repeat=5, small_ar1=False, cv_repeat=1, only_cv=False, enet=False):
+    """Print one table: single fits, the CV rows, (``enet``) the elastic-net CV rows and
+    (``small_ar1``) the 5000×500 rows."""
     warnings.simplefilter("ignore", FutureWarning)
     rows = [] if only_cv else single_fit_rows(repeat)
     rows += cv_rows(cv_repeat)
-    if legacy and not only_cv:
-        rows += legacy_rows(repeat)
-    print_rows(rows, f"best of {repeat} (single fits), {cv_repeat} (CV)")
-
-
-def print_rows(rows, timing):
-    """One table for every row (name, [t_skreg, t_sklearn(, t_skglm)], goal, note)."""
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{timing} wall s; load average {load:.1f} on {os.cpu_count()} CPUs"
-          f"{'' if SkglmLasso else '; skglm not installed'}")
-    head = f"{'case':<24}{'skreg':>9}{'sklearn':>9}{'ratio':>7}{'goal':>6}"
-    if SkglmLasso is not None:
-        head += f"{'skglm':>9}{'vs skglm':>9}"
-    print(head + "  notes")
-    for name, times, goal, note in rows:
-        line = f"{name:<24}{times[0]:>9.3f}{times[1]:>9.3f}{times[0] / times[1]:>7.2f}{goal:>6.1f}"
-        if SkglmLasso is not None:
-            line += (f"{times[2]:>9.3f}{times[0] / times[2]:>9.2f}" if len(times) > 2 else " " * 18)
-        print(line + "  " + note)
+    if enet:
+        rows += enet_cv_rows(cv_repeat)
+    if small_ar1 and not only_cv:
+        rows += small_ar1_rows(repeat)
+    print_table(rows, f"L1: SoftThresholdQuadratic vs sklearn Lasso, best of {repeat} (single "
+                f"fits), {cv_repeat} (CV){'' if SkglmLasso else '; skglm not installed'}",
+                heads=("skreg [s]", "sklearn [s]"))
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--legacy", action="store_true", help="also the 5000×500 rows and path")
-    parser.add_argument("--cv-repeat", type=int, default=1,
-                        help="timed runs of the CV rows (LassoCV takes about a minute on the wide data)")
-    parser.add_argument("--only-cv", action="store_true", help="run the CV rows only")
-    args = parser.parse_args()
-    main(args.repeat, args.legacy, args.cv_repeat, args.only_cv)
+    args = make_parser(__doc__, repeat=5, small_ar1=False, cv_repeat=1,
+                       only_cv=False, enet=False).parse_args()
+    main(args.repeat, args.small_ar1, args.cv_repeat, args.only_cv, args.enet)

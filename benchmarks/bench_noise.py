@@ -6,7 +6,8 @@ reference for both time and coefficients, measured in the same run).
 
 Augmentation builds an (n_copies·n, d) matrix: 100 copies are 500000 × 100 float64 =
 381 MiB, within NoisyInputRegressor's 1 GiB limit (its inner RidgeEigen then makes one
-centred copy of it, so the peak is about twice that).
+centred copy of it, so the peak is about twice that).  No timing goal: the table shows the
+trade-off; the distance should fall as 1/√copies (printed below the table).
 
 Run:  python benchmarks/bench_noise.py
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from _common import print_table
 from sklearn.linear_model import LinearRegression, Ridge
 
 from skreg import NoisyInputRegressor
@@ -57,10 +59,9 @@ def main():
     w_ref = refs[0].coef_
     norm_ref = np.linalg.norm(w_ref)
 
-    rows, spreads = [], []
-    cases = [
-        ("marginalize", None, lambda r: NoisyInputRegressor(noise_std=NOISE_STD, method="marginalize")),
-    ]
+    rows, spreads, distances = [], [], []
+    cases = [("marginalize", None,
+              lambda r: NoisyInputRegressor(noise_std=NOISE_STD, method="marginalize"))]
     for c in (10, 100):
         cases.append(
             (
@@ -85,22 +86,20 @@ def main():
         eq_alpha = models[0].equivalent_alpha_
         del models
         mib = (c or 1) * X.nbytes / 2**20
-        rows.append((name, c, mib, t, t / t_ref, float(np.mean(dists)), eq_alpha))
+        dist = float(np.mean(dists))
+        label = name if c is None else f"{name}, {c} copies"
+        rows.append((f"{label} / Ridge", t, t_ref, None, None,
+                     f"X {mib:.1f} MiB, ‖ŵ−ŵ_ridge‖/‖ŵ_ridge‖ {dist:.2e}, equiv. α {eq_alpha:.0f}"))
+        distances.append(dist)
 
-    print(f"n={N_SAMPLES}, d={N_FEATURES}, noise_std={NOISE_STD} (δ={NOISE_STD**2:g}), "
-          f"reference sklearn Ridge(alpha=δN={alpha:g}): {t_ref * 1e3:.1f} ms (best of {N_REPEATS})")
-    header = (f"{'method':<34}{'copies':>7}{'X MiB':>9}{'fit s':>9}{'time/Ridge':>12}"
-              f"{'‖ŵ−ŵ_ridge‖/‖ŵ_ridge‖':>24}{'equiv. α':>10}")
-    print(header)
-    print("-" * len(header))
-    for name, c, mib, t, ratio, dist, eq in rows:
-        print(f"{name:<34}{'-' if c is None else c:>7}{mib:>9.1f}{t:>9.3f}{ratio:>12.1f}"
-              f"{dist:>24.2e}{eq:>10.0f}")
     i10, i100 = 1, 2  # the two RidgeEigen-inner augment rows
-    d10, d100 = rows[i10][5], rows[i100][5]
+    d10, d100 = distances[i10], distances[i100]
     se = d10 / d100 * np.hypot(spreads[i10] / d10, spreads[i100] / d100)
-    print(f"mean distance over {N_SEEDS} seeds, ratio 10 → 100 copies: {d10 / d100:.2f} ± {se:.2f} "
-          f"(1/√copies predicts √10 = {np.sqrt(10):.2f})")
+    print_table(rows, f"Input noise: n={N_SAMPLES}, d={N_FEATURES}, noise_std={NOISE_STD} "
+                f"(δ={NOISE_STD**2:g}), peer sklearn Ridge(alpha=δN={alpha:g}), "
+                f"best of {N_REPEATS}",
+                notes=[f"mean distance over {N_SEEDS} seeds, ratio 10 → 100 copies: "
+                       f"{d10 / d100:.2f} ± {se:.2f} (1/√copies predicts √10 = {np.sqrt(10):.2f})"])
 
 
 if __name__ == "__main__":

@@ -28,15 +28,19 @@ NOT_OFFERED = {
     "test_gradient": "calls scikit-learn's private _loss_grad_lbfgs",
     "test_learning_rate_warmstart": "learning-rate schedules (learning_rate=...) are not offered",
     "test_adaptive_learning_rate": "learning-rate schedules are not offered",
-    "test_mlp_diverging_loss": "learning_rate=...; and a diverging fit raises a clear error on purpose",
+    "test_mlp_diverging_loss": (
+        "learning_rate=...; and a diverging fit raises a clear error on purpose"),
     "test_multilabel_classification": "multilabel targets are not offered",
     "test_predict_proba_multilabel": "multilabel targets are not offered",
-    "test_mlp_vs_poisson_glm_equivalent": "loss='poisson' is not offered (and needs sklearn's conftest)",
-    "test_early_stopping_stratified": "a class too small to stratify falls back to a plain split on purpose",
+    "test_mlp_vs_poisson_glm_equivalent": (
+        "loss='poisson' is not offered (and needs sklearn's conftest)"),
+    "test_early_stopping_stratified": (
+        "a class too small to stratify falls back to a plain split on purpose"),
     # feature names are kept; the test (no random_state) turns warnings into errors, and
     # early stopping on the validation *loss* of a constant y may still be improving at
     # max_iter (a ConvergenceWarning, a UserWarning) where scikit-learn's R² stalls at 0
-    "test_preserve_feature_names": "loss-based early stopping may warn at max_iter (depends on the unseeded init)",
+    "test_preserve_feature_names": (
+        "loss-based early stopping may warn at max_iter (depends on the unseeded init)"),
 }
 
 
@@ -56,8 +60,8 @@ def main():
         path = pathlib.Path(tmp) / "test_mlp_swapped.py"
         path.write_text(swapped)
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", "-o", "addopts=",
-             str(path)],
+            [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider",
+             "-o", "addopts=", str(path)],
             capture_output=True, text=True, cwd=tmp,
             env={**__import__("os").environ, "PYTHONPATH": str(root)},
         )

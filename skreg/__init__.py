@@ -9,26 +9,36 @@ __version__ = "0.1.0"
 
 from ._config import config_context, get_config, set_config
 from .linear_model import (
+    BayesianRidgeEigen,
     EarlyStoppedGD,
+    NoisyInputClassifier,
     NoisyInputRegressor,
     PenalizedLogisticRegression,
     PenalizedLogisticRegressionCV,
     RidgeEigen,
+    RidgeEigenClassifier,
+    RidgeEigenClassifierCV,
     RidgeEigenCV,
+    RidgeEigenIC,
     SoftThresholdQuadratic,
     SoftThresholdQuadraticCV,
 )
 from .neural_network import MLPClassifier, MLPRegressor
 
 __all__ = [
+    "BayesianRidgeEigen",
     "EarlyStoppedGD",
     "MLPClassifier",
     "MLPRegressor",
+    "NoisyInputClassifier",
     "NoisyInputRegressor",
     "PenalizedLogisticRegression",
     "PenalizedLogisticRegressionCV",
     "RidgeEigen",
     "RidgeEigenCV",
+    "RidgeEigenIC",
+    "RidgeEigenClassifier",
+    "RidgeEigenClassifierCV",
     "SoftThresholdQuadratic",
     "SoftThresholdQuadraticCV",
     "__version__",

@@ -197,9 +197,7 @@ def main(argv=None):
 
     try:
         if args.command == "study":
-            from skreg.study import run_study
-
-            from skreg.study import StudyWarning
+            from skreg.study import StudyWarning, run_study
 
             _use_agg()
             with _joblib_backend(args.scheduler), warnings.catch_warnings():
@@ -228,7 +226,13 @@ def main(argv=None):
             print(f"\nresults: {result.out / 'results.csv'}   report: {result.out / 'report.md'}")
         else:
             from skreg._demos import run_demo
+            from skreg.plotting import _pyplot
 
+            try:  # the demos draw figures: say so before any work is done
+                _pyplot()
+            except ImportError as exc:
+                print(f"skreg: error: {exc}", file=sys.stderr)
+                return 2
             _use_agg()
             run_demo(args.name, out=args.out, quick=args.quick, random_state=args.random_state)
     except StudyError as exc:

@@ -26,7 +26,13 @@ from sklearn.preprocessing import StandardScaler
 from . import theory
 from ._spectral import decompose
 from .datasets import make_polynomial_example
-from .linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
+from .linear_model import (
+    EarlyStoppedGD,
+    NoisyInputRegressor,
+    RidgeEigen,
+    RidgeEigenCV,
+    SoftThresholdQuadratic,
+)
 from .neural_network import MLPClassifier, MLPRegressor
 from .noise import smooth_labels
 from .plotting import save_figure

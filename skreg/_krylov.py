@@ -59,9 +59,9 @@ import numpy as np
 
 from ._config import memory_budget
 from ._data._centering import implicit_offsets
-from ._sparse import CenteredDesign, is_sparse
+from ._data._sparse import CenteredDesign, is_sparse
 from ._spectral import Spectrum, design_offset_energy, significant
-from ._threads import single_blas_thread
+from ._utils._threads import single_blas_thread
 
 __all__ = ["KrylovPath", "golub_kahan", "ridge_krylov"]
 

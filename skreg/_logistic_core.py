@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, log_expit
 
-from ._sparse import as_float64, dense_result, is_sparse
+from ._data._sparse import as_float64, dense_result, is_sparse
 
 __all__ = ["CrossEntropy", "penalty_value"]
 

@@ -28,7 +28,7 @@ from ._data._centering import (
     centring_deviation,
     implicit_offsets,
 )
-from ._sparse import CenteredDesign, dense_result
+from ._data._sparse import CenteredDesign, dense_result
 from ._spectral import (
     Spectrum,
     _check_moments_rank,
@@ -340,7 +340,7 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
     """:func:`decompose_penalized` for sparse X: X is never densified or centred.
 
     The penalized columns enter through the implicit centred design of X_P D⁻¹
-    (:class:`skreg._sparse.CenteredDesign`); only the unpenalized columns Z are made
+    (:class:`skreg._data._sparse.CenteredDesign`); only the unpenalized columns Z are made
     dense (n × n_unpenalized).  With Q an orthonormal basis of Z_c, X̃ = (I − QQᵀ)X_P D⁻¹
     is decomposed from its Gram matrix, H̃ = (X_P D⁻¹)ᵀ_w(X_P D⁻¹)_w − (QᵀX_P D⁻¹)ᵀ(QᵀX_P D⁻¹),
     when n ≥ n_penalized, else from its kernel matrix (I − QQᵀ)K(I − QQᵀ).  Like

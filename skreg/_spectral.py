@@ -72,8 +72,8 @@ from ._data._centering import (
     centring_deviation,
     implicit_offsets,
 )
-from ._sparse import CenteredDesign, as_float64, is_sparse
-from ._threads import single_blas_thread
+from ._data._sparse import CenteredDesign, as_float64, is_sparse
+from ._utils._threads import single_blas_thread
 
 __all__ = [
     "Spectrum",
@@ -490,7 +490,7 @@ def _eigh_descending(A):
     # NumPy's LAPACK, not SciPy's: right after NumPy's own BLAS product, switching to
     # SciPy's separately bundled OpenBLAS makes the two thread pools spin against each
     # other (measured: 2x slower on 2 cores).  And on one thread: the tridiagonalization
-    # is memory-bound, and spinning threads on shared cores cost 10x (skreg._threads).
+    # is memory-bound, and spinning threads on shared cores cost 10x (skreg._utils._threads).
     xp, is_numpy, device, dtype = array_namespace(A)
     if is_numpy:
         with single_blas_thread():
@@ -623,7 +623,7 @@ def decompose(X, y, sample_weight=None, fit_intercept=True, keep_left=False):
 
 
 def decompose_gram(stats, fit_intercept=True):
-    """Decompose from sufficient statistics (:class:`skreg._gram.GramStats`) alone.
+    """Decompose from sufficient statistics (:class:`skreg._data._gram.GramStats`) alone.
 
     The Gram path of :func:`decompose` for data that never sit in memory at once
     (``partial_fit``, Dask): eigenvalues and eigenvectors of H = S_xx (centred) or of
@@ -677,7 +677,7 @@ def _decompose_sparse(X, y2, sample_weight, fit_intercept, keep_left):
     """:func:`decompose` for a SciPy sparse X: implicit centring, no densified X.
 
     With x̄ the weighted column means and X_w = √W(X − 1x̄ᵀ) (never formed,
-    :class:`skreg._sparse.CenteredDesign`), the small matrix decomposed is
+    :class:`skreg._data._sparse.CenteredDesign`), the small matrix decomposed is
 
     * n ≥ d: the centred Gram X_wᵀX_w = XᵀWX − c x̄ᵀ − x̄ cᵀ + (Σw) x̄x̄ᵀ (c = XᵀW1),
       one sparse product and a rank-one correction; uᵢ its eigenvectors.

@@ -35,6 +35,7 @@ same.
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -75,16 +76,55 @@ class Trainer(Protocol):
     """
 
     def init_params(self):
-        """Fresh θ₀ (and fresh optimizer state), deterministic for the trainer's seed."""
+        """Fresh θ₀ (and fresh optimizer state), deterministic for the trainer's seed.
+
+        Returns
+        -------
+        params : object
+        """
 
     def train(self, params, X, y, n_steps):
-        """Run ``n_steps`` training steps on (X, y) from ``params``; return the new params."""
+        """Run ``n_steps`` training steps on (X, y) from ``params``.
+
+        Parameters
+        ----------
+        params : object
+            The current θ (the trainer may update it in place).
+        X, y : object
+            The data of the phase (subtrain, or all data).
+        n_steps : int
+            How many steps to run (≥ 1).
+
+        Returns
+        -------
+        params : object
+            θ after the steps.
+        """
 
     def loss(self, params, X, y) -> float:
-        """J(θ; X, y): the validation error, and Algorithm 7.3's ε on the subtrain set."""
+        """J(θ; X, y): the validation error, and Algorithm 7.3's ε on the subtrain set.
+
+        Parameters
+        ----------
+        params : object
+        X, y : object
+
+        Returns
+        -------
+        float
+        """
 
     def copy(self, params):
-        """An independent snapshot of ``params``."""
+        """An independent snapshot of ``params``.
+
+        Parameters
+        ----------
+        params : object
+
+        Returns
+        -------
+        object
+        """
 
 
 @dataclass
@@ -200,12 +240,19 @@ class _Phase:
         raise RuntimeError(f"parameters at step {step} were not kept")  # pragma: no cover
 
 
+def _say(phase, step, train_loss, val_loss, start, mark=""):
+    """The verbose line of one evaluation, with the time since the phase began."""
+    print(f"[{phase}] step {step}: train {train_loss:.6g}, val {val_loss:.6g}{mark} "
+          f"({time.perf_counter() - start:.2f} s)")
+
+
 class _Search:
     """Algorithm 7.1's bookkeeping: best loss v, θ*'s step i*, patience counter j."""
 
     def __init__(self, patience, min_delta, rows, verbose):
         self.patience, self.min_delta = patience, min_delta
         self.rows, self.verbose = rows, verbose
+        self.start = time.perf_counter()
         self.best_loss, self.best_step, self.wait = np.inf, None, 0
 
     def __call__(self, step, train_loss, val_loss):
@@ -216,15 +263,17 @@ class _Search:
         else:
             self.wait += 1
         if self.verbose:
-            print(f"[search] step {step}: train {train_loss:.6g}, val {val_loss:.6g}" + (" *" if improved else ""))
+            _say("search", step, train_loss, val_loss, self.start, " *" if improved else "")
         return self.wait >= self.patience, improved
 
 
 def _record(rows, phase, verbose):
+    start = time.perf_counter()
+
     def callback(step, train_loss, val_loss):
         rows.append((step, train_loss, val_loss, phase))
         if verbose:
-            print(f"[{phase}] step {step}: train {train_loss:.6g}, val {val_loss:.6g}")
+            _say(phase, step, train_loss, val_loss, start)
         return False, False
 
     return callback
@@ -321,9 +370,10 @@ def run_early_stopping(
     trainer : Trainer
         Provides ``init_params``, ``train``, ``loss`` and ``copy`` (and optionally the
         vectorized ``trajectory_losses``, see the module docstring).
-    X_train, y_train :
-        The subtrain set (what θ is trained on during the search).
-    X_val, y_val :
+    X_train, y_train : object
+        The subtrain set (what θ is trained on during the search), in whatever form
+        the trainer takes.
+    X_val, y_val : object or None
         The validation set (may be None only for ``strategy=None``).
     strategy : {'best', 'retrain', 'continue'} or None, default='best'
         Algorithm 7.1, 7.2 or 7.3; None trains ``max_iter`` steps on all data.
@@ -337,7 +387,7 @@ def run_early_stopping(
         Bound on the steps of the search (and, for ``'continue'``, on the total steps of
         search plus continuation); None runs exactly this many steps.  Must be at least
         ``eval_every`` (except for None).
-    X_all, y_all : default=None
+    X_all, y_all : object or None, default=None
         All data for ``'retrain'``, ``'continue'`` and None (typically the subtrain and
         validation sets together).  When None, the concatenation of the subtrain and
         validation sets (for None: the subtrain set).
@@ -435,11 +485,12 @@ def run_early_stopping(
     phase = _Phase(trainer, best_params, X_all, y_all, X_val, y_val)
     budget = max_iter - n_iter
     reached = []
+    start = time.perf_counter()
 
     def until_target(step, train_loss, val_loss):
         rows.append((best_iter + step, train_loss, val_loss, "continue"))
         if verbose:
-            print(f"[continue] step {best_iter + step}: train {train_loss:.6g}, val {val_loss:.6g}")
+            _say("continue", best_iter + step, train_loss, val_loss, start)
         if val_loss <= target:
             reached.append(step)
             return True, False
@@ -462,8 +513,18 @@ def run_early_stopping(
 
 
 def stack_rows(a, b):
-    """``a`` followed by ``b`` along the rows: arrays, sparse matrices (CSR, nothing
-    densified), pandas objects (a fresh index), or ``a`` itself for scalar toy problems."""
+    """``a`` followed by ``b`` along the rows.
+
+    Parameters
+    ----------
+    a, b : array-like, sparse matrix, pandas object, scalar or None
+        Arrays, sparse matrices (CSR, nothing densified), pandas objects (a fresh index),
+        or scalars for toy problems (``a`` is returned).
+
+    Returns
+    -------
+    stacked : same kind as ``a`` (CSR when either is sparse), or None when ``a`` is None
+    """
     if a is None:
         return None
     if sparse.issparse(a) or sparse.issparse(b):
@@ -476,7 +537,18 @@ def stack_rows(a, b):
 
 
 def take_rows(a, idx):
-    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None)."""
+    """Rows ``idx`` of an array, sparse matrix or pandas object (None stays None).
+
+    Parameters
+    ----------
+    a : array-like, sparse matrix, pandas object, scalar or None
+    idx : ndarray of int
+        Row positions.
+
+    Returns
+    -------
+    rows : same kind as ``a`` (scalars and None unchanged)
+    """
     if a is None or np.ndim(a) == 0 and not sparse.issparse(a):
         return a
     if isinstance(a, pd.DataFrame | pd.Series):

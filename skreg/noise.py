@@ -25,7 +25,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["add_input_noise", "perturb_weights", "smooth_labels"]
+__all__ = ["add_input_noise", "input_noise_logistic_penalty", "perturb_weights", "smooth_labels"]
 
 
 def _as_rng(random_state):
@@ -288,3 +288,57 @@ def _check_probability_rows(Y, n_classes):
     if P.shape[1] >= 2 and not np.allclose(P.sum(axis=1), 1.0, rtol=0, atol=tol * P.shape[1]):
         raise ValueError("each row of a one-hot matrix Y must sum to 1.")
     return P
+
+
+def input_noise_logistic_penalty(X, coef, proba, noise_std, sample_weight=None):
+    """Value and gradient of the second-order input-noise penalty of a logistic model.
+
+    The expected cross-entropy under x ↦ x + ε, ε ~ N(0, σ²I), is the clean one plus
+
+        binary:  P = ½σ² Σᵢ sᵢ pᵢ(1 − pᵢ) ‖w‖²
+        softmax: P = ½σ² Σᵢ sᵢ tr(Wᵀ(diag pᵢ − pᵢpᵢᵀ)W)
+                   = ½σ² Σᵢ sᵢ (Σₖ pᵢₖ‖wₖ‖² − ‖Wᵀpᵢ‖²)
+
+    to O(σ⁴) (:func:`skreg.theory.logistic_input_noise_penalty` is the reference).  P
+    depends on W directly and through pᵢ = p(Wxᵢ + b): with vᵢ = pᵢ(1 − pᵢ),
+    ∂vᵢ/∂zᵢ = vᵢ(1 − 2pᵢ) (binary); for softmax, ∂tᵢ/∂pᵢₖ = ‖wₖ‖² − 2wₖᵀW ᵀpᵢ and the
+    softmax Jacobian gives ∂tᵢ/∂zᵢ = pᵢ ⊙ (gᵢ − pᵢᵀgᵢ).  Vectorized over samples.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    coef : ndarray of shape (1, n_features) or (n_classes, n_features)
+        One row: binary (sigmoid) model; K ≥ 2 rows: softmax.
+    proba : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        p(Wxᵢ + b): the sigmoid for one row of ``coef``, the softmax otherwise.
+    noise_std : float
+        σ, the standard deviation of each noise entry.
+    sample_weight : ndarray of shape (n_samples,), default=None
+
+    Returns
+    -------
+    value : float
+    grad_coef : ndarray, the shape of ``coef``
+    grad_intercept : ndarray of shape (n_rows_of_coef,)
+    """
+    W = np.asarray(coef, dtype=np.float64)
+    s = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    half_var = 0.5 * float(noise_std) ** 2
+    if W.shape[0] == 1:  # binary: one sigmoid
+        p = np.asarray(proba, dtype=np.float64).reshape(-1)
+        sv = s * p * (1.0 - p)
+        norm2 = float(np.sum(W**2))
+        value = half_var * float(sv.sum()) * norm2
+        gz = half_var * norm2 * sv * (1.0 - 2.0 * p)  # ∂P/∂zᵢ
+        grad = 2.0 * half_var * float(sv.sum()) * W + np.asarray(X.T @ gz).reshape(1, -1)
+        return value, grad, np.array([gz.sum()])
+    P = np.asarray(proba, dtype=np.float64)
+    q = np.sum(W**2, axis=1)  # ‖wₖ‖²
+    M = P @ W  # rows Wᵀpᵢ
+    t = P @ q - np.sum(M**2, axis=1)
+    value = half_var * float(s @ t)
+    g = q[None, :] - 2.0 * (M @ W.T)  # ∂tᵢ/∂pᵢₖ
+    gz = half_var * s[:, None] * P * (g - np.sum(P * g, axis=1, keepdims=True))
+    direct = 2.0 * ((s @ P)[:, None] * W - P.T @ (s[:, None] * M))
+    grad = half_var * direct + np.asarray(X.T @ gz).T
+    return value, grad, gz.sum(axis=0)

@@ -111,11 +111,17 @@ class RegularizationPathDisplay:
         Used in the title.
     penalty : str or None, default=None
         'L2' or 'L1', used in the title.
+    alpha_min : float or None, default=None
+        The cross-validation minimum to mark (a CV estimator's ``alpha_min_``).
+    alpha_1se : float or None, default=None
+        The one-standard-error choice to mark (``alpha_1se_``).
 
     Attributes
     ----------
     lines_ : list of matplotlib Line2D
         One line per coefficient.
+    rule_lines_ : list of matplotlib Line2D
+        The vertical lines at ``alpha_min`` and ``alpha_1se`` (those given).
     ax_ : matplotlib Axes
     figure_ : matplotlib Figure
 
@@ -138,9 +144,12 @@ class RegularizationPathDisplay:
     (5, 3)
     """
 
-    def __init__(self, alphas, coefs, *, feature_names=None, chosen_alpha=None, estimator_name=None, penalty=None):
+    def __init__(self, alphas, coefs, *, feature_names=None, chosen_alpha=None, estimator_name=None, penalty=None,
+                 alpha_min=None, alpha_1se=None):
         self.alphas = np.asarray(alphas, dtype=np.float64)
         self.coefs = np.asarray(coefs, dtype=np.float64)
+        self.alpha_min = alpha_min
+        self.alpha_1se = alpha_1se
         if self.alphas.ndim != 1 or self.coefs.ndim != 2 or len(self.alphas) != len(self.coefs):
             raise ValueError(
                 f"coefs must have shape (n_alphas, n_features) with one row per alpha; got alphas "
@@ -153,23 +162,31 @@ class RegularizationPathDisplay:
         self.penalty = penalty
 
     @classmethod
-    def from_estimator(cls, estimator, alphas=None, *, feature_names=None, chosen_alpha=None, penalty=None, ax=None):
-        """Compute the path of a fitted estimator with a ``path(alphas)`` method and plot it.
+    def from_estimator(cls, estimator, alphas=None, *, feature_names=None, chosen_alpha=None, penalty=None, ax=None,
+                       **kwargs):
+        """Compute the path of a fitted estimator and plot it.
 
         Parameters
         ----------
         estimator : fitted estimator or Pipeline
             Its final step must have ``path(alphas)`` returning ``(coefs, intercepts)``
-            (:class:`~skreg.RidgeEigen`, :class:`~skreg.SoftThresholdQuadratic`).
+            (:class:`~skreg.RidgeEigen`, :class:`~skreg.SoftThresholdQuadratic`), or be
+            a fitted CV estimator with ``coef_path_`` (:class:`~skreg.RidgeEigenCV`,
+            :class:`~skreg.SoftThresholdQuadraticCV`): its stored path is drawn (no
+            refit) and ``alpha_min_`` and ``alpha_1se_`` are marked.
         alphas : array-like or None, default=None
-            None: the estimator's default grid when its ``path`` has one, else
-            ``np.logspace(-3, 3, 50)`` times the largest eigenvalue when known.
+            None: the estimator's default grid when its ``path`` has one (a CV
+            estimator's ``alphas_``), else ``np.logspace(-3, 3, 50)`` times the largest
+            eigenvalue when known.  Given for a CV estimator: its ``path`` is not
+            available, so a ValueError is raised.
         feature_names : list of str or None, default=None
             None uses ``feature_names_in_`` when present.
         chosen_alpha : float or None, default=None
             None marks the estimator's own ``alpha_`` or ``alpha``.
         penalty : str or None, default=None
         ax : matplotlib Axes or None, default=None
+        **kwargs
+            Passed to matplotlib's ``Axes.plot`` for every coefficient line.
 
         Returns
         -------
@@ -177,6 +194,8 @@ class RegularizationPathDisplay:
         """
         _pyplot()
         model = _final_step(estimator)
+        if hasattr(model, "coef_path_"):
+            return cls._from_cv_estimator(estimator, model, alphas, feature_names, penalty, ax, kwargs)
         if not hasattr(model, "path"):
             raise TypeError(f"{type(model).__name__} has no path(alphas) method.")
         if alphas is None:
@@ -206,9 +225,36 @@ class RegularizationPathDisplay:
             estimator_name=type(model).__name__,
             penalty=penalty,
         )
-        return display.plot(ax=ax)
+        return display.plot(ax=ax, **kwargs)
 
-    def plot(self, ax=None, *, legend=True):
+    @classmethod
+    def _from_cv_estimator(cls, estimator, model, alphas, feature_names, penalty, ax, kwargs):
+        """The stored ``coef_path_`` of a fitted CV estimator, both rules marked."""
+        if alphas is not None:
+            raise ValueError(
+                f"{type(model).__name__} draws its stored path over alphas_ (coef_path_); "
+                "alphas cannot be chosen. Refit with other alphas, or plot a single-α "
+                "estimator's path(alphas)."
+            )
+        grid = np.asarray(model.path_summary_["alpha"], dtype=np.float64)
+        coefs = np.asarray(model.coef_path_, dtype=np.float64)
+        if coefs.ndim == 3:  # several targets: show the first
+            coefs = coefs[0]
+        if feature_names is None and hasattr(estimator, "feature_names_in_"):
+            feature_names = list(estimator.feature_names_in_)
+        alpha_min, alpha_1se = getattr(model, "alpha_min_", None), getattr(model, "alpha_1se_", None)
+        display = cls(
+            grid,
+            coefs.T,
+            feature_names=feature_names,
+            estimator_name=type(model).__name__,
+            penalty=penalty or ("L2" if "dof" in model.path_summary_ else "L1"),
+            alpha_min=None if np.ndim(alpha_min) else alpha_min,
+            alpha_1se=None if np.ndim(alpha_1se) else alpha_1se,
+        )
+        return display.plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None, *, legend=True, **kwargs):
         """Draw the path.
 
         Parameters
@@ -217,6 +263,8 @@ class RegularizationPathDisplay:
             None creates a new figure.
         legend : bool, default=True
             Show feature names (at most 12).
+        **kwargs
+            Passed to matplotlib's ``Axes.plot`` for every coefficient line.
 
         Returns
         -------
@@ -227,12 +275,18 @@ class RegularizationPathDisplay:
         names = self.feature_names if self.feature_names is not None else [f"x{j}" for j in range(n_features)]
         self.lines_ = []
         for j in range(n_features):  # one line per coefficient
-            (line,) = ax.plot(self.alphas, self.coefs[:, j], label=str(names[j]))
+            (line,) = ax.plot(self.alphas, self.coefs[:, j], label=str(names[j]), **kwargs)
             self.lines_.append(line)
         ax.set_xscale("log")
         ax.axhline(0.0, color="0.6", lw=0.8)
         if self.chosen_alpha is not None and np.ndim(self.chosen_alpha) == 0 and self.chosen_alpha > 0:
             ax.axvline(float(self.chosen_alpha), color="k", ls="--", lw=1, label=f"α = {float(self.chosen_alpha):.3g}")
+        self.rule_lines_ = []
+        for value, name, style in ((getattr(self, "alpha_min", None), "α_min", "--"),
+                                   (getattr(self, "alpha_1se", None), "α_1se", ":")):
+            if value is not None and value > 0:
+                self.rule_lines_.append(ax.axvline(float(value), color="k", ls=style, lw=1,
+                                                   label=f"{name} = {float(value):.3g}"))
         ax.set_xlabel("α (strength)")
         ax.set_ylabel("coefficient")
         title = f"{self.penalty} path" if self.penalty else "regularization path"
@@ -497,11 +551,21 @@ class CVCurveDisplay:
     n_nonzero : array-like of shape (n_alphas,) or None, default=None
         Nonzero coefficients at each α (top axis).
     estimator_name : str or None, default=None
+    labels : list of str or None, default=None
+        One legend label per curve when ``alphas``, ``mean_test_mse`` and
+        ``sem_test_mse`` have shape (n_curves, n_alphas).
+    yscale : {'linear', 'log'}, default='linear'
+        Scale of the error axis ('log' for wide data, where the errors at large α
+        dwarf the minimum).
+    ylim : (float, float) or None, default=None
+        Limits of the error axis.
 
     Attributes
     ----------
     errorbar_ : matplotlib ErrorbarContainer
-        The mean error with its error bars.
+        The (first) mean error curve with its error bars.
+    errorbars_ : list of matplotlib ErrorbarContainer
+        One per curve (one per l1_ratio of an elastic-net CV).
     lines_ : list of matplotlib Line2D
         The vertical lines at ``alpha_min`` and ``alpha_1se`` (those given).
     ax_ : matplotlib Axes
@@ -531,7 +595,7 @@ class CVCurveDisplay:
     """
 
     def __init__(self, alphas, mean_test_mse, sem_test_mse, *, alpha_min=None, alpha_1se=None,
-                 n_nonzero=None, estimator_name=None, yscale="linear", ylim=None):
+                 n_nonzero=None, estimator_name=None, labels=None, yscale="linear", ylim=None):
         self.yscale = yscale
         self.ylim = ylim
         self.alphas = np.asarray(alphas, dtype=np.float64)
@@ -541,17 +605,22 @@ class CVCurveDisplay:
         self.alpha_1se = alpha_1se
         self.n_nonzero = None if n_nonzero is None else np.asarray(n_nonzero)
         self.estimator_name = estimator_name
+        self.labels = labels
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, yscale="linear", ylim=None, **kwargs):
-        """Plot the CV curve of a fitted :class:`~skreg.SoftThresholdQuadraticCV`.
+        """Plot the CV curve of a fitted :class:`~skreg.SoftThresholdQuadraticCV` or
+        :class:`~skreg.RidgeEigenCV`.
 
         Parameters
         ----------
         estimator : fitted estimator or Pipeline
             Final step with ``cv_results_`` (``alpha``, ``mean_test_mse``,
-            ``sem_test_mse``, optionally ``n_nonzero``), ``alpha_min_`` and
-            ``alpha_1se_``.
+            ``sem_test_mse``, optionally ``n_nonzero`` and ``l1_ratio``: one curve per
+            l1_ratio, at the chosen ``gamma_``), ``alpha_min_`` and ``alpha_1se_``; or a
+            fitted ``RidgeEigenCV``: K-fold (its ``mse_path_``) or leave-one-out (the
+            mean and standard error of the n per-sample squared errors, kept by ``fit``
+            when ``scoring=None``).
         ax : matplotlib Axes or None, default=None
         yscale : {'linear', 'log'}, default='linear'
             Scale of the error axis ('log' for wide data, where the errors at large α
@@ -559,7 +628,7 @@ class CVCurveDisplay:
         ylim : (float, float) or None, default=None
             Limits of the error axis.
         **kwargs
-            Passed to matplotlib's ``errorbar``.
+            Passed to matplotlib's ``Axes.errorbar`` for every curve.
 
         Returns
         -------
@@ -567,19 +636,56 @@ class CVCurveDisplay:
         """
         _pyplot()
         model = _final_step(estimator)
+        if hasattr(model, "path_summary_") and "dof" in model.path_summary_:
+            return cls._from_ridge_cv(model, ax, yscale, ylim, kwargs)
         results = _fitted(model, "cv_results_", "CVCurveDisplay")
         if not isinstance(results, dict) or not {"alpha", "mean_test_mse", "sem_test_mse"} <= set(results):
             raise ValueError(
                 f"{type(model).__name__}.cv_results_ has no 'alpha', 'mean_test_mse' and "
-                "'sem_test_mse': CVCurveDisplay needs a SoftThresholdQuadraticCV."
+                "'sem_test_mse': CVCurveDisplay needs a SoftThresholdQuadraticCV or RidgeEigenCV."
             )
+        rows = np.ones(len(results["alpha"]), dtype=bool)
+        if "gamma" in results:  # the chosen relaxation only
+            rows &= np.asarray(results["gamma"]) == getattr(model, "gamma_", 1.0)
+        ratios = np.asarray(results["l1_ratio"])[rows] if "l1_ratio" in results else np.zeros(rows.sum())
+        values = np.unique(ratios)
+        pick = [rows.nonzero()[0][ratios == r] for r in values]
+        stack = lambda key: np.array([np.asarray(results[key])[i] for i in pick])  # noqa: E731
+        chosen = pick[int(np.flatnonzero(values == getattr(model, "l1_ratio_", values[0]))[0])]
         display = cls(
-            results["alpha"],
-            results["mean_test_mse"],
-            results["sem_test_mse"],
+            stack("alpha") if len(pick) > 1 else np.asarray(results["alpha"])[chosen],
+            stack("mean_test_mse") if len(pick) > 1 else np.asarray(results["mean_test_mse"])[chosen],
+            stack("sem_test_mse") if len(pick) > 1 else np.asarray(results["sem_test_mse"])[chosen],
             alpha_min=getattr(model, "alpha_min_", None),
             alpha_1se=getattr(model, "alpha_1se_", None),
-            n_nonzero=results.get("n_nonzero"),
+            n_nonzero=None if len(pick) > 1 or "n_nonzero" not in results else np.asarray(results["n_nonzero"])[chosen],
+            estimator_name=type(model).__name__,
+            labels=[f"l1_ratio = {r:g}" for r in values] if len(pick) > 1 else None,
+            yscale=yscale,
+            ylim=ylim,
+        )
+        return display.plot(ax=ax, **kwargs)
+
+    @classmethod
+    def _from_ridge_cv(cls, model, ax, yscale, ylim, kwargs):
+        """RidgeEigenCV: the K-fold mse_path_, or the leave-one-out per-sample errors."""
+        if hasattr(model, "mse_path_"):
+            mse = np.asarray(model.mse_path_, dtype=np.float64)
+            k = mse.shape[1]
+            mean = mse.mean(axis=1)
+            sem = mse.std(axis=1, ddof=1) / np.sqrt(k) if k > 1 else np.zeros_like(mean)
+        elif getattr(model, "_loo_curve", None) is not None:
+            mean, sem = model._loo_curve
+        else:
+            raise ValueError(
+                "CVCurveDisplay needs RidgeEigenCV fitted with cv=K, or with cv=None and "
+                "scoring=None (leave-one-out squared errors), and one alpha for all targets."
+            )
+        alpha_min, alpha_1se = getattr(model, "alpha_min_", None), getattr(model, "alpha_1se_", None)
+        display = cls(
+            model.alphas_, mean, sem,
+            alpha_min=None if np.ndim(alpha_min) else alpha_min,
+            alpha_1se=None if np.ndim(alpha_1se) else alpha_1se,
             estimator_name=type(model).__name__,
             yscale=yscale,
             ylim=ylim,
@@ -587,7 +693,7 @@ class CVCurveDisplay:
         return display.plot(ax=ax, **kwargs)
 
     def plot(self, ax=None, *, n_top_ticks=8, **kwargs):
-        """Draw the curve, its error bars, both rules and the nonzero counts.
+        """Draw the curve(s), the error bars, both rules and the nonzero counts.
 
         Parameters
         ----------
@@ -595,19 +701,28 @@ class CVCurveDisplay:
         n_top_ticks : int, default=8
             How many nonzero counts to write along the top axis.
         **kwargs
-            Passed to matplotlib's ``errorbar`` (over the defaults).
+            Passed to matplotlib's ``Axes.errorbar`` for every curve.
 
         Returns
         -------
         self : CVCurveDisplay
         """
         ax, fig = _get_ax(ax)
-        keep = self.alphas > 0  # a log axis cannot show α = 0
-        alphas = self.alphas[keep]
-        style = dict(fmt="o", ms=3, color="tab:red", ecolor="0.6", elinewidth=1, capsize=2,
-                     label="mean CV error ± 1 SE")
-        self.errorbar_ = ax.errorbar(alphas, self.mean_test_mse[keep], yerr=self.sem_test_mse[keep],
-                                     **{**style, **kwargs})
+        all_alphas = np.atleast_2d(self.alphas)
+        means, sems = np.atleast_2d(self.mean_test_mse), np.atleast_2d(self.sem_test_mse)
+        labels = self.labels or ["mean CV error ± 1 SE"]
+        self.errorbars_ = []
+        for i in range(all_alphas.shape[0]):
+            keep = all_alphas[i] > 0  # a log axis cannot show α = 0
+            style = {"fmt": "o", "ms": 3, "ecolor": "0.6", "elinewidth": 1, "capsize": 2,
+                     "label": labels[i]}
+            if all_alphas.shape[0] == 1:
+                style["color"] = "tab:red"
+            style.update(kwargs)
+            self.errorbars_.append(ax.errorbar(all_alphas[i][keep], means[i][keep], yerr=sems[i][keep],
+                                               **style))
+        self.errorbar_ = self.errorbars_[0]
+        alphas = all_alphas[0][all_alphas[0] > 0]
         ax.set_xscale("log")
         ax.set_yscale(self.yscale)
         if self.ylim is not None:
@@ -624,6 +739,7 @@ class CVCurveDisplay:
             title += f" ({self.estimator_name})"
         self.ax_top_ = None
         if self.n_nonzero is not None and alphas.size:
+            keep = all_alphas[0] > 0
             top = ax.twiny()
             top.set_xscale("log")
             top.set_xlim(ax.get_xlim())

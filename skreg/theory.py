@@ -360,3 +360,106 @@ def dropout_equivalent_penalty(X, coef, rate):
     weighted = float(np.sum(energy * np.sum(coef.reshape(coef.shape[0], -1) ** 2, axis=1)))
     out = 0.5 * rate / (1.0 - rate) * weighted
     return float(out) if out.ndim == 0 else out
+
+
+__all__ += ["logistic_input_noise_penalty"]
+
+
+def logistic_input_noise_penalty(X, coef, intercept, noise_std, sample_weight=None):
+    """Second-order expected cost of Gaussian input noise on a logistic model.
+
+    With x̃ = x + ε, ε ~ N(0, σ²I) (σ = ``noise_std``), the decision values move by
+    u = Wε ~ N(0, σ²WWᵀ), and a Taylor expansion of the cross-entropy ℓ(z) around the
+    clean z = Wx + b gives E ℓ(z + u) = ℓ(z) + ½ E[uᵀ∇²ℓ(z)u] + O(σ⁴), so
+
+        binary  (p = σ(wᵀx + b)):   ½σ² Σᵢ sᵢ pᵢ(1 − pᵢ) ‖w‖²
+        softmax (p = softmax(Wx + b)): ½σ² Σᵢ sᵢ tr(Wᵀ(diag pᵢ − pᵢpᵢᵀ)W)
+
+    (∇²ℓ = diag p − ppᵀ does not depend on the label): a ridge penalty whose strength
+    depends on the data and on W through p (Bishop 1995; Wager, Wang & Liang 2013).
+    Sum convention (a sum over samples, weighted by sᵢ).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    coef : array-like of shape (n_features,), (1, n_features) or (n_classes, n_features)
+        One row: the binary model (sigmoid); K ≥ 2 rows: softmax over K classes.
+    intercept : float or array-like of shape (1,) or (n_classes,)
+    noise_std : float
+        σ ≥ 0, the standard deviation of each noise entry (the lecture's δ = σ²).
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.zeros((4, 2))            # p = ½ everywhere: ½σ²·4·¼·‖w‖²
+    >>> round(logistic_input_noise_penalty(X, [3.0, 4.0], 0.0, noise_std=0.1), 12)
+    0.125
+    """
+    X = np.asarray(X, dtype=np.float64)
+    W = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+    b = np.broadcast_to(np.asarray(intercept, dtype=np.float64), (W.shape[0],))
+    s = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+    Z = X @ W.T + b
+    if W.shape[0] == 1:
+        p = 1.0 / (1.0 + np.exp(-Z[:, 0]))
+        return float(0.5 * noise_std**2 * np.sum(s * p * (1.0 - p)) * np.sum(W**2))
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    hessians = np.einsum("ik,kl->ikl", P, np.eye(W.shape[0])) - np.einsum("ik,il->ikl", P, P)
+    traces = np.einsum("kd,ikl,ld->i", W, hessians, W)  # tr(Wᵀ Hᵢ W)
+    return float(0.5 * noise_std**2 * np.sum(s * traces))
+
+
+__all__ += ["elastic_net_diagonal_solution"]
+
+
+def elastic_net_diagonal_solution(theta_star, eigenvalues, alpha, l1_ratio):
+    """Elastic-net minimizer of a diagonal quadratic: soft-threshold, then ridge shrinkage.
+
+    Minimizes Σᵢ ½λᵢ(θᵢ − θ*ᵢ)² + α·[ρ|θᵢ| + (1 − ρ)/2 θᵢ²] coordinate by coordinate:
+    the stationarity condition λᵢ(θᵢ − θ*ᵢ) + αρ·sign(θᵢ) + α(1 − ρ)θᵢ = 0 gives
+
+        θ̂ᵢ = S(θ*ᵢ, αρ/λᵢ) · λᵢ / (λᵢ + α(1 − ρ)),
+
+    S the lecture's soft-threshold: ρ = 1 is the LASSO's soft-threshold, ρ = 0 the
+    ridge shrinkage λᵢ/(λᵢ + α) of θ*ᵢ.
+
+    Parameters
+    ----------
+    theta_star : array-like
+        Unregularized minimizer θ*.
+    eigenvalues : array-like
+        Curvatures λᵢ > 0, broadcast against ``theta_star``.
+    alpha : float or array-like
+        Strength α ≥ 0 (broadcast).
+    l1_ratio : float or array-like
+        ρ ∈ [0, 1] (broadcast).
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of the arguments.
+
+    Examples
+    --------
+    >>> elastic_net_diagonal_solution([3.0, -3.0, 0.5], [1.0, 1.0, 1.0], 2.0, 0.5)
+    array([ 1., -1.,  0.])
+    """
+    theta_star = np.asarray(theta_star, dtype=np.float64)
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    alpha = np.asarray(alpha, dtype=np.float64)
+    rho = np.asarray(l1_ratio, dtype=np.float64)
+    if np.any(np.isnan(theta_star)) or np.any(np.isnan(lam)):
+        raise ValueError("theta_star and eigenvalues must not contain NaN.")
+    if np.any(~(lam > 0)):
+        raise ValueError("eigenvalues must be > 0.")
+    if np.any(~(alpha >= 0)):
+        raise ValueError("alpha must be >= 0.")
+    if np.any(~((rho >= 0) & (rho <= 1))):
+        raise ValueError("l1_ratio must be in [0, 1].")
+    return soft_threshold(theta_star, lam, alpha * rho) * lam / (lam + alpha * (1.0 - rho))

@@ -7,7 +7,7 @@ Two rules are checked for every case:
 
 * inputs are never mutated (X and y are compared with copies after ``fit``/``predict``,
   on success and on error);
-* a failed fit changes nothing (:func:`skreg._atomic.atomic_fit`): a fresh estimator has
+* a failed fit changes nothing (:func:`skreg._utils._atomic.atomic_fit`): a fresh estimator has
   no attribute ending in ``_`` afterwards, and a fitted one keeps ``vars(est)`` (same
   keys, same objects), so it still predicts exactly as before.
 """

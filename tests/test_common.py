@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import has_fit_parameter
 
@@ -10,18 +11,23 @@ from skreg import (
     EarlyStoppedGD,
     MLPClassifier,
     MLPRegressor,
+    NoisyInputClassifier,
     NoisyInputRegressor,
     PenalizedLogisticRegression,
     PenalizedLogisticRegressionCV,
     RidgeEigen,
+    RidgeEigenCV,
+    SoftThresholdQuadratic,
+    SoftThresholdQuadraticCV,
 )
 from skreg.utils import all_estimators, expected_failed_checks
 
 # the linear estimators and the MLPs take sample_weight, so scikit-learn's sample-weight
 # checks (equivalence with repeated rows, zero weights, shapes, not overwritten) run on them
-WEIGHTED = {"RidgeEigen", "RidgeEigenCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
-            "NoisyInputRegressor", "EarlyStoppedGD", "MLPClassifier", "MLPRegressor",
-            "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV"}
+WEIGHTED = {"BayesianRidgeEigen", "RidgeEigen", "RidgeEigenCV", "RidgeEigenIC", "RidgeEigenClassifier",
+            "RidgeEigenClassifierCV", "SoftThresholdQuadratic", "SoftThresholdQuadraticCV",
+            "NoisyInputRegressor", "NoisyInputClassifier", "EarlyStoppedGD", "MLPClassifier",
+            "MLPRegressor", "PenalizedLogisticRegression", "PenalizedLogisticRegressionCV"}
 
 
 def _instances():
@@ -33,22 +39,36 @@ def _instances():
         PenalizedLogisticRegressionCV(alphas=10),
         PenalizedLogisticRegression(l1_ratio=0.5),
         NoisyInputRegressor(method="marginalize"),
+        # an L2 base: the checks' data are separable, where α = 0 has no minimizer
+        NoisyInputClassifier(LogisticRegression(), method="marginalize"),
         EarlyStoppedGD(strategy=None),
         RidgeEigen(solver="lanczos"),  # the Krylov path, sparse checks included
+        RidgeEigenCV(cv="gcv", alphas="auto"),
+        RidgeEigenCV(cv=3, alpha_per_target=True),
         MLPRegressor(solver="lbfgs"),
         MLPClassifier(solver="lbfgs"),
+        # the elastic net, ridge through the L1 core, the relaxed LASSO (issue 21)
+        SoftThresholdQuadratic(l1_ratio=0.5),
+        SoftThresholdQuadratic(l1_ratio=0.0),
+        SoftThresholdQuadratic(gamma=0.5),
+        SoftThresholdQuadraticCV(l1_ratio=[0.5, 1.0], gammas=[0.0, 1.0], alphas=10),
     ]
 
 
 def test_registry_lists_public_estimators():
     names = {name for name, _ in all_estimators()}
     assert names >= {
+        "BayesianRidgeEigen",
         "EarlyStoppedGD",
         "MLPClassifier",
         "MLPRegressor",
+        "NoisyInputClassifier",
         "NoisyInputRegressor",
         "RidgeEigen",
         "RidgeEigenCV",
+        "RidgeEigenIC",
+        "RidgeEigenClassifier",
+        "RidgeEigenClassifierCV",
         "SoftThresholdQuadratic",
         "SoftThresholdQuadraticCV",
     }

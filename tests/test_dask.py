@@ -1,4 +1,4 @@
-"""skreg._dask in-process (synchronous scheduler): the blockwise statistics and their
+"""skreg._data._dask in-process (synchronous scheduler): the blockwise statistics and their
 input checks, against the NumPy computation on the same data."""
 
 import numpy as np
@@ -11,8 +11,8 @@ import dask.dataframe as dd  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from skreg import RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic  # noqa: E402
-from skreg._dask import as_dask_array, gram_stats, is_dask_collection, map_row_blocks  # noqa: E402
-from skreg._gram import GramStats  # noqa: E402
+from skreg._data._dask import as_dask_array, gram_stats, is_dask_collection, map_row_blocks  # noqa: E402
+from skreg._data._gram import GramStats  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +142,7 @@ def test_gram_stats_subtract_is_the_inverse_of_merge_far_from_the_origin():
 
 # ------------------------------------------------------------ EarlyStoppedGD on Dask
 from skreg import EarlyStoppedGD, NoisyInputRegressor  # noqa: E402
-from skreg._dask import validation_mask  # noqa: E402
+from skreg._data._dask import validation_mask  # noqa: E402
 
 
 def _es_data(n=240, d=30, seed=2):

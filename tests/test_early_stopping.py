@@ -280,3 +280,22 @@ def test_split_validation_too_few_samples():
     assert X_tr.shape[0] == 1 and X_va.shape[0] == 1
     with pytest.raises(ValueError, match="validation_fraction"):
         split_validation(np.ones((5, 2)), np.ones(5), validation_fraction=1.0, random_state=0)
+
+
+def test_verbose_prints_one_line_per_evaluation_with_elapsed_time(capsys):
+    import re
+
+    from skreg import EarlyStoppedGD, RidgeEigenCV
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 4))
+    y = X @ np.array([1.0, 2.0, 0.0, 0.0]) + rng.standard_normal(60)
+    model = EarlyStoppedGD(max_iter=20, patience=3, verbose=1, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == len(model.history_["step"])
+    assert all(re.search(r"^\[search\] step \d+: train .*, val .* \(\d+\.\d\d s\)$", line) for line in lines)
+    RidgeEigenCV(alphas=[0.1, 1.0, 10.0], cv=3, verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3 and all("fold" in line and line.endswith(" s)") for line in lines)
+    RidgeEigenCV(alphas=[0.1, 1.0, 10.0], verbose=0).fit(X, y)
+    assert capsys.readouterr().out == ""

@@ -1,4 +1,4 @@
-"""skreg._gram.GramStats held to direct NumPy computations on the rows.
+"""skreg._data._gram.GramStats held to direct NumPy computations on the rows.
 
 The reference for every statistic is the definition, Σ wₖ (xₖ − x̄)(xₖ − x̄)ᵀ and so on,
 computed here from the rows.  The large-offset tests build X = 1e8 + Z with Z on a grid
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy import sparse
 
-from skreg._gram import GramStats
+from skreg._data._gram import GramStats
 
 SPARSE_FORMATS = [sparse.csr_matrix, sparse.csc_matrix]
 

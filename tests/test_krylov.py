@@ -7,7 +7,7 @@ from scipy import sparse
 from scipy.sparse.linalg import lsqr
 
 from skreg._krylov import golub_kahan, ridge_krylov
-from skreg._sparse import CenteredDesign
+from skreg._data._sparse import CenteredDesign
 from skreg._spectral import decompose
 
 

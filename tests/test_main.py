@@ -10,6 +10,7 @@ import pytest
 
 import skreg
 from skreg.__main__ import main
+from skreg.study import methods_for
 
 STUDY_FIGURES = {
     "ridge_path.png",
@@ -51,10 +52,11 @@ def test_study_quick_writes_table_csv_report_and_figures(diabetes_study):
     assert "CV score" in stdout and "held-out" in stdout and "mean (baseline)" in stdout
     # the schema comes first, then one progress line per method with its elapsed time
     assert stderr.index("numeric: 10") < stderr.index("[1/")
-    progress = re.findall(r"^\[(\d+)/12\] .*\((\d+\.\d) s", stderr, flags=re.M)
-    assert [int(k) for k, _ in progress] == list(range(1, 13))
+    n_rows = len(methods_for("regression"))  # the registry's regression rows, in order
+    progress = re.findall(rf"^\[(\d+)/{n_rows}\] .*\((\d+\.\d) s", stderr, flags=re.M)
+    assert [int(k) for k, _ in progress] == list(range(1, n_rows + 1))
     results = pd.read_csv(out / "results.csv")
-    assert len(results) == 12
+    assert len(results) == n_rows
     assert set(results["task"]) == {"regression"}
     assert results["key"].iloc[0] == "baseline" and abs(results["cv_mean"].iloc[0]) < 0.05
     # R² on diabetes: every linear method lands near the known ≈ 0.5 (CV) level
@@ -293,3 +295,18 @@ def test_shadowing_folder_detection_in_process(tmp_path, monkeypatch, capsys):
     assert main(["study"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "shadows the installed skreg package" in err
+
+
+def test_demo_without_matplotlib_exits_2_with_the_install_hint(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['matplotlib'] = None; sys.modules['matplotlib.pyplot'] = None\n"
+            "from skreg.__main__ import main\n"
+            f"sys.exit(main(['demo', 'penalties', '--quick', '--out', {str(tmp_path / 'd')!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "pip install" in lines[0] and "skreg[plot]" in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())

@@ -76,8 +76,10 @@ def test_early_stopping_curve_marks_best_iter():
 
 
 def test_display_errors_are_clear():
-    with pytest.raises(TypeError, match="path"):
-        RegularizationPathDisplay.from_estimator(RidgeEigenCV().fit(XS, y))
+    from sklearn.linear_model import LinearRegression
+
+    with pytest.raises(TypeError, match="path"):  # neither path(alphas) nor coef_path_
+        RegularizationPathDisplay.from_estimator(LinearRegression().fit(XS, y))
     with pytest.raises(ValueError, match="history_"):
         EarlyStoppingCurveDisplay.from_estimator(RidgeEigen().fit(XS, y))
 
@@ -144,5 +146,5 @@ def test_cv_curve_display_without_counts_and_errors():
     np.testing.assert_allclose(display.errorbar_.lines[0].get_xdata(), [10.0, 1.0])  # α = 0 left out
     with pytest.raises(ValueError, match="cv_results_"):
         CVCurveDisplay.from_estimator(RidgeEigen().fit(XS, y))
-    with pytest.raises(ValueError, match="SoftThresholdQuadraticCV"):
-        CVCurveDisplay.from_estimator(RidgeEigenCV(alphas=[1.0, 2.0], store_cv_results=True).fit(XS, y))
+    with pytest.raises(ValueError, match="scoring=None"):  # RidgeEigenCV is drawn since issue 21
+        CVCurveDisplay.from_estimator(RidgeEigenCV(alphas=[1.0, 2.0], scoring="r2").fit(XS, y))

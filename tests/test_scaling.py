@@ -6,7 +6,7 @@ import pytest
 from scipy.linalg import LinAlgWarning
 
 from skreg import RidgeEigen, RidgeEigenCV, SoftThresholdQuadratic
-from skreg._gram import GramStats
+from skreg._data._gram import GramStats
 
 
 def _data(n=3000, d=12, offset=0.0, seed=0):
@@ -156,7 +156,7 @@ def test_dask_kfold_and_early_stopping_on_a_cluster(client):
     """Issue 16 on worker processes (tasks and statistics pickled): K-fold RidgeEigenCV
     and EarlyStoppedGD equal their NumPy fits on the same folds / split."""
     from skreg import EarlyStoppedGD
-    from skreg._dask import validation_mask
+    from skreg._data._dask import validation_mask
 
     X, y, w = _data(n=2000, offset=1e3)
     alphas = np.logspace(-3, 4, 15)

@@ -1,11 +1,11 @@
-"""skreg._sparse: the implicit centred design equals the explicit dense one."""
+"""skreg._data._sparse: the implicit centred design equals the explicit dense one."""
 
 import numpy as np
 import pytest
 from scipy import sparse
 
 from skreg._data._centering import weighted_column_mean
-from skreg._sparse import (
+from skreg._data._sparse import (
     CenteredDesign,
     row_scaled,
 )

@@ -17,7 +17,7 @@ from scipy import sparse
 from scipy.linalg import LinAlgWarning
 
 from skreg import theory
-from skreg._gram import GramStats
+from skreg._data._gram import GramStats
 from skreg._penalized_spectral import (
     PenalizedSpectrum,
     decompose_gram_penalized,

@@ -9,7 +9,7 @@ Two forms of it, one set of means:
 
 * :func:`center_data`: a dense, centred copy (dense X, any array-API namespace);
 * :func:`implicit_offsets`: the offsets only, for sparse (or very wide) X that is never
-  densified (:class:`skreg._sparse.CenteredDesign` applies X_w through sparse products
+  densified (:class:`skreg._data._sparse.CenteredDesign` applies X_w through sparse products
   and a rank-one correction, scikit-learn's ``X_offset``).
 
 Without an intercept the offsets are zero and only the √w scaling remains.

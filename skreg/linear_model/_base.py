@@ -16,14 +16,12 @@ from sklearn.utils._array_api import (
 )
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._dask import is_dask_collection
+from .._data._dask import is_dask_collection
 from .._data._checks import check_sample_weight, check_weight_sum
-from ..penalties import check_penalty_factor
 
 __all__ = [
     "LinearRegressorMixin",
     "check_alphas",
-    "check_penalty_factor",
     "validate_fit_data",
     "validate_dask_fit_data",
 ]
@@ -114,7 +112,7 @@ def validate_dask_fit_data(estimator, X, y, sample_weight=None):
     dtype : numpy dtype of the fitted attributes (float32 kept)
     y_ndim : int
     """
-    from .._dask import check_dask_inputs, gram_stats
+    from .._data._dask import check_dask_inputs, gram_stats
 
     X, y, sample_weight, dtype, y_ndim = check_dask_inputs(estimator, X, y, sample_weight)
     stats = gram_stats(X, y, sample_weight)
@@ -194,7 +192,7 @@ class LinearRegressorMixin(RegressorMixin):
         """
         check_is_fitted(self)
         if is_dask_collection(X):  # lazy: a dask array in, a dask array out
-            from .._dask import as_dask_array, finite_blocks
+            from .._data._dask import as_dask_array, finite_blocks
 
             names = getattr(X, "columns", None)
             expected = getattr(self, "feature_names_in_", None)

@@ -16,11 +16,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._config import fits_budget, memory_budget
-from .._dask import is_dask_collection
+from .._data._dask import is_dask_collection
 from .._data._checks import check_sample_weight, check_weight_sum
-from .._sparse import (
+from .._data._sparse import (
     exact_decomposition_by_default,
     is_sparse,
 )
@@ -113,6 +113,9 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         else iterative.  Both give the same iterates (to rounding).
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split and the minibatch shuffling.
+    verbose : int, default=0
+        Print one line per evaluation (phase, step, training and validation loss,
+        elapsed time).
 
     Attributes
     ----------
@@ -210,6 +213,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         "fit_intercept": ["boolean"],
         "solver": [StrOptions({"auto", "spectral", "iterative"})],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -228,6 +232,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         fit_intercept=True,
         solver="auto",
         random_state=None,
+        verbose=0,
     ):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -242,6 +247,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.random_state = random_state
+        self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit  # a failed fit leaves the estimator as it was
@@ -253,10 +259,10 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Sparse CSR/CSC (matrix or array): centred implicitly, never densified; the
             spectral solver runs when the min(n, d)² Gram or kernel matrix fits the
-            1 GiB budget of :mod:`skreg._sparse` (and, with ``solver='auto'``, min(n, d)
+            1 GiB budget of :mod:`skreg._data._sparse` (and, with ``solver='auto'``, min(n, d)
             ≤ 3,000), otherwise (``solver='auto'``) the iterative one.  Dask array or DataFrame: the spectral solver from blockwise
             Gram statistics, with the split rule of
-            :func:`skreg._dask.validation_mask` (a hash of the global row number and
+            :func:`skreg._data._dask.validation_mask` (a hash of the global row number and
             ``random_state``, independent of the chunking).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -357,6 +363,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             trainer, X_tr, Y_tr, X_val, Y_val,
             strategy=strategy, eval_every=self.eval_every, patience=self.patience,
             min_delta=self.min_delta, max_iter=self.max_iter, X_all=X_all, y_all=Y_all,
+            verbose=bool(self.verbose),
         )
         return self._set_result(result, datasets[-1], dtype, y_ndim)
 
@@ -400,9 +407,9 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         One pass over the data reduces the subtrain and the validation rows to their
         weighted counts, means and scatter matrices (d² numbers each); the closed-form
         trajectory, every validation loss and Algorithms 7.1–7.3 then run on the client
-        from those alone.  The split: see :func:`skreg._dask.validation_mask`.
+        from those alone.  The split: see :func:`skreg._data._dask.validation_mask`.
         """
-        from .._dask import check_dask_inputs, gram_stats_many, split_gram_stats
+        from .._data._dask import check_dask_inputs, gram_stats_many, split_gram_stats
 
         if self.solver == "iterative" or self.batch_size is not None or self.momentum != 0:
             raise ValueError(
@@ -416,7 +423,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             raise ValueError("sample_weight_val needs X_val and y_val.")
         Xd, yd, wd, dtype, y_ndim = check_dask_inputs(self, X, y, sample_weight)
         if X_val is not None:
-            from .._dask import as_dask_array
+            from .._data._dask import as_dask_array
 
             if not is_dask_collection(X_val):  # an in-memory validation set is fine too
                 import dask.array as da
@@ -462,6 +469,7 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             trainer, handle_tr, handle_tr, handle_val, handle_val,
             strategy=strategy, eval_every=self.eval_every, patience=self.patience,
             min_delta=self.min_delta, max_iter=self.max_iter, X_all=handle_all, y_all=handle_all,
+            verbose=bool(self.verbose),
         )
         return self._set_result(result, datasets[-1], dtype, y_ndim)
 

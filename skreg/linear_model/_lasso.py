@@ -2,9 +2,8 @@
 
 The numerical work (problems from dense, sparse or Gram data, penalty factors, the
 exact active-set solver with its FISTA fallback, the duality gap) lives in
-:mod:`skreg._l1`; this module validates, wires and stores.  The private solver names
-used elsewhere (``_Problem``, ``_fit_one``, ``_solve``, ``_duality_gap``,
-``_blas_threads``, ...) are re-exported here unchanged.
+:mod:`skreg._l1`, the one home of the solver API; this module validates, wires and
+stores.
 """
 
 from __future__ import annotations
@@ -16,34 +15,26 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from .._atomic import atomic_fit
-from .._dask import is_dask_collection
-from .._gram import GramStats
-from .._l1 import (  # noqa: F401  (re-exported: the private solver API of this module)
-    _ActiveSet,
-    _blas_controller,
-    _blas_threads,
-    _dual_norm,
-    _duality_gap,
+from .._utils._atomic import atomic_fit
+from .._data._dask import is_dask_collection
+from .._data._gram import GramStats
+from .._l1 import (
     _FactorProblem,
-    _fista_solve,
-    _fit_one,
-    _fit_one_engine,
-    _full_gap,
-    _objective,
     _Problem,
-    _solve,
-    _warn_not_converged,
     alpha_max,
-    check_penalty_factor,
-    gram_stats_from_sparse,
     make_problem,
+    nontrivial_penalty_factor,
     reduce_problem,
     solve_path,
 )
-from .._sparse import is_sparse
-from ._base import LinearRegressorMixin, check_alphas, validate_dask_fit_data, validate_fit_data
-from ._scaling import check_chunk_scale, fit_if_extreme
+from .._data._sparse import dense_result, is_sparse
+from ._base import (
+    LinearRegressorMixin,
+    check_alphas,
+    validate_dask_fit_data,
+    validate_fit_data,
+)
+from ._scaling import check_chunk_scale, data_scales, fit_if_extreme
 
 __all__ = ["SoftThresholdQuadratic"]
 
@@ -52,24 +43,51 @@ _SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "alpha_max_": (1, 
                       "dual_gap_": (0, 2)}
 
 
+def check_l1_ratio_scale(estimator, X, y, ratios):
+    """ValueError for the elastic net (some ρ < 1) on data beyond 1e±100.
+
+    The rescaled fit of :func:`~skreg.linear_model._scaling.fit_if_extreme` maps one
+    strength by s_x·s_y: right for the L1 part, not for the L2 part (s_x²), so ρ < 1
+    is refused there rather than solved in a wrong space.
+    """
+    if min(ratios) < 1 and data_scales(X, y) != (1.0, 1.0):
+        raise ValueError(
+            f"{type(estimator).__name__} with l1_ratio < 1 needs X and y of magnitudes "
+            "within 1e+-100 (the elastic net's two parts rescale differently); divide X "
+            "and y by constants first."
+        )
+
+
 class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
-    """LASSO: least squares with an L1 penalty, solved by exact soft-thresholds.
+    """LASSO and elastic net: least squares with an L1 (+ L2) penalty, exact soft-thresholds.
 
-    Minimizes the lecture's L1-regularized least squares
+    Minimizes the lecture's regularized least squares
 
-        R̃(w) = ½‖Xw − y‖² + α Σⱼ pⱼ|wⱼ|     (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]   (rows weighted by ``sample_weight``)
 
-    with an unpenalized intercept and penalty factors pⱼ (all 1 by default: α‖w‖₁).
-    Its solution equals ``sklearn.linear_model.Lasso(alpha=alpha / n_samples)``; with
-    ``sample_weight``, ``Lasso(alpha=alpha / sample_weight.sum())`` fitted with the same
-    weights (scikit-learn rescales the weights to sum to n_samples, which turns its
-    ``1/(2n)`` data term into ``1/(2Σw)``).
+    with an unpenalized intercept, ρ = ``l1_ratio`` and penalty factors pⱼ (all 1 by
+    default) scaling both parts, as glmnet.  Its solution equals
+    ``sklearn.linear_model.ElasticNet(alpha=alpha / n_samples, l1_ratio=l1_ratio)``
+    (``Lasso(alpha=alpha / n_samples)`` for ρ = 1); with ``sample_weight``,
+    ``alpha / sample_weight.sum()`` fitted with the same weights (scikit-learn rescales
+    the weights to sum to n_samples, which turns its ``1/(2n)`` data term into
+    ``1/(2Σw)``).  ρ = 0 is ridge regression, ``RidgeEigen(alpha=alpha)``.  With
+    ``gamma`` < 1 the fit is the relaxed LASSO (glmnet's ``relax=TRUE``).
 
     Parameters
     ----------
     alpha : float, default=1.0
-        L1 strength α ≥ 0 in the sum convention above.  α ≥ ``alpha_max_`` gives all
+        Strength α ≥ 0 in the sum convention above.  α ≥ ``alpha_max_`` gives all
         penalized coefficients exactly 0.
+    l1_ratio : float in [0, 1], default=1.0
+        ρ, the L1 share of the penalty: 1 is the LASSO, 0 ridge regression (solved
+        directly), in between the elastic net (scikit-learn's ``l1_ratio``, glmnet's
+        ``alpha``).  ``positive=True`` needs ρ > 0.
+    gamma : float in [0, 1], default=1.0
+        Relaxation γ: the coefficients are γ·ŵ_α + (1 − γ)·ŵ_LS(S_α), ŵ_LS(S_α) the
+        unpenalized least-squares fit (with intercept and sample weights) on the support
+        S_α of the penalized solution ŵ_α; 1 is the plain fit, 0 least squares on the
+        selected features.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept by weighted centring of X and y (implicit for
         sparse X: X is never densified).
@@ -79,8 +97,11 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         one proximal-gradient (FISTA) step, each costing at most about one product with
         the Gram matrix; the continuation steps of a cold fit share the budget.
     tol : float, default=1e-4
-        Stop when the duality gap is at most ``tol · ‖y_c‖²`` (y centred and weighted):
-        the same meaning as in :class:`sklearn.linear_model.Lasso`.
+        Stop when the duality gap is at most ``tol · min(‖y_c‖², 2F(w))`` (y centred and
+        weighted, F the objective): scikit-learn's ``Lasso`` rule ``tol · ‖y_c‖²`` where
+        F ≈ ½‖y_c‖² (large α), relative to the objective where F ≪ ‖y_c‖² (small α,
+        wide data), so the relative excess of F stays about ≤ 2·tol at every α.  In
+        :meth:`path` every α is solved at least once before this test.
     warm_start : bool, default=False
         Start from the previous ``coef_`` when refitting.
     positive : bool, default=False
@@ -96,7 +117,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-        The LASSO coefficients ŵ (exact zeros outside the support).  As scikit-learn's
+        The coefficients (exact zeros outside the support; relaxed when γ < 1).  As scikit-learn's
         ``Lasso``, a 2-D y with one column gives shape (n_features,).
     intercept_ : float or ndarray of shape (n_targets,)
         b = ȳ − x̄ᵀŵ (weighted means); 0.0 when ``fit_intercept=False``; shape (1,)
@@ -104,13 +125,14 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     n_iter_ : int or ndarray of shape (n_targets,)
         Iterations used.
     dual_gap_ : float or ndarray of shape (n_targets,)
-        Final duality gap of ½‖Xw − y‖² + α Σⱼ pⱼ|wⱼ| (sum convention: scikit-learn's
-        ``Lasso.dual_gap_`` is this divided by n_samples).
+        Final duality gap of R̃ at the penalized solution ŵ_α (sum convention:
+        scikit-learn's ``Lasso.dual_gap_`` is this divided by n_samples).
     alpha_max_ : float
         The smallest α giving all-zero penalized coefficients:
         max over penalized j of |X_jᵀr₀|/pⱼ (and targets), r₀ the centred, weighted
         residual of y on the unpenalized features (y_c itself without them);
-        max(X_jᵀr₀/pⱼ) clipped at 0 when ``positive``.
+        max(X_jᵀr₀/pⱼ) clipped at 0 when ``positive``; divided by ρ for the elastic
+        net (as ``enet_path``'s grid), ``inf`` for ρ = 0.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined only when X has string column names.
@@ -119,6 +141,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     --------
     sklearn.linear_model.Lasso : the same model with ``alpha / n_samples``, solved by
         coordinate descent.
+    sklearn.linear_model.ElasticNet : the elastic net with ``alpha / n_samples``.
     sklearn.linear_model.lasso_path : the regularization path.
     RidgeEigen : the L2 counterpart.
 
@@ -130,6 +153,13 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         θ̂ᵢ = sign(θ*ᵢ)·max(|θ*ᵢ| − α/λᵢ, 0)  (λᵢ = Hᵢᵢ):
 
     weights with small curvature λᵢ are set exactly to 0 (sparsity, feature selection).
+    The elastic net's closed form on the same quadratic is the soft-threshold followed
+    by the ridge shrinkage (``skreg.theory.elastic_net_diagonal_solution``):
+
+        θ̂ᵢ = S(θ*ᵢ, αρ/λᵢ) · λᵢ/(λᵢ + α(1 − ρ)),
+
+    and in general the L2 part is a ridge α(1 − ρ)pⱼ on the diagonal of the quadratic
+    (the LASSO on X augmented with the rows √(α(1 − ρ)pⱼ)·eⱼ), solved by the same core.
     Least squares is such a quadratic with H = XᵀX; when H is diagonal (orthogonal
     columns) this closed form is returned directly.  In general every update of the
     solver is the same soft-threshold applied to a quadratic model of R (a proximal
@@ -159,9 +189,18 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     >>> (coefs != 0).sum(axis=1)
     array([ 2,  7, 10])
 
-    Keep the first two covariates unpenalized:
+    The elastic net, and the relaxed LASSO:
 
     >>> import numpy as np
+    >>> enet = SoftThresholdQuadratic(alpha=20.0, l1_ratio=0.5).fit(X, y)
+    >>> int((enet.coef_ != 0).sum())
+    9
+    >>> relaxed = SoftThresholdQuadratic(alpha=20.0, gamma=0.0).fit(X, y)
+    >>> bool(np.all((relaxed.coef_ != 0) == (model.coef_ != 0)))
+    True
+
+    Keep the first two covariates unpenalized:
+
     >>> factor = np.r_[0.0, 0.0, np.ones(8)]
     >>> model = SoftThresholdQuadratic(alpha=500.0, penalty_factor=factor).fit(X, y)
     >>> bool(model.coef_[0] != 0 and model.coef_[1] != 0)
@@ -172,6 +211,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "gamma": [Interval(Real, 0, 1, closed="both")],
         "fit_intercept": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -184,6 +225,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         self,
         alpha=1.0,
         *,
+        l1_ratio=1.0,
+        gamma=1.0,
         fit_intercept=True,
         max_iter=1000,
         tol=1e-4,
@@ -192,6 +235,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         penalty_factor=None,
     ):
         self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.gamma = gamma
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
@@ -222,6 +267,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
             stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
             return self._fit_problem(*self._problem_from_stats(stats), dtype, y_ndim)
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
+        check_l1_ratio_scale(self, X, y, [float(self.l1_ratio)])
         if fit_if_extreme(self, X, y, sample_weight, {"alpha": (1, 1)}, _SCALED_ATTRIBUTES):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         problem, offsets = make_problem(X, y.reshape(X.shape[0], -1), sample_weight, self.fit_intercept)
@@ -233,7 +279,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """Add a chunk of data to the Gram statistics and refit from them.
 
         The LASSO objective only needs G = X_cᵀX_c, X_cᵀy_c and ‖y_c‖², which are merged
-        chunk by chunk as in :meth:`RidgeEigen.partial_fit` (see ``skreg._gram``); each
+        chunk by chunk as in :meth:`RidgeEigen.partial_fit` (see ``skreg._data._gram``); each
         call re-solves warm-started from the previous coefficients.  Needs
         n_features ≤ the number of samples seen for a unique Gram-based solve (more
         features than samples works, but then prefer ``fit`` on all the data).  Sparse
@@ -260,8 +306,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
                           or y.reshape(len(y), -1).shape[1] != self._stats.Sxy.shape[1]):
             raise ValueError("y must have the same number of targets in every partial_fit call.")
         with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
-            stats = _chunk_stats(X, y, sample_weight) if first else self._stats.merge(
-                _chunk_stats(X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)))
+            stats = _stream_chunk_stats(X, y, sample_weight) if first else self._stats.merge(
+                _stream_chunk_stats(X, y, sample_weight, (self._stats.x_shift, self._stats.y_shift)))
         check_chunk_scale(X, y, stats=stats)
         self._stats = stats
         previous = None if first else np.asarray(self.coef_, dtype=np.float64)
@@ -282,7 +328,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
     def _fit_problem(self, problem, offsets, dtype, y_ndim, coef_init=None):
         """Solve every target of ``problem`` at ``alpha`` and set the fitted attributes."""
         n_targets, n_features = problem.Q.shape[1], problem.n_features
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if coef_init is None and self.warm_start and hasattr(self, "coef_"):
             coef_init = np.asarray(self.coef_, dtype=np.float64)
         if coef_init is not None and coef_init.size == n_targets * n_features:
@@ -293,10 +339,12 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         self._problem = reduced
         self._offsets = offsets
         self._y_ndim = y_ndim
-        self.alpha_max_ = alpha_max(reduced, positive=self.positive)
+        top = alpha_max(reduced, positive=self.positive)
+        ratio = float(self.l1_ratio)
+        self.alpha_max_ = top / ratio if ratio > 0 else (np.inf if top > 0 else 0.0)
         coefs, gaps, n_iters = solve_path(
-            reduced, [float(self.alpha)], tol=self.tol, max_iter=self.max_iter,
-            positive=self.positive, coef_init=coef_init,
+            reduced, [float(self.alpha)], l1_ratio=ratio, gamma=float(self.gamma),
+            tol=self.tol, max_iter=self.max_iter, positive=self.positive, coef_init=coef_init,
         )
         self._set_solution(coefs[0], dtype)
         single = y_ndim == 1 or n_targets == 1
@@ -308,7 +356,7 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """α_max of ``problem`` with this estimator's penalty factors and sign constraint."""
         factor = None
         if not isinstance(problem, _FactorProblem):
-            factor = check_penalty_factor(self.penalty_factor, problem.n_features)
+            factor = nontrivial_penalty_factor(self.penalty_factor, problem.n_features)
         return alpha_max(problem, penalty_factor=factor, positive=self.positive)
 
     def _intercept(self, coef):
@@ -350,13 +398,17 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if alphas is None:
+            if not np.isfinite(self.alpha_max_):
+                raise ValueError(
+                    "path() needs alphas with l1_ratio=0 (the ridge has no alpha_max_)."
+                )
             top = self.alpha_max_ if self.alpha_max_ > 0 else 1.0
             alphas = np.geomspace(top, 1e-3 * top, 100)
         alphas = check_alphas(alphas)
         sx, sy = getattr(self, "_data_scale", (1.0, 1.0))  # the problem of a rescaled fit
-        coefs, _, _ = solve_path(
-            self._problem, alphas / (sx * sy), tol=self.tol, max_iter=self.max_iter,
-            positive=self.positive,
+        coefs, _, _ = solve_path(  # (rescaled fits have l1_ratio = 1: one factor s_x·s_y)
+            self._problem, alphas / (sx * sy), l1_ratio=float(self.l1_ratio),
+            gamma=float(self.gamma), tol=self.tol, max_iter=self.max_iter, positive=self.positive,
         )
         intercepts = self._intercept(coefs) * sy
         coefs = coefs * (sy / sx)
@@ -369,8 +421,9 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
         return coefs, intercepts
 
 
-def _chunk_stats(X, y, sample_weight, shift=None):
-    """GramStats of one chunk, dense or sparse."""
-    if is_sparse(X):
-        return gram_stats_from_sparse(X, y, sample_weight, shift)
+def _stream_chunk_stats(X, y, sample_weight, shift=None):
+    """GramStats of one chunk, dense or sparse (a sparse chunk's reference row is its
+    first row unless given, as a dense chunk's)."""
+    if is_sparse(X) and shift is None and X.shape[0]:
+        shift = (dense_result(X[[0]]).reshape(-1), np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)[0].copy())
     return GramStats.from_chunk(X, y, sample_weight, shift)

@@ -47,14 +47,14 @@ positive factors rescale the columns, zero factors are projected out (Frisch–W
 the solver sees the plain LASSO and the coefficients come back in the original features.
 The grid's α_max is that of the reduced full-data problem (:func:`skreg._l1.alpha_max`).
 Sparse X is read through one CSR view: on the Gram route the held-out blocks' statistics
-are :class:`skreg._gram.GramStats` of sparse row blocks (implicit centring), merged into
+are :class:`skreg._data._gram.GramStats` of sparse row blocks (implicit centring), merged into
 the total and subtracted from it per fold; on the rows route each fold is
 :func:`skreg._l1.make_problem` of its rows (implicitly centred working sets).
 
 Dask input
 ----------
 One pass over the blocks gives each test fold's Gram statistics
-(:func:`skreg._dask.kfold_gram_stats`); a fold trains on the total minus its own and is
+(:func:`skreg._data._dask.kfold_gram_stats`); a fold trains on the total minus its own and is
 scored from its statistics (:class:`_StatsData`).  K-fold-like splitters only.
 
 The full-data path
@@ -72,7 +72,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from scipy import linalg
 from scipy.linalg import blas
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
@@ -80,16 +79,27 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._config import memory_budget
+from .._data._dask import is_dask_collection
 from .._data._checks import check_split_weight
-from .._dask import is_dask_collection
-from .._gram import GramStats
-from .._l1 import _FactorProblem, alpha_max, check_penalty_factor, make_problem, reduce_problem
-from .._sparse import is_sparse
+from .._data._gram import GramStats
+from .._l1 import (
+    _Problem,
+    _solve_path,
+    alpha_max,
+    make_problem,
+    nontrivial_penalty_factor,
+    reduce_problem,
+    relax,
+    support_least_squares,
+)
+from .._data._sparse import is_sparse
+from .._utils._threads import blas_threads
 from ._base import LinearRegressorMixin, validate_fit_data
+from ._cv import min_and_one_se, standard_error, warn_at_grid_edge
+from ._lasso import check_l1_ratio_scale
 from ._scaling import fit_if_extreme
-from ._lasso import _ActiveSet, _blas_threads, _Problem, _solve
 
 __all__ = ["SoftThresholdQuadraticCV"]
 
@@ -98,7 +108,7 @@ _SCALED_ATTRIBUTES = {
     "coef_": (-1, 1), "intercept_": (0, 1), "coef_path_": (-1, 1), "intercept_path_": (0, 1),
     "alphas_": (1, 1), "alpha_": (1, 1), "alpha_min_": (1, 1), "alpha_1se_": (1, 1),
     "mse_path_": (0, 2), "dual_gap_": (0, 2), "cv_results_.alpha": (1, 1),
-    "cv_results_.*_mse": (0, 2),
+    "cv_results_.*_mse": (0, 2), "path_summary_.alpha": (1, 1),
 }
 
 # The K+2 (d+1)×(d+1) matrices of the Gram route must fit in this many bytes; beyond it
@@ -123,81 +133,6 @@ def _check_alpha_grid(alphas):
         if not (np.isfinite(alpha) and alpha >= 0):
             raise InvalidParameterError(f"alphas[{index}] must be finite and >= 0, got {alpha!r}.")
     return np.sort(np.asarray(values, dtype=np.float64))[::-1]
-
-
-class _GramProblem(_Problem):
-    """A problem given by a full Gram matrix, whose products G w read only the support.
-
-    Along a path most coefficients are 0: G[:, S] w_S reads |S| columns of the
-    (Fortran-ordered) G where G w would read all of them (matrix-vector products are
-    bound by memory traffic, not arithmetic).
-    """
-
-    def gram_times(self, w):
-        support = np.flatnonzero(w)
-        if support.size == 0:
-            return np.zeros(self.n_features)
-        if 3 * support.size > self.n_features:
-            return self.G @ w
-        return self.G[:, support] @ w[support]
-
-
-def _least_squares(problem):
-    """The α = 0 solution (minimum norm when not unique): (w, gap, n_iter, converged).
-
-    With penalty factors the penalty vanishes too, so this is least squares on the
-    original features (``problem.base``), returned in the reduced coordinates.
-    """
-    factored = isinstance(problem, _FactorProblem)
-    base = problem.base if factored else problem
-    if base.Xw is not None:
-        w = linalg.lstsq(base.Xw, base.yw, check_finite=False)[0]
-    elif base.design is not None:  # sparse rows: LSQR from 0 gives the minimum norm
-        from scipy.sparse.linalg import lsqr
-
-        w = lsqr(base.design.as_operator(), base.yw, atol=1e-14, btol=1e-14,
-                 iter_lim=100 * base.n_features)[0]
-    else:
-        w = linalg.lstsq(base.G, base.Q[:, 0], check_finite=False)[0]
-    return (problem.reduce(w) if factored else w), 0.0, 1, True
-
-
-def _path(problem, alphas, *, tol, max_iter, positive):
-    """Warm-started LASSO path of one problem over decreasing ``alphas``.
-
-    ``problem`` may carry penalty factors (:func:`skreg._l1.reduce_problem`): the solver
-    works on the reduced plain-L1 problem and the coefficients are returned for the
-    original features.  Returns coefs (n_alphas, n_features), gaps, n_iter (per α)
-    and the list of (gap, tolerance) pairs of the α that did not converge.
-    """
-    n_features = problem.n_features
-    n_all = problem.base.n_features if isinstance(problem, _FactorProblem) else n_features
-    coefs = np.zeros((alphas.size, n_all))
-    gaps = np.zeros(alphas.size)
-    n_iter = np.zeros(alphas.size, dtype=int)
-    failed = []
-    w = np.zeros(n_features)
-    if n_features == 0:  # every feature unpenalized: least squares at every α
-        coefs[:] = problem.expand(w, 0)
-        return coefs, gaps, n_iter, failed
-    engine = _ActiveSet(problem, positive)
-    alpha_prev = None
-    for i, alpha in enumerate(alphas):
-        if alpha == 0 and not positive:
-            # least squares directly: the solver's gap test cannot certify α = 0 from a
-            # warm start (its dual point is infeasible when α = 0 < ‖c‖_∞)
-            w, gaps[i], n_iter[i], converged = _least_squares(problem)
-            engine.reset(w)
-        else:
-            w, gaps[i], n_iter[i], converged = _solve(
-                problem, 0, float(alpha), w, engine, tol=tol, max_iter=max_iter,
-                positive=positive, alpha_prev=alpha_prev,
-            )
-        if not converged:
-            failed.append((gaps[i], tol * float(problem.tol_yy[0])))
-        coefs[i] = problem.expand(w, 0)  # original features (factors undone)
-        alpha_prev = float(alpha)
-    return coefs, gaps, n_iter, failed
 
 
 def _grid_unit(problem, y, sample_weight):
@@ -274,7 +209,7 @@ class _Data:
             mean = np.zeros(d + 1)
         q = S[:d, d].copy()
         yy = max(float(S[d, d]), 0.0)
-        return _GramProblem.from_gram(S[:d, :d], q[:, None], np.array([yy])), mean
+        return _Problem.from_gram(S[:d, :d], q[:, None], np.array([yy])), mean
 
     def problem_from_rows(self, rows):
         """(_Problem on the rows' centred weighted X, y, means relative to c)."""
@@ -288,9 +223,7 @@ class _Data:
         if w is not None:
             B *= np.sqrt(w)[:, None]
         d = self.n_features
-        problem = _Problem(np.asfortranarray(B[:, :d]), B[:, d:].copy())
-        problem.yw = B[:, d].copy()  # for α = 0 (least squares)
-        return problem, mean
+        return _Problem(np.asfortranarray(B[:, :d]), B[:, d:].copy()), mean
 
     def test_mse(self, rows, coefs, mean):
         """(Weighted) mean squared error on the rows of every coefficient vector."""
@@ -308,7 +241,7 @@ class _Data:
 
 def _problem_from_stats(stats, fit_intercept):
     """(_Problem on the centred — or, without intercept, raw — Gram statistics of a
-    :class:`~skreg._gram.GramStats`, the absolute means (zeros without intercept))."""
+    :class:`~skreg._data._gram.GramStats`, the absolute means (zeros without intercept))."""
     G, Q = stats.gram(fit_intercept)
     if fit_intercept:
         x_mean, y_mean = stats.means()
@@ -320,7 +253,7 @@ def _problem_from_stats(stats, fit_intercept):
 
 
 class _StatsData:
-    """Dask input: the folds are given by Gram statistics only (``skreg._dask``).
+    """Dask input: the folds are given by Gram statistics only (``skreg._data._dask``).
 
     A test fold's error comes from its statistics: with r = (x − x̄_T)ᵀw − (y − ȳ_T)
     (the model centred at the training means; 0 for both without intercept),
@@ -345,7 +278,7 @@ class _SparseData:
 
     The rows are read from one CSR view (a copy only when X is CSC).  ``c`` is 0: the
     means are absolute (sparse columns sit near the origin).  Fold Gram statistics
-    are :class:`skreg._gram.GramStats` of sparse row blocks (sparse products plus a
+    are :class:`skreg._data._gram.GramStats` of sparse row blocks (sparse products plus a
     rank-one correction, at a common reference row: the origin for X, y₀ for y), a
     fold's training statistics the total minus its held-out rows' (:meth:`GramStats.subtract`);
     beyond the memory budget each fold is a working-set problem on its rows, centred
@@ -378,8 +311,6 @@ class _SparseData:
         w = None if self.w is None else self.w[rows]
         y = self.y[rows]
         problem, (x_mean, y_mean) = make_problem(self.X[rows], y[:, None], w, self.fit_intercept)
-        yw = y - y_mean[0]
-        problem.yw = yw if w is None else yw * np.sqrt(w)  # for α = 0 (least squares)
         return problem, np.concatenate([x_mean, y_mean])
 
     def test_mse(self, rows, coefs, mean):
@@ -395,26 +326,51 @@ class _SparseData:
         return (w @ resid**2) / w.sum()
 
 
-def _fold_job(data, build, test_rows, alphas, solver, factor):
-    """One fold (or, with test_rows None, all the data): path and test errors.
+def _fold_job(data, build, test_rows, grids, spec, factor):
+    """One fold (or, with test_rows None, all the data): the paths and their test errors.
 
     ``build()`` gives the fold's problem and means; the penalty factors are applied to
     it here (:func:`skreg._l1.reduce_problem`), so each fold reduces its own problem.
+    One warm-started path per l1_ratio (``grids[r]``, the fold's strengths), and for
+    the relaxed fits one least-squares refit per α on the path's supports, shared by
+    every γ.  A fold returns (mse of shape (n_ratios, n_gammas, n_alphas), failed); the
+    full data returns its paths (:func:`_full_paths`).
     """
     problem, mean = build()
     problem = reduce_problem(problem, factor)
-    coefs, gaps, n_iter, failed = _path(problem, alphas, **solver)
+    ratios, gammas = spec["l1_ratios"], spec["gammas"]
+    solver = {key: spec[key] for key in ("tol", "max_iter", "positive")}
+    paths, failed = [], []
+    for ratio, alphas in zip(ratios, grids):
+        coefs, gaps, n_iter, bad = _solve_path(problem, alphas, l1_ratio=ratio, **solver)
+        failed += bad
+        refit = None if gammas == [1.0] else support_least_squares(problem, coefs)[:, 0]
+        paths.append((coefs[:, 0], refit, gaps[:, 0], n_iter[:, 0]))
     if test_rows is None:
-        return coefs, gaps, n_iter, failed, mean
-    return data.test_mse(test_rows, coefs, mean), failed
+        return paths, failed, mean, problem
+    mse = np.array([[data.test_mse(test_rows, relax(coefs, refit, g), mean) for g in gammas]
+                    for coefs, refit, _, _ in paths])
+    return mse, failed
+
+
+def _dev_ratio_from_gram(problem, coefs):
+    """1 − RSS(w)/RSS(0) on the full (centred, weighted) data for each row of coefs:
+    glmnet's ``dev.ratio``, RSS(w) = ‖y‖² − 2qᵀw + wᵀGw from the Gram statistics."""
+    base = problem.base if hasattr(problem, "base") else problem
+    yy = float(base.yy[0])
+    if yy <= 0:
+        return np.zeros(len(coefs))
+    q = base.Q[:, 0]
+    rss = np.array([yy - 2.0 * float(q @ w) + float(w @ base.gram_times(w)) for w in coefs])
+    return 1.0 - np.maximum(rss, 0.0) / yy
 
 
 class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
-    """LASSO with α chosen by K-fold cross-validation, by least error or the 1-SE rule.
+    """LASSO / elastic net with α (ρ, γ) chosen by K-fold CV, by least error or the 1-SE rule.
 
     Fits :class:`SoftThresholdQuadratic`'s objective
 
-        R̃(w) = ½‖Xw − y‖² + α‖w‖₁     (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]   (rows weighted by ``sample_weight``)
 
     along a grid of α on every training fold (one warm-started path per fold, from the
     fold's sufficient statistics), scores each α by the mean squared error on the
@@ -430,7 +386,17 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         ``eps · α_max``, with α_max = max |X_cᵀW y_c| over the full data (the smallest α
         giving all-zero coefficients; clipped at 0 when ``positive``; with
         ``penalty_factor``, see there).  An array: the
-        strengths α ≥ 0 themselves, sorted decreasingly.
+        strengths α ≥ 0 themselves, sorted decreasingly (the same grid for every
+        l1_ratio); a chosen α at the smallest or largest value of such a grid (of two or
+        more values) raises a ``UserWarning``.  With an int and ρ < 1, each ratio's grid starts at α_max/ρ (as
+        ``ElasticNetCV``); ρ = 0 needs an explicit grid.
+    l1_ratio : float or array-like of floats in [0, 1], default=1.0
+        ρ, the L1 share of the penalty (1: LASSO).  A list is cross-validated too: one
+        warm-started path per ratio and fold, as ``ElasticNetCV``.
+    gammas : array-like of floats in [0, 1] or None, default=None
+        The relaxed LASSO's γ (see :class:`SoftThresholdQuadratic`), all scored on the
+        same fold paths (one least-squares refit on the support per α, shared by every
+        γ); None: no relaxation (γ = 1).
     eps : float, default=1e-3
         Length of the automatic grid, α_min / α_max.
     cv : int, cross-validation generator or iterable, default=5
@@ -444,8 +410,9 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     max_iter : int, default=1000
         Maximum number of solver iterations per α (see :class:`SoftThresholdQuadratic`).
     tol : float, default=1e-4
-        Every α of every path is solved to a duality gap ≤ ``tol · ‖y_c‖²`` of its
-        fold (y centred and weighted), as in :class:`~sklearn.linear_model.LassoCV`.
+        Every α of every path is solved (at least once, then) to a duality gap
+        ≤ ``tol · min(‖y_c‖², 2F(w))`` of its fold (y centred and weighted, F the
+        objective; :class:`SoftThresholdQuadratic`'s rule).
     positive : bool, default=False
         Constrain the coefficients to be ≥ 0.
     penalty_factor : array-like of shape (n_features,), default=None
@@ -470,16 +437,31 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     alpha_1se_ : float
         The largest α whose mean CV error is at most the least mean error plus its
         standard error (see Notes).
-    alphas_ : ndarray of shape (n_alphas,)
-        The grid, decreasing (full-data strengths).
-    mse_path_ : ndarray of shape (n_alphas, n_folds)
+    l1_ratio_ : float
+        The chosen ρ (the one of least mean CV error).
+    gamma_ : float
+        The chosen γ (1.0 when ``gammas`` is None).
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratios, n_alphas)
+        The grid, decreasing (full-data strengths); one row per ratio for a list of
+        ratios and an automatic grid (``ElasticNetCV``'s shapes).
+    mse_path_ : ndarray of shape (n_alphas, n_folds), (n_l1_ratios, n_alphas, n_folds) or (n_l1_ratios, n_gammas, n_alphas, n_folds)
         Test mean squared error of every α on every fold (weighted by ``sample_weight``
-        within a fold).
-    cv_results_ : dict of ndarrays of shape (n_alphas,)
-        ``alpha``, ``mean_test_mse``, ``std_test_mse`` (over folds, ddof=0),
-        ``sem_test_mse`` (standard error, see Notes), ``n_nonzero`` (nonzero
-        coefficients of the full-data fit at each α, glmnet's ``nzero``) and
+        within a fold): the first shape for one ratio, the second for a list, the
+        third when ``gammas`` is set.
+    cv_results_ : dict of ndarrays of shape (n_l1_ratios · n_gammas · n_alphas,)
+        One row per (l1_ratio, gamma, alpha): ``alpha``, ``mean_test_mse``,
+        ``std_test_mse`` (over folds, ddof=0), ``sem_test_mse`` (standard error, see
+        Notes), ``n_nonzero`` (nonzero coefficients of the full-data fit at each α,
+        glmnet's ``nzero``), ``l1_ratio``, ``gamma``, ``dev_ratio`` (fraction of the
+        null deviance explained on the full data, glmnet's ``dev.ratio``) and
         ``split{k}_test_mse``; ``pandas.DataFrame(cv_results_)`` shows them.
+    coef_path_ : ndarray of shape (n_features, n_alphas)
+        The full-data path at ``l1_ratio_`` and ``gamma_`` over its grid (the α axis
+        last, as ``enet_path``): glmnet's ``coef(cvfit, s=...)`` at any α without a
+        refit; ``coef_`` is its column at ``alpha_``.
+    intercept_path_ : ndarray of shape (n_alphas,)
+    path_summary_ : dict of ndarrays of shape (n_alphas,)
+        glmnet's print of the path: ``alpha``, ``n_nonzero``, ``dev_ratio``.
     coef_ : ndarray of shape (n_features,)
         Coefficients of the fit on all the data at ``alpha_``.
     intercept_ : float
@@ -539,6 +521,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
+        "gammas": ["array-like", None],
         "eps": [Interval(Real, 0, None, closed="neither")],
         "cv": ["cv_object"],
         "selection": [StrOptions({"min", "1se"})],
@@ -554,6 +538,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         self,
         alphas=100,
         *,
+        l1_ratio=1.0,
+        gammas=None,
         eps=1e-3,
         cv=5,
         selection="min",
@@ -565,6 +551,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         n_jobs=None,
     ):
         self.alphas = alphas
+        self.l1_ratio = l1_ratio
+        self.gammas = gammas
         self.eps = eps
         self.cv = cv
         self.selection = selection
@@ -616,11 +604,12 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                     "columns: fit one model per column."
                 )
             y = column_or_1d(y, warn=True)
+        check_l1_ratio_scale(self, X, y, self._spec()["l1_ratios"])
         grid_param = {} if isinstance(self.alphas, Integral) else {"alphas": (1, 1)}
         if fit_if_extreme(self, X, y, sample_weight, grid_param, _SCALED_ATTRIBUTES):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         n_samples, n_features = X.shape
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):
             raise ValueError(
                 "positive=True cannot be combined with zero penalty factors (unpenalized "
@@ -664,24 +653,20 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         # α_max with the factors: max over penalized j of |X_jᵀr₀|/pⱼ (r₀: y after the
         # unpenalized features), the same reduction as SoftThresholdQuadratic's
         top = alpha_max(full_problem, positive=self.positive)
-        if isinstance(self.alphas, Integral):
-            alphas = self._alpha_grid(top, data.weight_sum,
-                                      _grid_unit(full_problem, y, sample_weight))
-        else:
-            alphas = grid
-
-        solver = {"tol": self.tol, "max_iter": self.max_iter, "positive": self.positive}
+        alphas = self._grids(top, data.weight_sum, None if isinstance(self.alphas, Integral) else grid,
+                             _grid_unit(full_problem, y, sample_weight))
+        spec = self._spec()
         jobs = [
             delayed(_fold_job)(
                 data, builders[k], test, alphas * (data.weight(train) / data.weight_sum),
-                solver, factor,
+                spec, factor,
             )
             for k, (train, test) in enumerate(folds)
         ]
         jobs.append(delayed(_fold_job)(
-            data, lambda: (full_problem, full_mean), None, alphas, solver, None
+            data, lambda: (full_problem, full_mean), None, alphas, spec, None
         ))
-        with _blas_threads(1):  # the paths' products are small: no thread start-up
+        with blas_threads(1):  # the paths' products are small: no thread start-up
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
 
         return self._finish(results, alphas, data.c, X.dtype)
@@ -689,12 +674,12 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     def _fit_dask(self, X, y, sample_weight):
         """K-fold on Dask input from fold statistics, in one pass over the blocks.
 
-        ``skreg._dask.kfold_gram_stats`` gives each test fold's Gram statistics; a fold's
+        ``skreg._data._dask.kfold_gram_stats`` gives each test fold's Gram statistics; a fold's
         training statistics are the total minus its own (as ``RidgeEigenCV``'s Dask
         K-fold), its test errors come from its statistics (:class:`_StatsData`).  The
         Gram route only: the (d+1)×(d+1) matrices must fit the memory budget.
         """
-        from .._dask import kfold_gram_stats
+        from .._data._dask import kfold_gram_stats
 
         grid = None if isinstance(self.alphas, Integral) else _check_alpha_grid(self.alphas)
         n_features = X.shape[1] if len(X.shape) == 2 else 0
@@ -717,7 +702,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             )
         if not total.weight_sum > 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
-        factor = check_penalty_factor(self.penalty_factor, n_features)
+        factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
         if self.positive and factor is not None and np.any(factor == 0):
             raise ValueError(
                 "positive=True cannot be combined with zero penalty factors (unpenalized "
@@ -732,32 +717,32 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         full_problem, full_mean = _problem_from_stats(total, self.fit_intercept)
         full_problem = reduce_problem(full_problem, factor)
         top = alpha_max(full_problem, positive=self.positive)
-        alphas = self._alpha_grid(top, total.weight_sum) if grid is None else grid
-        solver = {"tol": self.tol, "max_iter": self.max_iter, "positive": self.positive}
+        alphas = self._grids(top, total.weight_sum, grid)
+        spec = self._spec()
         jobs = [
             delayed(_fold_job)(
                 data, (lambda ts=ts: _problem_from_stats(ts, self.fit_intercept)), fs,
-                alphas * (ts.weight_sum / total.weight_sum), solver, factor,
+                alphas * (ts.weight_sum / total.weight_sum), spec, factor,
             )
             for ts, fs in zip(train_stats, fold_stats)
         ]
         jobs.append(delayed(_fold_job)(
-            data, lambda: (full_problem, full_mean), None, alphas, solver, None
+            data, lambda: (full_problem, full_mean), None, alphas, spec, None
         ))
-        with _blas_threads(1):
+        with blas_threads(1):
             results = Parallel(n_jobs=self.n_jobs, prefer="threads")(jobs)
         return self._finish(results, alphas, data.c, dtype)
 
     def _finish(self, results, alphas, c, dtype):
-        """Warn on non-convergence, select α, set the refit's attributes from the full path.
+        """Warn on non-convergence, select (ρ, γ, α), set the path and the final model.
 
-        ``results``: the folds' (mse, failed) and, last, the full data's path; ``c`` the
-        reference point the full data's means are relative to.
+        ``results``: the folds' (mse, failed) and, last, the full data's paths;
+        ``alphas`` the (n_ratios, n_alphas) grids; ``c`` the reference point the full
+        data's means are relative to.
         """
         n_features = c.size - 1
-        failed = [pair for result in results[:-1] for pair in result[1]]
-        coefs, gaps, n_iter, failed_full, mean = results[-1]
-        failed += failed_full
+        failed = [pair for result in results for pair in result[1]]
+        paths, _, mean, full_problem = results[-1]
         if failed:
             gap, tol = max(failed, key=lambda pair: pair[0] - pair[1])
             warnings.warn(
@@ -767,20 +752,28 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        mse_path = np.column_stack([result[0] for result in results[:-1]])
-        self._select(alphas, mse_path, np.count_nonzero(coefs, axis=1))
-
-        best = int(np.flatnonzero(alphas == self.alpha_)[0])
-        coef = coefs[best]
-        self.coef_ = coef.astype(dtype, copy=False)
+        gammas = self._spec()["gammas"]
+        mse = np.stack([result[0] for result in results[:-1]], axis=-1)  # (r, g, a, folds)
+        fits = [[relax(coefs, refit, g) for g in gammas] for coefs, refit, _, _ in paths]
+        dev = np.array([[_dev_ratio_from_gram(full_problem, f) for f in row] for row in fits])
+        nnz = np.array([np.count_nonzero(coefs, axis=1) for coefs, _, _, _ in paths])
+        r, g, best = self._select(alphas, mse, nnz, dev)
+        coefs = fits[r][g]
         if self.fit_intercept:
             x_mean = c[:n_features] + mean[:n_features]
             y_mean = c[n_features] + mean[n_features]
-            self.intercept_ = np.asarray(y_mean - x_mean @ coef).astype(dtype)[()]
+            intercepts = y_mean - coefs @ x_mean
         else:
-            self.intercept_ = 0.0
-        self.n_iter_ = int(n_iter[best])
-        self.dual_gap_ = float(gaps[best])
+            intercepts = np.zeros(coefs.shape[0])
+        self.coef_path_ = coefs.T.astype(dtype, copy=False)
+        self.intercept_path_ = intercepts.astype(dtype, copy=False)
+        self.path_summary_ = {"alpha": alphas[r].copy(), "n_nonzero": nnz[r].copy(),
+                              "dev_ratio": dev[r, g].copy()}
+        self.coef_ = coefs[best].astype(dtype, copy=False)
+        self.intercept_ = (np.asarray(intercepts[best]).astype(dtype)[()] if self.fit_intercept
+                           else 0.0)
+        self.n_iter_ = int(paths[r][3][best])
+        self.dual_gap_ = float(paths[r][2][best])
         return self
 
     @staticmethod
@@ -838,6 +831,32 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
         return subtract
 
+    def _spec(self):
+        """The l1_ratios and gammas as lists, with the solver settings."""
+        ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64)).tolist()
+        gammas = [1.0] if self.gammas is None else np.asarray(self.gammas, np.float64).tolist()
+        return {"l1_ratios": ratios, "gammas": gammas, "tol": self.tol,
+                "max_iter": self.max_iter, "positive": self.positive}
+
+    def _grids(self, alpha_max, weight_sum, grid, unit=None):
+        """(n_ratios, n_alphas) strengths: the user's grid for every ratio, or
+        ElasticNetCV's: α_max/ρ → eps·α_max/ρ (the L1 part αρ reaches α_max)."""
+        ratios = self._spec()["l1_ratios"]
+        _check_ratios(ratios, "l1_ratio")
+        if self.gammas is not None:
+            _check_ratios(np.asarray(self.gammas, dtype=np.float64).tolist(), "gammas")
+        if grid is not None:
+            return np.tile(grid, (len(ratios), 1))
+        if min(ratios) == 0:
+            raise ValueError(  # scikit-learn's ElasticNetCV message (the ridge has no α_max)
+                "Automatic alpha grid generation is not supported for l1_ratio=0. Please "
+                "supply a grid by providing your estimator with the appropriate `alphas=` "
+                "argument."
+            )
+        return np.array([self._alpha_grid(alpha_max / ratio, weight_sum,
+                                          None if unit is None else unit / ratio)
+                         for ratio in ratios])
+
     def _alpha_grid(self, alpha_max, weight_sum, unit=None):
         """LassoCV's grid in the sum convention: α_max → eps·α_max, geometric.
 
@@ -849,27 +868,61 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             return np.full(self.alphas, resolution * weight_sum)  # every α gives w = 0
         return np.geomspace(alpha_max, alpha_max * self.eps, num=self.alphas)
 
-    def _select(self, alphas, mse_path, n_nonzero):
-        """Both rules from mse_path_ (n_alphas, n_folds); sets the CV attributes."""
-        n_folds = mse_path.shape[1]
-        mean = mse_path.mean(axis=1)
-        std = mse_path.std(axis=1)
-        sem = std / np.sqrt(n_folds - 1) if n_folds > 1 else np.zeros_like(std)
-        i_min = int(np.argmin(mean))  # first minimum: the largest α in a tie
-        within = np.flatnonzero(mean <= mean[i_min] + sem[i_min])
-        i_1se = int(within[np.argmax(alphas[within])])
-        self.alphas_ = alphas
-        self.mse_path_ = mse_path
-        self.alpha_min_ = float(alphas[i_min])
-        self.alpha_1se_ = float(alphas[i_1se])
+    def _select(self, alphas, mse_path, n_nonzero, dev_ratio):
+        """Both rules from mse_path (n_ratios, n_gammas, n_alphas, n_folds); sets the CV
+        attributes and returns the chosen (ratio, gamma, alpha) indices.
+
+        (ρ, γ) is the pair of least mean CV error over all α; α_min and α_1se are taken
+        within it (the 1-SE rule over α only, as glmnet's ``lambda.1se``).
+        """
+        spec = self._spec()
+        ratios, gammas = spec["l1_ratios"], spec["gammas"]
+        n_folds = mse_path.shape[-1]
+        mean = mse_path.mean(axis=-1)
+        std = mse_path.std(axis=-1)
+        sem = standard_error(mse_path, axis=-1)  # = std / √(K − 1), glmnet's cvsd
+        r, g, _ = np.unravel_index(int(np.argmin(mean)), mean.shape)  # first: largest α
+        # the one rule (skreg.linear_model._cv) over α within the best (ratio, γ)
+        i_min, i_1se = (int(i[0]) for i in min_and_one_se(alphas[r], -mean[r, g][:, None],
+                                                            sem[r, g][:, None]))
+        single = np.ndim(self.l1_ratio) == 0
+        # ElasticNetCV's shapes: a user grid is the same for every ratio, kept 1-D
+        user_grid = not isinstance(self.alphas, Integral)
+        self.alphas_ = alphas[0].copy() if single or user_grid else alphas
+        if self.gammas is None:
+            self.mse_path_ = mse_path[0, 0] if single else mse_path[:, 0]
+        else:
+            self.mse_path_ = mse_path
+        self.l1_ratio_ = float(ratios[r])
+        self.gamma_ = float(gammas[g])
+        self.alpha_min_ = float(alphas[r][i_min])
+        self.alpha_1se_ = float(alphas[r][i_1se])
         self.alpha_ = self.alpha_min_ if self.selection == "min" else self.alpha_1se_
+        if user_grid and len(self.alphas_) > 1:  # the automatic grid spans α_max
+            warn_at_grid_edge(self.alphas_, self.alpha_, type(self).__name__, stacklevel=7,
+                              automatic="an int alphas (a grid from alpha_max down)")
+        shape = mean.shape
         results = {
-            "alpha": alphas.copy(),
-            "mean_test_mse": mean,
-            "std_test_mse": std,
-            "sem_test_mse": sem,
-            "n_nonzero": np.asarray(n_nonzero, dtype=int),
+            "alpha": np.broadcast_to(alphas[:, None, :], shape).ravel().copy(),
+            "mean_test_mse": mean.ravel(),
+            "std_test_mse": std.ravel(),
+            "sem_test_mse": sem.ravel(),
+            "n_nonzero": np.broadcast_to(n_nonzero[:, None, :], shape).ravel().astype(int),
+            "l1_ratio": np.broadcast_to(np.asarray(ratios)[:, None, None], shape).ravel().copy(),
+            "gamma": np.broadcast_to(np.asarray(gammas)[None, :, None], shape).ravel().copy(),
+            "dev_ratio": dev_ratio.ravel(),
         }
         for k in range(n_folds):
-            results[f"split{k}_test_mse"] = mse_path[:, k].copy()
+            results[f"split{k}_test_mse"] = mse_path[..., k].ravel().copy()
         self.cv_results_ = results
+        best = i_min if self.selection == "min" else i_1se
+        return int(r), int(g), int(best)
+
+
+def _check_ratios(values, name):
+    """Every value a real number in [0, 1] (InvalidParameterError otherwise)."""
+    if len(values) == 0:
+        raise InvalidParameterError(f"{name} must not be empty.")
+    for v in values:
+        if not (np.isfinite(v) and 0.0 <= v <= 1.0):
+            raise InvalidParameterError(f"{name} must be in [0, 1], got {v!r}.")

@@ -15,7 +15,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._data._checks import check_sample_weight, check_weight_sum
 from .._logistic_core import CrossEntropy
 from .._logistic_solvers import fit_lbfgs, fit_prox_newton, warn_not_converged

@@ -11,9 +11,9 @@ from sklearn.metrics import check_scoring, log_loss, make_scorer
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from ._base import check_alphas
-from ._cv import min_and_one_se, standard_error
+from ._cv import min_and_one_se, splitter_params, splitter_routing, standard_error
 from ._logistic import (
     LogisticPredictMixin,
     PenalizedLogisticRegression,
@@ -155,9 +155,18 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.refit = refit
 
+    def get_metadata_routing(self):
+        """The routing of ``fit``'s splitter parameters (``groups``) to ``cv``.
+
+        Returns
+        -------
+        sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return splitter_routing(self)
+
     @_fit_context(prefer_skip_nested_validation=True)
     @atomic_fit
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the paths, choose (α, l1_ratio), refit.
 
         Parameters
@@ -166,6 +175,9 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
             Used by the fits and passed to the scorer.
+        **params : dict
+            Parameters of the CV splitter's ``split``, e.g. ``groups`` for ``GroupKFold``
+            (with or without metadata routing).
 
         Returns
         -------
@@ -178,7 +190,8 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
         inner = PenalizedLogisticRegression(tol=self.tol, max_iter=self.max_iter,
                                             fit_intercept=self.fit_intercept)
         inner.classes_ = self.classes_
-        folds = list(check_cv(self.cv, y_arr, classifier=True).split(X_arr, y_arr))
+        split_kw = splitter_params(self, params)
+        folds = list(check_cv(self.cv, y_arr, classifier=True).split(X_arr, y_arr, **split_kw))
         if self.scoring is None:  # the deviance, with every class declared (small folds)
             scorer = make_scorer(log_loss, greater_is_better=False, response_method="predict_proba",
                                  labels=self.classes_)

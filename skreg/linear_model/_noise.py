@@ -14,21 +14,27 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+)
 from sklearn.linear_model import LinearRegression
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._config import memory_budget
-from .._dask import is_dask_collection
-from .._sparse import is_sparse
+from .._data._dask import is_dask_collection
+from .._data._sparse import is_sparse
 from ..noise import add_input_noise
 from ._base import validate_fit_data
 from ._ridge import RidgeEigen
 
-__all__ = ["NoisyInputRegressor"]
+__all__ = ["NoisyInputRegressor", "fit_augmented"]
 
 # Largest augmented design matrix (n_copies · n_samples · n_features · itemsize) that
 # method='augment' builds: 1 GiB.  Larger requests are refused with a ValueError.
@@ -51,6 +57,47 @@ def _linear_least_squares_alpha(estimator):
     if type(estimator) is LinearRegression and not estimator.positive:
         return 0.0, bool(estimator.fit_intercept)
     return None
+
+
+def fit_augmented(model, X, y, sample_weight, noise_std, n_copies, random_state, exact_hint):
+    """Fit ``model`` on ``n_copies`` Gaussian-noised copies of X, y and weights repeated.
+
+    The augmented matrix is dense (noise fills every entry) and must fit the memory
+    budget; ``exact_hint`` adds "use method='marginalize'" to the error message.
+    """
+    if sample_weight is not None and not has_fit_parameter(model, "sample_weight"):
+        raise ValueError(
+            f"{type(model).__name__} does not support sample_weight in fit; "
+            f"fit without sample_weight."
+        )
+    n_samples = X.shape[0]
+    n_bytes = n_copies * n_samples * X.shape[1] * X.dtype.itemsize
+    limit = memory_budget()
+    if is_sparse(X) and n_bytes > limit:
+        raise ValueError(
+            f"method='augment' adds Gaussian noise to every entry, so the sparse X "
+            f"would become {n_copies} dense copies, a ({n_copies * n_samples}, "
+            f"{X.shape[1]}) {X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
+            f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']). Use "
+            "method='marginalize' "
+            "(the exact n_copies → ∞ limit, keeps X sparse), or lower n_copies."
+        )
+    if n_bytes > limit:
+        raise ValueError(
+            f"method='augment' would build a ({n_copies * n_samples}, {X.shape[1]}) "
+            f"{X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
+            f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']): lower n_copies"
+            + (", or use method='marginalize' (the exact n_copies → ∞ limit)."
+               if exact_hint else ".")
+        )
+    rng = check_random_state(random_state)
+    # noise makes every entry nonzero: a sparse X is densified here, within the limit
+    X_dense = X.toarray() if is_sparse(X) else X
+    X_aug = add_input_noise(X_dense, noise_std, random_state=rng, n_copies=n_copies)
+    y_aug = np.tile(y, (n_copies,) + (1,) * (np.ndim(y) - 1))
+    if sample_weight is None:
+        return model.fit(X_aug, y_aug)
+    return model.fit(X_aug, y_aug, sample_weight=np.tile(sample_weight, n_copies))
 
 
 def _noise_alpha(noise_std, total_weight):
@@ -220,47 +267,10 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             model.fit(X, y, sample_weight=sample_weight)
         else:
             model = RidgeEigen(alpha=0.0) if self.estimator is None else clone(self.estimator)
-            if sample_weight is not None and not has_fit_parameter(model, "sample_weight"):
-                raise ValueError(
-                    f"{type(model).__name__} does not support sample_weight in fit; "
-                    "fit NoisyInputRegressor without sample_weight."
-                )
-            n_copies = int(self.n_copies)
-            n_bytes = n_copies * X.shape[0] * X.shape[1] * X.dtype.itemsize
-            limit = memory_budget()
-            if is_sparse(X) and n_bytes > limit:
-                raise ValueError(
-                    f"method='augment' adds Gaussian noise to every entry, so the sparse X "
-                    f"would become {n_copies} dense copies, a ({n_copies * n_samples}, "
-                    f"{X.shape[1]}) {X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-                    f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']). Use method='marginalize' "
-                    "(the exact n_copies → ∞ limit, ridge with α = δΣw, keeps X sparse; "
-                    "estimator None, LinearRegression or RidgeEigen), or lower n_copies."
-                )
-            if n_bytes > limit:
-                raise ValueError(
-                    f"method='augment' would build a ({n_copies * n_samples}, {X.shape[1]}) "
-                    f"{X.dtype} matrix of {n_bytes / 2**30:.2f} GiB, above the "
-                    f"{limit / 2**30:.2g} GiB limit (skreg.get_config()['memory_budget']): lower n_copies"
-                    + (
-                        ", or use method='marginalize' (the exact n_copies → ∞ limit)."
-                        if linear is not None
-                        else "."
-                    )
-                )
-            rng = check_random_state(self.random_state)
-            # noise makes every entry nonzero: a sparse X is densified here, within the
-            # limit checked above (the same copies as for the dense X)
-            X_dense = X.toarray() if is_sparse(X) else X
-            X_aug = add_input_noise(X_dense, self.noise_std, random_state=rng, n_copies=n_copies)
-            y_aug = np.tile(y, (n_copies,) + (1,) * (y.ndim - 1))
-            if sample_weight is None:
-                model.fit(X_aug, y_aug)
-            else:
-                model.fit(X_aug, y_aug, sample_weight=np.tile(sample_weight, n_copies))
-            del X_aug, y_aug
+            fit_augmented(model, X, y, sample_weight, self.noise_std, int(self.n_copies),
+                          self.random_state, exact_hint=linear is not None)
             if linear is not None:
-                self.equivalent_alpha_ = noise_alpha + linear[0] / n_copies
+                self.equivalent_alpha_ = noise_alpha + linear[0] / int(self.n_copies)
             else:
                 self.equivalent_alpha_ = noise_alpha
 
@@ -299,7 +309,7 @@ class NoisyInputRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "copies of X; use method='marginalize' (the exact n_copies → ∞ limit: ridge "
                 "with α = δΣw, fitted blockwise from the Gram statistics)."
             )
-        from .._dask import as_dask_array
+        from .._data._dask import as_dask_array
 
         Xd = as_dask_array(X, "X")
         if sample_weight is None:

@@ -7,10 +7,8 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import check_scoring, get_scorer_names
-from sklearn.model_selection import check_cv
 from sklearn.utils._array_api import (
     _is_numpy_namespace,
     get_namespace_and_device,
@@ -19,30 +17,28 @@ from sklearn.utils._array_api import (
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._cache import cached_call
-from .._atomic import atomic_fit
-from .._data._checks import check_fold_scores, check_split_weight
-from .._dask import is_dask_collection
-from .._gram import GramStats
+from .._data import _sparse
+from .._utils._atomic import atomic_fit
+from .._utils._cache import cached_call
+from .._data._dask import is_dask_collection
+from .._data._gram import GramStats
 from .._krylov import ridge_krylov
-from .. import _sparse
-from .._sparse import is_sparse
 from .._penalized_spectral import decompose_gram_penalized, decompose_penalized
+from .._data._sparse import is_sparse
 from .._spectral import decompose, decompose_gram
-from ._cv import min_and_one_se, standard_error
+from ..penalties import check_penalty_factor
+from ._base import (
+    LinearRegressorMixin,
+    check_alphas,
+    validate_dask_fit_data,
+    validate_fit_data,
+)
 from ._scaling import check_chunk_scale, fit_if_extreme
 
 # fitted attributes in data units: (power of s_x, power of s_y), see skreg.linear_model._scaling
 _SCALED_ATTRIBUTES = {"coef_": (-1, 1), "intercept_": (0, 1), "eigenvalues_": (2, 0)}
-from ._base import (
-    LinearRegressorMixin,
-    check_alphas,
-    check_penalty_factor,
-    validate_dask_fit_data,
-    validate_fit_data,
-)
 
-__all__ = ["RidgeEigen", "RidgeEigenCV"]
+__all__ = ["RidgeEigen"]
 
 
 def _spectrum_for_ridge(X, y, sample_weight, *, fit_intercept):
@@ -89,6 +85,18 @@ def _check_array_api_input(X, solver, penalty_factor):
             "(array API dispatch runs the exact decomposition, solver='eigen'; with "
             "solver='auto' it needs the min(n, d)² Gram/kernel to fit "
             "skreg.set_config(memory_budget=...))."
+        )
+
+
+def _check_exact_fits(X, what):
+    """ValueError when a sparse X's exact decomposition would not fit the memory budget."""
+    if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
+        side = min(X.shape)
+        raise ValueError(
+            f"{what} on sparse X needs the dense {side} x {side} centred Gram/kernel "
+            f"matrix ({8 * side**2 / 2**30:.1f} GiB), more than the memory budget "
+            "(skreg.set_config(memory_budget=...)). Pass cv=K (e.g. cv=5): K-fold runs one "
+            "Lanczos path per fold."
         )
 
 
@@ -147,7 +155,7 @@ def _check_solver_for_penalty_factor(estimator):
 
 def _auto_solver(X):
     """'eigen' when the exact decomposition is the default for this X
-    (:func:`skreg._sparse.exact_decomposition_by_default`), else 'lanczos'."""
+    (:func:`skreg._data._sparse.exact_decomposition_by_default`), else 'lanczos'."""
     return "eigen" if _sparse.exact_decomposition_by_default(X.shape, is_sparse(X)) else "lanczos"
 
 
@@ -478,7 +486,7 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         with np.errstate(over="ignore", invalid="ignore"):  # overflow: the check below
             if first:
                 stats = GramStats.from_chunk(X, y, sample_weight)
-            else:  # same reference point as the running statistics (see skreg._gram)
+            else:  # same reference point as the running statistics (see skreg._data._gram)
                 shift = (self._stats.x_shift, self._stats.y_shift)
                 stats = self._stats.merge(GramStats.from_chunk(X, y, sample_weight, shift))
         check_chunk_scale(X, stats=stats)  # (ridge never reads ‖y‖²: y unchecked)
@@ -533,425 +541,3 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
         # factors are NumPy/SciPy only (array API input raises a ValueError there)
         tags.array_api_support = self.solver != "lanczos" and self.penalty_factor is None
         return tags
-
-
-_CV_TOL = 1e-6  # RidgeEigenCV's Lanczos folds: RidgeEigen's default tol
-
-
-class _Exact:
-    """Wraps an exact Spectrum where a KrylovPath is expected (``.spectrum``)."""
-
-    def __init__(self, spectrum):
-        self.spectrum = spectrum
-
-
-class _IdentityRegressor(RegressorMixin, BaseEstimator):
-    """Lets a scikit-learn scorer score predictions that are already made."""
-
-    def predict(self, predictions):
-        """Return the predictions unchanged."""
-        return predictions
-
-
-class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
-    """Ridge regression with α chosen by cross-validation from one decomposition.
-
-    With ``cv=None`` the exact leave-one-out errors of every α come from one
-    eigendecomposition of the full data (no refit); with ``cv`` given, each fold is
-    decomposed once and every α is evaluated from it.
-
-    Parameters
-    ----------
-    alphas : float or array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
-        Candidate strengths α ≥ 0 (0 and tiny values are allowed, see Notes).  A
-        scalar is a grid of one value; entries must be real numbers (a string raises
-        ``TypeError``, as in ``RidgeCV``).
-    fit_intercept : bool, default=True
-    cv : int, cross-validation generator, iterable or None, default=None
-        None: efficient leave-one-out. Otherwise as in ``GridSearchCV``.
-    scoring : str, callable or None, default=None
-        With ``cv=None``: None scores −mean(wₖ eₖ²) of the leave-one-out residuals
-        (as ``RidgeCV``); a scorer scores the leave-one-out predictions. With ``cv``:
-        None is R² (the estimator's ``score``), as ``GridSearchCV``.
-    alpha_per_target : bool, default=False
-        Choose one α per target (``cv=None`` only).
-    store_cv_results : bool, default=False
-        Keep the leave-one-out squared errors (or predictions when ``scoring`` is
-        set) in ``cv_results_`` (``cv=None`` only).
-    selection : {'min', '1se'}, default='min'
-        'min': the α of the best mean CV score (``alpha_min_``). '1se': glmnet's
-        one-standard-error rule (``alpha_1se_``), the largest α whose mean score is
-        within one standard error of the best, SE = std(fold scores, ddof=1) / √K
-        (glmnet's ``cvsd`` for unit weights; folds are not weighted by their sizes).
-        With ``cv`` given, the fold scores are the K held-out scores of ``scoring``
-        (``score_path_``; R² by default, as ``RidgeCV``; for glmnet's rule on the
-        mean squared error pass ``scoring='neg_mean_squared_error'``).  With
-        ``cv=None`` the folds are the n single samples: the SE is that of the n
-        per-sample leave-one-out errors wₖeₖ² (what glmnet does with ``nfolds = n``),
-        which needs ``scoring=None`` (a ValueError otherwise); with
-        ``alpha_per_target`` it is per target.
-    penalty_factor : array-like of shape (n_features,), default=None
-        Per-feature factors pⱼ ≥ 0 of the penalty ½α Σⱼ pⱼwⱼ², as in
-        :class:`RidgeEigen` (pⱼ = 0: unpenalized feature).  Leave-one-out stays exact
-        (see ``skreg._penalized_spectral.PenalizedSpectrum`` for the hat matrix).
-
-    Attributes
-    ----------
-    alpha_ : float or ndarray of shape (n_targets,)
-        Selected strength (``alpha_min_`` or ``alpha_1se_``, by ``selection``).
-    alpha_min_ : float or ndarray of shape (n_targets,)
-        The α of the best mean CV score (first one on ties, as ``RidgeCV``).
-    alpha_1se_ : float or ndarray of shape (n_targets,)
-        The largest α whose mean score is at least the best mean score minus its
-        standard error.  Set when it is defined: with ``cv`` given, or with
-        ``cv=None`` and ``scoring=None``.
-    best_score_ : float or ndarray of shape (n_targets,)
-        Mean CV score of ``alpha_``.
-    cv_results_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
-        Only with ``store_cv_results=True``.
-    score_path_ : ndarray of shape (n_alphas, n_folds)
-        With ``cv`` given: the score of each α on each held-out fold.
-    mse_path_ : ndarray of shape (n_alphas, n_folds)
-        With ``cv`` given: the mean squared error of each α on each held-out fold,
-        weighted by the fold's sample weights and averaged over targets (as
-        ``LassoCV.mse_path_``).
-    coef_, intercept_ : ndarrays
-        The ridge solution on all data at ``alpha_``.
-    eigenvalues_, eigenvectors_, shrinkage_, effective_dof_ :
-        As in :class:`RidgeEigen`, for the final fit.
-    n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-
-    See Also
-    --------
-    sklearn.linear_model.RidgeCV : same selection (same ``alpha_`` and ``best_score_``
-        for alphas > 0) by the dual formula.
-    RidgeEigen : fixed α.
-
-    Notes
-    -----
-    Leave-one-out residuals come from the hat matrix A(α) = qqᵀ + U diag(λ/(λ+α)) Uᵀ
-    (q the intercept direction) as eₖ = rₖ(α) / (1 − Aₖₖ(α)), written so that neither
-    numerator nor denominator divides by α: alphas containing 0 or 1e-15 give finite
-    errors (the derivation is in ``skreg._spectral.Spectrum.loo_residuals``).
-
-    Sparse X (CSR/CSC) is centred implicitly, never densified.  Leave-one-out needs
-    the exact decomposition and its left vectors U = X_w V / s (n × rank): it runs
-    when the centred Gram or kernel (min(n, d)² floats) fits
-    the memory budget (:func:`skreg.get_config`), and raises a ``ValueError`` asking
-    for ``cv=K`` otherwise.  With ``cv`` given, each fold whose Gram/kernel does not
-    fit, or for which ``RidgeEigen(solver='auto')`` would choose Lanczos, is solved by
-    one Golub–Kahan (Lanczos) path for all alphas (tol 1e-6, see :class:`RidgeEigen`),
-    and so is the final fit.
-
-    Supports the array API (leave-one-out and K-fold): with
-    ``sklearn.set_config(array_api_dispatch=True)`` the selection and the final fit run
-    in X's namespace and on its device; ``alpha_`` and ``best_score_`` are Python floats
-    (arrays of that namespace with ``alpha_per_target``), the other fitted arrays live
-    there too.  Computation is in float64 where the device has it; on a float32-only
-    device the leave-one-out errors carry a relative error of about
-    1e-7·λ_max/(λ_min + α) (see ``docs/array_api.md``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn.datasets import load_diabetes
-    >>> from skreg import RidgeEigenCV
-    >>> X, y = load_diabetes(return_X_y=True)
-    >>> model = RidgeEigenCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
-    >>> round(float(model.alpha_), 5), round(float(model.best_score_), 1)
-    (0.00316, -2999.8)
-    >>> model = RidgeEigenCV(alphas=np.logspace(-3, 3, 13), selection="1se").fit(X, y)
-    >>> round(float(model.alpha_1se_), 3), bool(model.alpha_ == model.alpha_1se_)
-    (0.316, True)
-    """
-
-    _supports_sparse = True
-
-    _parameter_constraints: dict = {
-        "alphas": ["array-like", Interval(Real, 0, None, closed="left")],
-        "fit_intercept": ["boolean"],
-        "cv": ["cv_object"],
-        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "alpha_per_target": ["boolean"],
-        "store_cv_results": ["boolean"],
-        "selection": [StrOptions({"min", "1se"})],
-        "penalty_factor": ["array-like", None],
-    }
-
-    def __init__(
-        self,
-        alphas=(0.1, 1.0, 10.0),
-        *,
-        fit_intercept=True,
-        cv=None,
-        scoring=None,
-        alpha_per_target=False,
-        store_cv_results=False,
-        selection="min",
-        penalty_factor=None,
-    ):
-        self.alphas = alphas
-        self.fit_intercept = fit_intercept
-        self.cv = cv
-        self.scoring = scoring
-        self.alpha_per_target = alpha_per_target
-        self.store_cv_results = store_cv_results
-        self.selection = selection
-        self.penalty_factor = penalty_factor
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.array_api_support = self.penalty_factor is None  # factors: NumPy only
-        return tags
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    @atomic_fit
-    def fit(self, X, y, sample_weight=None):
-        """Select α by cross-validation and fit ridge on all data with it.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        sample_weight : float or array-like of shape (n_samples,), default=None
-            Used in every fit; with ``cv=None`` also in the score (as ``RidgeCV``).
-
-        Returns
-        -------
-        self : RidgeEigenCV
-        """
-        alphas = check_alphas(self.alphas)
-        if self.cv is not None and self.store_cv_results:
-            raise ValueError("cv!=None and store_cv_results=True are incompatible")
-        if self.cv is not None and self.alpha_per_target:
-            raise ValueError("cv!=None and alpha_per_target=True are incompatible")
-        if self.cv is None and self.selection == "1se" and self.scoring is not None:
-            raise ValueError(
-                "selection='1se' with cv=None needs scoring=None: the standard error is "
-                "taken over the n per-sample leave-one-out squared errors, which a general "
-                "scorer does not define. Use scoring=None, or cv=K folds with the scorer."
-            )
-        for name in ("alpha_1se_", "cv_results_", "score_path_", "mse_path_"):
-            self.__dict__.pop(name, None)  # attributes of an earlier fit's settings
-        if is_dask_collection(X):
-            if self.cv is not None:  # K-fold from fold statistics, one pass (skreg._dask)
-                from .._dask import kfold_ridge_cv
-
-                scores, spectrum, dtype, y_ndim = kfold_ridge_cv(
-                    self, X, y, sample_weight, alphas,
-                    lambda stats: _decompose_ridge_gram(
-                        stats, check_penalty_factor(self.penalty_factor, self.n_features_in_),
-                        fit_intercept=self.fit_intercept),
-                )
-                self.score_path_ = scores.T  # (n_alphas, n_folds)
-                self._set_selection(alphas, self.score_path_.mean(axis=1),
-                                    standard_error(self.score_path_, axis=1), False)
-            else:
-                spectrum, dtype, y_ndim = self._select_by_loo_dask(X, y, sample_weight, alphas)
-            self._set_spectral_attributes(spectrum, self.alpha_, dtype, y_ndim)
-            return self
-        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
-        # beyond 1e±100 squared errors would overflow (every α ties at inf) or underflow
-        scaled = dict(_SCALED_ATTRIBUTES, alpha_=(2, 0), alpha_min_=(2, 0), alpha_1se_=(2, 0),
-                      mse_path_=(0, 2), cv_results_=(0, 2),
-                      best_score_=(0, 2 if self.cv is None else 0))
-        if fit_if_extreme(self, X, y, sample_weight, {"alphas": (2, 0)}, scaled,
-                          scale_y=self.scoring is None):  # a custom score: y as it is
-            return self
-        self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
-        _check_array_api_input(X, "eigen", self._penalty_factor)
-        if self.cv is None:
-            if is_sparse(X) and not _sparse.fits_budget(min(X.shape), min(X.shape)):
-                side = min(X.shape)
-                raise ValueError(
-                    f"Exact leave-one-out (cv=None) on sparse X needs the dense "
-                    f"{side} x {side} centred Gram/kernel matrix ({8 * side**2 / 2**30:.1f} "
-                    "GiB), more than the memory budget (skreg.set_config(memory_budget=...)). "
-                    "Pass cv=K (e.g. cv=5): K-fold runs one Lanczos path per fold."
-                )
-            spectrum = self._select_by_loo(X, y, sample_weight, alphas)
-        else:
-            self._select_by_folds(X, y, sample_weight, alphas)
-            spectrum = self._fold_path(X, y, sample_weight, [self.alpha_]).spectrum
-        self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
-        if isinstance(self.alpha_, np.ndarray):  # one α per target: in X's namespace
-            xp, _, device = get_namespace_and_device(X)
-            self.alpha_ = xp.asarray(self.alpha_, device=device)
-            self.best_score_ = xp.asarray(self.best_score_, device=device)
-        return self
-
-    def _decompose(self, X, y, sample_weight, keep_left=False):
-        return _decompose_ridge(X, y, sample_weight, self._penalty_factor,
-                                fit_intercept=self.fit_intercept, keep_left=keep_left)
-
-    def _set_selection(self, alphas, mean, sem, per_target):
-        """alpha_min_, alpha_1se_ (when ``sem`` is given), alpha_ and best_score_."""
-        mean2 = mean.reshape(len(alphas), -1)
-        sem2 = np.zeros_like(mean2) if sem is None else sem.reshape(len(alphas), -1)
-        best, one_se = min_and_one_se(alphas, mean2, sem2)
-        chosen = one_se if self.selection == "1se" else best
-        cols = np.arange(mean2.shape[1])
-        if per_target:
-            self.alpha_min_ = alphas[best]
-            if sem is not None:
-                self.alpha_1se_ = alphas[one_se]
-            self.alpha_ = alphas[chosen]
-            self.best_score_ = mean2[chosen, cols]
-        else:
-            self.alpha_min_ = float(alphas[best[0]])
-            if sem is not None:
-                self.alpha_1se_ = float(alphas[one_se[0]])
-            self.alpha_ = float(alphas[chosen[0]])
-            self.best_score_ = float(mean2[chosen[0], 0])
-
-    def _fold_path(self, X, y, sample_weight, alphas):
-        """The spectrum serving ``alphas`` on (X, y): exact within the budget, else Lanczos.
-
-        Returns an object with a ``spectrum`` attribute (a KrylovPath, or a stand-in).
-        """
-        if is_sparse(X) and self._penalty_factor is None and _auto_solver(X) != "eigen":
-            return _krylov_for_ridge(X, y, sample_weight, bool(self.fit_intercept), alphas,
-                                     _CV_TOL, None)
-        return _Exact(self._decompose(X, y, sample_weight))
-
-    def _select_by_loo(self, X, y, sample_weight, alphas):
-        spectrum = self._decompose(X, y, sample_weight, keep_left=True)
-        xp, _, device = get_namespace_and_device(X)
-        is_numpy = _is_numpy_namespace(xp)
-        n_samples = X.shape[0]
-        looe = spectrum.loo_residuals(alphas)  # (m, n, t), √w-scaled
-        per_target = self.alpha_per_target and y.ndim == 2 and y.shape[1] > 1
-        sem = None
-        if self.scoring is None:
-            squared = looe**2
-            # per-sample errors: the n "folds" of leave-one-out, for the 1-SE rule
-            per_sample = squared if per_target else xp.mean(squared, axis=2)  # (m, n[, t])
-            scores = -xp.mean(per_sample, axis=1)
-            sem = standard_error(per_sample, axis=1)
-            results = squared
-            if not is_numpy:  # m (× t) numbers: select on the host
-                scores, sem = _to_host(scores, False), _to_host(sem, False)
-        else:
-            y2 = xp.astype(xp.reshape(y, (n_samples, -1)), looe.dtype)
-            if spectrum.sqrt_sw is None:
-                predictions = y2 - looe
-            else:  # back to the original scale; zero-weight samples keep their fit
-                sqrt_sw = spectrum.sqrt_sw[None, :, None]
-                positive = sqrt_sw > 0
-                one = xp.ones((), dtype=looe.dtype, device=device)
-                resid = xp.where(positive, looe / xp.where(positive, sqrt_sw, one), 0 * one)
-                predictions = y2 - resid
-            scorer = check_scoring(self, scoring=self.scoring)
-            kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
-            if per_target:
-                scores = np.array(
-                    [
-                        [
-                            scorer(_IdentityRegressor(), p[:, j], y2[:, j], **kwargs)
-                            for j in range(y2.shape[1])
-                        ]
-                        for p in (predictions[i, ...] for i in range(predictions.shape[0]))
-                    ]
-                )
-            else:
-                target = y2[:, 0] if y.ndim == 1 else y2
-                scores = np.array(
-                    [
-                        scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, target, **kwargs)
-                        for p in (predictions[i, ...] for i in range(predictions.shape[0]))
-                    ]
-                )
-            results = predictions
-        self._set_selection(alphas, scores, sem, per_target)
-        if self.store_cv_results:
-            res = xp.permute_dims(results, (1, 2, 0))  # (n, t, m)
-            self.cv_results_ = xp.astype(res[:, 0, :] if y.ndim == 1 else res, X.dtype)
-        return spectrum
-
-    def _select_by_loo_dask(self, X, y, sample_weight, alphas):
-        """Leave-one-out on a Dask cluster: statistics pass, then a residual pass.
-
-        The first pass reduces the data to d×d statistics; the second computes each
-        block's leave-one-out residuals from the global decomposition
-        (:meth:`Spectrum.loo_residuals_for`) and returns only their sums (and sums of
-        squares, for the 1-SE rule) of the per-sample squared errors.
-        """
-        from .._dask import as_dask_array, map_row_blocks
-
-        if self.cv is not None or self.scoring is not None or self.store_cv_results:
-            raise ValueError(
-                "Dask input supports the efficient leave-one-out selection only: use "
-                "cv=None, scoring=None and store_cv_results=False (or compute the arrays)."
-            )
-        stats, dtype, y_ndim = validate_dask_fit_data(self, X, y, sample_weight)
-        factor = check_penalty_factor(self.penalty_factor, self.n_features_in_)
-        spectrum = _decompose_ridge_gram(stats, factor, fit_intercept=self.fit_intercept)
-        per_target = self.alpha_per_target and y_ndim == 2 and stats.Sxy.shape[1] > 1
-
-        def block_sums(Xb, yb, wb):
-            squared = spectrum.loo_residuals_for(Xb, yb, wb, stats.weight_sum, alphas) ** 2
-            per_sample = squared if per_target else squared.mean(axis=2, keepdims=True)
-            top = per_sample.max(axis=1)  # (m, t): Σs² kept as top² Σ(s/top)², no overflow
-            top = np.where(top > 0, top, 1.0)
-            return per_sample.sum(axis=1), top, ((per_sample / top[:, None, :]) ** 2).sum(axis=1)
-
-        Xd, yd = as_dask_array(X, "X"), as_dask_array(y, "y")
-        wd = None if sample_weight is None else as_dask_array(sample_weight, "sample_weight")
-        parts = map_row_blocks(block_sums, Xd, yd, wd)
-        n = stats.n_samples
-        mean = np.sum([p[0] for p in parts], axis=0) / n
-        top = np.max([p[1] for p in parts], axis=0)
-        squares = np.sum([(p[1] / top) ** 2 * p[2] for p in parts], axis=0)  # Σs² / top²
-        if n > 1:  # std(ddof=1) / √n from the two sums
-            var = np.maximum(squares - n * (mean / top) ** 2, 0.0) / (n - 1)
-            sem = top * np.sqrt(var / n)
-        else:
-            sem = np.zeros_like(mean)
-        self._set_selection(alphas, -mean, sem, per_target)
-        return spectrum, dtype, y_ndim
-
-    def _select_by_folds(self, X, y, sample_weight, alphas):
-        xp, _, device = get_namespace_and_device(X)
-        is_numpy = _is_numpy_namespace(xp)
-        cv = check_cv(self.cv)
-        scorer = check_scoring(self, scoring=self.scoring or "r2")
-        Y = xp.reshape(y, (y.shape[0], -1))
-        n_alphas, n_targets = len(alphas), Y.shape[1]
-        fold_scores, fold_mse, test_sizes = [], [], []
-        for k, (train, test) in enumerate(cv.split(X, y)):
-            sw = None if sample_weight is None else _rows(sample_weight, train, xp, device)
-            if sw is not None:
-                check_split_weight(k, float(xp.sum(sw)))
-            test_sizes.append(len(test))
-            spectrum = self._fold_path(_rows(X, train, xp, device), _rows(y, train, xp, device),
-                                       sw, alphas).spectrum
-            coefs = spectrum.ridge_coef(alphas)  # (m, t, d)
-            intercepts = spectrum.intercept(coefs)  # (m, t)
-            X_test = _rows(X, test, xp, device)
-            X_test = X_test.astype(np.float64) if is_numpy else xp.astype(X_test, coefs.dtype)
-            flat = X_test @ xp.reshape(coefs, (n_alphas * n_targets, -1)).T  # (n_test, m·t)
-            flat = np.asarray(flat) if is_numpy else flat  # a sparse product may give np.matrix
-            preds = xp.permute_dims(xp.reshape(flat, (-1, n_alphas, n_targets)), (1, 0, 2))
-            preds = preds + intercepts[:, None, :]
-            sw_test = None if sample_weight is None else _rows(sample_weight, test, xp, device)
-            squared = xp.mean((preds - _rows(Y, test, xp, device)) ** 2, axis=2)  # (m, n_test)
-            if sw_test is not None and float(xp.sum(sw_test)) > 0:
-                fold_mse.append(_to_host(squared @ sw_test / xp.sum(sw_test), is_numpy))
-            else:
-                fold_mse.append(_to_host(xp.mean(squared, axis=1), is_numpy))
-            y_test = _rows(y, test, xp, device)
-            fold_scores.append(
-                [
-                    scorer(_IdentityRegressor(), p[:, 0] if y.ndim == 1 else p, y_test)
-                    for p in (preds[i, ...] for i in range(n_alphas))
-                ]
-            )
-        self.score_path_ = np.asarray(fold_scores, dtype=np.float64).T  # (m, K)
-        self.mse_path_ = np.asarray(fold_mse, dtype=np.float64).T
-        check_fold_scores(self.score_path_, test_sizes, self.scoring or "r2")
-        mean = self.score_path_.mean(axis=1)
-        self._set_selection(alphas, mean, standard_error(self.score_path_, axis=1), False)
-        if not is_numpy:  # the paths are fitted attributes: in X's namespace
-            self.score_path_ = xp.asarray(self.score_path_, device=device)
-            self.mse_path_ = xp.asarray(self.mse_path_, device=device)

@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils._array_api import _is_numpy_namespace, get_namespace
 
-from .._sparse import is_sparse
+from .._data._sparse import is_sparse
 
 __all__ = ["data_scales", "fit_if_extreme", "check_chunk_scale", "max_abs"]
 

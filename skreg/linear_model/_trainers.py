@@ -62,7 +62,7 @@ import numpy as np
 from scipy import linalg
 
 from .._data._centering import center_data, implicit_offsets
-from .._sparse import (
+from .._data._sparse import (
     CenteredDesign,
     exact_decomposition_by_default,
     is_sparse,
@@ -188,7 +188,7 @@ class _Dataset:
     @property
     def Xc(self):
         """√w (X − x̄): a dense copy made once (only the iterative trainer needs it), or
-        for sparse X the implicit :class:`~skreg._sparse.CenteredDesign` (no copy)."""
+        for sparse X the implicit :class:`~skreg._data._sparse.CenteredDesign` (no copy)."""
         if self._Xc is None:
             if self.sparse:
                 self._Xc = CenteredDesign(self.X, self.X_offset, self.sqrt_sw)
@@ -200,7 +200,7 @@ class _Dataset:
     def decomposition_fits_budget(self):
         """Whether the exact decomposition is taken by default: dense X within the memory
         budget; sparse X also min(n, d) ≤ ``skreg.get_config()["exact_max_side_sparse"]``
-        (:func:`~skreg._sparse.exact_decomposition_by_default`)."""
+        (:func:`~skreg._data._sparse.exact_decomposition_by_default`)."""
         n, d = self.X.shape
         return exact_decomposition_by_default((n, d), self.sparse)
 
@@ -434,7 +434,7 @@ class _SpectralTrainer(_IterativeTrainer):
 
         Scaled by √v with validation weights.  Dense X_val is centred explicitly (one
         n_val × d copy, no cancellation for data far from the origin); sparse X_val
-        implicitly (:class:`~skreg._sparse.CenteredDesign`), never densified.
+        implicitly (:class:`~skreg._data._sparse.CenteredDesign`), never densified.
         """
         yv = y_val - data.y_offset
         sw_val = self.sample_weight(X_val, y_val)
@@ -502,7 +502,7 @@ class _SpectralTrainer(_IterativeTrainer):
 
 
 class _Moments:
-    """A data set known only by its statistics (:class:`~skreg._gram.GramStats`).
+    """A data set known only by its statistics (:class:`~skreg._data._gram.GramStats`).
 
     Stands for both X and y of a data set in the :class:`~skreg.early_stopping.Trainer`
     protocol: the Dask fit hands the driver these instead of arrays.

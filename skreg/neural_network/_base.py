@@ -20,9 +20,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._atomic import atomic_fit
+from .._utils._atomic import atomic_fit
 from .._config import memory_budget
-from .._threads import _blas_threads
+from .._utils._threads import blas_threads
 from ..early_stopping import history_frame, run_early_stopping, validation_split
 from ..penalties import layer_penalties
 from ._core import ACTIVATIONS, MLPCore
@@ -235,7 +235,7 @@ class _BaseMLP(BaseEstimator):
         units = core.layer_units
         work = rows * max(a * b for a, b in zip(units[:-1], units[1:]))
         if work < _SMALL_PRODUCT:
-            return _blas_threads(1)
+            return blas_threads(1)
         return contextlib.nullcontext()
 
     # --- fit ----------------------------------------------------------------------------

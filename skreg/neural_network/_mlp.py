@@ -421,8 +421,6 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         weight_noise=0.0,
         input_noise=0.0,
         dropout=0.0,
-        label_smoothing=0.0,
-        class_weight=None,
         early_stopping=False,
         validation_fraction=0.1,
         patience=None,
@@ -431,6 +429,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         random_state=None,
         verbose=False,
         warm_start=False,
+        label_smoothing=0.0,
+        class_weight=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,

@@ -61,6 +61,10 @@ class StudyError(Exception):
     def as_flags(self):
         """The message with each named argument written as its command-line flag.
 
+        Returns
+        -------
+        str
+
         Examples
         --------
         >>> StudyError("inner_cv=9 is more than 8 rows", names=("inner_cv",)).as_flags()
@@ -127,7 +131,12 @@ class Dataset:
         return int(sum(self.X[c].nunique() for c in self.categorical))
 
     def schema_lines(self):
-        """The detected schema, one line per role (printed before fitting, put in report.md)."""
+        """The detected schema, one line per role (printed before fitting, put in report.md).
+
+        Returns
+        -------
+        list of str
+        """
         levels = ", ".join(f"{c} ({self.X[c].nunique()} levels)" for c in self.categorical[:8])
         if len(self.categorical) > 8:
             levels += f", … ({len(self.categorical)} in all)"

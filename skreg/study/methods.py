@@ -12,100 +12,36 @@ coefficients, and one paragraph.  Every entry goes through the same protocol
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
-from scipy import optimize, sparse
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.linear_model import LogisticRegression
 
-from .._spectral import decompose, null_tolerance
-from ..linear_model import EarlyStoppedGD, NoisyInputRegressor, RidgeEigen, RidgeEigenCV
+from ..linear_model import (
+    BayesianRidgeEigen,
+    EarlyStoppedGD,
+    NoisyInputRegressor,
+    RidgeEigen,
+    RidgeEigenCV,
+    RidgeEigenIC,
+)
 from ..neural_network import MLPClassifier, MLPRegressor
+from ._classification import classification_methods
 from ._pipeline import fmt_number
+from ._rows import (  # noqa: F401  (re-exported: the registry's public names and helpers)
+    Method,
+    StudySettings,
+    _dense,
+    _dof_at,
+    _edge,
+    _n_nonzero,
+    _nan_summary,
+    _positive,
+    _spectrum,
+    alpha_with_dof,
+    clean_alpha,
+)
 
 __all__ = ["METHODS", "Method", "StudySettings", "alpha_with_dof", "l1_cv_estimator", "methods_for"]
-
-
-@dataclass
-class StudySettings:
-    """What the method entries may depend on (known before any fold is fitted).
-
-    Attributes
-    ----------
-    task : {'regression', 'classification'}
-    cv : int
-        Outer folds.
-    inner_cv : int or splitter
-        Folds of a row's own tuning (grid searches, K-fold CV estimators).
-    quick : bool
-        Small grids and few iterations.
-    random_state : int
-    n_train : int
-        Rows of the training split.
-    y_scale : float
-        Standard deviation of the training target (sets the L1 fallback grid).
-    """
-
-    task: str = "regression"
-    cv: int = 5
-    inner_cv: object = 3
-    quick: bool = False
-    random_state: int = 0
-    n_train: int = 100
-    y_scale: float = 1.0
-
-    def grid(self, full, quick):
-        """A grid of strengths: ``full`` normally, ``quick`` with --quick."""
-        return list(quick if self.quick else full)
-
-
-@dataclass
-class Method:
-    """One row of the study.
-
-    Parameters
-    ----------
-    name : str
-        Label in the table.
-    key : str
-        File-name slug (``validation_<key>.png``) and index of the results.
-    task : {'regression', 'classification'}
-    make : callable(StudySettings) -> estimator
-        The unfitted final step of the pipeline.
-    grid : callable(StudySettings) -> dict
-        Parameters of that step for ``GridSearchCV`` (unprefixed), searched inside each
-        outer training fold; {} when the estimator tunes itself or has nothing to tune.
-    describe : callable(model, Xt, y, settings) -> dict
-        ``equivalent_alpha``, ``effective_dof``, ``n_nonzero`` (NaN when undefined) and
-        optionally ``params`` (what the estimator chose itself, for the table) and
-        ``edge`` (a list of grid-edge messages).
-    lecture : callable(row, model, context) -> str
-        One paragraph tying the numbers of the row to the lecture.
-    tuning : str
-        How the row tunes, for the report ('none', 'grid search', 'leave-one-out', …).
-    curve_param : str or None
-        Grid parameter drawn as a validation curve.
-    log_curve : bool
-    scale_target : bool
-        Standardize y around the model (``TransformedTargetRegressor``).
-    baseline : bool
-        The reference row (mean / majority class).
-    """
-
-    name: str
-    key: str
-    task: str
-    make: Callable
-    grid: Callable
-    describe: Callable
-    lecture: Callable
-    tuning: str = "grid search"
-    curve_param: str | None = None
-    log_curve: bool = True
-    scale_target: bool = False
-    baseline: bool = False
 
 
 # ----------------------------------------------------------------- the L1 row
@@ -114,6 +50,11 @@ def l1_cv_estimator():
 
     The row tunes α with its own K-fold path (one warm-started path per inner fold) and
     reports both ``alpha_min_`` and glmnet's ``alpha_1se_``.
+
+    Returns
+    -------
+    type
+        :class:`skreg.SoftThresholdQuadraticCV`.
     """
     from ..linear_model import SoftThresholdQuadraticCV
 
@@ -126,89 +67,6 @@ def _l1_make(s):
 
 def _l1_grid(s):
     return {}  # the CV estimator searches its own α path
-
-
-# ---------------------------------------------------------------------- numbers
-def _n_nonzero(coef):
-    return int(np.count_nonzero(np.asarray(coef)))
-
-
-def _positive(lam):
-    lam = np.asarray(lam, dtype=np.float64)
-    return lam[lam > null_tolerance(lam.max(initial=0.0), lam.size, lam.size)]
-
-
-def _dof_at(eigenvalues, alpha):
-    lam = np.asarray(eigenvalues, dtype=np.float64)
-    alpha = np.broadcast_to(np.asarray(alpha, dtype=np.float64), lam.shape)
-    denom = lam + alpha
-    return float(np.divide(lam, denom, out=np.zeros_like(lam), where=denom > 0).sum())
-
-
-def alpha_with_dof(eigenvalues, dof):
-    """The ridge α whose effective degrees of freedom Σ λᵢ/(λᵢ+α) equal ``dof``.
-
-    Parameters
-    ----------
-    eigenvalues : array-like
-        λᵢ of H = XᵀX (zeros allowed).
-    dof : float
-
-    Returns
-    -------
-    float
-        0 when ``dof`` is the rank (least squares), inf when it is 0; never negative.
-    """
-    lam = _positive(eigenvalues)
-    rank = lam.size
-    if not 0 < dof < rank - 1e-9:
-        return 0.0 if dof >= rank - 1e-9 else math.inf
-    f = lambda log_a: _dof_at(lam, math.exp(log_a)) - dof  # noqa: E731
-    top = math.log(lam.max())
-    return max(math.exp(optimize.brentq(f, top - 60, top + 60, xtol=1e-10)), 0.0)
-
-
-def clean_alpha(value):
-    """A reported strength: round-off below zero (e.g. -2.6e-13) is 0."""
-    value = float(value)
-    return 0.0 if value < 0 and value > -1e-8 else value
-
-
-def _nan_summary(**kwargs):
-    out = {"equivalent_alpha": math.nan, "effective_dof": math.nan, "n_nonzero": math.nan}
-    out.update(kwargs)
-    return out
-
-
-def _dense(Xt, limit=3000):
-    """Xt when its smaller side is at most ``limit`` (else None: too big to decompose).
-
-    A sparse Xt stays sparse (every skreg estimator and the spectral core take it);
-    anything else becomes a float array.
-    """
-    if min(Xt.shape) > limit:
-        return None
-    return Xt if sparse.issparse(Xt) else np.asarray(Xt, dtype=np.float64)
-
-
-def _spectrum(Xt, y=None):
-    X = _dense(Xt)
-    if X is None:
-        return None
-    return decompose(X, np.zeros(X.shape[0]) if y is None else np.asarray(y, dtype=np.float64))
-
-
-def _edge(name, value, values, hint=None):
-    """["<name> = v is at the edge of the grid: widen it (…)"] when v is the grid's min or max."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.size < 2 or not np.isfinite(value):
-        return []
-    lo, hi = values.min(), values.max()
-    # 0 is the natural end of a noise or smoothing grid (no regularization), not an edge
-    if (np.isclose(value, lo, rtol=1e-9) and lo != 0) or np.isclose(value, hi, rtol=1e-9):
-        extra = f"; {hint}" if hint else ""
-        return [f"{name} = {value:.3g} is at the edge of the grid: widen it (grid {lo:.3g} to {hi:.3g}{extra})"]
-    return []
 
 
 def _describe_none(model, Xt, y, s):
@@ -227,6 +85,16 @@ def _describe_ridge(model, Xt, y, s):
         n_nonzero=_n_nonzero(model.coef_),
         params={"alpha": float(model.alpha_)},
         edge=_edge("alpha", float(model.alpha_), model.alphas),
+    )
+
+
+def _describe_self_tuned_ridge(model, Xt, y, s):
+    """RidgeEigenIC (the 'auto' grid spans every model size: no edge) and BayesianRidgeEigen."""
+    return _nan_summary(
+        equivalent_alpha=clean_alpha(model.alpha_),
+        effective_dof=float(model.effective_dof_),
+        n_nonzero=_n_nonzero(model.coef_),
+        params={"alpha": float(model.alpha_)},
     )
 
 
@@ -296,10 +164,6 @@ def _describe_mlp(model, Xt, y, s):
     )
 
 
-def _describe_logistic(model, Xt, y, s):
-    return _nan_summary(equivalent_alpha=1.0 / float(model.C), n_nonzero=_n_nonzero(model.coef_))
-
-
 # ------------------------------------------------------------------- paragraphs
 def _p_baseline(row, model, ctx):
     if ctx["task"] == "classification":
@@ -340,6 +204,27 @@ def _p_ridge(row, model, ctx):
         f"half){zeros}, so the effective degrees of freedom are {row['effective_dof']:.2f}. This is the "
         "lecture's 'the regularization removes the influence of the data in the direction of small variance' "
         "(figure `ridge_path.png`)."
+    )
+
+
+def _p_ridge_ic(row, model, ctx):
+    return (
+        f"**{row['estimator']}** scored 50 strengths read off the spectrum (the degrees of freedom "
+        f"Σλᵢ/(λᵢ + α) running evenly from 0.5 to rank − 0.5) by BIC = n·log(RSS/n) + log(n)·dof, every one "
+        f"from the same eigendecomposition, and chose α = {clean_alpha(model.alpha_):.3g} "
+        f"({row['effective_dof']:.2f} effective degrees of freedom): no folds, no refit, the penalty on model "
+        "size doing the work that held-out data do for cross-validation."
+    )
+
+
+def _p_bayesian_ridge(row, model, ctx):
+    return (
+        f"**{row['estimator']}** reads L2 as a Gaussian prior w ~ N(0, I/λ_w) (the lecture's MAP view) and "
+        f"chose the weight and noise precisions by maximizing the evidence (MacKay's fixed point, "
+        f"{model.n_iter_} O(rank) steps on the eigenvalues): α = λ_w/β = {clean_alpha(model.alpha_):.3g}, "
+        f"with γ = {row['effective_dof']:.2f} well-determined parameters. It also reports how sure the fit "
+        f"is: posterior standard deviations of the coefficients from {np.min(model.coef_std_):.3g} to "
+        f"{np.max(model.coef_std_):.3g}."
     )
 
 
@@ -430,14 +315,6 @@ def _p_mlp(row, model, ctx):
     )
 
 
-def _p_logistic(row, model, ctx):
-    return (
-        f"**{row['estimator']}** is scikit-learn's logistic (softmax) regression: it minimizes the cross-entropy "
-        f"−Σₖ log p(yₖ | xₖ) + ½α‖w‖² with α = 1/C = {1.0 / float(model.C):.3g} in the sum convention, the "
-        "Gaussian-prior reading of L2 (a reference for the classification methods)."
-    )
-
-
 # ------------------------------------------------------------------- estimators
 def _es(strategy):
     def make(s):
@@ -466,6 +343,23 @@ def _mlp_common(s, batch_size=64):
     )
 
 
+def _ridge_methods(R, none):
+    """The L2 rows that choose α themselves: leave-one-out, BIC, the evidence."""
+    return [
+        Method(
+            "RidgeEigenCV (L2)", "ridge", R,
+            make=lambda s: RidgeEigenCV(alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
+            grid=none, describe=_describe_ridge, lecture=_p_ridge, tuning="leave-one-out (RidgeEigenCV)",
+        ),
+        Method("RidgeEigenIC (L2, BIC)", "ridge_bic", R, make=lambda s: RidgeEigenIC(criterion="bic"),
+               grid=none, describe=_describe_self_tuned_ridge, lecture=_p_ridge_ic,
+               tuning="information criterion (BIC)"),
+        Method("BayesianRidgeEigen (L2, evidence)", "bayesian_ridge", R, make=lambda s: BayesianRidgeEigen(),
+               grid=none, describe=_describe_self_tuned_ridge, lecture=_p_bayesian_ridge,
+               tuning="evidence maximization"),
+    ]
+
+
 def _default_methods():
     R, C = "regression", "classification"
     none = lambda s: {}  # noqa: E731
@@ -476,11 +370,7 @@ def _default_methods():
                grid=none, describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
         Method("least squares (unregularized)", "least_squares", R, make=lambda s: RidgeEigen(alpha=0.0), grid=none,
                describe=_describe_ols, lecture=_p_ols, tuning="none"),
-        Method(
-            "RidgeEigenCV (L2)", "ridge", R,
-            make=lambda s: RidgeEigenCV(alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
-            grid=none, describe=_describe_ridge, lecture=_p_ridge, tuning="leave-one-out (RidgeEigenCV)",
-        ),
+        *_ridge_methods(R, none),
         Method(
             "SoftThresholdQuadratic (L1)", "l1", R, make=_l1_make, grid=_l1_grid, describe=_describe_l1,
             lecture=_p_l1, curve_param="alpha",
@@ -526,20 +416,16 @@ def _default_methods():
             grid=lambda s: {"weight_noise": s.grid([0.0, 0.1, 0.3], [0.0, 0.1])},
             describe=_describe_mlp, lecture=_p_mlp, curve_param="weight_noise", log_curve=False,
         ),
+    ] + classification_methods() + [
         Method(
-            "LogisticRegression (sklearn, L2)", "logistic", C,
-            make=lambda s: LogisticRegression(max_iter=500),
-            grid=lambda s: {"C": s.grid(np.logspace(-3, 3, 7), [0.01, 1.0, 100.0])},
-            describe=_describe_logistic, lecture=_p_logistic, curve_param="C",
-        ),
-        Method(
-            "MLPClassifier (L2)", "mlp_classifier", C, make=lambda s: MLPClassifier(**_mlp_common(s)),
+            "MLPClassifier (L2)", "mlp_classifier", C,
+            make=lambda s: MLPClassifier(class_weight=s.class_weight, **_mlp_common(s)),
             grid=lambda s: {"alpha": s.grid([1e-2, 1.0, 10.0], [1e-2, 10.0])},
             describe=_describe_mlp, lecture=_p_mlp, curve_param="alpha",
         ),
         Method(
             "MLPClassifier (label smoothing)", "mlp_label_smoothing", C,
-            make=lambda s: MLPClassifier(alpha=1e-2, **_mlp_common(s)),
+            make=lambda s: MLPClassifier(alpha=1e-2, class_weight=s.class_weight, **_mlp_common(s)),
             grid=lambda s: {"label_smoothing": s.grid([0.0, 0.05, 0.1, 0.2], [0.0, 0.1])},
             describe=_describe_mlp, lecture=_p_mlp, curve_param="label_smoothing", log_curve=False,
         ),
@@ -552,6 +438,17 @@ METHODS = _default_methods()
 
 
 def methods_for(task, methods=None):
-    """The registry's rows for ``task`` (``methods``: another list to filter), baseline first."""
+    """The registry's rows for ``task``, baseline first.
+
+    Parameters
+    ----------
+    task : {'regression', 'classification'}
+    methods : list of Method or None, default=None
+        Another list to filter (None: :data:`METHODS`).
+
+    Returns
+    -------
+    list of Method
+    """
     chosen = [m for m in (METHODS if methods is None else methods) if m.task == task]
     return sorted(chosen, key=lambda m: not m.baseline)

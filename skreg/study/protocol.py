@@ -90,6 +90,8 @@ class StudyResult:
         The protocol in one sentence (also in report.md).
     skipped : dict
         Method key → why it did not run.
+    class_weight : None or str
+        The class weights every classifier was fitted with ('balanced' for a balanced score).
     """
 
     results: pd.DataFrame
@@ -102,6 +104,7 @@ class StudyResult:
     scoring_reason: str | None = None
     protocol: str = ""
     skipped: dict = field(default_factory=dict)
+    class_weight: object = None
 
 
 def default_scoring(dataset):
@@ -110,6 +113,11 @@ def default_scoring(dataset):
     r2 for regression; for classification accuracy, or balanced_accuracy when the
     smallest class is under 20 % of the rows (accuracy would then reward predicting the
     majority class everywhere).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The typed table (:func:`skreg.study.load_dataset`).
 
     Returns
     -------
@@ -391,7 +399,7 @@ def run_study(
         Fraction of rows held out for the final score.
     out : str, Path or None, default='skreg-study'
         Folder for ``results.csv``, ``report.md`` and the PNG figures; None writes nothing.
-    na_values, categorical, drop, sep, decimal :
+    na_values, categorical, drop, sep, decimal : optional
         Column typing and reading, see :func:`skreg.study.load_dataset`.
     n_jobs : int or None, default=None
         Parallel jobs over the outer folds (joblib's: -1 is every core; 0 is refused).
@@ -508,9 +516,10 @@ def _plan(data, *, target, task, scoring, cv, inner_cv, test_size, out, na_value
     outer = list(Splitter(cv, shuffle=True, random_state=random_state).split(X_train, y_train))
     inner = Splitter(inner_cv, shuffle=True, random_state=random_state + 1)
     y_scale = float(np.std(y_train)) if not classification else 1.0
+    class_weight = "balanced" if classification and "balanced" in scoring else None
     settings = StudySettings(task=dataset.task, cv=cv, inner_cv=inner, quick=quick,
                              random_state=random_state, n_train=n_train,
-                             y_scale=y_scale if y_scale > 0 else 1.0)
+                             y_scale=y_scale if y_scale > 0 else 1.0, class_weight=class_weight)
     chosen = methods_for(dataset.task, methods)
     if not any(m.baseline for m in chosen):
         chosen = methods_for(dataset.task)[:1] + chosen
@@ -532,6 +541,9 @@ def _announce(plan, stream):
         warnings.warn(note, StudyWarning, stacklevel=3)
     if plan.reason:
         _progress(f"scoring: {plan.scoring}, because {plan.reason}", stream)
+    if plan.settings.class_weight:
+        _progress(f"class weights: every classifier is fitted with class_weight='balanced' "
+                  f"({plan.scoring} weighs the classes equally)", stream)
     _progress(
         f"{len(plan.methods)} methods, {plan.cv} outer folds x (inner tuning), scoring {plan.scoring}"
         + (" [quick]" if plan.quick else ""),
@@ -631,7 +643,8 @@ def _write_outputs(plan, rows, fitted, curves, skipped, figures, stream):
     result = StudyResult(results=results, table=format_table(results), out=None,
                          models={k: v[1] for k, v in fitted.items()}, dataset=plan.dataset,
                          scoring=plan.scoring, scoring_reason=plan.reason,
-                         protocol=plan.protocol, skipped=skipped)
+                         protocol=plan.protocol, skipped=skipped,
+                         class_weight=plan.settings.class_weight)
     out = plan.out
     if out is None:
         return result

@@ -24,7 +24,7 @@ def _cells(results):
         "held-out": results["test_score"].map(lambda v: f"{v:.3f}"),
         "eq. α": results["equivalent_alpha"].map(fmt_number),
     }
-    if regression:
+    if regression or np.isfinite(results["effective_dof"].astype(float)).any():
         columns["dof"] = results["effective_dof"].map(lambda v: "n/a" if not np.isfinite(v) else f"{v:.2f}")
     columns["nonzero"] = results["n_nonzero"].map(lambda v: "n/a" if not np.isfinite(v) else str(int(v)))
     columns["time (s)"] = results["time"].map(lambda v: f"{v:.1f}")
@@ -67,6 +67,10 @@ def write_report(path, result, paragraphs, quick=False):
     lines += ["", "## Protocol", "", result.protocol + (" Quick settings (small grids)." if quick else ""), ""]
     if result.scoring_reason:
         lines += [f"Scoring is {result.scoring} because {result.scoring_reason}.", ""]
+    if getattr(result, "class_weight", None):
+        lines += [f"Every classifier is fitted with `class_weight='{result.class_weight}'`: {result.scoring} "
+                  "weighs the classes equally, so the fits do too (without the weights every row would "
+                  "sit near the baseline on an imbalanced table).", ""]
     if regression:
         lines += [
             "Every model sits in `Pipeline(preprocess, StandardScaler, model)`. Equivalent α is in the lecture's "
@@ -77,8 +81,10 @@ def write_report(path, result, paragraphs, quick=False):
     else:
         lines += [
             "Every model sits in `Pipeline(preprocess, StandardScaler, model)` and minimizes a cross-entropy "
-            "−Σₖ log p(yₖ | xₖ) plus its penalty; eq. α is the L2 strength on that sum (1/C for "
-            "LogisticRegression, `alpha` for the MLPs).",
+            "−Σₖ log p(yₖ | xₖ) plus its penalty (RidgeEigenClassifierCV: least squares on ±1 class targets); eq. α "
+            "is the L2 strength on that sum (logistic `alpha` = 1/C; the linear MLP's α/2 for two classes, "
+            "whose two softmax outputs share the penalty); dof = Σ λᵢ/(λᵢ + α) over the eigenvalues of "
+            "XᵀX (ridge) or of the Hessian XᵀDX at the solution (binary logistic rows).",
             "",
         ]
     lines += [markdown_table(results), ""]

@@ -15,9 +15,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-import skreg._sparse
+import skreg._data._sparse
 from skreg import EarlyStoppedGD
-from skreg._sparse import CenteredDesign
+from skreg._data._sparse import CenteredDesign
 from skreg.linear_model._trainers import _design_lambda_max
 from skreg.theory import early_stopping_equivalent_alpha
 

@@ -141,7 +141,7 @@ def test_cv_results_is_pandas_ready_and_counts_nonzeros_of_the_full_path():
     est = ours(alphas=15, cv=3).fit(X, y)
     frame = pd.DataFrame(est.cv_results_)
     assert list(frame.columns[:5]) == ["alpha", "mean_test_mse", "std_test_mse", "sem_test_mse", "n_nonzero"]
-    assert frame.shape == (15, 8)
+    assert frame.shape == (15, 11)  # + l1_ratio, gamma, dev_ratio (issue 21)
     coefs, _ = SoftThresholdQuadratic(tol=1e-12).fit(X, y).path(est.alphas_)
     np.testing.assert_array_equal(frame["n_nonzero"], np.count_nonzero(coefs, axis=1))
     assert frame["n_nonzero"].iloc[0] == 0  # α_max gives the empty model
@@ -513,3 +513,16 @@ def test_warm_started_path_down_to_alpha_zero_is_least_squares(case):
     # and through the CV's full-data path (user grid ending at 0)
     cv = ours(alphas=[3.0, 0.0], cv=3, penalty_factor=p).fit(Xin, y)
     assert cv.cv_results_["n_nonzero"][1] == np.count_nonzero(ref.coef_)
+
+
+def test_edge_of_a_user_grid_warns_not_for_the_automatic_grid():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 8))
+    y = X[:, 0] * 3 + 0.1 * rng.standard_normal(60)
+    with pytest.warns(UserWarning, match="SoftThresholdQuadraticCV: the selected alpha is the "
+                                         "smallest value of the grid.*int alphas"):
+        SoftThresholdQuadraticCV(alphas=[50.0, 100.0]).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model = SoftThresholdQuadraticCV(alphas=20).fit(X, y)
+    assert model.alphas_.size == 20

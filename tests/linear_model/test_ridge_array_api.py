@@ -423,3 +423,23 @@ def test_auto_solver_beyond_the_budget_raises_for_array_api_input(monkeypatch):
         with pytest.raises(ValueError, match="with solver='auto' it needs"):
             RidgeEigen().fit(xp.asarray(X), xp.asarray(y))
         assert RidgeEigen().fit(X, y).solver_ == "lanczos"  # NumPy input: Lanczos
+
+
+@pytest.mark.parametrize("combo", FLOAT64, ids=_ids(FLOAT64))
+def test_auto_grid_and_per_target_kfold_under_array_api(combo):
+    xp, device = _namespace(combo)
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 5))
+    Y = X @ rng.standard_normal((5, 2)) + rng.standard_normal((40, 2)) * [0.5, 8.0]
+    cv = KFold(4)
+    for params in ({"alphas": "auto"}, {"alphas": np.logspace(-3, 4, 12), "cv": cv,
+                                         "alpha_per_target": True}):
+        ref = RidgeEigenCV(**params).fit(X, Y)
+        with config_context(array_api_dispatch=True):
+            ours = RidgeEigenCV(**params).fit(xp.asarray(X, device=device),
+                                              xp.asarray(Y, device=device))
+        _assert_in_namespace(ours.alphas_, xp, device)
+        assert_allclose(_to_numpy(ours.alphas_), ref.alphas_, rtol=1e-10)
+        assert_allclose(np.asarray(_to_numpy(ours.alpha_) if hasattr(ours.alpha_, "shape")
+                                   else ours.alpha_), ref.alpha_, rtol=1e-12)
+        assert_allclose(_to_numpy(ours.coef_), ref.coef_, rtol=1e-9)

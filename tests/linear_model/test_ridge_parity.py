@@ -151,13 +151,15 @@ def test_kfold_one_se_against_hand_computation():
     folds = KFold(5, shuffle=True, random_state=0)
     model = RidgeEigenCV(alphas=ALPHAS, cv=folds, scoring="neg_mean_squared_error",
                          selection="1se").fit(X, y, sample_weight=sw)
-    # per-fold errors, independently: scikit-learn's Ridge refitted on each fold
-    mse = np.array([[np.mean((Ridge(alpha=a).fit(X[tr], y[tr], sample_weight=sw[tr]).predict(X[te])
-                              - y[te]) ** 2) for tr, te in folds.split(X)] for a in ALPHAS])
-    np.testing.assert_allclose(-model.score_path_, mse, rtol=1e-8)
+    # per-fold errors, independently: scikit-learn's Ridge refitted on each fold; the
+    # held-out scores are weighted, as GridSearchCV weights RidgeCV's (scikit-learn 1.9)
     wmse = np.array([[np.average((Ridge(alpha=a).fit(X[tr], y[tr], sample_weight=sw[tr]).predict(X[te])
                                   - y[te]) ** 2, weights=sw[te]) for tr, te in folds.split(X)]
                      for a in ALPHAS])
+    mse = wmse
+    np.testing.assert_allclose(-model.score_path_, mse, rtol=1e-8)
+    ref = RidgeCV(alphas=ALPHAS, cv=folds, scoring="neg_mean_squared_error").fit(X, y, sw)
+    assert ref.best_score_ == pytest.approx(-mse.mean(axis=1).min(), rel=1e-9)
     np.testing.assert_allclose(model.mse_path_, wmse, rtol=1e-8)
     alpha_min, alpha_1se = _one_se_by_hand(ALPHAS, -mse)
     assert model.alpha_min_ == alpha_min

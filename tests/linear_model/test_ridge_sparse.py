@@ -15,7 +15,7 @@ from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-import skreg._sparse
+import skreg._data._sparse
 from skreg import RidgeEigen, RidgeEigenCV
 from skreg.theory import ridge_spectral_solution
 

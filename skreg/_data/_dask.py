@@ -11,7 +11,12 @@ from numbers import Number
 
 import numpy as np
 
-from ._data._checks import check_fold_scores, check_split_weight, check_weight_sum, check_weight_values
+from ._checks import (
+    check_fold_scores,
+    check_split_weight,
+    check_weight_sum,
+    check_weight_values,
+)
 from ._gram import GramStats
 
 __all__ = [
@@ -145,7 +150,7 @@ def gram_stats(X, y, sample_weight=None):
     """
     import dask
 
-    # each block is centred relative to its own first row (see skreg._gram): no extra
+    # each block is centred relative to its own first row (see skreg._data._gram): no extra
     # pass over the data to agree on a reference point first
     parts = [dask.delayed(_chunk_stats)(*blk) for blk in _row_blocks(X, y, sample_weight)]
     return dask.compute(_tree_reduce(parts, GramStats.merge))[0]
@@ -334,9 +339,8 @@ def _kfold_groups(cv, n_samples):
     return None, groups, k
 
 
-def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
-    """Statistics of each test fold's rows in this block (groups 0..K−1, K = no fold),
-    and, with weights, the unweighted statistics of the test folds (for the score)."""
+def _fold_chunk_stats(X, y, w, start, bounds, groups, k):
+    """Statistics of each test fold's rows in this block (groups 0..K−1, K = no fold)."""
     X, y, w = _checked_block(X, y, w)
     rows = np.arange(start, start + X.shape[0])
     g = np.searchsorted(bounds, rows, side="right") - 1 if groups is None else groups
@@ -345,19 +349,15 @@ def _fold_chunk_stats(X, y, w, start, bounds, groups, k, unweighted_too):
         sel = g == j
         out.append(GramStats.from_chunk(X[sel], y[sel], None if w is None else w[sel],
                                         overwrite_X=True))
-    if unweighted_too:
-        for j in range(k):
-            sel = g == j
-            out.append(GramStats.from_chunk(X[sel], y[sel], overwrite_X=True))
     return tuple(out)
 
 
 def _fold_scores(spectrum, test, alphas, scoring):
-    """Score of every α on one test fold from its statistics (R² or −MSE)."""
+    """Score of every α on one test fold from its (weighted) statistics (R² or −MSE)."""
     coefs = spectrum.ridge_coef(alphas)  # (m, t, d), the model centred at the training means
     ss_res = test.rss(coefs, spectrum.X_offset, spectrum.y_offset)
     if scoring == "neg_mean_squared_error":
-        return -ss_res.mean(axis=1) / test.n_samples
+        return -ss_res.mean(axis=1) / test.weight_sum
     ss_tot = test.Syy  # about the fold's own mean, as r2_score
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = 1.0 - ss_res / ss_tot
@@ -382,8 +382,9 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
     :func:`sklearn.metrics.r2_score` does.  The folds are those of
     ``check_cv(estimator.cv)`` (an int is ``KFold`` without shuffling, contiguous rows,
     computed from row numbers without materializing indices); any other splitter is
-    materialized once as a row → fold map.  Weights weight the fits; the score is
-    unweighted, as in the NumPy K-fold.
+    materialized once as a row → fold map.  Weights weight the fits and the scores
+    (weighted R² about the fold's weighted mean, weighted MSE), as in the NumPy K-fold
+    and as ``GridSearchCV`` forwards them to the scorer.
 
     Returns
     -------
@@ -398,28 +399,25 @@ def kfold_ridge_cv(estimator, X, y, sample_weight, alphas, decompose_stats):
             "K-fold on Dask scores from fold statistics: scoring must be None, 'r2' or "
             f"'neg_mean_squared_error', got {scoring!r} (or compute the arrays)."
         )
-    fold_stats, test_stats, total, dtype, y_ndim = _kfold_pass(
-        estimator, X, y, sample_weight, unweighted_too=True)
+    fold_stats, total, dtype, y_ndim = _kfold_pass(estimator, X, y, sample_weight)
     check_weight_sum(total.weight_sum)
     for k, fs in enumerate(fold_stats):
         check_split_weight(k, total.weight_sum - fs.weight_sum)
     scores = np.array([
-        _fold_scores(decompose_stats(total.subtract(fs)), ts, alphas, scoring or "r2")
-        for fs, ts in zip(fold_stats, test_stats)
+        _fold_scores(decompose_stats(total.subtract(fs)), fs, alphas, scoring or "r2")
+        for fs in fold_stats
     ])
-    sizes = [int(ts.n_samples) for ts in test_stats]
+    sizes = [int(fs.n_samples) for fs in fold_stats]
     if scoring in (None, "r2"):  # as r2_score: undefined on fewer than two samples
         scores[np.asarray(sizes) < 2, :] = np.nan
     check_fold_scores(scores.T, sizes, scoring or "r2")
     return scores, decompose_stats(total), dtype, y_ndim
 
 
-def _kfold_pass(estimator, X, y, sample_weight, unweighted_too=False):
+def _kfold_pass(estimator, X, y, sample_weight):
     """One pass over the blocks: the statistics of each test fold, and of all rows.
 
-    Returns ``(fold_stats, test_stats, total, dtype, y_ndim)``: ``test_stats`` are the
-    folds' unweighted statistics when ``unweighted_too`` and there are weights (what
-    an unweighted score needs), else ``fold_stats`` itself.
+    Returns ``(fold_stats, total, dtype, y_ndim)``.
     """
     import dask
 
@@ -428,18 +426,16 @@ def _kfold_pass(estimator, X, y, sample_weight, unweighted_too=False):
         X = X.compute_chunk_sizes()
     n = int(X.shape[0])
     bounds, groups, k = _kfold_groups(estimator.cv, n)
-    unweighted = bool(unweighted_too and w is not None)
     blocks, starts = _row_blocks_and_starts(X, y, w)
     parts = []
     for blk, start, stop in zip(blocks, starts, starts[1:] + [n]):
         g = None if groups is None else groups[start:stop]
-        parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k, unweighted))
+        parts.append(dask.delayed(_fold_chunk_stats)(*blk, start, bounds, g, k))
     stats = dask.compute(_tree_reduce(parts, _merge_each))[0]
     fold_stats, total = list(stats[:k]), stats[k]
-    test_stats = list(stats[k + 1:]) if unweighted else fold_stats
     for fs in fold_stats:
         total = total.merge(fs)
-    return fold_stats, test_stats, total, dtype, y_ndim
+    return fold_stats, total, dtype, y_ndim
 
 
 def kfold_gram_stats(estimator, X, y, sample_weight):
@@ -459,5 +455,5 @@ def kfold_gram_stats(estimator, X, y, sample_weight):
     dtype, y_ndim
         As :func:`check_dask_inputs`.
     """
-    fold_stats, _, total, dtype, y_ndim = _kfold_pass(estimator, X, y, sample_weight)
+    fold_stats, total, dtype, y_ndim = _kfold_pass(estimator, X, y, sample_weight)
     return fold_stats, total, dtype, y_ndim

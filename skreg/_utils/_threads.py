@@ -45,4 +45,3 @@ def single_blas_thread():
     return blas_threads(1)
 
 
-_blas_threads = blas_threads  # the name the L1 solver and the MLP import

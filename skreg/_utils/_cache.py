@@ -44,7 +44,7 @@ def _signatures(arrays):
     """Expand sparse matrices into the arrays that determine them (values and structure)."""
     from scipy import sparse
 
-    from ._sparse import sparse_signature_arrays
+    from .._data._sparse import sparse_signature_arrays
 
     for a in arrays:
         if sparse.issparse(a):

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import LinearOperator
 
-from ._config import exact_max_side_sparse, fits_budget
+from .._config import exact_max_side_sparse, fits_budget
 
 __all__ = [
     "CenteredDesign",
@@ -133,7 +133,7 @@ class CenteredDesign:
     --------
     >>> import numpy as np
     >>> from scipy import sparse
-    >>> from skreg._sparse import CenteredDesign
+    >>> from skreg._data._sparse import CenteredDesign
     >>> X = sparse.random(6, 4, density=0.5, random_state=0, format="csr")
     >>> design = CenteredDesign(X, np.asarray(X.mean(axis=0)).ravel())
     >>> Xc = X.toarray() - X.toarray().mean(axis=0)

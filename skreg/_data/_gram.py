@@ -133,18 +133,24 @@ class GramStats:
     def _from_sparse_chunk(cls, X, y, sample_weight=None, shift=None):
         """:meth:`from_chunk` for a SciPy sparse chunk, never densified.
 
-        The centred scatter matrices come from :class:`skreg._sparse.CenteredDesign`
+        The centred scatter matrices come from :class:`skreg._data._sparse.CenteredDesign`
         at the chunk's own weighted mean (sparse product plus rank-one correction);
         only the d×d result is dense.  A sparse stream takes the origin as its
         reference row (most entries are zero, so the means sit near it) unless a
         reference is given.
         """
-        from ._data._centering import weighted_column_mean
+        from .._config import fits_budget
+        from ._centering import weighted_column_mean
         from ._sparse import CenteredDesign
 
         y = np.asarray(y, dtype=np.float64)
         y = y[:, None] if y.ndim == 1 else y
         n, d = X.shape
+        if not fits_budget(d, d):
+            raise ValueError(
+                f"Gram statistics of sparse data accumulate a {d}x{d} matrix, beyond the "
+                "memory budget (skreg.set_config(memory_budget=...)); use fit on all the data."
+            )
         if shift is None:
             shift = (np.zeros(d), y[0].copy() if n else np.zeros(y.shape[1]))
         x_shift, y_shift = (np.asarray(a, dtype=np.float64) for a in shift)

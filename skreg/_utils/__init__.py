@@ -1,0 +1,1 @@
+"""Plumbing with no numerical content: the fit cache, BLAS thread limits, atomic fits."""
