@@ -134,7 +134,8 @@ def path_rows(X, y, n_alphas, repeat, every=1):
     )
     print(
         f"{'L1 path, ' + str(alphas.size) + ' α, ' + str(X.shape):<48} skreg {t_ours:7.2f}s  saga "
-        f"{t_saga:7.2f}s ({t_ours / t_saga:5.2f}x)  liblinear {t_lib:7.2f}s ({t_ours / t_lib:5.2f}x)"
+        f"{t_saga:7.2f}s ({t_ours / t_saga:5.2f}x)  "
+        f"liblinear {t_lib:7.2f}s ({t_ours / t_lib:5.2f}x)"
         f"{note}; at the smallest α: {np.count_nonzero(coefs[-1])} nonzero, ΔF/F skreg "
         f"{rel[0]:+.1e} saga {rel[1]:+.1e} liblinear {rel[2]:+.1e}"
     )

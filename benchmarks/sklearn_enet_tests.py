@@ -27,14 +27,23 @@ import sklearn
 
 NOT_OFFERED = {
     "test_elasticnet_precompute_incorrect_gram": "precompute= (a user Gram matrix) is not offered",
-    "test_enet_copy_X_False_check_input_False": "copy_X=False / check_input=False (in-place centring) are not offered",
-    "test_cv_estimators_reject_params_with_no_routing_enabled": "metadata routing of fit params is not offered",
-    "test_enet_nonfinite_params": "X near the float64 maximum (issue 20's extreme-scale bullet, not the L1 path)",
+    "test_enet_copy_X_False_check_input_False": (
+        "copy_X=False / check_input=False (in-place centring) are not offered"
+    ),
+    "test_cv_estimators_reject_params_with_no_routing_enabled": (
+        "metadata routing of fit params is not offered"
+    ),
+    "test_enet_nonfinite_params": (
+        "X near the float64 maximum (issue 20's extreme-scale bullet, not the L1 path)"
+    ),
     "test_1d_multioutput_enet_and_multitask_enet_cv": (
         "compares to MultiTaskElasticNetCV to 7 decimals at tol=1e-4: both are tol-limited"
     ),
 }
-CONFTEST = "import pytest\n\n\n@pytest.fixture(params=[42])\ndef global_random_seed(request):\n    return request.param\n"
+CONFTEST = (
+    "import pytest\n\n\n@pytest.fixture(params=[42])\n"
+    "def global_random_seed(request):\n    return request.param\n"
+)
 
 
 def main():

@@ -2,7 +2,8 @@
 
 Copies ``sklearn/linear_model/tests/test_logistic.py`` from the installed scikit-learn to
 a temporary directory, replaces its ``LogisticRegression`` by a thin adapter (C → alpha =
-1/C, C = inf or penalty=None → alpha = 0, l1_ratio as given or from penalty='l1'/'l2'; solver, dual, intercept_scaling,
+1/C, C = inf or penalty=None → alpha = 0, l1_ratio as given or from penalty='l1'/'l2'; solver,
+dual, intercept_scaling,
 random_state and n_jobs are accepted and ignored: skreg picks its own solver), adds the
 ``global_random_seed`` fixture of scikit-learn's conftest (seed 42), runs pytest and
 prints the counts.  ``LogisticRegressionCV`` and everything else stay scikit-learn's.
@@ -36,7 +37,9 @@ class LogisticRegression(PenalizedLogisticRegression):
                  intercept_scaling=1, class_weight=None, random_state=None, solver="lbfgs",
                  max_iter=100, verbose=0, warm_start=False, n_jobs=None, l1_ratio=0.0):
         self.penalty, self.dual, self.C = penalty, dual, C
-        self.intercept_scaling, self.random_state, self.n_jobs = intercept_scaling, random_state, n_jobs
+        self.intercept_scaling, self.random_state, self.n_jobs = (
+            intercept_scaling, random_state, n_jobs
+        )
         super().__init__(fit_intercept=fit_intercept, class_weight=class_weight, tol=tol,
                          max_iter=max_iter, warm_start=warm_start, verbose=verbose,
                          l1_ratio=l1_ratio)
@@ -54,7 +57,9 @@ class LogisticRegression(PenalizedLogisticRegression):
         if self.warm_start:
             vars(est).update(state)
         est.fit(X, y, sample_weight=sample_weight)
-        vars(self).update({k: v for k, v in vars(est).items() if k.endswith("_") or k.startswith("_")})
+        vars(self).update(
+            {k: v for k, v in vars(est).items() if k.endswith("_") or k.startswith("_")}
+        )
         return self
 '''
 

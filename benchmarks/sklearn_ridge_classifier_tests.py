@@ -28,7 +28,9 @@ import sklearn
 
 # test name -> why skreg differs on purpose
 DIFFERS = {
-    "test_ridgecv_alphas_zero": "alpha = 0 is allowed with cv=None (exact leave-one-out stays finite)",
+    "test_ridgecv_alphas_zero": (
+        "alpha = 0 is allowed with cv=None (exact leave-one-out stays finite)"
+    ),
     "test_ridgecv_alphas_validation": "negative alphas: the message says '>= 0.0' (0 is allowed)",
 }
 

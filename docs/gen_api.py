@@ -27,7 +27,8 @@ def render():
     lines = [
         "# API reference",
         "",
-        "Generated from the docstrings by `python docs/gen_api.py`; `help(name)` shows the full text",
+        "Generated from the docstrings by `python docs/gen_api.py`; "
+        "`help(name)` shows the full text",
         "(parameters, attributes, the lecture formula in Notes, examples).",
         "",
     ]

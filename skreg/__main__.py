@@ -65,39 +65,54 @@ def _build_parser():
     study = sub.add_parser(
         "study",
         help="cross-validate every regularizer on a data set and write a report",
-        description="Compare every skreg regularizer on a bundled data set or a CSV file by one nested "
-        "cross-validation: the same outer folds for every row, each row's tuning inside them.",
+        description="Compare every skreg regularizer on a bundled data set or a CSV file by one "
+        "nested cross-validation: the same outer folds for every row, each row's tuning inside "
+        "them.",
     )
     study.add_argument(
-        "--data", default="diabetes", help="'diabetes' (default), 'polynomial' or the path of a CSV file"
+        "--data", default="diabetes",
+        help="'diabetes' (default), 'polynomial' or the path of a CSV file",
     )
-    study.add_argument("--target", default=None, help="target column (default: the CSV's last column)")
+    study.add_argument("--target", default=None,
+                       help="target column (default: the CSV's last column)")
     study.add_argument("--task", default="auto", choices=("auto", "regression", "classification"))
     study.add_argument(
         "--scoring", default=None,
-        help="any scikit-learn scorer name (r2, neg_mean_squared_error, accuracy, balanced_accuracy, roc_auc, "
-        "neg_log_loss, ...); default r2, or accuracy (balanced_accuracy when a class is under 20%%)",
+        help="any scikit-learn scorer name (r2, neg_mean_squared_error, accuracy, "
+        "balanced_accuracy, roc_auc, neg_log_loss, ...); default r2, or accuracy "
+        "(balanced_accuracy when a class is under 20%%)",
     )
-    study.add_argument("--cv", type=_int, default=5, help="outer cross-validation folds (default 5)")
+    study.add_argument("--cv", type=_int, default=5,
+                       help="outer cross-validation folds (default 5)")
     study.add_argument("--inner-cv", type=_int, default=None,
-                       help="folds of each row's tuning inside an outer fold (default 3; 2 with --quick)")
-    study.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (default 0.25)")
-    study.add_argument("--sep", default=None, help="CSV delimiter (default ','; a file separated by ; tab or | is detected and named in the error); "
-                       "'\\t' is a tab")
+                       help="folds of each row's tuning inside an outer fold (default 3; 2 with "
+                       "--quick)")
+    study.add_argument("--test-size", type=float, default=0.25,
+                       help="held-out fraction (default 0.25)")
+    study.add_argument("--sep", default=None,
+                       help="CSV delimiter (default ','; a file separated by ; tab or | is "
+                       "detected and named in the error); '\\t' is a tab")
     study.add_argument("--decimal", default=None, metavar="CHAR",
-                       help="decimal mark of the CSV's numbers (default '.'; a column of decimal-comma numbers "
-                       "such as 3,14 is an error that says to pass --decimal ',')")
+                       help="decimal mark of the CSV's numbers (default '.'; a column of "
+                       "decimal-comma numbers such as 3,14 is an error that says to pass "
+                       "--decimal ',')")
     study.add_argument("--na-values", default=None, metavar="TOKEN[,TOKEN]",
-                       help="extra missing-value markers (default '?'; '', NA, NaN, null ... always)")
-    study.add_argument("--categorical", default=None, metavar="COL[,COL]", help="columns to one-hot encode")
+                       help="extra missing-value markers (default '?'; '', NA, NaN, null ... "
+                       "always)")
+    study.add_argument("--categorical", default=None, metavar="COL[,COL]",
+                       help="columns to one-hot encode")
     study.add_argument("--drop", default=None, metavar="COL[,COL]", help="columns to leave out")
     study.add_argument("--out", default="skreg-study", help="output folder (default skreg-study/)")
-    study.add_argument("--n-jobs", type=_int, default=None, help="parallel jobs over the outer folds")
+    study.add_argument("--n-jobs", type=_int, default=None,
+                       help="parallel jobs over the outer folds")
     study.add_argument("--blas-threads", type=_int, default=1,
-                       help="BLAS threads for the whole study (default 1: no oversubscription on a busy machine)")
+                       help="BLAS threads for the whole study (default 1: no oversubscription on "
+                       "a busy machine)")
     study.add_argument("--random-state", type=_int, default=0)
-    study.add_argument("--quick", action="store_true", help="small grids, 2 inner folds, few iterations (seconds)")
-    study.add_argument("--no-figures", action="store_true", help="write results.csv and report.md only")
+    study.add_argument("--quick", action="store_true",
+                       help="small grids, 2 inner folds, few iterations (seconds)")
+    study.add_argument("--no-figures", action="store_true",
+                       help="write results.csv and report.md only")
     study.add_argument(
         "--scheduler",
         default=None,
@@ -109,7 +124,8 @@ def _build_parser():
     demo = sub.add_parser(
         "demo",
         help="the lecture's demos: penalties, early-stopping, noise",
-        description="Reproduce one of the lecture's three demos, print its numbers and write its figures.",
+        description="Reproduce one of the lecture's three demos, print its numbers and write "
+        "its figures.",
     )
     demo.add_argument("name", choices=DEMOS)
     demo.add_argument("--out", default="skreg-demo", help="output folder (default skreg-demo/)")
@@ -179,8 +195,8 @@ def main(argv=None):
     shadow = _shadowing_folder()
     if shadow is not None:
         print(
-            f"skreg: error: the folder {shadow} shadows the installed skreg package (Python imports the current "
-            "directory first); run from another folder or rename it",
+            f"skreg: error: the folder {shadow} shadows the installed skreg package (Python "
+            "imports the current directory first); run from another folder or rename it",
             file=sys.stderr,
         )
         return 2
@@ -201,7 +217,8 @@ def main(argv=None):
 
             _use_agg()
             with _joblib_backend(args.scheduler), warnings.catch_warnings():
-                warnings.simplefilter("ignore", StudyWarning)  # already printed as 'warning: ...' lines
+                # already printed as 'warning: ...' lines
+                warnings.simplefilter("ignore", StudyWarning)
                 result = run_study(
                     args.data,
                     target=args.target,
@@ -243,7 +260,10 @@ def main(argv=None):
         return 130
     except Exception as exc:  # a bug, or input no check foresaw: still one line, no traceback
         first = (str(exc).strip().splitlines() or [""])[0]
-        print(f"skreg: error: unexpected {type(exc).__name__}: {first} (please report this)", file=sys.stderr)
+        print(
+            f"skreg: error: unexpected {type(exc).__name__}: {first} (please report this)",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

@@ -82,7 +82,8 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     err_ols = float(np.mean((ols.predict(_poly(xs, degree)) - truth) ** 2))
     err_ridge = float(np.mean((ridge.predict(_poly(xs, degree)) - truth) ** 2))
     print(
-        f"ridge α chosen by leave-one-out: {alpha:.3g} (effective dof {ridge.effective_dof_:.2f} of {degree})",
+        f"ridge α chosen by leave-one-out: {alpha:.3g} "
+        f"(effective dof {ridge.effective_dof_:.2f} of {degree})",
         file=stream,
     )
     print(
@@ -100,7 +101,8 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     print("direction  λᵢ          λᵢ/(λᵢ+α)   θ*ᵢ (unreg.)   θ̂ᵢ (L2)", file=stream)
     for i in range(lam.size):  # a short table, one line per direction
         print(
-            f"  u{i + 1:<7d}{lam[i]:<12.3g}{phi[i]:<12.3g}{theta_star[i]:<15.4g}{theta_ridge[i]:.4g}",
+            f"  u{i + 1:<7d}{lam[i]:<12.3g}{phi[i]:<12.3g}"
+            f"{theta_star[i]:<15.4g}{theta_ridge[i]:.4g}",
             file=stream,
         )
 
@@ -108,8 +110,10 @@ def demo_penalties(out, quick=False, random_state=0, stream=None):
     l2 = theory.l2_shrink(theta_star, lam, alpha)
     l1 = theory.soft_threshold(theta_star, lam, alpha)
     print(
-        f"L1 vs L2 at α = {alpha:.3g} on the quadratic in the eigenbasis: L2 keeps {np.count_nonzero(l2)} of "
-        f"{lam.size} coordinates (all shrunk), L1 sets {lam.size - np.count_nonzero(l1)} exactly to zero",
+        f"L1 vs L2 at α = {alpha:.3g} on the quadratic in the eigenbasis: "
+        f"L2 keeps {np.count_nonzero(l2)} of "
+        f"{lam.size} coordinates (all shrunk), "
+        f"L1 sets {lam.size - np.count_nonzero(l1)} exactly to zero",
         file=stream,
     )
     lasso_alpha = 0.05
@@ -237,16 +241,16 @@ def demo_early_stopping(out, quick=False, random_state=0, stream=None):
     coef_ridge = spectrum.filtered_coef(phi[None, :])[0, 0]
     gap = float(np.max(np.abs(coef_ridge - gd.coef_)))
     print(
-        f"learning rate ε = {gd.learning_rate_:.4g} on the mean loss (ε/n = {gd.learning_rate_ / n:.4g} on the sum)",
-        file=stream,
+        f"learning rate ε = {gd.learning_rate_:.4g} on the mean loss "
+        f"(ε/n = {gd.learning_rate_ / n:.4g} on the sum)", file=stream,
     )
     print(f"equivalent α per direction at τ = {tau}: {_fmt_array(a)}", file=stream)
     print(f"max |w_GD(τ) − w_ridge(α per direction)| = {gap:.2e}", file=stream)
     cv = RidgeEigenCV(alphas=np.logspace(-4, 3, 50)).fit(X, y)
     print(
-        f"ridge α chosen by leave-one-out: {cv.alpha_:.4g}; 1/(ε'τ) = {n / (gd.learning_rate_ * tau):.4g} "
-        "(the small-λ limit of the equivalent α)",
-        file=stream,
+        f"ridge α chosen by leave-one-out: {cv.alpha_:.4g}; "
+        f"1/(ε'τ) = {n / (gd.learning_rate_ * tau):.4g} "
+        "(the small-λ limit of the equivalent α)", file=stream,
     )
 
     from .plotting import EarlyStoppingCurveDisplay, ShrinkageSpectrumDisplay
@@ -308,8 +312,8 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
     ridge = RidgeEigen(alpha=alpha).fit(X, y)
     print("Demo: adding noise (inputs, labels, weights)", file=stream)
     print(
-        f"inputs: noise_std = {noise_std} (δ = {noise_std**2:.3g}), N = {n}: equivalent ridge α = δN = {alpha:.3g}",
-        file=stream,
+        f"inputs: noise_std = {noise_std} (δ = {noise_std**2:.3g}), N = {n}: "
+        f"equivalent ridge α = δN = {alpha:.3g}", file=stream,
     )
     copies = [1, 10, 100] if quick else [1, 10, 100, 1000]
     distances = []
@@ -322,8 +326,8 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
         print(f"  augment with {c:5d} noisy copies: ‖w − w_ridge(δN)‖ = {d:.4g}", file=stream)
     exact = NoisyInputRegressor(noise_std=noise_std, method="marginalize").fit(X, y)
     print(
-        f"  marginalized (the expectation): ‖w − w_ridge(δN)‖ = {np.linalg.norm(exact.coef_ - ridge.coef_):.2e}",
-        file=stream,
+        "  marginalized (the expectation): "
+        f"‖w − w_ridge(δN)‖ = {np.linalg.norm(exact.coef_ - ridge.coef_):.2e}", file=stream,
     )
 
     smoothed = smooth_labels([1], 0.1, n_classes=4)[0]
@@ -346,7 +350,8 @@ def demo_noise(out, quick=False, random_state=0, stream=None):
             ).fit(Xi, yi)
         confidences[a] = clf.predict_proba(Xi).max(axis=1)
         print(
-            f"  MLPClassifier on iris, label_smoothing = {a}: mean max probability {confidences[a].mean():.3f}, "
+            f"  MLPClassifier on iris, label_smoothing = {a}: "
+            f"mean max probability {confidences[a].mean():.3f}, "
             f"largest {confidences[a].max():.3f}, training accuracy {clf.score(Xi, yi):.3f}",
             file=stream,
         )
@@ -410,7 +415,8 @@ def _weight_noise(xs, quick, random_state, stream):
         norm = float(np.sqrt(sum(np.sum(W**2) for W in net.coefs_)))
         error = float(np.mean((pred - np.sin(2 * np.pi * xs)) ** 2))
         print(
-            f"weights: MLPRegressor (64, 64) on 12 points, weight_noise δ = {delta}: ‖W‖ = {norm:.3g}, "
+            f"weights: MLPRegressor (64, 64) on 12 points, weight_noise δ = {delta}: "
+            f"‖W‖ = {norm:.3g}, "
             f"roughness ∫f''² = {rough:.4g}, error against sin(2πx) {error:.4g}",
             file=stream,
         )
@@ -423,7 +429,8 @@ def _weight_noise(xs, quick, random_state, stream):
     mc = 0.5 * ((theta + delta * phi) @ xv - yv) ** 2
     closed = 0.5 * (theta @ xv - yv) ** 2 + theory.weight_noise_penalty(xv, delta)
     print(
-        f"  linear f = θ·x: Monte Carlo E½(f(θ+δφ) − y)² = {mc.mean():.5f} ± {mc.std() / np.sqrt(draws):.5f}, "
+        f"  linear f = θ·x: Monte Carlo E½(f(θ+δφ) − y)² = {mc.mean():.5f} "
+        f"± {mc.std() / np.sqrt(draws):.5f}, "
         f"½(f − y)² + ½δ²‖∇θf‖² = {closed:.5f}",
         file=stream,
     )

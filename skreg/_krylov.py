@@ -320,7 +320,8 @@ def ridge_krylov(
 def _rayleigh_ritz(design, bases, yw):
     """One set of Ritz pairs on the union of several targets' Krylov spaces.
 
-    W: an orthonormal basis of the union (SVD of the stacked bases); X_w W = P Σ Zᵀ gives Ritz values σ², Ritz
+    W: an orthonormal basis of the union (SVD of the stacked bases); X_w W = P Σ Zᵀ gives
+    Ritz values σ², Ritz
     vectors W Z and θ* = PᵀY_w / σ; the residual factor is the R of a QR of
     (I − WWᵀ)AᵀA W Z (every Krylov space contains its own Aᵀb, so the Galerkin
     residual is exactly that term applied to the coordinates).

@@ -369,7 +369,11 @@ def _decompose_penalized_sparse(X, y2, penalized, unpenalized, scale, sample_wei
     Qty = Q.T @ yw
     yt = yw - Q @ Qty
     if fits_budget(n_p, n_p) and n >= n_p:
-        lam, V = _eigh_descending(design.gram() - QtX.T @ QtX) if n_p else (np.zeros(0), np.zeros((0, 0)))
+        lam, V = (
+            _eigh_descending(design.gram() - QtX.T @ QtX)
+            if n_p
+            else (np.zeros(0), np.zeros((0, 0)))
+        )
         U = None
     elif fits_budget(n, n):
         K = design.kernel()

@@ -222,7 +222,10 @@ class _Phase:
                 self.start, self.X, self.y, self.X_val, self.y_val, chunk
             )
             for step, tl, vl in zip(
-                chunk.tolist(), np.asarray(train_losses).tolist(), np.asarray(val_losses).tolist(), strict=False
+                chunk.tolist(),
+                np.asarray(train_losses).tolist(),
+                np.asarray(val_losses).tolist(),
+                strict=False,
             ):
                 done = step
                 stop, _ = callback(step, tl, vl)
@@ -446,7 +449,8 @@ def run_early_stopping(
         raise ValueError(f"strategy={strategy!r} needs a validation set (X_val, y_val).")
     if max_iter < eval_every:
         raise ValueError(
-            f"max_iter={max_iter} < eval_every={eval_every}: Algorithm 7.1 needs at least one evaluation."
+            f"max_iter={max_iter} < eval_every={eval_every}: "
+            "Algorithm 7.1 needs at least one evaluation."
         )
     if strategy != "best" and X_all is None:
         X_all, y_all = stack_rows(X_train, X_val), stack_rows(y_train, y_val)
@@ -665,7 +669,8 @@ def validation_split(
     if X_val is not None:
         if np.shape(X_val)[0] != np.shape(y_val)[0]:
             raise ValueError(
-                f"X_val and y_val have different numbers of samples: {np.shape(X_val)[0]} != {np.shape(y_val)[0]}."
+                "X_val and y_val have different numbers of samples: "
+                f"{np.shape(X_val)[0]} != {np.shape(y_val)[0]}."
             )
         if np.shape(X_val)[0] == 0:
             raise ValueError("X_val is empty: at least one validation sample is required.")

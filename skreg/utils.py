@@ -75,7 +75,8 @@ def expected_failed_checks(estimator):
     runs scikit-learn's checks on a skreg estimator sees only real failures.  Every
     entry is a statistical property, not a bug: a randomized fit that matches repeated
     rows only in expectation, or (``BayesianRidgeEigen``) weights read as relative
-    precisions normalized to mean 1 rather than as counts.  The exact variants (``method='marginalize'``,
+    precisions normalized to mean 1 rather than as counts.  The exact variants
+    (``method='marginalize'``,
     ``strategy=None``) have no expected failure.
 
     Parameters
@@ -92,7 +93,8 @@ def expected_failed_checks(estimator):
     >>> from sklearn.utils.estimator_checks import check_estimator
     >>> from skreg import EarlyStoppedGD
     >>> sorted(expected_failed_checks(EarlyStoppedGD()))
-    ['check_sample_weight_equivalence_on_dense_data', 'check_sample_weight_equivalence_on_sparse_data']
+    ['check_sample_weight_equivalence_on_dense_data',
+     'check_sample_weight_equivalence_on_sparse_data']
     >>> expected_failed_checks(EarlyStoppedGD(strategy=None))
     {}
     """

@@ -364,7 +364,8 @@ def csv(tmp_path):
         ),
         (
             "/proc/skreg-x",
-            r"^--out '/proc/skreg-x' cannot be used as the output folder: No such file or directory$",
+            r"^--out '/proc/skreg-x' cannot be used as the output folder: "
+            r"No such file or directory$",
         ),
     ],
 )
@@ -497,7 +498,10 @@ def test_cli_decimal_comma_file_says_so_and_reads_with_decimal(capsys, tmp_path)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 2))
     y = X @ [1.0, 2.0] + 0.1 * rng.normal(size=40)
-    rows = [f"{a:.4f};{b:.4f};{t:.4f}".replace(".", ",") for a, b, t in zip(X[:, 0], X[:, 1], y, strict=False)]
+    rows = [
+        f"{a:.4f};{b:.4f};{t:.4f}".replace(".", ",")
+        for a, b, t in zip(X[:, 0], X[:, 1], y, strict=False)
+    ]
     path.write_text("a;b;y\n" + "\n".join(rows) + "\n")
     err = _one_line_error(capsys, ["--data", str(path), "--sep", ";", "--out", str(tmp_path / "o")])
     assert err.startswith(

@@ -279,7 +279,8 @@ def test_sparse_onehot_reaches_estimators_that_take_it_and_dense_is_memory_check
         bool(table.loc["eigen", "sparse_input"])
         is RidgeEigen().__sklearn_tags__().input_tags.sparse
     )
-    # same model through the sparse and the dense route: same scores (the intercept absorbs the centring)
+    # same model through the sparse and the dense route: same scores (the intercept absorbs the
+    # centring)
     assert table.loc["rec", "cv_mean"] == pytest.approx(
         table.loc["dense", "cv_mean"], rel=1e-6
     )  # sparse_cg tol

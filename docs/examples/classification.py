@@ -22,7 +22,8 @@ ours = PenalizedLogisticRegression(alpha=alpha).fit(X, y)
 ref = LogisticRegression(C=1 / alpha, tol=1e-10, max_iter=10_000).fit(X, y)
 print(
     f"L2, alpha={alpha}: max |coef - LogisticRegression(C=1/alpha).coef_| = "
-    f"{np.abs(ours.coef_ - ref.coef_).max():.1e}, effective dof {ours.effective_dof_:.2f} of {X.shape[1]}"
+    f"{np.abs(ours.coef_ - ref.coef_).max():.1e}, "
+    f"effective dof {ours.effective_dof_:.2f} of {X.shape[1]}"
 )
 
 cv = PenalizedLogisticRegressionCV(alphas=n_alphas, l1_ratio=1.0, cv=5, selection="1se").fit(X, y)

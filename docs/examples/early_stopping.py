@@ -1,6 +1,7 @@
 """Early stopping (Algorithm 7.1) and its equivalent L2 strength per eigen-direction.
 
-Run: python docs/examples/early_stopping.py [OUT]   (figure: OUT/example_early_stopping.png; OUT defaults to
+Run: python docs/examples/early_stopping.py [OUT]   (figure: OUT/example_early_stopping.png;
+OUT defaults to
 a temporary folder, see _common.py; the guide's copy is docs/figures/example_early_stopping.png)
 """
 

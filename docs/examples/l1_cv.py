@@ -33,7 +33,8 @@ at = {
 nnz = cv.cv_results_["n_nonzero"]
 print(
     f"alpha_min_ = {cv.alpha_min_:.4g} ({nnz[at['min']]} nonzero), "
-    f"alpha_1se_ = {cv.alpha_1se_:.4g} ({nnz[at['1se']]} nonzero), true support {np.count_nonzero(w_true)}"
+    f"alpha_1se_ = {cv.alpha_1se_:.4g} ({nnz[at['1se']]} nonzero), "
+    f"true support {np.count_nonzero(w_true)}"
 )
 print(f"as scikit-learn's LassoCV alpha_: {cv.alpha_min_ / n:.4g} (= alpha_min_ / n_samples)")
 
@@ -48,7 +49,8 @@ kept = (
     .coef_[:2]
 )
 print(
-    f"covariates at alpha_1se_: {np.round(plain, 3)} penalized, {np.round(kept, 3)} with factor 1e-3 "
+    f"covariates at alpha_1se_: {np.round(plain, 3)} penalized, "
+    f"{np.round(kept, 3)} with factor 1e-3 "
     f"(true {w_true[:2]})"
 )
 

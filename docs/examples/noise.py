@@ -1,6 +1,7 @@
 """Noise injection: inputs (= ridge with α = δN), labels (smoothing) and weights.
 
-Run: python docs/examples/noise.py [OUT]   (figure: OUT/example_noise.png; OUT defaults to a temporary
+Run: python docs/examples/noise.py [OUT]   (figure: OUT/example_noise.png; OUT defaults to a
+temporary
 folder, see _common.py; the guide's copy is docs/figures/example_noise.png)
 """
 

@@ -19,10 +19,12 @@ Xs = StandardScaler().set_output(transform="pandas").fit_transform(X)
 ridge = RidgeEigenCV(alphas=np.logspace(-3, 4, 30)).fit(Xs, y)
 lasso = SoftThresholdQuadratic(alpha=300.0).fit(Xs, y)
 print(
-    f"ridge: alpha_ = {ridge.alpha_:.3g}, effective dof = {ridge.effective_dof_:.2f} of {Xs.shape[1]}"
+    f"ridge: alpha_ = {ridge.alpha_:.3g}, "
+    f"effective dof = {ridge.effective_dof_:.2f} of {Xs.shape[1]}"
 )
 print(
-    f"lasso: alpha = 300 (= sklearn Lasso(alpha={300 / len(y):.3g})), {np.count_nonzero(lasso.coef_)} nonzero"
+    f"lasso: alpha = 300 (= sklearn Lasso(alpha={300 / len(y):.3g})), "
+    f"{np.count_nonzero(lasso.coef_)} nonzero"
 )
 
 fig, axes = plt.subplots(1, 3, figsize=(16, 4.2))

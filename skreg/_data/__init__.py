@@ -1,1 +1,3 @@
-"""How the data is seen (centring, sparse designs, Gram statistics, Dask reductions); no solver logic."""
+"""How the data is seen (centring, sparse designs, Gram statistics, Dask reductions);
+no solver logic.
+"""

@@ -108,7 +108,8 @@ def check_split_weight(k, train_weight, test_weight=None):
     >>> check_split_weight(2, 0.0)
     Traceback (most recent call last):
     ...
-    ValueError: Split 2 has a training set of zero total sample weight: its fit is undefined. Shuffle the rows into the folds (e.g. cv=KFold(5, shuffle=True)) or drop the zero-weight rows.
+    ValueError: Split 2 has a training set of zero total sample weight: its fit is undefined.
+    Shuffle the rows into the folds (e.g. cv=KFold(5, shuffle=True)) or drop the zero-weight rows.
     """
     train_ok = train_weight > 0
     test_ok = test_weight is None or test_weight > 0
@@ -144,7 +145,9 @@ def check_fold_scores(scores, test_sizes, scoring):
     >>> check_fold_scores(np.full((2, 20), np.nan), [1] * 20, "r2")
     Traceback (most recent call last):
     ...
-    ValueError: The r2 score is NaN on 20 of 20 test folds: test folds of 1 sample are too small to score r2. With 20 samples the largest usable cv is 10 (at least 2 samples per test fold); or pick a scoring defined on one sample, such as scoring='neg_mean_squared_error'.
+    ValueError: The r2 score is NaN on 20 of 20 test folds: test folds of 1 sample are too small
+    to score r2. With 20 samples the largest usable cv is 10 (at least 2 samples per test fold);
+    or pick a scoring defined on one sample, such as scoring='neg_mean_squared_error'.
     """
     scores = np.asarray(scores, dtype=np.float64)
     bad = np.flatnonzero(np.isnan(scores).any(axis=0))

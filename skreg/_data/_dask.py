@@ -270,7 +270,8 @@ def validation_mask(start, stop, validation_fraction, seed):
     Examples
     --------
     >>> mask = validation_mask(0, 100_000, 0.2, seed=0)
-    >>> round(float(mask.mean()), 2), bool((mask[500:600] == validation_mask(500, 600, 0.2, 0)).all())
+    >>> same = bool((mask[500:600] == validation_mask(500, 600, 0.2, 0)).all())
+    >>> round(float(mask.mean()), 2), same
     (0.2, True)
     """
     key = _splitmix64(np.array([seed], dtype=np.uint64))[0]

@@ -19,7 +19,8 @@ error.  So every chunk is first shifted by one common reference row x₀ (the fi
 seen) and the means are kept relative to it: δ is then exact to the digits of the data's
 spread, not of its offset.  Chunks computed independently (Dask blocks) each take their
 own first row; merging moves one onto the other's reference, and the difference of two
-reference rows of similar magnitude is exact (Sterbenz), so nothing is lost either.  This is what makes
+reference rows of similar magnitude is exact (Sterbenz), so nothing is lost either.
+This is what makes
 ``partial_fit`` over a stream and the blockwise Dask fit equal to the in-memory fit.
 """
 

@@ -198,7 +198,9 @@ def solve_path(
     >>> rng = np.random.default_rng(0)
     >>> X = rng.standard_normal((50, 5)); y = X @ [3.0, 0, 0, -2.0, 0] + rng.standard_normal(50)
     >>> problem, (x_mean, y_mean) = make_problem(X, y[:, None])
-    >>> coefs, gaps, n_iters = solve_path(problem, [200.0, 20.0], penalty_factor=np.array([0, 1, 1, 1, 1.0]))
+    >>> coefs, gaps, n_iters = solve_path(
+    ...     problem, [200.0, 20.0], penalty_factor=np.array([0, 1, 1, 1, 1.0])
+    ... )
     >>> coefs.shape, bool(coefs[0, 0, 0] != 0), int(np.count_nonzero(coefs[0, 0, 1:]))
     ((2, 1, 5), True, 0)
     """

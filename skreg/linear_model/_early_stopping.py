@@ -109,7 +109,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         every evaluation from one eigendecomposition, no gradient step.
         ``'iterative'``: the steps through :mod:`skreg.optim`.  ``'auto'``: spectral
         whenever it applies and its decomposition is the default (dense X within the
-        1 GiB budget; sparse X also min(n, d) ≤ 3,000, ``skreg.get_config()["exact_max_side_sparse"]``),
+        1 GiB budget; sparse X also min(n, d) ≤ 3,000,
+        ``skreg.get_config()["exact_max_side_sparse"]``),
         else iterative.  Both give the same iterates (to rounding).
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split and the minibatch shuffling.
@@ -145,9 +146,11 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         generalized ridge Σ βᵢ/(λᵢ + aᵢ) uᵢ on the final training data reproduces
         ``coef_`` (with weights: βᵢ, λᵢ, uᵢ of the weighted data, as RidgeEigen with
         ``sample_weight``).  For α = 0, aᵢ = λᵢ(1 − ε'λᵢ)^τ / (1 − (1 − ε'λᵢ)^τ) with
-        ε' = ε/n (ε/Σw with weights) and τ the steps behind ``coef_``.  With ``alpha > 0`` it is the total strength
+        ε' = ε/n (ε/Σw with weights) and τ the steps behind ``coef_``.  With ``alpha > 0``
+        it is the total strength
         (explicit decay plus early stopping), aᵢ = (α + λᵢρᵢ^τ)/(1 − ρᵢ^τ),
-        ρᵢ = 1 − ε(λᵢ + α)/n (n → Σw with weights).  Exact for full-batch GD without momentum and the
+        ρᵢ = 1 − ε(λᵢ + α)/n (n → Σw with weights).  Exact for full-batch GD without momentum
+        and the
         strategies 'best', 'retrain' and None; for 'continue' (the first i* steps saw
         only the subtrain set) and for SGD / momentum it is the same formula, an
         approximation.
@@ -260,7 +263,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
             Sparse CSR/CSC (matrix or array): centred implicitly, never densified; the
             spectral solver runs when the min(n, d)² Gram or kernel matrix fits the
             1 GiB budget of :mod:`skreg._data._sparse` (and, with ``solver='auto'``, min(n, d)
-            ≤ 3,000), otherwise (``solver='auto'``) the iterative one.  Dask array or DataFrame: the spectral solver from blockwise
+            ≤ 3,000), otherwise (``solver='auto'``) the iterative one.  Dask array or
+            DataFrame: the spectral solver from blockwise
             Gram statistics, with the split rule of
             :func:`skreg._data._dask.validation_mask` (a hash of the global row number and
             ``random_state``, independent of the chunking).
@@ -295,7 +299,8 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
         dtype, y_ndim = X.dtype, y.ndim
         X64 = _as_float64(X)
         Y = np.asarray(y, dtype=np.float64).reshape(X.shape[0], -1)
-        X_val, Y_val, sw_val = self._validate_validation(X_val, y_val, Y.shape[1], sample_weight_val)
+        X_val, Y_val, sw_val = self._validate_validation(X_val, y_val, Y.shape[1],
+                                                         sample_weight_val)
         rng = check_random_state(self.random_state)
         strategy = self.strategy
         weighted = sample_weight is not None or sw_val is not None
@@ -341,7 +346,9 @@ class EarlyStoppedGD(LinearRegressorMixin, BaseEstimator):
                 f"{memory_budget() / 2**30:.2g} GiB memory budget; use "
                 "solver='iterative' (sparse products only)."
             )
-        use_spectral = self.solver == "spectral" or (self.solver == "auto" and spectral_ok and default)
+        use_spectral = self.solver == "spectral" or (
+            self.solver == "auto" and spectral_ok and default
+        )
         common = dict(alpha=float(self.alpha), fit_intercept=bool(self.fit_intercept))
         if use_spectral:
             trainer = _SpectralTrainer(X.shape[1], Y.shape[1], **common)

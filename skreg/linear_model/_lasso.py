@@ -67,7 +67,8 @@ class SoftThresholdQuadratic(LinearRegressorMixin, BaseEstimator):
 
     Minimizes the lecture's regularized least squares
 
-        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]   (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]
+        (rows weighted by ``sample_weight``)
 
     with an unpenalized intercept, ρ = ``l1_ratio`` and penalty factors pⱼ (all 1 by
     default) scaling both parts, as glmnet.  Its solution equals

@@ -383,7 +383,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
 
     Fits :class:`SoftThresholdQuadratic`'s objective
 
-        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]   (rows weighted by ``sample_weight``)
+        R̃(w) = ½‖Xw − y‖² + α·[ρ Σⱼ pⱼ|wⱼ| + (1 − ρ)/2 Σⱼ pⱼwⱼ²]
+        (rows weighted by ``sample_weight``)
 
     along a grid of α on every training fold (one warm-started path per fold, from the
     fold's sufficient statistics), scores each α by the mean squared error on the
@@ -401,7 +402,8 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         ``penalty_factor``, see there).  An array: the
         strengths α ≥ 0 themselves, sorted decreasingly (the same grid for every
         l1_ratio); a chosen α at the smallest or largest value of such a grid (of two or
-        more values) raises a ``UserWarning``.  With an int and ρ < 1, each ratio's grid starts at α_max/ρ (as
+        more values) raises a ``UserWarning``.  With an int and ρ < 1, each ratio's grid starts
+        at α_max/ρ (as
         ``ElasticNetCV``); ρ = 0 needs an explicit grid.
     l1_ratio : float or array-like of floats in [0, 1], default=1.0
         ρ, the L1 share of the penalty (1: LASSO).  A list is cross-validated too: one
@@ -528,7 +530,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
     (9, (100, 5))
     >>> SoftThresholdQuadraticCV(selection="1se").fit(X, y).alpha_ == model.alpha_1se_
     True
-    """
+    """  # noqa: E501 (the numpydoc type line of mse_path_ cannot wrap)
 
     _supports_sparse = True  # CSR/CSC matrices and arrays, never densified
 
@@ -834,7 +836,10 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
                     full.subtract(held_k if held_k is not None else data.stats(rows))
                 )
 
-            builders = [fold(train, rows, h) for (train, _), rows, h in zip(folds, left_out, held, strict=False)]
+            builders = [
+                fold(train, rows, h)
+                for (train, _), rows, h in zip(folds, left_out, held, strict=False)
+            ]
             return builders + [lambda: data.problem_from_stats(full)]
         if partition:  # K-fold: the held-out products sum to the full one
             held = [data.moments(rows) for rows in left_out]

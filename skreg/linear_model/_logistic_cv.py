@@ -80,7 +80,15 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
     selection : {'min', '1se'}, default='min'
         'min': the best mean score; '1se': glmnet's ``lambda.1se``, the largest α whose
         mean score is within one standard error of the best (at the best l1_ratio).
-    penalty_factor, fit_intercept, class_weight, tol, max_iter
+    penalty_factor : array-like of shape (n_features,), default=None
+        As :class:`PenalizedLogisticRegression`.
+    fit_intercept : bool, default=True
+        As :class:`PenalizedLogisticRegression`.
+    class_weight : dict, 'balanced' or None, default=None
+        As :class:`PenalizedLogisticRegression`.
+    tol : float, default=1e-6
+        As :class:`PenalizedLogisticRegression`.
+    max_iter : int, default=100
         As :class:`PenalizedLogisticRegression`.
     n_jobs : int, default=None
         Folds (and l1_ratios) in parallel (joblib).
@@ -126,7 +134,8 @@ class PenalizedLogisticRegressionCV(LogisticPredictMixin, BaseEstimator):
     >>> from sklearn.datasets import load_breast_cancer
     >>> from sklearn.preprocessing import scale
     >>> X, y = load_breast_cancer(return_X_y=True)
-    >>> model = PenalizedLogisticRegressionCV(alphas=20, l1_ratio=1.0, selection="1se").fit(scale(X), y)
+    >>> model = PenalizedLogisticRegressionCV(alphas=20, l1_ratio=1.0, selection="1se")
+    >>> model = model.fit(scale(X), y)
     >>> bool(model.alpha_1se_ >= model.alpha_min_), model.coef_path_.shape
     (True, (1, 30, 20))
     """

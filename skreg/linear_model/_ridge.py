@@ -238,7 +238,8 @@ class RidgeEigen(LinearRegressorMixin, BaseEstimator):
           solve at the smallest α.  Memory: n_features × n_iter_ for the Ritz vectors.
         - ``'auto'``: ``'eigen'`` when that min(n, d)² matrix fits
           the memory budget (:func:`skreg.get_config`, 1 GiB, min(n, d) ≤ 11,585)
-          and, for sparse X, min(n, d) ≤ 3,000 (``skreg.get_config()["exact_max_side_sparse"]``: beyond
+          and, for sparse X, min(n, d) ≤ 3,000
+          (``skreg.get_config()["exact_max_side_sparse"]``: beyond
           it the O(min(n, d)³) eigensolver takes longer than a Lanczos path);
           ``'lanczos'`` otherwise.
     tol : float, default=1e-6

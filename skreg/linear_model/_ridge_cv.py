@@ -366,18 +366,23 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
         self._penalty_factor = check_penalty_factor(self.penalty_factor, X.shape[1])
         _check_array_api_input(X, "eigen", self._penalty_factor)
         if mse_scored:
-            _check_exact_fits(X, "cv='gcv'" if self.cv == "gcv" else "Exact leave-one-out (cv=None)")
+            _check_exact_fits(
+                X, "cv='gcv'" if self.cv == "gcv" else "Exact leave-one-out (cv=None)"
+            )
             select = self._select_by_loo if self.cv is None else self._select_by_gcv
             start = time.perf_counter()
             spectrum = select(X, y, sample_weight, alphas)
             if self.verbose:
                 what = "exact leave-one-out" if self.cv is None else "GCV"
                 print(f"{type(self).__name__}: {what} of {len(self.alphas_)} alphas from one "
-                      f"decomposition, alpha_ = {self.alpha_} ({time.perf_counter() - start:.2f} s)")
+                      f"decomposition, alpha_ = {self.alpha_} "
+                      f"({time.perf_counter() - start:.2f} s)")
         else:
             spectrum = self._select_by_folds(X, y, sample_weight, alphas)
         if alphas is not None:
-            warn_at_grid_edge(alphas, self.alpha_, getattr(self, "_public_name", type(self).__name__))
+            warn_at_grid_edge(
+                alphas, self.alpha_, getattr(self, "_public_name", type(self).__name__)
+            )
         self._set_spectral_attributes(spectrum, self.alpha_, X.dtype, y.ndim)
         # the path over the whole grid, from the same decomposition (or Krylov space)
         self._set_path(spectrum, np.asarray(self.alphas_), X, y, sample_weight, X.dtype, y.ndim)
@@ -565,7 +570,10 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if not is_numpy:  # m (× t) numbers: select on the host
                 scores, sem = _to_host(scores, False), _to_host(sem, False)
             if not per_target:  # what CVCurveDisplay draws (mean and SE of the n errors)
-                self._loo_curve = (-np.asarray(scores, dtype=np.float64), np.asarray(sem, dtype=np.float64))
+                self._loo_curve = (
+                    -np.asarray(scores, dtype=np.float64),
+                    np.asarray(sem, dtype=np.float64),
+                )
         else:
             y2 = xp.astype(xp.reshape(y, (n_samples, -1)), looe.dtype)
             if spectrum.sqrt_sw is None:
@@ -657,7 +665,8 @@ class RidgeEigenCV(LinearRegressorMixin, BaseEstimator):
             if is_sparse(X) and self._penalty_factor is None and _auto_solver(X) != "eigen":
                 raise ValueError(
                     "alphas='auto' reads the grid off the exact spectrum, but this sparse X "
-                    "takes the Lanczos route (beyond skreg.get_config()['exact_max_side_sparse'] or "
+                    "takes the Lanczos route (beyond "
+                    "skreg.get_config()['exact_max_side_sparse'] or "
                     "the memory budget). Pass an explicit alphas grid."
                 )
             full = _Exact(self._decompose(X, y, sample_weight))

@@ -198,7 +198,8 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(
                 f"input_noise on sparse X makes every batch dense: {rows} rows × "
                 f"{X.shape[1]} features = {nbytes / 2**20:.0f} MiB per batch, above the "
-                f"{limit // 2**20} MiB limit (a quarter of skreg.get_config()['memory_budget']). Use dropout (which keeps X "
+                f"{limit // 2**20} MiB limit (a quarter of skreg.get_config()['memory_budget']). "
+                "Use dropout (which keeps X "
                 "sparse), a smaller batch_size, or fewer features."
             )
 

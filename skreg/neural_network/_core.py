@@ -39,7 +39,8 @@ repeated rows.
 
 Inverted dropout (``dropout`` rates p_l, one per weight matrix's input A_l): in training,
 A_l is replaced by Ã_l = A_l ⊙ M_l / (1 − p_l), M_l ~ Bernoulli(1 − p_l) entrywise, fresh for
-every call (p_l realized to 2⁻¹⁶, see ``_dropout_scale``); backpropagation uses Ã_l in ∂J/∂W_l and multiplies D_{l−1} by M_l / (1 − p_l).
+every call (p_l realized to 2⁻¹⁶, see ``_dropout_scale``); backpropagation uses Ã_l in ∂J/∂W_l
+and multiplies D_{l−1} by M_l / (1 − p_l).
 Prediction uses A_l itself (E[Ã_l] = A_l, no rescaling at test time).
 
 X may be a scipy.sparse matrix: the first layer is then a sparse × dense product, X ᵀD
@@ -181,14 +182,21 @@ class MLPCore:
         self.n_params = self.n_weights + int(sum(self.layer_units[1:]))
         w_bounds = np.concatenate([[0], np.cumsum(sizes)])
         b_bounds = self.n_weights + np.concatenate([[0], np.cumsum(self.layer_units[1:])])
-        self._w_slices = [slice(int(a), int(b)) for a, b in zip(w_bounds[:-1], w_bounds[1:], strict=False)]
-        self._b_slices = [slice(int(a), int(b)) for a, b in zip(b_bounds[:-1], b_bounds[1:], strict=False)]
+        self._w_slices = [
+            slice(int(a), int(b)) for a, b in zip(w_bounds[:-1], w_bounds[1:], strict=False)
+        ]
+        self._b_slices = [
+            slice(int(a), int(b)) for a, b in zip(b_bounds[:-1], b_bounds[1:], strict=False)
+        ]
         self._buffers = {}
 
     # ------------------------------------------------------------------ layout
     def unpack(self, theta):
         """Views (coefs, intercepts) of the flat vector θ: W_l of shape (u_l, u_{l+1})."""
-        coefs = [theta[s].reshape(shape) for s, shape in zip(self._w_slices, self.coef_shapes, strict=False)]
+        coefs = [
+            theta[s].reshape(shape)
+            for s, shape in zip(self._w_slices, self.coef_shapes, strict=False)
+        ]
         intercepts = [theta[s] for s in self._b_slices]
         return coefs, intercepts
 

@@ -342,7 +342,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):
-    __doc__ = f"""Multilayer perceptron classifier (softmax, cross-entropy), with the lecture's regularizers.
+    __doc__ = f"""Multilayer perceptron classifier (softmax, cross-entropy), with the lecture's
+    regularizers.
 
     The network of :class:`MLPRegressor` with a softmax output over the K classes (also
     for K = 2) trained on the cross-entropy −Σ_k y_k log p_k, plus label smoothing.

@@ -1,7 +1,8 @@
 """The classification rows of the study: every lecture method on a classification table.
 
 Penalized logistic regression (``PenalizedLogisticRegressionCV``: L2, L1, elastic net,
-α_min and α_1se from its own K-fold path), L2 in the eigenbasis (``RidgeEigenClassifierCV``, exact leave-one-out), input noise on
+α_min and α_1se from its own K-fold path), L2 in the eigenbasis (``RidgeEigenClassifierCV``,
+exact leave-one-out), input noise on
 the logistic model (``NoisyInputClassifier``, marginalized and augmented), early
 stopping (Algorithms 7.1–7.3) and label smoothing of the multinomial logistic model
 (``MLPClassifier(hidden_layer_sizes=())``, the documented route for those two).  Every
@@ -76,10 +77,11 @@ def _linear_mlp_alpha(model):
 def _describe_early_logistic(model, Xt, y, s):
     edge = []
     if model.best_iter_ <= 1:
-        edge = ["i* = 1 is at the edge: the first evaluation was the best (lower learning_rate_init)"]
+        edge = ["i* = 1 is at the edge: the first evaluation was the best (lower "
+                "learning_rate_init)"]
     elif model.best_iter_ >= model.max_iter:
-        edge = [f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last epoch of max_iter = "
-                f"{model.max_iter}; raise max_iter)"]
+        edge = [f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last epoch of "
+                f"max_iter = {model.max_iter}; raise max_iter)"]
     params = {"i*": int(model.best_iter_)}
     if model.early_stopping == "continue":
         params["epochs"] = int(model.n_iter_)
@@ -89,22 +91,30 @@ def _describe_early_logistic(model, Xt, y, s):
 
 
 def _describe_smoothed_logistic(model, Xt, y, s):
-    return _nan_summary(equivalent_alpha=_linear_mlp_alpha(model), n_nonzero=_n_nonzero(model.coefs_[0]))
+    return _nan_summary(
+        equivalent_alpha=_linear_mlp_alpha(model), n_nonzero=_n_nonzero(model.coefs_[0])
+    )
 
 
 def _plr_cv(l1_ratio):
     def make(s):
         from ..linear_model import PenalizedLogisticRegressionCV
 
-        return PenalizedLogisticRegressionCV(alphas=15 if s.quick else 40, l1_ratio=l1_ratio, cv=s.inner_cv,
-                                             class_weight=s.class_weight)
+        return PenalizedLogisticRegressionCV(
+            alphas=15 if s.quick else 40,
+            l1_ratio=l1_ratio,
+            cv=s.inner_cv,
+            class_weight=s.class_weight,
+        )
     return make
 
 
 def _path_nonzero(model):
     """Features with a nonzero coefficient at each α of the full-data path."""
     path = np.asarray(model.coef_path_)
-    return np.count_nonzero(np.any(path.reshape(-1, path.shape[-2], path.shape[-1]) != 0, axis=0), axis=0)
+    return np.count_nonzero(
+        np.any(path.reshape(-1, path.shape[-2], path.shape[-1]) != 0, axis=0), axis=0
+    )
 
 
 def _describe_plr(model, Xt, y, s):
@@ -120,7 +130,10 @@ def _describe_plr(model, Xt, y, s):
         effective_dof=math.nan if dof is None else float(dof),
         n_nonzero=int(np.count_nonzero(np.any(np.atleast_2d(model.coef_) != 0, axis=0))),
         params={"alpha_min": a_min, "alpha_1se": a_1se, "l1_ratio": float(model.l1_ratio_)},
-        alpha_min=a_min, alpha_1se=a_1se, nonzero_min=int(nonzero[i_min]), nonzero_1se=int(nonzero[i_1se]),
+        alpha_min=a_min,
+        alpha_1se=a_1se,
+        nonzero_min=int(nonzero[i_min]),
+        nonzero_1se=int(nonzero[i_1se]),
         edge=_edge("alpha_min", a_min, alphas, "alphas, eps"),
     )
 
@@ -132,62 +145,69 @@ def _p_ridge_classifier(row, model, ctx):
     k = len(model.classes_)
     targets = "one ±1 target (two classes)" if k == 2 else f"{k} ±1 targets, one per class"
     return (
-        f"**{row['estimator']}** (L2, Ω = ½‖w‖²) regresses {targets} on X by least squares and predicts the "
-        f"class of the largest fitted value. All targets share one eigendecomposition of H = XᵀX, so α = "
-        f"{alpha:.3g} came from the exact leave-one-out errors of every class and every α at once. Each "
-        f"direction keeps λᵢ/(λᵢ + α) of the data's influence: {int(np.sum(lam < alpha))} of {lam.size} "
-        f"eigenvalues lie below α, {row['effective_dof']:.2f} effective degrees of freedom per class. "
-        f"Held-out score {_fmt(row['test_score'])}: the fastest strong baseline for many classes."
+        f"**{row['estimator']}** (L2, Ω = ½‖w‖²) regresses {targets} on X by least squares and "
+        "predicts the class of the largest fitted value. All targets share one eigendecomposition "
+        f"of H = XᵀX, so α = {alpha:.3g} came from the exact leave-one-out errors of every class "
+        "and every α at once. Each direction keeps λᵢ/(λᵢ + α) of the data's influence: "
+        f"{int(np.sum(lam < alpha))} of {lam.size} eigenvalues lie below α, "
+        f"{row['effective_dof']:.2f} effective degrees of freedom per class. Held-out score "
+        f"{_fmt(row['test_score'])}: the fastest strong baseline for many classes."
     )
 
 
 def _p_noise_classifier(row, model, ctx):
     how = ("'marginalize' minimizes that expected loss (to second order) directly"
            if model.method == "marginalize"
-           else f"'augment' fits the logistic model on {model.n_copies} noisy copies, a Monte Carlo estimate")
+           else f"'augment' fits the logistic model on {model.n_copies} noisy copies, "
+           "a Monte Carlo estimate")
     dof = ("" if not math.isfinite(row["effective_dof"]) else
-           f", {row['effective_dof']:.2f} effective degrees of freedom of the Hessian XᵀDX at the fit")
+           f", {row['effective_dof']:.2f} effective degrees of freedom of the Hessian XᵀDX at the "
+           "fit")
     return (
         f"**{row['estimator']}** trains the logistic model on x + ε, ε ~ N(0, σ²I), σ = "
-        f"{float(model.noise_std):.3g}. For the cross-entropy the lecture's expansion gives a data-dependent "
-        "ridge, ½σ² Σᵢ pᵢ(1 − pᵢ)‖w‖² (softmax: ½σ² Σᵢ tr(Wᵀ(diag pᵢ − pᵢpᵢᵀ)W)): confident rows cost "
-        f"nothing, uncertain ones pull w towards 0. {how}. At the solution it equals ridge with "
-        f"α = {_fmt(row['equivalent_alpha'])}{dof}."
+        f"{float(model.noise_std):.3g}. For the cross-entropy the lecture's expansion gives a "
+        "data-dependent ridge, ½σ² Σᵢ pᵢ(1 − pᵢ)‖w‖² (softmax: ½σ² Σᵢ tr(Wᵀ(diag pᵢ − pᵢpᵢᵀ)W)): "
+        f"confident rows cost nothing, uncertain ones pull w towards 0. {how}. At the solution it "
+        f"equals ridge with α = {_fmt(row['equivalent_alpha'])}{dof}."
     )
 
 
 def _p_plr(row, model, ctx):
     ratio = float(model.l1_ratio_)
-    kind = {0.0: "L2, Ω = ½‖w‖²", 1.0: "L1, Ω = ‖w‖₁"}.get(ratio, f"elastic net, l1_ratio = {ratio:.2g}")
+    kind = {0.0: "L2, Ω = ½‖w‖²", 1.0: "L1, Ω = ‖w‖₁"}.get(
+        ratio, f"elastic net, l1_ratio = {ratio:.2g}")
     return (
-        f"**{row['estimator']}** ({kind}) minimizes the cross-entropy plus α·Ω by (prox-)Newton steps, each a "
-        f"weighted least-squares problem on the IRLS Gram statistics. Its own K-fold path chose α_min = "
-        f"{row['alpha_min']:.3g} ({int(row['nonzero_min'])} nonzero) and α_1se = {row['alpha_1se']:.3g} "
-        f"({int(row['nonzero_1se'])} nonzero); the model uses α = {float(model.alpha_):.3g} (sum convention, "
-        "1/C of LogisticRegression)."
+        f"**{row['estimator']}** ({kind}) minimizes the cross-entropy plus α·Ω by (prox-)Newton "
+        "steps, each a weighted least-squares problem on the IRLS Gram statistics. Its own K-fold "
+        f"path chose α_min = {row['alpha_min']:.3g} ({int(row['nonzero_min'])} nonzero) and α_1se "
+        f"= {row['alpha_1se']:.3g} ({int(row['nonzero_1se'])} nonzero); the model uses α = "
+        f"{float(model.alpha_):.3g} (sum convention, 1/C of LogisticRegression)."
     )
 
 
 def _p_early_logistic(row, model, ctx):
-    algorithm = {"best": "7.1 (keep the best iterate)", "retrain": "7.2 (retrain on all rows for i* epochs)",
-                 "continue": "7.3 (continue on all rows until the validation loss falls to the training "
-                             "loss at i*)"}[model.early_stopping]
+    algorithm = {"best": "7.1 (keep the best iterate)",
+                 "retrain": "7.2 (retrain on all rows for i* epochs)",
+                 "continue": "7.3 (continue on all rows until the validation loss falls to the "
+                             "training loss at i*)"}[model.early_stopping]
     return (
-        f"**{row['estimator']}** is multinomial logistic regression (`MLPClassifier(hidden_layer_sizes=())`) "
-        f"trained by Adam from w = 0 without a penalty and stopped by Algorithm {algorithm}: i* = "
-        f"{int(model.best_iter_)} epochs chosen on a validation split. The lecture's equivalence: stopping "
-        "early keeps the small-step iterate, which shrinks the directions of small curvature like L2 does. "
-        f"Held-out score {_fmt(row['test_score'])}."
+        f"**{row['estimator']}** is multinomial logistic regression "
+        "(`MLPClassifier(hidden_layer_sizes=())`) trained by Adam from w = 0 without a penalty "
+        f"and stopped by Algorithm {algorithm}: i* = {int(model.best_iter_)} epochs chosen on a "
+        "validation split. The lecture's equivalence: stopping early keeps the small-step "
+        "iterate, which shrinks the directions of small curvature like L2 does. Held-out score "
+        f"{_fmt(row['test_score'])}."
     )
 
 
 def _p_smoothed_logistic(row, model, ctx):
     a = model.label_smoothing
     return (
-        f"**{row['estimator']}** is multinomial logistic regression (`MLPClassifier(hidden_layer_sizes=())`, "
-        f"L-BFGS) on smoothed targets: one-hot 1 → 1 − α, 0 → α/(K − 1) with α = {a:.3g}. The cross-entropy "
-        "then never asks for p = 1, so the weights stay finite even on separable rows (output noise, the "
-        f"lecture's label smoothing), with a small L2 α = {_fmt(row['equivalent_alpha'])}."
+        f"**{row['estimator']}** is multinomial logistic regression "
+        "(`MLPClassifier(hidden_layer_sizes=())`, L-BFGS) on smoothed targets: one-hot 1 → 1 − α, "
+        f"0 → α/(K − 1) with α = {a:.3g}. The cross-entropy then never asks for p = 1, so the "
+        "weights stay finite even on separable rows (output noise, the lecture's label "
+        f"smoothing), with a small L2 α = {_fmt(row['equivalent_alpha'])}."
     )
 
 
@@ -199,8 +219,9 @@ def _noise_base(s):
 
 
 def _linear_mlp(s, **kwargs):
-    return MLPClassifier(hidden_layer_sizes=(), class_weight=s.class_weight, random_state=s.random_state,
-                         **kwargs)
+    return MLPClassifier(
+        hidden_layer_sizes=(), class_weight=s.class_weight, random_state=s.random_state, **kwargs
+    )
 
 
 def _early_logistic(strategy):
@@ -209,9 +230,17 @@ def _early_logistic(strategy):
         n_batches = max(1, math.ceil(0.8 * s.n_train / 64))
         updates = 3000 if s.quick else 10000
         epochs = int(min(1000, max(20, updates // n_batches)))
-        return _linear_mlp(s, early_stopping=strategy, alpha=0.0, solver="adam", learning_rate_init=0.01,
-                           batch_size=64, max_iter=epochs, validation_fraction=0.2,
-                           patience=10 if s.quick else 20)
+        return _linear_mlp(
+            s,
+            early_stopping=strategy,
+            alpha=0.0,
+            solver="adam",
+            learning_rate_init=0.01,
+            batch_size=64,
+            max_iter=epochs,
+            validation_fraction=0.2,
+            patience=10 if s.quick else 20,
+        )
 
     return make
 
@@ -222,16 +251,19 @@ def classification_methods():
     none = lambda s: {}  # noqa: E731
     rows = [
         Method("PenalizedLogisticRegressionCV (L2)", "logistic", C, make=_plr_cv(0.0), grid=none,
-               describe=_describe_plr, lecture=_p_plr, tuning="K-fold path (PenalizedLogisticRegressionCV)"),
+               describe=_describe_plr, lecture=_p_plr,
+               tuning="K-fold path (PenalizedLogisticRegressionCV)"),
         Method("PenalizedLogisticRegressionCV (L1)", "l1_logistic", C, make=_plr_cv(1.0), grid=none,
-               describe=_describe_plr, lecture=_p_plr, tuning="K-fold path (PenalizedLogisticRegressionCV)"),
-        Method("PenalizedLogisticRegressionCV (elastic net)", "elastic_net_logistic", C, make=_plr_cv(0.5),
-               grid=none, describe=_describe_plr, lecture=_p_plr,
+               describe=_describe_plr, lecture=_p_plr,
+               tuning="K-fold path (PenalizedLogisticRegressionCV)"),
+        Method("PenalizedLogisticRegressionCV (elastic net)", "elastic_net_logistic", C,
+               make=_plr_cv(0.5), grid=none, describe=_describe_plr, lecture=_p_plr,
                tuning="K-fold path (PenalizedLogisticRegressionCV)"),
         Method(
             "RidgeEigenClassifierCV (L2)", "ridge_classifier", C,
             make=lambda s: RidgeEigenClassifierCV(
-                alphas=s.grid(np.logspace(-3, 5, 33), np.logspace(-2, 4, 7)), class_weight=s.class_weight),
+                alphas=s.grid(np.logspace(-3, 5, 33), np.logspace(-2, 4, 7)),
+                class_weight=s.class_weight),
             grid=none, describe=_describe_ridge_classifier, lecture=_p_ridge_classifier,
             tuning="leave-one-out (RidgeEigenClassifierCV)",
         ),
@@ -239,19 +271,23 @@ def classification_methods():
             "NoisyInputClassifier (marginalized)", "noise_classifier_marginalized", C,
             make=lambda s: NoisyInputClassifier(_noise_base(s), method="marginalize"),
             grid=lambda s: {"noise_std": s.grid(np.geomspace(0.01, 3.0, 9), [0.03, 0.3, 1.0])},
-            describe=_describe_noise_classifier, lecture=_p_noise_classifier, curve_param="noise_std",
+            describe=_describe_noise_classifier, lecture=_p_noise_classifier,
+            curve_param="noise_std",
         ),
         Method(
             "NoisyInputClassifier (augmented)", "noise_classifier_augmented", C,
-            make=lambda s: NoisyInputClassifier(_noise_base(s), method="augment", n_copies=3 if s.quick else 10,
+            make=lambda s: NoisyInputClassifier(_noise_base(s), method="augment",
+                                                n_copies=3 if s.quick else 10,
                                                 random_state=s.random_state),
             grid=lambda s: {"noise_std": s.grid(np.geomspace(0.03, 3.0, 5), [0.1, 1.0])},
-            describe=_describe_noise_classifier, lecture=_p_noise_classifier, curve_param="noise_std",
+            describe=_describe_noise_classifier, lecture=_p_noise_classifier,
+            curve_param="noise_std",
         ),
     ]
     for strategy, number in (("best", "7.1"), ("retrain", "7.2"), ("continue", "7.3")):
         rows.append(Method(
-            f"early-stopped logistic ({number} {strategy})", f"early_stopping_logistic_{strategy}", C,
+            f"early-stopped logistic ({number} {strategy})",
+            f"early_stopping_logistic_{strategy}", C,
             make=_early_logistic(strategy), grid=none, describe=_describe_early_logistic,
             lecture=_p_early_logistic, tuning="validation split (early stopping)",
         ))
@@ -259,7 +295,7 @@ def classification_methods():
         "label-smoothed logistic", "label_smoothing_logistic", C,
         make=lambda s: _linear_mlp(s, solver="lbfgs", alpha=1e-2, max_iter=200 if s.quick else 500),
         grid=lambda s: {"label_smoothing": s.grid([0.0, 0.05, 0.1, 0.2], [0.0, 0.1])},
-        describe=_describe_smoothed_logistic, lecture=_p_smoothed_logistic, curve_param="label_smoothing",
-        log_curve=False,
+        describe=_describe_smoothed_logistic, lecture=_p_smoothed_logistic,
+        curve_param="label_smoothing", log_curve=False,
     ))
     return rows

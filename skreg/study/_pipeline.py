@@ -8,7 +8,8 @@ __all__ = ["accepts_sparse", "fmt_number", "inner_model"]
 
 
 def accepts_sparse(estimator):
-    """Whether ``estimator`` (or the regressor inside a target transformer) takes sparse X (its tags)."""
+    """Whether ``estimator`` (or the regressor inside a target transformer) takes sparse X
+    (its tags)."""
     inner = estimator.regressor if isinstance(estimator, TransformedTargetRegressor) else estimator
     try:
         return bool(inner.__sklearn_tags__().input_tags.sparse)
@@ -23,7 +24,8 @@ def inner_model(pipe):
 
 
 def fmt_number(value, digits=3):
-    """``value`` with ``digits`` significant digits, or 'n/a' for None, NaN, ±inf or a non-number."""
+    """``value`` with ``digits`` significant digits, or 'n/a' for None, NaN, ±inf or a
+    non-number."""
     try:
         value = float(value)
     except (TypeError, ValueError):

@@ -193,6 +193,7 @@ def _edge(name, value, values, hint=None):
     if (np.isclose(value, lo, rtol=1e-9) and lo != 0) or np.isclose(value, hi, rtol=1e-9):
         extra = f"; {hint}" if hint else ""
         return [
-            f"{name} = {value:.3g} is at the edge of the grid: widen it (grid {lo:.3g} to {hi:.3g}{extra})"
+            f"{name} = {value:.3g} is at the edge of the grid: widen it (grid {lo:.3g} to "
+            f"{hi:.3g}{extra})"
         ]
     return []

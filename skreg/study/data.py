@@ -1,6 +1,7 @@
 """Loading the study's table and deciding what every column is.
 
-A CSV is read with ``sep`` (default ',': another delimiter is sniffed and named in the error), with ``"?"``, ``"NA"``, ``""`` and
+A CSV is read with ``sep`` (default ',': another delimiter is sniffed and named in the error),
+with ``"?"``, ``"NA"``, ``""`` and
 pandas' usual markers read as missing (``na_values``).  Each feature column then gets one
 role, shown to the user before anything is fitted (:meth:`Dataset.schema_lines`):
 
@@ -279,7 +280,8 @@ def read_table(path, *, sep=None, na_values=None, decimal=None):
         hint = (
             f"it looks separated by {others[0]!r}: use sep={others[0]!r}"
             if others
-            else "a target and at least one feature are needed (if the file is not comma-separated, pass sep)"
+            else "a target and at least one feature are needed (if the file is not "
+                 "comma-separated, pass sep)"
         )
         raise StudyError(
             f"{path} has 1 column with delimiter {delimiter!r}; {hint}", names=("sep",)
@@ -304,8 +306,8 @@ def _check_decimal_comma(frame, name):
         if len(text) and comma.mean() >= 0.5:
             raise StudyError(
                 f"column {column!r} of {name} holds numbers written with a decimal-comma (e.g. "
-                f"{text[comma].iloc[0]!r}); pass decimal=',' to read them as numbers (or decimal='.' "
-                "to keep them as text)",
+                f"{text[comma].iloc[0]!r}); pass decimal=',' to read them as numbers (or "
+                "decimal='.' to keep them as text)",
                 names=("decimal",),
             )
 
@@ -318,8 +320,9 @@ def _check_scalable(values, column, what="column"):
         spread = np.sum((v - np.mean(v)) ** 2) if v.size else 0.0
     if not np.isfinite(spread):
         raise StudyError(
-            f"{what} {column!r} has values up to {np.max(np.abs(v)):.3g}: too large to standardize or score "
-            "(their squared deviations overflow float64); divide it by a power of ten first"
+            f"{what} {column!r} has values up to {np.max(np.abs(v)):.3g}: too large to standardize "
+            "or score (their squared deviations overflow float64); divide it by a power of ten "
+            "first"
         )
 
 
@@ -337,9 +340,9 @@ def _integer_labels(raw, number, target):
     if ints is None or max(ints) > _INT64[1] or min(ints) < _INT64[0]:
         example = raw.iloc[int(np.argmax(np.abs(number.to_numpy())))]
         raise StudyError(
-            f"target {target!r} has integer class labels beyond the 64-bit range (e.g. {plain(example)}): they "
-            "cannot be kept exactly; write them as text labels (e.g. with a letter prefix) or use "
-            "task='regression'",
+            f"target {target!r} has integer class labels beyond the 64-bit range (e.g. "
+            f"{plain(example)}): they cannot be kept exactly; write them as text labels (e.g. with "
+            "a letter prefix) or use task='regression'",
             names=("task",),
         )
     return pd.Series(ints, index=raw.index, dtype=np.int64)
@@ -392,8 +395,8 @@ def _check_finite(values, column):
         sign = "-inf" if values.iloc[i] < 0 else "inf"
         more = f" (and {bad.size - 1} more row(s))" if bad.size > 1 else ""
         raise StudyError(
-            f"column {column!r} is {sign} in row {i + 1} (file line {i + 2}){more}; replace it with a number "
-            "or leave the cell empty (missing)"
+            f"column {column!r} is {sign} in row {i + 1} (file line {i + 2}){more}; replace it "
+            "with a number or leave the cell empty (missing)"
         )
 
 
@@ -432,7 +435,8 @@ def _typed_target(y, target, task):
         classes = pd.unique(y)
         if len(classes) < 2:
             raise StudyError(
-                f"target {target!r} has a single class ({plain(classes[0])}); classification needs two or more"
+                f"target {target!r} has a single class ({plain(classes[0])}); classification needs "
+                "two or more"
             )
     return y, task
 
@@ -481,8 +485,8 @@ def _type_columns(frame, target, dropped_by_user, forced_cat):
         if parsed.notna().sum() >= 0.9 * text.notna().sum() and len(odd) <= 3:
             shown = ", ".join(repr(str(v)) for v in odd)
             notes.append(
-                f"column {column!r} is numbers except {shown}: treated as categorical; "
-                f"if those mark missing values, pass --na-values {','.join(str(v) for v in odd)}"
+                f"column {column!r} is numbers except {shown}: treated as categorical; if those "
+                f"mark missing values, pass --na-values {','.join(str(v) for v in odd)}"
             )
         columns[column] = text.astype(object).where(text.notna(), np.nan)
         cats.append(column)
@@ -568,8 +572,8 @@ def load_dataset(
     if missing:
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(y.isna().to_numpy())[:5])
         raise StudyError(
-            f"target {target!r} is missing in {missing} row(s) (file lines {rows}{', …' if missing > 5 else ''}); "
-            "drop or fill those rows first"
+            f"target {target!r} is missing in {missing} row(s) (file lines "
+            f"{rows}{', …' if missing > 5 else ''}); drop or fill those rows first"
         )
     numeric, cats, dropped, notes, columns = _type_columns(
         frame, target, dropped_by_user, forced_cat
@@ -578,8 +582,8 @@ def load_dataset(
     if identifiers:
         notes.insert(
             0,
-            f"dropped identifier-like text column(s) {', '.join(repr(c) for c in identifiers)} (more distinct "
-            "values than half the rows); use --categorical to keep them",
+            f"dropped identifier-like text column(s) {', '.join(repr(c) for c in identifiers)} "
+            "(more distinct values than half the rows); use --categorical to keep them",
         )
     if not numeric and not cats:
         raise StudyError(
@@ -656,15 +660,15 @@ def check_sizes(dataset, cv, test_size):
     n_train = n - n_test
     if n_test < 1 or n_train < cv:
         raise StudyError(
-            f"{dataset.name} has {n} rows: {n_train} left for training after the {test_size:g} held-out split, "
-            f"fewer than the {cv} cross-validation folds"
+            f"{dataset.name} has {n} rows: {n_train} left for training after the {test_size:g} "
+            f"held-out split, fewer than the {cv} cross-validation folds"
         )
     if dataset.task == "classification":
         counts = dataset.y.value_counts()
         smallest = counts.idxmin()
         if math.floor(counts.min() * (1 - test_size)) < cv or counts.min() < 2:
             raise StudyError(
-                f"class {plain(smallest)!r} has only {int(counts.min())} rows, too few for the held-out split and "
-                f"{cv} stratified folds"
+                f"class {plain(smallest)!r} has only {int(counts.min())} rows, too few for the "
+                f"held-out split and {cv} stratified folds"
             )
     return n_train

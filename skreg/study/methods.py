@@ -75,7 +75,9 @@ def _describe_none(model, Xt, y, s):
 
 def _describe_ols(model, Xt, y, s):
     lam = _positive(model.eigenvalues_)
-    return _nan_summary(equivalent_alpha=0.0, effective_dof=float(lam.size), n_nonzero=_n_nonzero(model.coef_))
+    return _nan_summary(
+        equivalent_alpha=0.0, effective_dof=float(lam.size), n_nonzero=_n_nonzero(model.coef_)
+    )
 
 
 def _describe_ridge(model, Xt, y, s):
@@ -138,11 +140,14 @@ def _describe_early_stopping(model, Xt, y, s):
         params = {"i*": int(model.best_iter_)}
     edge = []
     if model.best_iter_ >= model.max_iter - model.eval_every:
-        edge = [f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last step of max_iter = "
-                f"{model.max_iter}; raise max_iter)"]
+        edge = [f"i* = {model.best_iter_} is at the edge of the grid: widen it (the last step of "
+                f"max_iter = {model.max_iter}; raise max_iter)"]
     return _nan_summary(
-        equivalent_alpha=alpha_with_dof(lam, dof), effective_dof=dof, n_nonzero=_n_nonzero(model.coef_),
-        params=params, edge=edge,
+        equivalent_alpha=alpha_with_dof(lam, dof),
+        effective_dof=dof,
+        n_nonzero=_n_nonzero(model.coef_),
+        params=params,
+        edge=edge,
     )
 
 
@@ -171,8 +176,8 @@ def _p_baseline(row, model, ctx):
     else:
         what = "predicts the training mean for every row"
     return (
-        f"**{row['estimator']}** {what}: CV {ctx['scoring']} {fmt_number(row['cv_mean'])}. A method that does not beat "
-        "this row has learned nothing the scoring can see."
+        f"**{row['estimator']}** {what}: CV {ctx['scoring']} {fmt_number(row['cv_mean'])}. A "
+        "method that does not beat this row has learned nothing the scoring can see."
     )
 
 
@@ -181,14 +186,17 @@ def _p_ols(row, model, ctx):
     n_zero = model.eigenvalues_.size - lam.size
     zeros = f" ({n_zero} more are exactly zero: collinear columns)" if n_zero else ""
     if lam.size == 0:  # every column constant in the training rows: the intercept alone
-        return (f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone, but H = XᵀX has no positive eigenvalue "
-                "(every column is constant on the training rows): it predicts the training mean.")
+        return (f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone, but H = XᵀX has no positive "
+                "eigenvalue (every column is constant on the training rows): it predicts the "
+                "training mean.")
     return (
-        f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone: ŵ = Σ βᵢ/λᵢ uᵢ. The positive eigenvalues of H = XᵀX "
-        f"(standardized training data) run from {lam.min():.3g} to {lam.max():.3g}, a ratio of "
-        f"{lam.max() / lam.min():.3g}{zeros}; the directions of small λᵢ are fitted as faithfully as the large "
-        f"ones, noise included. It uses all {int(row['effective_dof'])} degrees of freedom and reaches a held-out "
-        f"score of {fmt_number(row['test_score'])}: the baseline every regularizer below is measured against."
+        f"**{row['estimator']}** minimizes ½‖Xw − y‖² alone: ŵ = Σ βᵢ/λᵢ uᵢ. The positive "
+        f"eigenvalues of H = XᵀX (standardized training data) run from {lam.min():.3g} to "
+        f"{lam.max():.3g}, a ratio of {lam.max() / lam.min():.3g}{zeros}; the directions of small "
+        "λᵢ are fitted as faithfully as the large ones, noise included. It uses all "
+        f"{int(row['effective_dof'])} degrees of freedom and reaches a held-out score of "
+        f"{fmt_number(row['test_score'])}: the baseline every regularizer below is measured "
+        "against."
     )
 
 
@@ -198,33 +206,34 @@ def _p_ridge(row, model, ctx):
     alpha = clean_alpha(model.alpha_)
     zeros = f" (and {n_zero} zero eigenvalue(s), directions the data do not see)" if n_zero else ""
     return (
-        f"**{row['estimator']}** (L2, Ω = ½‖w‖²) chose α = {alpha:.3g} by exact leave-one-out from one "
-        f"eigendecomposition, inside each outer fold. Each direction is kept by the factor λᵢ/(λᵢ + α): "
-        f"{int(np.sum(lam < alpha))} of the {lam.size} positive eigenvalues lie below α (shrunk by more than "
-        f"half){zeros}, so the effective degrees of freedom are {row['effective_dof']:.2f}. This is the "
-        "lecture's 'the regularization removes the influence of the data in the direction of small variance' "
-        "(figure `ridge_path.png`)."
+        f"**{row['estimator']}** (L2, Ω = ½‖w‖²) chose α = {alpha:.3g} by exact leave-one-out from "
+        "one eigendecomposition, inside each outer fold. Each direction is kept by the factor "
+        f"λᵢ/(λᵢ + α): {int(np.sum(lam < alpha))} of the {lam.size} positive eigenvalues lie below "
+        f"α (shrunk by more than half){zeros}, so the effective degrees of freedom are "
+        f"{row['effective_dof']:.2f}. This is the lecture's 'the regularization removes the "
+        "influence of the data in the direction of small variance' (figure `ridge_path.png`)."
     )
 
 
 def _p_ridge_ic(row, model, ctx):
     return (
         f"**{row['estimator']}** scored 50 strengths read off the spectrum (the degrees of freedom "
-        f"Σλᵢ/(λᵢ + α) running evenly from 0.5 to rank − 0.5) by BIC = n·log(RSS/n) + log(n)·dof, every one "
-        f"from the same eigendecomposition, and chose α = {clean_alpha(model.alpha_):.3g} "
-        f"({row['effective_dof']:.2f} effective degrees of freedom): no folds, no refit, the penalty on model "
-        "size doing the work that held-out data do for cross-validation."
+        "Σλᵢ/(λᵢ + α) running evenly from 0.5 to rank − 0.5) by BIC = n·log(RSS/n) + log(n)·dof, "
+        "every one from the same eigendecomposition, and chose α = "
+        f"{clean_alpha(model.alpha_):.3g} ({row['effective_dof']:.2f} effective degrees of "
+        "freedom): no folds, no refit, the penalty on model size doing the work that held-out "
+        "data do for cross-validation."
     )
 
 
 def _p_bayesian_ridge(row, model, ctx):
     return (
-        f"**{row['estimator']}** reads L2 as a Gaussian prior w ~ N(0, I/λ_w) (the lecture's MAP view) and "
-        f"chose the weight and noise precisions by maximizing the evidence (MacKay's fixed point, "
-        f"{model.n_iter_} O(rank) steps on the eigenvalues): α = λ_w/β = {clean_alpha(model.alpha_):.3g}, "
-        f"with γ = {row['effective_dof']:.2f} well-determined parameters. It also reports how sure the fit "
-        f"is: posterior standard deviations of the coefficients from {np.min(model.coef_std_):.3g} to "
-        f"{np.max(model.coef_std_):.3g}."
+        f"**{row['estimator']}** reads L2 as a Gaussian prior w ~ N(0, I/λ_w) (the lecture's MAP "
+        "view) and chose the weight and noise precisions by maximizing the evidence (MacKay's "
+        f"fixed point, {model.n_iter_} O(rank) steps on the eigenvalues): α = λ_w/β = "
+        f"{clean_alpha(model.alpha_):.3g}, with γ = {row['effective_dof']:.2f} well-determined "
+        "parameters. It also reports how sure the fit is: posterior standard deviations of the "
+        f"coefficients from {np.min(model.coef_std_):.3g} to {np.max(model.coef_std_):.3g}."
     )
 
 
@@ -232,55 +241,64 @@ def _p_l1(row, model, ctx):
     n = int(row["n_nonzero"])
     if hasattr(model, "alpha_min_"):
         rules = (
-            f"chose α_min = {row['alpha_min']:.3g} (least mean CV error, {int(row['nonzero_min'])} nonzero) and "
-            f"α_1se = {row['alpha_1se']:.3g} (largest α within one standard error, {int(row['nonzero_1se'])} "
-            f"nonzero) from one warm-started path per inner fold; the model uses α = {float(model.alpha_):.3g}"
+            f"chose α_min = {row['alpha_min']:.3g} (least mean CV error, {int(row['nonzero_min'])} "
+            f"nonzero) and α_1se = {row['alpha_1se']:.3g} (largest α within one standard error, "
+            f"{int(row['nonzero_1se'])} nonzero) from one warm-started path per inner fold; the "
+            f"model uses α = {float(model.alpha_):.3g}"
         )
         alpha = float(model.alpha_)
     else:
         alpha = float(model.alpha)
         rules = f"chose α = {alpha:.3g} by grid search"
     return (
-        f"**{row['estimator']}** (L1, Ω = ‖w‖₁) {rules} (sum convention, = Lasso(alpha="
-        f"{alpha / ctx['n_train']:.3g})). Every update is the lecture's soft-threshold "
-        f"θ̂ᵢ = θ*ᵢ − sign(θ*ᵢ)α/λᵢ or 0, and {ctx['n_features'] - n} of {ctx['n_features']} coefficients are "
-        f"exactly zero: L1 is 'hard' and selects features where L2 only shrinks (figure `l1_vs_l2_paths.png`)."
+        f"**{row['estimator']}** (L1, Ω = ‖w‖₁) {rules} (sum convention, = "
+        f"Lasso(alpha={alpha / ctx['n_train']:.3g})). Every update is the lecture's soft-threshold "
+        f"θ̂ᵢ = θ*ᵢ − sign(θ*ᵢ)α/λᵢ or 0, and {ctx['n_features'] - n} of {ctx['n_features']} "
+        "coefficients are exactly zero: L1 is 'hard' and selects features where L2 only shrinks "
+        "(figure `l1_vs_l2_paths.png`)."
     )
 
 
 def _p_early(row, model, ctx):
     if model.strategy == "continue":
         how = (
-            f"searched i* = {int(model.best_iter_)} on the subtrain split, then continued on all the training rows "
-            f"until the validation loss fell to the subtrain loss at i* (step {int(model.n_iter_)} in all). The "
-            "continued iterate's filter, read off its coefficients in the eigenbasis of all the training data, "
-            f"has {row['effective_dof']:.2f} degrees of freedom: the ridge with the same dof has "
-            f"α = {fmt_number(row['equivalent_alpha'])}"
+            f"searched i* = {int(model.best_iter_)} on the subtrain split, then continued on all "
+            "the training rows until the validation loss fell to the subtrain loss at i* (step "
+            f"{int(model.n_iter_)} in all). The continued iterate's filter, read off its "
+            "coefficients in the eigenbasis of all the training data, has "
+            f"{row['effective_dof']:.2f} degrees of freedom: the ridge with the same dof has α = "
+            f"{fmt_number(row['equivalent_alpha'])}"
         )
     else:
         alphas = np.asarray(model.equivalent_alpha_, dtype=np.float64)
         finite = alphas[np.isfinite(alphas)]
         span = f"from {finite.min():.3g} to {finite.max():.3g}" if finite.size else "infinite"
         how = (
-            f"kept the iterate of step i* = {int(model.best_iter_)} ({model.n_iter_} steps in all, strategy "
-            f"'{model.strategy}'). At τ steps each eigen-direction is the ridge solution with "
-            f"α = λ(1 − ελ)^τ / (1 − (1 − ελ)^τ) (the lecture's equivalence), here {span} across directions; "
-            f"the ridge with the same {row['effective_dof']:.2f} degrees of freedom has α = "
-            f"{fmt_number(row['equivalent_alpha'])}"
+            f"kept the iterate of step i* = {int(model.best_iter_)} ({model.n_iter_} steps in all, "
+            f"strategy '{model.strategy}'). At τ steps each eigen-direction is the ridge solution "
+            f"with α = λ(1 − ελ)^τ / (1 − (1 − ελ)^τ) (the lecture's equivalence), here {span} "
+            f"across directions; the ridge with the same {row['effective_dof']:.2f} degrees of "
+            f"freedom has α = {fmt_number(row['equivalent_alpha'])}"
         )
     return (
-        f"**{row['estimator']}** ran gradient descent from θ₀ = 0 and {how}, to compare with RidgeEigenCV's choice "
-        "(figures `early_stopping_curve.png`, `early_stopping_vs_ridge.png`). No α was tuned: a validation split "
-        "inside each training fold chose the time."
+        f"**{row['estimator']}** ran gradient descent from θ₀ = 0 and {how}, to compare with "
+        "RidgeEigenCV's choice (figures `early_stopping_curve.png`, "
+        "`early_stopping_vs_ridge.png`). No α was tuned: a validation split inside each training "
+        "fold chose the time."
     )
 
 
 def _p_noise(row, model, ctx):
-    dof = "" if not math.isfinite(row["effective_dof"]) else f", {row['effective_dof']:.2f} effective degrees of freedom"
+    dof = (
+        ""
+        if not math.isfinite(row["effective_dof"])
+        else f", {row['effective_dof']:.2f} effective degrees of freedom"
+    )
     return (
-        f"**{row['estimator']}** trains on X + Z with Z ~ N(0, δI), δ = {float(model.noise_std) ** 2:.3g}. "
-        f"In expectation that is ridge with α = δN = {row['equivalent_alpha']:.3g} (N = training rows of the "
-        f"refit){dof}: the lecture's E_Z R̃(w) = R(w) + ½δN‖w‖². "
+        f"**{row['estimator']}** trains on X + Z with Z ~ N(0, δI), δ = "
+        f"{float(model.noise_std) ** 2:.3g}. In expectation that is ridge with α = δN = "
+        f"{row['equivalent_alpha']:.3g} (N = training rows of the refit){dof}: the lecture's E_Z "
+        "R̃(w) = R(w) + ½δN‖w‖². "
         + (
             "'marginalize' fits that expectation exactly."
             if model.method == "marginalize"
@@ -293,13 +311,15 @@ def _p_mlp(row, model, ctx):
     alpha = model.alpha
     extra = []
     if np.ndim(alpha):
-        extra.append(f"per-layer α = {tuple(float(a) for a in alpha)} (one strength per weight matrix)")
+        extra.append(f"per-layer α = {tuple(float(a) for a in alpha)} (one strength per weight "
+                     "matrix)")
     else:
         extra.append(f"α = {float(alpha):.3g} on the weights W (biases are never penalized)")
     if getattr(model, "weight_noise", 0):
         extra.append(
-            f"weight noise δ = {model.weight_noise:.3g}: each step's gradient is taken at θ + δφ, which in "
-            "expectation adds ½δ²‖∇θf‖² to the loss (the lecture's weight-noise expansion)"
+            f"weight noise δ = {model.weight_noise:.3g}: each step's gradient is taken at θ + δφ, "
+            "which in expectation adds ½δ²‖∇θf‖² to the loss (the lecture's weight-noise "
+            "expansion)"
         )
     if getattr(model, "label_smoothing", 0):
         a = model.label_smoothing
@@ -311,7 +331,8 @@ def _p_mlp(row, model, ctx):
     return (
         f"**{row['estimator']}**: {loss}, regularized the same way as the linear models: "
         + "; ".join(extra)
-        + f". Held-out score {fmt_number(row['test_score'])} with {int(row['n_nonzero'])} nonzero weights."
+        + f". Held-out score {fmt_number(row['test_score'])} with {int(row['n_nonzero'])} nonzero "
+          "weights."
     )
 
 
@@ -348,13 +369,17 @@ def _ridge_methods(R, none):
     return [
         Method(
             "RidgeEigenCV (L2)", "ridge", R,
-            make=lambda s: RidgeEigenCV(alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
-            grid=none, describe=_describe_ridge, lecture=_p_ridge, tuning="leave-one-out (RidgeEigenCV)",
+            make=lambda s: RidgeEigenCV(
+                alphas=s.grid(np.logspace(-4, 5, 46), np.logspace(-3, 4, 8))),
+            grid=none, describe=_describe_ridge, lecture=_p_ridge,
+            tuning="leave-one-out (RidgeEigenCV)",
         ),
-        Method("RidgeEigenIC (L2, BIC)", "ridge_bic", R, make=lambda s: RidgeEigenIC(criterion="bic"),
+        Method("RidgeEigenIC (L2, BIC)", "ridge_bic", R,
+               make=lambda s: RidgeEigenIC(criterion="bic"),
                grid=none, describe=_describe_self_tuned_ridge, lecture=_p_ridge_ic,
                tuning="information criterion (BIC)"),
-        Method("BayesianRidgeEigen (L2, evidence)", "bayesian_ridge", R, make=lambda s: BayesianRidgeEigen(),
+        Method("BayesianRidgeEigen (L2, evidence)", "bayesian_ridge", R,
+               make=lambda s: BayesianRidgeEigen(),
                grid=none, describe=_describe_self_tuned_ridge, lecture=_p_bayesian_ridge,
                tuning="evidence maximization"),
     ]
@@ -364,16 +389,19 @@ def _default_methods():
     R, C = "regression", "classification"
     none = lambda s: {}  # noqa: E731
     methods = [
-        Method("mean (baseline)", "baseline", R, make=lambda s: DummyRegressor(strategy="mean"), grid=none,
+        Method("mean (baseline)", "baseline", R, make=lambda s: DummyRegressor(strategy="mean"),
+               grid=none, describe=_describe_none, lecture=_p_baseline, tuning="none",
+               baseline=True),
+        Method("majority class (baseline)", "baseline", C,
+               make=lambda s: DummyClassifier(strategy="prior"), grid=none,
                describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
-        Method("majority class (baseline)", "baseline", C, make=lambda s: DummyClassifier(strategy="prior"),
-               grid=none, describe=_describe_none, lecture=_p_baseline, tuning="none", baseline=True),
-        Method("least squares (unregularized)", "least_squares", R, make=lambda s: RidgeEigen(alpha=0.0), grid=none,
+        Method("least squares (unregularized)", "least_squares", R,
+               make=lambda s: RidgeEigen(alpha=0.0), grid=none,
                describe=_describe_ols, lecture=_p_ols, tuning="none"),
         *_ridge_methods(R, none),
         Method(
-            "SoftThresholdQuadratic (L1)", "l1", R, make=_l1_make, grid=_l1_grid, describe=_describe_l1,
-            lecture=_p_l1, curve_param="alpha",
+            "SoftThresholdQuadratic (L1)", "l1", R, make=_l1_make, grid=_l1_grid,
+            describe=_describe_l1, lecture=_p_l1, curve_param="alpha",
             tuning="K-fold path (SoftThresholdQuadraticCV)",
         ),
     ]
@@ -400,14 +428,16 @@ def _default_methods():
             describe=_describe_noise, lecture=_p_noise, curve_param="noise_std",
         ),
         Method(
-            "MLPRegressor (L2)", "mlp", R, scale_target=True, make=lambda s: MLPRegressor(**_mlp_common(s)),
+            "MLPRegressor (L2)", "mlp", R, scale_target=True,
+            make=lambda s: MLPRegressor(**_mlp_common(s)),
             grid=lambda s: {"alpha": s.grid([1e-2, 1.0, 100.0], [1e-2, 10.0])},
             describe=_describe_mlp, lecture=_p_mlp, curve_param="alpha",
         ),
         Method(
             "MLPRegressor (per-layer α)", "mlp_per_layer", R, scale_target=True,
             make=lambda s: MLPRegressor(**_mlp_common(s)),
-            grid=lambda s: {"alpha": s.grid([(0.1, 0.1), (10.0, 0.1), (0.1, 10.0)], [(0.1, 0.1), (10.0, 0.1)])},
+            grid=lambda s: {"alpha": s.grid([(0.1, 0.1), (10.0, 0.1), (0.1, 10.0)],
+                                            [(0.1, 0.1), (10.0, 0.1)])},
             describe=_describe_mlp, lecture=_p_mlp,
         ),
         Method(

@@ -129,9 +129,10 @@ def default_scoring(dataset):
     shares = dataset.y.value_counts(normalize=True)
     if shares.min() < 0.2:
         return "balanced_accuracy", (
-            f"the smallest class ({plain(shares.idxmin())}) is {shares.min():.1%} of the rows (under 20 %), where "
-            f"accuracy rewards always predicting the majority class ({plain(shares.idxmax())}, {shares.max():.1%}); "
-            "balanced accuracy (the mean recall over classes) does not"
+            f"the smallest class ({plain(shares.idxmin())}) is {shares.min():.1%} of the rows "
+            "(under 20 %), where accuracy rewards always predicting the majority class "
+            f"({plain(shares.idxmax())}, {shares.max():.1%}); balanced accuracy (the mean recall "
+            "over classes) does not"
         )
     return "accuracy", None
 
@@ -141,17 +142,21 @@ def _scorer(name):
         return get_scorer(name)
     except (ValueError, TypeError):
         raise StudyError(
-            f"unknown scoring {name!r}: use a scikit-learn scorer name such as r2, neg_mean_squared_error, "
-            "accuracy, balanced_accuracy, roc_auc, neg_log_loss (sklearn.metrics.get_scorer_names())",
+            f"unknown scoring {name!r}: use a scikit-learn scorer name such as r2, "
+            "neg_mean_squared_error, accuracy, balanced_accuracy, roc_auc, neg_log_loss "
+            "(sklearn.metrics.get_scorer_names())",
             names=("scoring",),
         ) from None
 
 
 def _check_scoring(scorer, name, dataset):
-    """StudyError (before anything is printed or fitted) when the scorer cannot score the baseline."""
+    """StudyError (before anything is printed or fitted) when the scorer cannot score the
+    baseline."""
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
-    dummy = DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
+    dummy = (
+        DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
+    )
     X = np.zeros((len(dataset.y), 1))
     try:
         with warnings.catch_warnings():
@@ -166,10 +171,11 @@ def _check_scoring(scorer, name, dataset):
 def protocol_sentence(cv, inner_cv, n_train, n_test, scoring):
     """The protocol in one sentence (report.md and the progress header)."""
     return (
-        f"Every row is scored by the same {cv}-fold outer cross-validation of the {n_train} training rows, with its "
-        f"tuning (a {inner_cv}-fold grid search, the estimator's own search, or early stopping's validation split) "
-        f"nested inside each outer training fold, scoring {scoring}; the held-out column scores the same procedure "
-        f"refit on all {n_train} training rows, on {n_test} rows it never saw."
+        f"Every row is scored by the same {cv}-fold outer cross-validation of the {n_train} "
+        f"training rows, with its tuning (a {inner_cv}-fold grid search, the estimator's own "
+        "search, or early stopping's validation split) nested inside each outer training fold, "
+        f"scoring {scoring}; the held-out column scores the same procedure refit on all {n_train} "
+        f"training rows, on {n_test} rows it never saw."
     )
 
 
@@ -224,7 +230,12 @@ def _curve(search, method, prefix):
 
 
 def _prep(dataset, sparse):
-    return Pipeline([("prep", make_preprocessor(dataset, sparse=sparse)), ("scale", StandardScaler(with_mean=not sparse))])
+    return Pipeline(
+        [
+            ("prep", make_preprocessor(dataset, sparse=sparse)),
+            ("scale", StandardScaler(with_mean=not sparse)),
+        ]
+    )
 
 
 class _Folds:
@@ -240,17 +251,26 @@ class _Folds:
         self._cache = {}
 
     def _cacheable(self, sparse):
-        return sparse or not self.dataset.categorical or dense_bytes(self.dataset, len(self.y)) <= memory_budget(DENSE_FRACTION)
+        return (
+            sparse
+            or not self.dataset.categorical
+            or dense_bytes(self.dataset, len(self.y)) <= memory_budget(DENSE_FRACTION)
+        )
 
     def fold(self, i, sparse):
-        """(X_train_fold, y_train_fold, X_test_fold, y_test_fold), preprocessed on the training part."""
+        """(X_train_fold, y_train_fold, X_test_fold, y_test_fold), preprocessed on the training
+        part."""
         key = (i, sparse)
         if key in self._cache:
             return self._cache[key]
         train, test = self.outer[i]
         prep = _prep(self.dataset, sparse)
-        out = (prep.fit_transform(self.X.iloc[train]), self.y.iloc[train], prep.transform(self.X.iloc[test]),
-               self.y.iloc[test])
+        out = (
+            prep.fit_transform(self.X.iloc[train]),
+            self.y.iloc[train],
+            prep.transform(self.X.iloc[test]),
+            self.y.iloc[test],
+        )
         if self._cacheable(sparse):
             self._cache[key] = out
         return out
@@ -271,8 +291,11 @@ def _fit_and_score(estimator, X_train, y_train, X_test, y_test, scorer):
     return float(scorer(clone(estimator).fit(X_train, y_train), X_test, y_test))
 
 
-def _check_arguments(*, cv, inner_cv, test_size, task, blas_threads, n_jobs, random_state, sep, quick):
-    """StudyError for a bad argument of :func:`run_study` (before anything is read); (cv, inner_cv)."""
+def _check_arguments(
+    *, cv, inner_cv, test_size, task, blas_threads, n_jobs, random_state, sep, quick
+):
+    """StudyError for a bad argument of :func:`run_study` (before anything is read);
+    (cv, inner_cv)."""
     if int(cv) < 2:
         raise StudyError(f"cv must be at least 2, got {cv}", names=("cv",))
     if inner_cv is None:
@@ -280,18 +303,25 @@ def _check_arguments(*, cv, inner_cv, test_size, task, blas_threads, n_jobs, ran
     if int(inner_cv) < 2:
         raise StudyError(f"inner_cv must be at least 2, got {inner_cv}", names=("inner_cv",))
     if not 0.0 < float(test_size) < 1.0:
-        raise StudyError(f"test_size must be between 0 and 1, got {test_size}", names=("test_size",))
+        raise StudyError(
+            f"test_size must be between 0 and 1, got {test_size}", names=("test_size",)
+        )
     if task not in ("auto", "regression", "classification"):
-        raise StudyError(f"task must be auto, regression or classification, got {task!r}", names=("task",))
+        raise StudyError(
+            f"task must be auto, regression or classification, got {task!r}", names=("task",)
+        )
     if blas_threads is not None and int(blas_threads) < 1:
-        raise StudyError(f"blas_threads must be at least 1, got {blas_threads}", names=("blas_threads",))
+        raise StudyError(
+            f"blas_threads must be at least 1, got {blas_threads}", names=("blas_threads",)
+        )
     if n_jobs is not None and int(n_jobs) == 0:
         raise StudyError("n_jobs must be a non-zero integer (as joblib: -1 uses every core), got 0",
                          names=("n_jobs",))
     if isinstance(random_state, bool) or not isinstance(random_state, Integral) or not (
             0 <= random_state <= _MAX_SEED):
-        raise StudyError(f"random_state must be an integer from 0 to {_MAX_SEED} (the inner folds are seeded "
-                         f"with one more, and seeds stop at 2**32 - 1), got {random_state!r}",
+        raise StudyError(f"random_state must be an integer from 0 to {_MAX_SEED} (the inner folds "
+                         "are seeded with one more, and seeds stop at 2**32 - 1), got "
+                         f"{random_state!r}",
                          names=("random_state",))
     check_char(sep, "sep")
     return int(cv), int(inner_cv)
@@ -302,10 +332,13 @@ _MAX_SEED = 2**32 - 2
 
 
 def _rows_to_score(scorer, dataset):
-    """1 when the scorer gives a finite score on one row (MSE, accuracy), else 2 (R²: NaN on one row)."""
+    """1 when the scorer gives a finite score on one row (MSE, accuracy), else 2
+    (R²: NaN on one row)."""
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
-    dummy = DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
+    dummy = (
+        DummyClassifier(strategy="prior") if dataset.task == "classification" else DummyRegressor()
+    )
     X = np.zeros((len(dataset.y), 1))
     try:
         with warnings.catch_warnings():
@@ -322,13 +355,17 @@ def _check_folds(scorer, scoring, dataset, n_train, cv, inner_cv):
     need = _rows_to_score(scorer, dataset)
     if n_train // cv < need:
         raise StudyError(
-            f"cv={cv} leaves {n_train // cv} row in an outer test fold of the {n_train} training rows, too few "
-            f"to score {scoring}: the largest usable cv is {largest_usable_cv(n_train, need)}", names=("cv",))
+            f"cv={cv} leaves {n_train // cv} row in an outer test fold of the {n_train} training "
+            f"rows, too few to score {scoring}: the largest usable cv is "
+            f"{largest_usable_cv(n_train, need)}",
+            names=("cv",),
+        )
     rows = n_train - math.ceil(n_train / cv)  # the smallest outer training fold
     if rows // inner_cv < need:
         raise StudyError(
-            f"inner_cv={inner_cv} is too many folds for the {rows} rows of the smallest outer training fold "
-            f"(cv={cv} of {n_train} training rows; {scoring} needs {need} row(s) per test fold): the largest "
+            f"inner_cv={inner_cv} is too many folds for the {rows} rows of the smallest outer "
+            f"training fold (cv={cv} of {n_train} training rows; {scoring} needs {need} row(s) per "
+            "test fold): the largest "
             f"usable inner_cv is {largest_usable_cv(rows, need)}", names=("inner_cv", "cv"))
 
 
@@ -342,7 +379,8 @@ def _output_folder(out):
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as exc:
-        raise StudyError(f"out={str(path)!r} cannot be used as the output folder: {exc.strerror or exc}",
+        raise StudyError(f"out={str(path)!r} cannot be used as the output folder: "
+                         f"{exc.strerror or exc}",
                          names=("out",)) from None
     return path
 
@@ -533,7 +571,9 @@ def _plan(data, *, target, task, scoring, cv, inner_cv, test_size, out, na_value
 def _announce(plan, stream):
     """The schema, the data's notes and the plan, before the first fit."""
     dataset = plan.dataset
-    _progress(f"skreg study: {dataset.name}, {dataset.task}, {len(dataset.y)} rows; columns:", stream)
+    _progress(
+        f"skreg study: {dataset.name}, {dataset.task}, {len(dataset.y)} rows; columns:", stream
+    )
     for line in dataset.schema_lines():
         _progress(f"    {line}", stream)
     for note in dataset.notes:
@@ -545,7 +585,8 @@ def _announce(plan, stream):
         _progress(f"class weights: every classifier is fitted with class_weight='balanced' "
                   f"({plan.scoring} weighs the classes equally)", stream)
     _progress(
-        f"{len(plan.methods)} methods, {plan.cv} outer folds x (inner tuning), scoring {plan.scoring}"
+        f"{len(plan.methods)} methods, {plan.cv} outer folds x (inner tuning), scoring "
+        f"{plan.scoring}"
         + (" [quick]" if plan.quick else ""),
         stream,
     )
@@ -604,9 +645,14 @@ def _run_row(plan, method, folds, counter, stream):
     dataset, n_train = plan.dataset, plan.settings.n_train
     estimator, grid, prefix = _row_estimator(plan, method)
     sparse = bool(dataset.categorical) and accepts_sparse(estimator)
-    if dataset.categorical and not sparse and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION):
+    if (
+        dataset.categorical
+        and not sparse
+        and dense_bytes(dataset, n_train) > memory_budget(DENSE_FRACTION)
+    ):
         why = (f"needs dense X of {fmt_bytes(dense_bytes(dataset, n_train))} (one-hot encoded), "
-               f"over the {fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take sparse X")
+               f"over the {fmt_bytes(memory_budget(DENSE_FRACTION))} limit, and does not take "
+               "sparse X")
         _progress(f"{counter} {method.name}: skipped, {why}", stream)
         return why
     scores, search, best, Xt, test_score, n_conv = _evaluate(plan, method, estimator, folds, sparse)

@@ -18,9 +18,14 @@ def _cells(results):
         "estimator": results["estimator"],
         "best parameters": [
             p + (" (edge!)" if isinstance(e, str) and e else "")
-            for p, e in zip(results["best_params"], results.get("grid_edge", [""] * len(results)), strict=False)
+            for p, e in zip(
+                results["best_params"], results.get("grid_edge", [""] * len(results)), strict=False
+            )
         ],
-        "CV score": [f"{m:.3f} ± {s:.3f}" for m, s in zip(results["cv_mean"], results["cv_std"], strict=False)],
+        "CV score": [
+            f"{m:.3f} ± {s:.3f}"
+            for m, s in zip(results["cv_mean"], results["cv_std"], strict=False)
+        ],
         "held-out": results["test_score"].map(lambda v: f"{v:.3f}"),
         "eq. α": results["equivalent_alpha"].map(fmt_number),
     }
@@ -62,7 +67,8 @@ def markdown_table(results):
 
 
 def write_report(path, result, paragraphs, quick=False):
-    """Write ``report.md``: schema, protocol, table, grid-edge flags, one paragraph per row, figures."""
+    """Write ``report.md``: schema, protocol, table, grid-edge flags, one paragraph per row,
+    figures."""
     dataset, results = result.dataset, result.results
     regression = dataset.task == "regression"
     lines = [f"# skreg study: {dataset.name}", "", "## Data", ""]
@@ -79,25 +85,26 @@ def write_report(path, result, paragraphs, quick=False):
         lines += [f"Scoring is {result.scoring} because {result.scoring_reason}.", ""]
     if getattr(result, "class_weight", None):
         lines += [
-            f"Every classifier is fitted with `class_weight='{result.class_weight}'`: {result.scoring} "
-            "weighs the classes equally, so the fits do too (without the weights every row would "
-            "sit near the baseline on an imbalanced table).",
+            f"Every classifier is fitted with `class_weight='{result.class_weight}'`: "
+            f"{result.scoring} weighs the classes equally, so the fits do too (without the weights "
+            "every row would sit near the baseline on an imbalanced table).",
             "",
         ]
     if regression:
         lines += [
-            "Every model sits in `Pipeline(preprocess, StandardScaler, model)`. Equivalent α is in the lecture's "
-            "sum convention (the α of `RidgeEigen`, ½‖Xw − y‖² + ½α‖w‖²); dof = Σ λᵢ/(λᵢ + α) over the "
-            "eigenvalues of H = XᵀX of the standardized training data.",
+            "Every model sits in `Pipeline(preprocess, StandardScaler, model)`. Equivalent α is in "
+            "the lecture's sum convention (the α of `RidgeEigen`, ½‖Xw − y‖² + ½α‖w‖²); dof = Σ "
+            "λᵢ/(λᵢ + α) over the eigenvalues of H = XᵀX of the standardized training data.",
             "",
         ]
     else:
         lines += [
-            "Every model sits in `Pipeline(preprocess, StandardScaler, model)` and minimizes a cross-entropy "
-            "−Σₖ log p(yₖ | xₖ) plus its penalty (RidgeEigenClassifierCV: least squares on ±1 class targets); eq. α "
-            "is the L2 strength on that sum (logistic `alpha` = 1/C; the linear MLP's α/2 for two classes, "
-            "whose two softmax outputs share the penalty); dof = Σ λᵢ/(λᵢ + α) over the eigenvalues of "
-            "XᵀX (ridge) or of the Hessian XᵀDX at the solution (binary logistic rows).",
+            "Every model sits in `Pipeline(preprocess, StandardScaler, model)` and minimizes a "
+            "cross-entropy −Σₖ log p(yₖ | xₖ) plus its penalty (RidgeEigenClassifierCV: least "
+            "squares on ±1 class targets); eq. α is the L2 strength on that sum (logistic `alpha` "
+            "= 1/C; the linear MLP's α/2 for two classes, whose two softmax outputs share the "
+            "penalty); dof = Σ λᵢ/(λᵢ + α) over the eigenvalues of XᵀX (ridge) or of the Hessian "
+            "XᵀDX at the solution (binary logistic rows).",
             "",
         ]
     lines += [markdown_table(results), ""]

@@ -1,4 +1,6 @@
-"""BayesianRidgeEigen: scikit-learn's BayesianRidge where it is right, dense posteriors where not."""
+"""BayesianRidgeEigen: scikit-learn's BayesianRidge where it is right,
+dense posteriors where not.
+"""
 
 import math
 import pickle

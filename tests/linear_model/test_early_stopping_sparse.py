@@ -194,7 +194,8 @@ def test_beyond_the_budget_the_iterative_solver_runs(monkeypatch, no_densify):
 
 def test_large_sparse_side_takes_the_iterative_solver_by_default(monkeypatch, no_densify):
     # the same rule as RidgeEigen's solver='auto': a sparse X with min(n, d) above
-    # skreg.get_config()["exact_max_side_sparse"] is not decomposed (its eigensolver would cost min(n, d)³)
+    # skreg.get_config()["exact_max_side_sparse"] is not decomposed (its eigensolver would cost
+    # min(n, d)³)
     Xs, y, _ = _sparse_data(60, 10, seed=8)
     no_densify()
     exact = _fit(Xs, y, solver="auto", strategy="retrain")

@@ -306,7 +306,8 @@ def test_lanczos_warns_outside_its_krylov_space_and_at_max_iter():
 def test_auto_solver_follows_the_memory_budget(monkeypatch):
     X, y, _ = _problem(60, 30, seed=16)
     assert RidgeEigen().fit(X, y).solver_ == "eigen"
-    # sparse X: the exact path also needs min(n, d) <= skreg.get_config()["exact_max_side_sparse"] (its n³ time)
+    # sparse X: the exact path also needs min(n, d) <= skreg.get_config()["exact_max_side_sparse"]
+    # (its n³ time)
     with monkeypatch.context() as patch:
         patch.setitem(skreg._config._CONFIG, "exact_max_side_sparse", 29)
         assert RidgeEigen().fit(X, y).solver_ == "lanczos"

@@ -1,4 +1,6 @@
-"""The L1 row: SoftThresholdQuadraticCV, reporting alpha_min_ and alpha_1se_ with their nonzero counts."""
+"""The L1 row: SoftThresholdQuadraticCV, reporting alpha_min_ and alpha_1se_
+with their nonzero counts.
+"""
 
 import pytest
 
