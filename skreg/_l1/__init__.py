@@ -103,6 +103,7 @@ from ._path import (  # noqa: F401
     _least_squares,
     _solve_path,
     _warn_not_converged,
+    check_positive_factors,
     relax,
     solve_path,
     solve_quadratic,

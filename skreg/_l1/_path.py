@@ -135,6 +135,23 @@ def relax(coefs, refit, gamma):
     return coefs if gamma == 1.0 else gamma * coefs + (1.0 - gamma) * refit
 
 
+def check_positive_factors(positive, factor):
+    """The one error for ``positive=True`` with zero penalty factors (unpenalized features
+    are fitted by unconstrained least squares, which a sign constraint cannot follow).
+
+    Parameters
+    ----------
+    positive : bool
+    factor : ndarray of shape (n_features,) or None
+    """
+    if positive and factor is not None and np.any(np.asarray(factor) == 0):
+        raise ValueError(
+            "positive=True cannot be combined with zero penalty factors (unpenalized "
+            "features are fitted by unconstrained least squares); use small positive "
+            "factors instead."
+        )
+
+
 def solve_path(
     problem,
     alphas,
@@ -238,12 +255,8 @@ def _solve_path(
     ``failed`` the (gap, tolerance) pairs of the α and targets that did not converge."""
     alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
     reduced = reduce_problem(problem, penalty_factor)
-    if positive and isinstance(reduced, _FactorProblem) and reduced.U.size:
-        raise ValueError(
-            "positive=True cannot be combined with zero penalty factors (unpenalized "
-            "features are fitted by unconstrained least squares); use small positive "
-            "factors instead."
-        )
+    if isinstance(reduced, _FactorProblem):
+        check_positive_factors(positive, reduced.factor)
     if positive and l1_ratio == 0:
         raise ValueError(
             "positive=True needs l1_ratio > 0 (the sign constraint is enforced through the "

@@ -88,6 +88,7 @@ from .._l1 import (
     _Problem,
     _solve_path,
     alpha_max,
+    check_positive_factors,
     make_problem,
     nontrivial_penalty_factor,
     reduce_problem,
@@ -277,9 +278,7 @@ class _StatsData:
 
     def test_mse(self, test, coefs, mean):
         d = self.n_features
-        Sxx, Sxy, Syy = test.scatter_about(mean[:d], mean[d:])
-        ss = np.einsum("md,de,me->m", coefs, Sxx, coefs) - 2.0 * (coefs @ Sxy[:, 0]) + float(Syy[0])
-        return np.maximum(ss, 0.0) / test.weight_sum
+        return test.rss(coefs[:, None, :], mean[:d], mean[d:])[:, 0] / test.weight_sum
 
 
 class _SparseData:
@@ -625,12 +624,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
             return self  # magnitudes beyond 1e±100: fitted on X/s_x, y/s_y (see _scaling)
         n_samples, n_features = X.shape
         factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
-        if self.positive and factor is not None and np.any(factor == 0):
-            raise ValueError(
-                "positive=True cannot be combined with zero penalty factors (unpenalized "
-                "features are fitted by unconstrained least squares); use small positive "
-                "factors instead."
-            )
+        check_positive_factors(self.positive, factor)
         sparse_X = is_sparse(X)
         data = (_SparseData if sparse_X else _Data)(X, y, sample_weight, self.fit_intercept)
         if data.weight_sum <= 0:
@@ -726,12 +720,7 @@ class SoftThresholdQuadraticCV(LinearRegressorMixin, BaseEstimator):
         if not total.weight_sum > 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
         factor = nontrivial_penalty_factor(self.penalty_factor, n_features)
-        if self.positive and factor is not None and np.any(factor == 0):
-            raise ValueError(
-                "positive=True cannot be combined with zero penalty factors (unpenalized "
-                "features are fitted by unconstrained least squares); use small positive "
-                "factors instead."
-            )
+        check_positive_factors(self.positive, factor)
         train_stats = []
         for k, fs in enumerate(fold_stats):
             check_split_weight(k, total.weight_sum - fs.weight_sum, fs.weight_sum)
