@@ -23,6 +23,7 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils import check_random_state
 
 __all__ = ["add_input_noise", "input_noise_logistic_penalty", "perturb_weights", "smooth_labels"]
@@ -55,7 +56,8 @@ def add_input_noise(X, noise_std, random_state=None, n_copies=1):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        A sparse X is not densified: its nonzeros are added to the dense noise in place.
         Dense numeric inputs (not modified).
     noise_std : float
         Standard deviation √δ ≥ 0 of each noise entry.
@@ -101,7 +103,8 @@ def add_input_noise(X, noise_std, random_state=None, n_copies=1):
     noise_std = _check_noise_std(noise_std)
     if isinstance(n_copies, bool) or not isinstance(n_copies, Integral) or n_copies < 1:
         raise ValueError(f"n_copies must be an integer >= 1, got {n_copies!r}.")
-    X = np.asarray(X)
+    is_sparse_X = sparse.issparse(X)  # its nonzeros are added in place: X is never densified
+    X = X if is_sparse_X else np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}.")
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool) or np.iscomplexobj(X):
@@ -117,7 +120,13 @@ def add_input_noise(X, noise_std, random_state=None, n_copies=1):
     else:
         out = noise
     out *= noise_std
-    out.reshape(int(n_copies), n, d)[...] += X.astype(dtype, copy=False)
+    blocks = out.reshape(int(n_copies), n, d)
+    if is_sparse_X:
+        coo = sparse.coo_matrix(X, copy=True)
+        coo.sum_duplicates()  # one entry per position: the fancy-indexed += adds each once
+        blocks[:, coo.row, coo.col] += coo.data.astype(dtype, copy=False)
+    else:
+        blocks[...] += X.astype(dtype, copy=False)
     return out
 
 

@@ -176,3 +176,14 @@ def test_smooth_labels_integer_and_onehot_inputs_agree_and_alpha_zero_is_identit
 def test_smooth_labels_rejects_bad_input(Y, kwargs, match):
     with pytest.raises(ValueError, match=match):
         smooth_labels(Y, **kwargs)
+
+
+def test_input_noise_on_sparse_x_equals_dense_without_densifying_it(monkeypatch):
+    from scipy import sparse
+
+    from skreg.noise import add_input_noise
+
+    X = sparse.random(30, 8, density=0.3, random_state=0, format="csr")
+    dense = add_input_noise(X.toarray(), 0.3, random_state=1, n_copies=3)
+    monkeypatch.setattr(type(X), "toarray", lambda *a, **k: pytest.fail("X was densified"))
+    np.testing.assert_array_equal(add_input_noise(X, 0.3, random_state=1, n_copies=3), dense)

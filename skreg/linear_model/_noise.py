@@ -94,9 +94,9 @@ def fit_augmented(model, X, y, sample_weight, noise_std, n_copies, random_state,
             )
         )
     rng = check_random_state(random_state)
-    # noise makes every entry nonzero: a sparse X is densified here, within the limit
-    X_dense = X.toarray() if is_sparse(X) else X
-    X_aug = add_input_noise(X_dense, noise_std, random_state=rng, n_copies=n_copies)
+    # noise makes every entry of the copies nonzero (dense, within the limit); a sparse X
+    # itself is never densified: its nonzeros are added to the noise in place
+    X_aug = add_input_noise(X, noise_std, random_state=rng, n_copies=n_copies)
     y_aug = np.tile(y, (n_copies,) + (1,) * (np.ndim(y) - 1))
     if sample_weight is None:
         return model.fit(X_aug, y_aug)
